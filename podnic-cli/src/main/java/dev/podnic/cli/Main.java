@@ -1,0 +1,41 @@
+package dev.podnic.cli;
+
+import dev.podnic.cni.CniException;
+import dev.podnic.cni.PluginErrorException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point of the {@code podnic} command. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 operation failed, 2 bad usage). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new PodnicCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CniException cni) {
+                err.println("podnic: " + e.getMessage());
+                for (Throwable s : e.getSuppressed()) {
+                    err.println("podnic:   also: " + s.getMessage());
+                }
+                if (cni instanceof PluginErrorException) {
+                    err.println(Json.pretty(cni.error().toJson("")));
+                }
+                return 1;
+            }
+            if (e instanceof UserError) {
+                err.println("podnic: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+}

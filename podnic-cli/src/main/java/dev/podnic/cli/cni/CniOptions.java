@@ -1,0 +1,71 @@
+package dev.podnic.cli.cni;
+
+import dev.podnic.cli.UserError;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.netlink.netns.NetnsThread;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Where configs, plugins and the cache live, and where plugins run; shared by every cni subcommand. */
+public final class CniOptions {
+    @Option(names = "--conf-dir", paramLabel = "DIR", defaultValue = "${env:NETCONFPATH:-/etc/cni/net.d}",
+            description = "CNI configuration directory (default: ${DEFAULT-VALUE}; env NETCONFPATH).")
+    Path confDir;
+
+    @Option(names = "--bin-dir", paramLabel = "DIR[:DIR...]", split = ":",
+            description = "Plugin directories, searched in order; repeatable or colon-separated "
+                    + "(default: $CNI_PATH, else /opt/cni/bin:/usr/lib/cni).")
+    List<Path> binDirs = new ArrayList<>();
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "/var/lib/cni",
+            description = "Result cache directory, libcni's format (default: ${DEFAULT-VALUE}).")
+    Path cacheDir;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Kill a plugin that runs longer than this (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--node-netns", paramLabel = "PATH",
+            description = "Run the plugins inside this network namespace (the node's) instead of the "
+                    + "current one, e.g. /run/netns/node.")
+    Path nodeNetns;
+
+    /** A runtime wired for these options; close it to end the namespace thread. */
+    public Session open() {
+        if (timeoutSeconds <= 0) {
+            throw new UserError("--timeout must be a positive number of seconds, got " + timeoutSeconds);
+        }
+        NetnsThread node = nodeNetns == null ? null : NetnsThread.enter(nodeNetns);
+        ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node);
+        CniRuntime runtime = new CniRuntime(effectiveBinDirs(), cacheDir, Duration.ofSeconds(timeoutSeconds), exec);
+        return new Session(runtime, new ConfigDirectory(confDir, new ConfigParser(new ObjectMapper())), exec, node);
+    }
+
+    List<Path> effectiveBinDirs() {
+        if (!binDirs.isEmpty()) {
+            return binDirs;
+        }
+        String env = System.getenv("CNI_PATH");
+        String dirs = env != null && !env.isBlank() ? env : "/opt/cni/bin:/usr/lib/cni";
+        return java.util.Arrays.stream(dirs.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();
+    }
+
+    /** An open runtime plus what must be closed after it. */
+    public record Session(CniRuntime runtime, ConfigDirectory configs, ProcessPluginExec exec, NetnsThread node)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            exec.close();
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.podnic.cni;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.podnic.cni.cache.CachedAttachment;
+import dev.podnic.cni.cache.ResultCache;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.config.PluginConfig;
+import dev.podnic.cni.invoke.PluginEnvironment;
+import dev.podnic.cni.invoke.PluginExec;
+import dev.podnic.cni.invoke.PluginInvoker;
+import dev.podnic.cni.invoke.PluginInvoker.Call;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.result.ResultJson;
+import dev.podnic.cni.version.PluginVersions;
+import dev.podnic.cni.version.SpecVersion;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The CNI runtime: runs a network's plugin chain for ADD, CHECK, DEL, STATUS and GC the way libcni
+ * does, with three differences that keep a node clean — a failed ADD is undone by a DEL over the
+ * whole chain; DEL runs every plugin even when one fails (and keeps the cache entry for a retry);
+ * ADD refuses an attachment that is already cached instead of failing half-way in the plugins.
+ * Thread-safe.
+ */
+public final class CniRuntime {
+    private final PluginInvoker invoker;
+    private final ResultCache cache;
+
+    /**
+     * @param binDirs  plugin directories, searched in order
+     * @param cacheDir libcni's cache directory (default /var/lib/cni)
+     * @param timeout  a plugin still running after this is killed
+     * @param exec     how plugins are run (e.g. {@link dev.podnic.cni.invoke.ProcessPluginExec})
+     */
+    public CniRuntime(List<Path> binDirs, Path cacheDir, Duration timeout, PluginExec exec) {
+        ObjectMapper mapper = new ObjectMapper();
+        this.invoker = new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout, mapper);
+        this.cache = new ResultCache(cacheDir, mapper);
+    }
+
+    CniRuntime(PluginInvoker invoker, ResultCache cache) {
+        this.invoker = invoker;
+        this.cache = cache;
+    }
+
+    /** ADD: runs the chain in order; returns the final result in the network's version. */
+    public CniResult add(NetworkConfigList list, RuntimeConf rt) {
+        rt.validate();
+        if (cache.exists(list.name(), rt.containerId(), rt.ifName())) {
+            throw new CniException(CniError.GENERIC, "network " + list.name() + " is already attached to "
+                    + rt.containerId() + "/" + rt.ifName() + " (cached in " + cache.file(list.name(), rt.containerId(), rt.ifName())
+                    + "); DEL it first");
+        }
+        CniResult result = null;
+        try {
+            for (PluginConfig plugin : list.plugins()) {
+                SpecVersion speak = invoker.negotiate(plugin, list.cniVersion());
+                result = invoker.add(list, new Call(plugin, speak, result, Map.of()), rt);
+            }
+            JsonNode cached = ResultJson.write(result, list.cniVersion());
+            cache.put(new CachedAttachment(list.name(), rt.containerId(), rt.ifName(), rt.netns(), list.bytes(),
+                    rt.args(), rt.capabilityArgs(), cached));
+            return result.withVersion(list.cniVersion());
+        } catch (RuntimeException e) {
+            undo(list, rt, e);
+            if (e instanceof IllegalArgumentException conversion) {
+                throw new CniException(CniError.INCOMPATIBLE_VERSION, "network " + list.name() + ": "
+                        + conversion.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Plugins leave veths and IPs behind after a failed ADD; a DEL over the whole chain frees them. */
+    private void undo(NetworkConfigList list, RuntimeConf rt, RuntimeException cause) {
+        for (RuntimeException e : deleteChain(list, rt, null)) {
+            cause.addSuppressed(e);
+        }
+        cache.remove(list.name(), rt.containerId(), rt.ifName());
+    }
+
+    /**
+     * CHECK (spec 0.4.0+): asks every plugin whether the attachment is still as ADD left it.
+     *
+     * @return the plugins that were asked (plugins that cannot CHECK, and a disableCheck list, are skipped)
+     */
+    public List<String> check(NetworkConfigList list, RuntimeConf rt) {
+        rt.validate();
+        if (!list.cniVersion().supportsCheck()) {
+            throw new CniException(CniError.INCOMPATIBLE_VERSION, "network " + list.name() + " has version "
+                    + list.cniVersion() + ", which does not support CHECK (0.4.0 or newer needed)");
+        }
+        if (list.disableCheck()) {
+            return List.of();
+        }
+        CniResult prev = cachedResult(list, rt).orElseThrow(() -> new CniException(CniError.UNKNOWN_CONTAINER,
+                "no cached result for " + rt.containerId() + "/" + rt.ifName() + " in network " + list.name()
+                + " (was it added by a runtime using " + cache.file(list.name(), rt.containerId(), rt.ifName()).getParent() + "?)"));
+        List<String> asked = new ArrayList<>();
+        for (PluginConfig plugin : list.plugins()) {
+            SpecVersion speak = invoker.negotiate(plugin, list.cniVersion());
+            if (speak.supportsCheck()) {
+                invoker.invoke("CHECK", list, new Call(plugin, speak, prev, Map.of()), rt);
+                asked.add(plugin.type());
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * DEL: runs the chain in reverse with the cached result as prevResult. Idempotent; works when
+     * the netns is already gone. Every plugin runs even if one fails; the first failure is thrown
+     * (the rest suppressed) and the cache entry stays so that DEL can be retried.
+     */
+    public void del(NetworkConfigList list, RuntimeConf rt) {
+        rt.validate();
+        RuntimeConf effective = rt;
+        CniResult prev = null;
+        try {
+            var cached = cache.get(list.name(), rt.containerId(), rt.ifName());
+            if (cached.isPresent()) {
+                effective = withCachedArgs(rt, cached.get());
+                if (list.cniVersion().supportsCheck() && cached.get().result() != null) {
+                    prev = ResultJson.parse(cached.get().result(), list.cniVersion());
+                }
+            }
+        } catch (CniException | IllegalArgumentException unreadable) {
+            cache.remove(list.name(), rt.containerId(), rt.ifName()); // as libcni: DEL goes on without it
+        }
+        List<RuntimeException> errors = deleteChain(list, effective, prev);
+        if (!errors.isEmpty()) {
+            RuntimeException first = errors.get(0);
+            errors.subList(1, errors.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+        cache.remove(list.name(), rt.containerId(), rt.ifName());
+    }
+
+    private List<RuntimeException> deleteChain(NetworkConfigList list, RuntimeConf rt, CniResult prev) {
+        List<RuntimeException> errors = new ArrayList<>();
+        List<PluginConfig> reversed = new ArrayList<>(list.plugins());
+        java.util.Collections.reverse(reversed);
+        for (PluginConfig plugin : reversed) {
+            try {
+                SpecVersion speak = invoker.negotiate(plugin, list.cniVersion());
+                CniResult p = speak.atLeast(SpecVersion.V0_3_0) ? prev : null;
+                invoker.invoke("DEL", list, new Call(plugin, speak, p, Map.of()), rt);
+            } catch (RuntimeException e) {
+                errors.add(e);
+            }
+        }
+        return errors;
+    }
+
+    private static RuntimeConf withCachedArgs(RuntimeConf rt, CachedAttachment cached) {
+        return new RuntimeConf(rt.containerId(), rt.netns(), rt.ifName(),
+                rt.args().isEmpty() ? cached.cniArgs() : rt.args(),
+                rt.capabilityArgs().isEmpty() ? cached.capabilityArgs() : rt.capabilityArgs());
+    }
+
+    /** STATUS (spec 1.1.0): is each plugin ready to ADD? Throws the first plugin's error. */
+    public StatusReport status(NetworkConfigList list) {
+        List<StatusReport.PluginStatus> out = new ArrayList<>();
+        for (PluginConfig plugin : list.plugins()) {
+            if (!list.cniVersion().supportsStatusAndGc()) {
+                out.add(new StatusReport.PluginStatus(plugin.type(), StatusReport.State.NOT_SUPPORTED,
+                        "network version " + list.cniVersion() + " predates STATUS (1.1.0)"));
+                continue;
+            }
+            SpecVersion speak = invoker.negotiate(plugin, list.cniVersion());
+            if (!speak.supportsStatusAndGc()) {
+                out.add(new StatusReport.PluginStatus(plugin.type(), StatusReport.State.NOT_SUPPORTED,
+                        "plugin speaks up to " + speak + ", which predates STATUS (1.1.0)"));
+                continue;
+            }
+            invoker.invoke("STATUS", list, new Call(plugin, speak, null, Map.of()), RuntimeConf.of("", "", ""));
+            out.add(new StatusReport.PluginStatus(plugin.type(), StatusReport.State.READY, ""));
+        }
+        return new StatusReport(list.name(), out);
+    }
+
+    /**
+     * GC: deletes every cached attachment of this network that is not in {@code valid}, then asks
+     * spec-1.1 plugins to GC with the valid list. Plugins that predate GC are covered by the DELs.
+     */
+    public GcReport gc(NetworkConfigList list, Set<Attachment> valid) {
+        if (list.disableGc()) {
+            return new GcReport(list.name(), true, List.of(), List.of(), List.of(), List.of());
+        }
+        List<Attachment> deleted = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (CachedAttachment a : cache.list(list.name())) {
+            Attachment id = new Attachment(a.containerId(), a.ifName());
+            if (valid.contains(id)) {
+                continue;
+            }
+            try {
+                del(list, new RuntimeConf(a.containerId(), a.netns(), a.ifName(), a.cniArgs(), a.capabilityArgs()));
+                deleted.add(id);
+            } catch (RuntimeException e) {
+                errors.add("DEL of stale attachment " + id + ": " + e.getMessage());
+            }
+        }
+        List<String> ran = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode validJson = json.createArrayNode();
+        valid.forEach(v -> validJson.addObject().put("containerID", v.containerId()).put("ifname", v.ifName()));
+        for (PluginConfig plugin : list.plugins()) {
+            try {
+                SpecVersion speak = list.cniVersion().supportsStatusAndGc()
+                        ? invoker.negotiate(plugin, list.cniVersion()) : list.cniVersion();
+                if (!speak.supportsStatusAndGc()) {
+                    skipped.add(plugin.type());
+                    continue;
+                }
+                invoker.invoke("GC", list, new Call(plugin, speak, null, Map.of("cni.dev/valid-attachments", validJson)),
+                        RuntimeConf.of("", "", ""));
+                ran.add(plugin.type());
+            } catch (RuntimeException e) {
+                errors.add("GC of plugin " + plugin.type() + ": " + e.getMessage());
+            }
+        }
+        return new GcReport(list.name(), false, deleted, ran, skipped, errors);
+    }
+
+    /** The cached ADD result of an attachment, in the network's version. */
+    public java.util.Optional<CniResult> cachedResult(NetworkConfigList list, RuntimeConf rt) {
+        return cache.get(list.name(), rt.containerId(), rt.ifName())
+                .filter(a -> a.result() != null)
+                .map(a -> ResultJson.parse(a.result(), list.cniVersion()).withVersion(list.cniVersion()));
+    }
+
+    /** Every cached attachment of {@code network} (all networks when null). */
+    public List<CachedAttachment> cachedAttachments(String network) {
+        return cache.list(network);
+    }
+
+    /** The spec versions a plugin supports, from its VERSION answer. */
+    public PluginVersions versions(String pluginType) {
+        return invoker.versions(pluginType);
+    }
+
+    public List<Path> binDirs() {
+        return invoker.binDirs();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.podnic.cni.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The on-disk result cache in libcni's format: {@code <dir>/results/<network>-<containerID>-<ifname>}
+ * holding a {@code cniCacheV1} object, so podnic and libcni-based runtimes read each other's
+ * entries. Writes are atomic (temporary file, fsync, rename): a crash leaves the old entry or the
+ * new one, never half of one.
+ */
+public final class ResultCache {
+    public static final String KIND = "cniCacheV1";
+
+    private final Path resultsDir;
+    private final ObjectMapper mapper;
+
+    public ResultCache(Path cacheDir, ObjectMapper mapper) {
+        this.resultsDir = cacheDir.resolve("results");
+        this.mapper = mapper;
+    }
+
+    public Path file(String network, String containerId, String ifName) {
+        return resultsDir.resolve(network + "-" + containerId + "-" + ifName);
+    }
+
+    public boolean exists(String network, String containerId, String ifName) {
+        return Files.exists(file(network, containerId, ifName));
+    }
+
+    public void put(CachedAttachment a) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("kind", KIND);
+        o.put("containerId", a.containerId());
+        o.put("config", Base64.getEncoder().encodeToString(a.config()));
+        o.put("ifName", a.ifName());
+        o.put("networkName", a.networkName());
+        if (!a.netns().isEmpty()) {
+            o.put("netns", a.netns());
+        }
+        if (!a.cniArgs().isEmpty()) {
+            ArrayNode args = o.putArray("cniArgs");
+            a.cniArgs().forEach(e -> args.addArray().add(e.getKey()).add(e.getValue()));
+        }
+        if (!a.capabilityArgs().isEmpty()) {
+            ObjectNode caps = o.putObject("capabilityArgs");
+            a.capabilityArgs().forEach(caps::set);
+        }
+        if (a.result() != null) {
+            o.set("result", a.result());
+        }
+        try {
+            writeAtomically(file(a.networkName(), a.containerId(), a.ifName()), mapper.writeValueAsBytes(o));
+        } catch (IOException e) {
+            throw new CniException(new CniError(CniError.IO_FAILURE, "cannot write result cache", e.getMessage()),
+                    "cannot write result cache in " + resultsDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The cached attachment, if any.
+     *
+     * @throws CniException (code 6) when the file exists but is not a readable cniCacheV1 entry
+     */
+    public Optional<CachedAttachment> get(String network, String containerId, String ifName) {
+        Path f = file(network, containerId, ifName);
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(f));
+    }
+
+    /** Removes an entry; absent entries are fine. */
+    public void remove(String network, String containerId, String ifName) {
+        try {
+            Files.deleteIfExists(file(network, containerId, ifName));
+        } catch (IOException e) {
+            throw new CniException(CniError.IO_FAILURE, "cannot remove cache entry " + file(network, containerId, ifName) + ": " + e.getMessage());
+        }
+    }
+
+    /** Every readable cniCacheV1 entry (of {@code network}, or all when null), sorted by file name. */
+    public List<CachedAttachment> list(String network) {
+        if (!Files.isDirectory(resultsDir)) {
+            return List.of();
+        }
+        List<CachedAttachment> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(resultsDir)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+                try {
+                    CachedAttachment a = read(f);
+                    if (network == null || network.equals(a.networkName())) {
+                        out.add(a);
+                    }
+                } catch (CniException e) {
+                    // Not ours to judge here (libcni skips such files too); get() reports them.
+                }
+            }
+        } catch (IOException e) {
+            throw new CniException(CniError.IO_FAILURE, "cannot list " + resultsDir + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    private CachedAttachment read(Path f) {
+        try {
+            JsonNode o = mapper.readTree(Files.readAllBytes(f));
+            if (o == null || !KIND.equals(o.path("kind").asText(null))) {
+                throw new IOException("not a " + KIND + " entry");
+            }
+            List<Map.Entry<String, String>> args = new ArrayList<>();
+            for (JsonNode pair : o.path("cniArgs")) {
+                args.add(Map.entry(pair.path(0).asText(), pair.path(1).asText()));
+            }
+            Map<String, JsonNode> caps = new LinkedHashMap<>();
+            o.path("capabilityArgs").fields().forEachRemaining(e -> caps.put(e.getKey(), e.getValue()));
+            byte[] config = o.hasNonNull("config") ? Base64.getDecoder().decode(o.get("config").asText()) : new byte[0];
+            JsonNode result = o.hasNonNull("result") ? o.get("result") : null;
+            return new CachedAttachment(o.path("networkName").asText(), o.path("containerId").asText(),
+                    o.path("ifName").asText(), o.path("netns").asText(""), config, args, caps, result);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CniException(new CniError(CniError.DECODE_FAILURE, "unreadable result cache entry", f.toString()),
+                    "unreadable result cache entry " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+        if (!Files.isDirectory(resultsDir)) {
+            Files.createDirectories(resultsDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Path tmp = Files.createTempFile(resultsDir, "." + target.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.podnic.cni.invoke;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs plugins as child processes.
+ *
+ * <p>The process is started on {@code launcher}: a child inherits the network namespace of the
+ * thread that forks it, so passing a thread pinned inside the node's namespace makes the plugins
+ * act on that namespace (the default runs them where the caller runs). Output is drained on
+ * background threads so a chatty plugin cannot block on a full pipe, and a plugin that outlives
+ * its timeout is killed together with everything it started.
+ */
+public final class ProcessPluginExec implements PluginExec, AutoCloseable {
+    private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(2);
+
+    private final Executor launcher;
+    private final ExecutorService io = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cni-plugin-io");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs plugins in the caller's network namespace. */
+    public ProcessPluginExec() {
+        this(Runnable::run);
+    }
+
+    /** Starts plugins from {@code launcher}, e.g. a thread inside the node's network namespace. */
+    public ProcessPluginExec(Executor launcher) {
+        this.launcher = launcher;
+    }
+
+    @Override
+    public Optional<Path> find(String type, List<Path> dirs) {
+        return dirs.stream().map(d -> d.resolve(type))
+                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+                .findFirst();
+    }
+
+    @Override
+    public ExecOutput run(Path plugin, byte[] stdin, Map<String, String> env, Duration timeout) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(plugin.toString());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process process = start(pb);
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), io);
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), io);
+        CompletableFuture.runAsync(() -> writeAll(process.getOutputStream(), stdin), io);
+        boolean exited;
+        try {
+            exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(process);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + plugin, e);
+        }
+        if (!exited) {
+            killTree(process);
+        }
+        return new ExecOutput(exited ? process.exitValue() : -1, collect(out), collect(err), !exited);
+    }
+
+    private Process start(ProcessBuilder pb) throws IOException {
+        CompletableFuture<Process> started = new CompletableFuture<>();
+        launcher.execute(() -> {
+            try {
+                started.complete(pb.start());
+            } catch (IOException | RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        });
+        try {
+            return started.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + pb.command(), e);
+        }
+    }
+
+    /** Children first: once the plugin is gone they are re-parented and no longer found. */
+    private static void killTree(Process process) {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] collect(CompletableFuture<byte[]> f) {
+        try {
+            return f.get(DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new byte[0];
+        } catch (ExecutionException | TimeoutException e) {
+            return new byte[0]; // a grandchild we could not see still holds the pipe
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static void writeAll(OutputStream os, byte[] data) {
+        try (os) {
+            os.write(data);
+        } catch (IOException e) {
+            // The plugin exited without reading its input; its exit status tells the story.
+        }
+    }
+
+    @Override
+    public void close() {
+        io.shutdownNow();
+    }
+}
