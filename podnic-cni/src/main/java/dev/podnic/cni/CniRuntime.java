@@ -58,11 +58,17 @@ public final class CniRuntime {
                     + rt.containerId() + "/" + rt.ifName() + " (cached in " + cache.file(list.name(), rt.containerId(), rt.ifName())
                     + "); DEL it first");
         }
+        requireNetns(rt);
+        // Find and negotiate with every plugin first: a missing or incompatible one fails the ADD
+        // before anything is allocated.
+        List<SpecVersion> speak = new ArrayList<>();
+        for (PluginConfig plugin : list.plugins()) {
+            speak.add(invoker.negotiate(plugin, list.cniVersion()));
+        }
         CniResult result = null;
         try {
-            for (PluginConfig plugin : list.plugins()) {
-                SpecVersion speak = invoker.negotiate(plugin, list.cniVersion());
-                result = invoker.add(list, new Call(plugin, speak, result, Map.of()), rt);
+            for (int i = 0; i < list.plugins().size(); i++) {
+                result = invoker.add(list, new Call(list.plugins().get(i), speak.get(i), result, Map.of()), rt);
             }
             JsonNode cached = ResultJson.write(result, list.cniVersion());
             cache.put(new CachedAttachment(list.name(), rt.containerId(), rt.ifName(), rt.netns(), list.bytes(),
@@ -75,6 +81,13 @@ public final class CniRuntime {
                         + conversion.getMessage());
             }
             throw e;
+        }
+    }
+
+    private static void requireNetns(RuntimeConf rt) {
+        if (rt.netns().isEmpty() || !java.nio.file.Files.exists(java.nio.file.Path.of(rt.netns()))) {
+            throw new CniException(CniError.UNKNOWN_CONTAINER, "network namespace \"" + rt.netns()
+                    + "\" does not exist (give the container's namespace path, e.g. /run/netns/NAME)");
         }
     }
 
@@ -100,6 +113,7 @@ public final class CniRuntime {
         if (list.disableCheck()) {
             return List.of();
         }
+        requireNetns(rt);
         CniResult prev = cachedResult(list, rt).orElseThrow(() -> new CniException(CniError.UNKNOWN_CONTAINER,
                 "no cached result for " + rt.containerId() + "/" + rt.ifName() + " in network " + list.name()
                 + " (was it added by a runtime using " + cache.file(list.name(), rt.containerId(), rt.ifName()).getParent() + "?)"));

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,13 +52,22 @@ class CniRuntimeTest {
                 "{\"type\":\"tuning\"}");
     }
 
-    private static final RuntimeConf RT = new RuntimeConf("vmi-1", "/run/netns/p", "vmi0",
-            List.of(Map.entry("K8S_POD_NAME", "virt-launcher")),
-            Map.of("mac", JSON.getNodeFactory().textNode("02:00:00:00:00:07"), "portMappings", JSON.createArrayNode()));
+    /** Stands in for a pod's namespace file: the runtime only checks that it exists. */
+    @TempDir
+    Path netnsDir;
+    private String netns;
+    private RuntimeConf attach;
+
+    @BeforeEach
+    void pod() throws Exception {
+        netns = Files.createFile(netnsDir.resolve("p")).toString();
+        attach = new RuntimeConf("vmi-1", netns, "vmi0", List.of(Map.entry("K8S_POD_NAME", "virt-launcher")),
+                Map.of("mac", JSON.getNodeFactory().textNode("02:00:00:00:00:07"), "portMappings", JSON.createArrayNode()));
+    }
 
     @Test
     void addRunsTheChainInOrderInjectingNameVersionPrevResultAndCapabilities() {
-        CniResult r = runtime().add(bridgeTuning("1.0.0"), RT);
+        CniResult r = runtime().add(bridgeTuning("1.0.0"), attach);
 
         assertThat(exec.sequence()).containsExactly("bridge ADD", "tuning ADD");
         var bridge = exec.last("bridge", "ADD");
@@ -66,7 +76,7 @@ class CniRuntimeTest {
         assertThat(bridge.stdin().has("prevResult")).isFalse();
         assertThat(bridge.stdin().get("runtimeConfig").toString()).isEqualTo("{\"mac\":\"02:00:00:00:00:07\"}");
         assertThat(bridge.env()).containsEntry("CNI_COMMAND", "ADD").containsEntry("CNI_CONTAINERID", "vmi-1")
-                .containsEntry("CNI_NETNS", "/run/netns/p").containsEntry("CNI_IFNAME", "vmi0")
+                .containsEntry("CNI_NETNS", netns).containsEntry("CNI_IFNAME", "vmi0")
                 .containsEntry("CNI_ARGS", "K8S_POD_NAME=virt-launcher")
                 .containsEntry("CNI_PATH", "/elsewhere:" + RecordingPluginExec.BIN);
         var tuning = exec.last("tuning", "ADD");
@@ -81,7 +91,7 @@ class CniRuntimeTest {
     @Test
     void negotiatesDownAndConvertsBackToTheNetworkVersion() {
         exec.plugin("old", "0.3.0", "0.3.1", "0.4.0").on("old", "ADD", c -> ok(c.stdin().get("prevResult").toString()));
-        CniResult r = runtime().add(network("1.1.0", "{\"type\":\"bridge\"}", "{\"type\":\"old\"}"), RT);
+        CniResult r = runtime().add(network("1.1.0", "{\"type\":\"bridge\"}", "{\"type\":\"old\"}"), attach);
 
         assertThat(exec.last("bridge", "ADD").stdin().get("cniVersion").asText()).isEqualTo("1.0.0");
         var old = exec.last("old", "ADD").stdin();
@@ -95,7 +105,7 @@ class CniRuntimeTest {
     @Test
     void incompatiblePluginIsRefusedBeforeAnythingRuns() {
         exec.plugin("future", "1.1.0");
-        assertThatThrownBy(() -> runtime().add(network("0.4.0", "{\"type\":\"future\"}"), RT))
+        assertThatThrownBy(() -> runtime().add(network("0.4.0", "{\"type\":\"future\"}"), attach))
                 .isInstanceOfSatisfying(PluginExecException.class, e -> {
                     assertThat(e.reason()).isEqualTo(PluginExecException.Reason.INCOMPATIBLE_VERSION);
                     assertThat(e.error().code()).isEqualTo(1);
@@ -108,7 +118,7 @@ class CniRuntimeTest {
     void legacyPluginWithoutVersionCommandSpeaks010() {
         exec.plugin("ancient", "0.1.0").on("ancient", "VERSION", c -> fail(1, "", "unknown CNI_COMMAND: VERSION"))
                 .on("ancient", "ADD", c -> ok("{\"ip4\":{\"ip\":\"10.9.0.2/16\"}}"));
-        CniResult r = runtime().add(network("0.3.1", "{\"type\":\"ancient\"}"), RT);
+        CniResult r = runtime().add(network("0.3.1", "{\"type\":\"ancient\"}"), attach);
         assertThat(exec.last("ancient", "ADD").stdin().get("cniVersion").asText()).isEqualTo("0.1.0");
         assertThat(r.version()).isEqualTo(SpecVersion.V0_3_1);
         assertThat(r.ips().get(0).address().toString()).isEqualTo("10.9.0.2/16");
@@ -118,7 +128,7 @@ class CniRuntimeTest {
     void failedAddKeepsThePluginErrorAndDeletesTheWholeChain() {
         exec.on("tuning", "ADD", c -> fail(1, "{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"sysctl failed\","
                 + "\"details\":\"no such file\"}", ""));
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RT))
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), attach))
                 .isInstanceOfSatisfying(PluginErrorException.class, e -> {
                     assertThat(e.error()).isEqualTo(new CniError(999, "sysctl failed", "no such file"));
                     assertThat(e.pluginType()).isEqualTo("tuning");
@@ -132,7 +142,7 @@ class CniRuntimeTest {
     @Test
     void garbageOutputIsADecodeErrorAndIsUndone() {
         exec.on("bridge", "ADD", c -> ok("hello, I am not JSON"));
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RT))
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), attach))
                 .isInstanceOfSatisfying(PluginExecException.class, e -> {
                     assertThat(e.reason()).isEqualTo(PluginExecException.Reason.UNPARSEABLE_OUTPUT);
                     assertThat(e.error().code()).isEqualTo(CniError.DECODE_FAILURE);
@@ -144,7 +154,7 @@ class CniRuntimeTest {
     @Test
     void hungPluginIsReportedAsTimedOutAndUndone() {
         exec.on("bridge", "ADD", c -> RecordingPluginExec.timedOut());
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RT))
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), attach))
                 .isInstanceOfSatisfying(PluginExecException.class,
                         e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.TIMED_OUT))
                 .hasMessageContaining("did not finish within 5s and was killed");
@@ -154,7 +164,7 @@ class CniRuntimeTest {
     @Test
     void failureWithoutErrorObjectShowsStderr() {
         exec.on("bridge", "ADD", c -> fail(2, "", "panic: runtime error"));
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RT))
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), attach))
                 .isInstanceOfSatisfying(PluginExecException.class,
                         e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.FAILED_WITHOUT_ERROR))
                 .hasMessageContaining("exited with status 2").hasMessageContaining("panic: runtime error");
@@ -162,25 +172,34 @@ class CniRuntimeTest {
 
     @Test
     void unknownPluginIsNamedWithTheDirectoriesSearched() {
-        assertThatThrownBy(() -> runtime().add(network("1.0.0", "{\"type\":\"nosuch\"}"), RT))
+        assertThatThrownBy(() -> runtime().add(network("1.0.0", "{\"type\":\"bridge\"}", "{\"type\":\"nosuch\"}"), attach))
                 .isInstanceOfSatisfying(PluginExecException.class,
                         e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.NOT_FOUND))
                 .hasMessageContaining("plugin \"nosuch\" not found in [/elsewhere, /fake/bin]");
+        assertThat(exec.sequence()).isEmpty(); // not even the bridge ran
     }
 
     @Test
     void secondAddOfTheSameAttachmentIsRefusedWithoutTouchingTheFirst() {
-        runtime().add(bridgeTuning("1.0.0"), RT);
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RT)).hasMessageContaining("already attached");
+        runtime().add(bridgeTuning("1.0.0"), attach);
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), attach)).hasMessageContaining("already attached");
         assertThat(exec.sequence()).containsExactly("bridge ADD", "tuning ADD");
     }
 
     @Test
+    void missingNetnsIsRefusedBeforeAnythingRuns() {
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RuntimeConf.of("vmi-1", "/run/netns/absent", "vmi0")))
+                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(3))
+                .hasMessageContaining("network namespace \"/run/netns/absent\" does not exist");
+        assertThat(exec.sequence()).isEmpty();
+    }
+
+    @Test
     void invalidNamesAreRefusedBeforeAnythingRuns() {
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RuntimeConf.of("vmi-1", "/run/netns/p", "a-very-long-ifname")))
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RuntimeConf.of("vmi-1", netns, "a-very-long-ifname")))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(4))
                 .hasMessageContaining("longer than 15");
-        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RuntimeConf.of("../x", "/run/netns/p", "vmi0")))
+        assertThatThrownBy(() -> runtime().add(bridgeTuning("1.0.0"), RuntimeConf.of("../x", netns, "vmi0")))
                 .hasMessageContaining("invalid container ID");
         assertThat(exec.calls()).isEmpty();
     }
@@ -188,7 +207,7 @@ class CniRuntimeTest {
     @Test
     void delRunsInReverseWithTheCachedResultAndIsIdempotent() {
         CniRuntime rt = runtime();
-        rt.add(bridgeTuning("1.0.0"), RT);
+        rt.add(bridgeTuning("1.0.0"), attach);
         rt.del(bridgeTuning("1.0.0"), RuntimeConf.of("vmi-1", "", "vmi0"));
         assertThat(exec.sequence()).containsExactly("bridge ADD", "tuning ADD", "tuning DEL", "bridge DEL");
         var del = exec.last("bridge", "DEL");
@@ -204,9 +223,9 @@ class CniRuntimeTest {
     @Test
     void delRunsEveryPluginEvenWhenOneFailsAndKeepsTheCacheForARetry() {
         CniRuntime rt = runtime();
-        rt.add(bridgeTuning("1.0.0"), RT);
+        rt.add(bridgeTuning("1.0.0"), attach);
         exec.on("tuning", "DEL", c -> fail(1, "{\"code\":11,\"msg\":\"busy\"}", ""));
-        assertThatThrownBy(() -> rt.del(bridgeTuning("1.0.0"), RT))
+        assertThatThrownBy(() -> rt.del(bridgeTuning("1.0.0"), attach))
                 .isInstanceOfSatisfying(PluginErrorException.class, e -> assertThat(e.isRetryable()).isTrue());
         assertThat(exec.sequence()).endsWith("tuning DEL", "bridge DEL");
         assertThat(Files.exists(cacheDir.resolve("results/podnet-vmi-1-vmi0"))).isTrue();
@@ -216,7 +235,7 @@ class CniRuntimeTest {
     void delGoesOnWhenTheCacheEntryIsCorrupt() throws Exception {
         Files.createDirectories(cacheDir.resolve("results"));
         Files.writeString(cacheDir.resolve("results/podnet-vmi-1-vmi0"), "{broken");
-        runtime().del(bridgeTuning("1.0.0"), RT);
+        runtime().del(bridgeTuning("1.0.0"), attach);
         assertThat(exec.sequence()).containsExactly("tuning DEL", "bridge DEL");
         assertThat(Files.exists(cacheDir.resolve("results/podnet-vmi-1-vmi0"))).isFalse();
     }
@@ -224,15 +243,15 @@ class CniRuntimeTest {
     @Test
     void checkSendsTheCachedResultToEveryPlugin() {
         CniRuntime rt = runtime();
-        rt.add(bridgeTuning("1.0.0"), RT);
-        assertThat(rt.check(bridgeTuning("1.0.0"), RT)).containsExactly("bridge", "tuning");
+        rt.add(bridgeTuning("1.0.0"), attach);
+        assertThat(rt.check(bridgeTuning("1.0.0"), attach)).containsExactly("bridge", "tuning");
         assertThat(exec.last("tuning", "CHECK").stdin().get("prevResult").toString()).isEqualTo(BRIDGE_RESULT);
     }
 
     @Test
     void checkNeedsVersion040AndACachedResult() {
-        assertThatThrownBy(() -> runtime().check(bridgeTuning("0.3.1"), RT)).hasMessageContaining("does not support CHECK");
-        assertThatThrownBy(() -> runtime().check(bridgeTuning("1.0.0"), RT))
+        assertThatThrownBy(() -> runtime().check(bridgeTuning("0.3.1"), attach)).hasMessageContaining("does not support CHECK");
+        assertThatThrownBy(() -> runtime().check(bridgeTuning("1.0.0"), attach))
                 .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(3))
                 .hasMessageContaining("no cached result");
     }
@@ -256,7 +275,7 @@ class CniRuntimeTest {
         NetworkConfigList net = network("1.1.0", "{\"type\":\"modern\"}", "{\"type\":\"tuning\"}");
         CniRuntime rt = runtime();
         for (String id : List.of("a", "b", "c")) {
-            rt.add(net, RuntimeConf.of(id, "/run/netns/" + id, "vmi0"));
+            rt.add(net, RuntimeConf.of(id, netns, "vmi0"));
         }
         GcReport report = rt.gc(net, Set.of(new Attachment("b", "vmi0")));
 
@@ -264,7 +283,7 @@ class CniRuntimeTest {
         assertThat(report.pluginsGc()).containsExactly("modern");
         assertThat(report.pluginsSkipped()).containsExactly("tuning");
         assertThat(report.errors()).isEmpty();
-        assertThat(exec.last("modern", "DEL").env()).containsEntry("CNI_NETNS", "/run/netns/c");
+        assertThat(exec.last("modern", "DEL").env()).containsEntry("CNI_NETNS", netns).containsEntry("CNI_CONTAINERID", "c");
         assertThat(exec.last("modern", "GC").stdin().get("cni.dev/valid-attachments").toString())
                 .isEqualTo("[{\"containerID\":\"b\",\"ifname\":\"vmi0\"}]");
         assertThat(rt.cachedAttachments("podnet")).extracting(a -> a.containerId()).containsExactly("b");

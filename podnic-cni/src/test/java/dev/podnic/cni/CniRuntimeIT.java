@@ -1,0 +1,339 @@
+package dev.podnic.cni;
+
+import static dev.podnic.cni.testing.TestNamespaces.ip;
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigException;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.result.IpConfig;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.cni.version.SpecVersion;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runtime against Debian's real plugins. The "node" is a namespace the test creates (the
+ * plugins run inside it, so bridges and host veths never touch the machine's root namespace);
+ * pods are namespaces too. After every test the host-local store must hold no allocation.
+ */
+class CniRuntimeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private String node;
+    private NetnsThread nodeThread;
+    private ProcessPluginExec exec;
+    private CniRuntime runtime;
+    private Path ipamDir;
+    private Path fakeBin;
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void node() throws Exception {
+        namespaces = new TestNamespaces();
+        node = namespaces.create();
+        nodeThread = NetnsThread.enter(path(node));
+        exec = new ProcessPluginExec(nodeThread);
+        ipamDir = tmp.resolve("ipam");
+        fakeBin = Files.createDirectories(tmp.resolve("bin"));
+        runtime = new CniRuntime(List.of(fakeBin, Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(3), exec);
+    }
+
+    @AfterEach
+    void nothingLeaks() throws Exception {
+        try {
+            for (String net : List.of("podnet", "ptpnet")) {
+                assertThat(new HostLocalStore(ipamDir, net).allocations()).as("host-local allocations of " + net).isEmpty();
+            }
+        } finally {
+            exec.close();
+            nodeThread.close();
+            namespaces.close();
+        }
+    }
+
+    private NetworkConfigList net(String json) {
+        return new ConfigParser(JSON).parseAny(json.getBytes(StandardCharsets.UTF_8), "test");
+    }
+
+    private NetworkConfigList bridgeTuning(String version, String... extraPlugins) {
+        String extra = extraPlugins.length == 0 ? "" : "," + String.join(",", extraPlugins);
+        return net("{\"cniVersion\":\"" + version + "\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"pdnbr0\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + ipamDir + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.250.0.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
+                + "{\"type\":\"tuning\",\"sysctl\":{\"net.core.somaxconn\":\"512\"}}" + extra + "]}");
+    }
+
+    private RuntimeConf attach(String pod, String ifName) {
+        return RuntimeConf.of("vmi-" + pod, path(pod).toString(), ifName);
+    }
+
+    /** The IPv4 addresses on an interface inside a namespace, as "a.b.c.d/len". */
+    private static List<String> addresses(String ns, String ifName) throws Exception {
+        JsonNode links = JSON.readTree(ip("-n", ns, "-j", "addr", "show", "dev", ifName));
+        List<String> out = new ArrayList<>();
+        for (JsonNode a : links.get(0).get("addr_info")) {
+            if (a.get("family").asText().equals("inet")) {
+                out.add(a.get("local").asText() + "/" + a.get("prefixlen").asInt());
+            }
+        }
+        return out;
+    }
+
+    private static boolean linkExists(String ns, String ifName) {
+        return ip("-n", ns, "-o", "link", "show").contains(" " + ifName + "@") || ip("-n", ns, "-o", "link", "show").contains(" " + ifName + ":");
+    }
+
+    /** True once {@code pid} is gone or a zombie (killed, waiting to be reaped by its new parent). */
+    private static boolean endsSoon(long pid) throws Exception {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        for (int i = 0; i < 50; i++) {
+            if (!Files.exists(stat)) {
+                return true;
+            }
+            try {
+                String s = Files.readString(stat);
+                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return true;
+                }
+            } catch (java.io.IOException gone) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static String address(CniResult r) {
+        return r.ips().stream().filter(IpConfig::isIpv4).findFirst().orElseThrow().address().toString();
+    }
+
+    @Test
+    void twoVmiInterfacesInOnePodGetTheirOwnAddressesAndAreCheckedAndDeleted() throws Exception {
+        String pod = namespaces.create();
+        NetworkConfigList net = bridgeTuning("1.0.0");
+
+        CniResult vmi0 = runtime.add(net, attach(pod, "vmi0"));
+        CniResult vmi1 = runtime.add(net, attach(pod, "vmi1"));
+
+        assertThat(address(vmi0)).isNotEqualTo(address(vmi1));
+        assertThat(addresses(pod, "vmi0")).containsExactly(address(vmi0));
+        assertThat(addresses(pod, "vmi1")).containsExactly(address(vmi1));
+        assertThat(vmi0.ips().get(0).gateway().getHostAddress()).isEqualTo("10.250.0.1");
+        assertThat(new HostLocalStore(ipamDir, "podnet").allocations()).extracting(HostLocalStore.Allocation::ifName)
+                .containsExactlyInAnyOrder("vmi0", "vmi1");
+
+        assertThat(runtime.check(net, attach(pod, "vmi0"))).containsExactly("bridge", "tuning");
+        assertThat(runtime.check(net, attach(pod, "vmi1"))).containsExactly("bridge", "tuning");
+
+        runtime.del(net, attach(pod, "vmi0"));
+        assertThat(linkExists(pod, "vmi0")).isFalse();
+        assertThat(linkExists(pod, "vmi1")).isTrue();
+        runtime.del(net, attach(pod, "vmi1"));
+        runtime.del(net, attach(pod, "vmi1")); // twice: still fine
+        assertThat(linkExists(pod, "vmi1")).isFalse();
+        assertThat(runtime.cachedAttachments(null)).isEmpty();
+    }
+
+    @Test
+    void checkFailsWhenTheInterfaceWasTamperedWith() {
+        String pod = namespaces.create();
+        NetworkConfigList net = bridgeTuning("1.0.0");
+        runtime.add(net, attach(pod, "vmi0"));
+        ip("-n", pod, "addr", "flush", "dev", "vmi0");
+        assertThatThrownBy(() -> runtime.check(net, attach(pod, "vmi0"))).isInstanceOf(PluginErrorException.class)
+                .hasMessageContaining("bridge");
+        runtime.del(net, attach(pod, "vmi0"));
+    }
+
+    @Test
+    void delAfterThePodNamespaceIsGoneStillFreesTheAddress() throws Exception {
+        String pod = namespaces.create();
+        NetworkConfigList net = bridgeTuning("1.0.0");
+        RuntimeConf rt = attach(pod, "vmi0");
+        runtime.add(net, rt);
+        namespaces.delete(pod);
+
+        runtime.del(net, rt);
+        assertThat(new HostLocalStore(ipamDir, "podnet").allocations()).isEmpty();
+        assertThat(runtime.cachedAttachments("podnet")).isEmpty();
+    }
+
+    @Test
+    void a110NetworkWorksWithPluginsThatStopAt100() {
+        String pod = namespaces.create();
+        NetworkConfigList net = bridgeTuning("1.1.0");
+        assertThat(runtime.versions("bridge").supports(SpecVersion.V1_1_0)).isFalse();
+        CniResult r = runtime.add(net, attach(pod, "vmi0"));
+        assertThat(r.version()).isEqualTo(SpecVersion.V1_1_0);
+        assertThat(runtime.status(net).plugins()).allMatch(p -> p.state() == StatusReport.State.NOT_SUPPORTED);
+        runtime.del(net, attach(pod, "vmi0"));
+    }
+
+    @Test
+    void twentyParallelAddsGetTwentyDistinctAddresses() throws Exception {
+        NetworkConfigList net = bridgeTuning("1.0.0");
+        List<String> pods = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            pods.add(namespaces.create());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<CniResult>> adds = new ArrayList<>();
+            for (String pod : pods) {
+                adds.add(pool.submit(() -> runtime.add(net, attach(pod, "vmi0"))));
+            }
+            Set<String> ips = new java.util.HashSet<>();
+            for (Future<CniResult> f : adds) {
+                ips.add(address(f.get()));
+            }
+            assertThat(ips).hasSize(20);
+            assertThat(new HostLocalStore(ipamDir, "podnet").allocations()).hasSize(20);
+
+            List<Future<?>> dels = new ArrayList<>();
+            for (String pod : pods) {
+                dels.add(pool.submit(() -> runtime.del(net, attach(pod, "vmi0"))));
+            }
+            for (Future<?> f : dels) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void ptpGivesAnAddressAndRoutesAndDeletesCleanly() throws Exception {
+        String pod = namespaces.create();
+        NetworkConfigList net = net("{\"cniVersion\":\"0.4.0\",\"name\":\"ptpnet\",\"plugins\":[{\"type\":\"ptp\","
+                + "\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + ipamDir + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.251.0.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}");
+        CniResult r = runtime.add(net, attach(pod, "vmi0"));
+        assertThat(r.version()).isEqualTo(SpecVersion.V0_4_0);
+        assertThat(addresses(pod, "vmi0")).containsExactly(address(r));
+        assertThat(ip("-n", pod, "route", "show")).contains("default via 10.251.0.1 dev vmi0");
+        runtime.check(net, attach(pod, "vmi0"));
+        runtime.del(net, attach(pod, "vmi0"));
+        assertThat(linkExists(pod, "vmi0")).isFalse();
+    }
+
+    @Test
+    void loopbackBringsLoUpAsASingleConf() {
+        String pod = namespaces.create();
+        ip("-n", pod, "link", "set", "lo", "down");
+        NetworkConfigList net = net("{\"cniVersion\":\"1.0.0\",\"name\":\"lo\",\"type\":\"loopback\"}");
+        CniResult r = runtime.add(net, attach(pod, "lo"));
+        assertThat(r.interfaces()).extracting(i -> i.name()).contains("lo");
+        assertThat(ip("-n", pod, "-o", "link", "show", "lo")).contains("UP");
+        runtime.del(net, attach(pod, "lo"));
+    }
+
+    @Test
+    void gcDeletesEveryCachedAttachmentThatIsNotValid() throws Exception {
+        NetworkConfigList net = bridgeTuning("1.0.0");
+        List<String> pods = List.of(namespaces.create(), namespaces.create(), namespaces.create());
+        for (String pod : pods) {
+            runtime.add(net, attach(pod, "vmi0"));
+        }
+        GcReport report = runtime.gc(net, Set.of(new Attachment("vmi-" + pods.get(1), "vmi0")));
+        assertThat(report.errors()).isEmpty();
+        assertThat(report.deleted()).hasSize(2);
+        assertThat(report.pluginsSkipped()).containsExactly("bridge", "tuning");
+        assertThat(new HostLocalStore(ipamDir, "podnet").allocations()).extracting(HostLocalStore.Allocation::containerId)
+                .containsExactly("vmi-" + pods.get(1));
+        runtime.del(net, attach(pods.get(1), "vmi0"));
+    }
+
+    // --- bad input: a clear error, and nothing allocated afterwards (checked in @AfterEach) ---
+
+    @Test
+    void malformedConfigFileNamesTheFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(dir.resolve("10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":[");
+        assertThatThrownBy(() -> new ConfigDirectory(dir, new ConfigParser(JSON)).load("podnet"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("10-podnet.conflist");
+    }
+
+    @Test
+    void unknownPluginTypeRunsNothing() {
+        String pod = namespaces.create();
+        assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0", "{\"type\":\"nosuch\"}"), attach(pod, "vmi0")))
+                .isInstanceOf(PluginExecException.class).hasMessageContaining("plugin \"nosuch\" not found");
+        assertThat(linkExists(pod, "vmi0")).isFalse();
+    }
+
+    @Test
+    void missingNetnsIsRefused() {
+        assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0"), RuntimeConf.of("vmi-x", "/run/netns/pdnt-absent", "vmi0")))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void unsupportedVersionsAreRefused() throws Exception {
+        String pod = namespaces.create();
+        assertThatThrownBy(() -> bridgeTuning("2.0.0")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unsupported version \"2.0.0\"");
+        RealPlugins.futureOnly(fakeBin);
+        assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0", "{\"type\":\"future\"}"), attach(pod, "vmi0")))
+                .isInstanceOfSatisfying(PluginExecException.class, e -> assertThat(e.error().code()).isEqualTo(1));
+        assertThat(linkExists(pod, "vmi0")).isFalse();
+    }
+
+    @Test
+    void pluginPrintingGarbageIsUndoneCompletely() throws Exception {
+        String pod = namespaces.create();
+        RealPlugins.garbage(fakeBin);
+        assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0", "{\"type\":\"garbage\"}"), attach(pod, "vmi0")))
+                .isInstanceOfSatisfying(PluginExecException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.UNPARSEABLE_OUTPUT))
+                .hasMessageContaining("this is not JSON");
+        assertThat(linkExists(pod, "vmi0")).isFalse();
+        assertThat(ip("-n", node, "-o", "link", "show")).doesNotContain("veth");
+    }
+
+    @Test
+    void hungPluginIsKilledWithItsChildrenAndUndone() throws Exception {
+        String pod = namespaces.create();
+        RealPlugins.hang(fakeBin);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0", "{\"type\":\"hang\"}"), attach(pod, "vmi0")))
+                .isInstanceOfSatisfying(PluginExecException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.TIMED_OUT));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30)); // not 600 s
+        long child = Long.parseLong(Files.readString(fakeBin.resolve("hang.child")).strip());
+        assertThat(endsSoon(child)).as("the plugin's child process " + child + " was killed").isTrue();
+        assertThat(linkExists(pod, "vmi0")).isFalse();
+    }
+}
