@@ -26,6 +26,7 @@ public final class NetnsThread implements Executor, AutoCloseable {
     private final Path path;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private volatile boolean closed;
 
     private NetnsThread(Path path, CompletableFuture<Void> entered) {
         this.path = path;
@@ -97,7 +98,7 @@ public final class NetnsThread implements Executor, AutoCloseable {
 
     @Override
     public void execute(Runnable command) {
-        if (!thread.isAlive()) {
+        if (closed || !thread.isAlive()) {
             throw new IllegalStateException("namespace thread for " + path + " has ended");
         }
         queue.add(command);
@@ -119,6 +120,7 @@ public final class NetnsThread implements Executor, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         queue.add(STOP);
     }
 }

@@ -1,0 +1,134 @@
+package dev.podnic.cli;
+
+import static dev.podnic.cni.testing.TestNamespaces.ip;
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code podnic cni ...} end to end: real plugins, a test-made node namespace and pod. */
+class CliCniIT {
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private String node;
+    private String pod;
+    private Path confDir;
+
+    record Outcome(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        namespaces = new TestNamespaces();
+        node = namespaces.create();
+        pod = namespaces.create();
+        confDir = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(confDir.resolve("10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"pdnbr0\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.252.0.0/24\"}]]}},{\"type\":\"tuning\",\"mtu\":1400}]}");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
+        } finally {
+            namespaces.close();
+        }
+    }
+
+    private Outcome podnic(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--conf-dir", confDir.toString(), "--bin-dir", RealPlugins.DIR,
+                "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    private String[] attachment(String cmd) {
+        return new String[] {"cni", cmd, "--net", "podnet", "--netns", path(pod).toString(), "--ifname", "vmi0",
+            "--container-id", "vmi-cli"};
+    }
+
+    @Test
+    void addCheckDelPrintTheResultAndLeaveNothing() throws Exception {
+        Outcome add = podnic(attachment("add"));
+        assertThat(add.exit()).as(add.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(add.out());
+        assertThat(result.get("cniVersion").asText()).isEqualTo("1.0.0");
+        String address = result.get("ips").get(0).get("address").asText();
+        assertThat(ip("-n", pod, "-o", "addr", "show", "dev", "vmi0")).contains(address);
+        assertThat(ip("-n", pod, "-o", "link", "show", "dev", "vmi0")).contains("mtu 1400");
+
+        Outcome check = podnic(attachment("check"));
+        assertThat(check.exit()).as(check.err()).isZero();
+        assertThat(check.err()).contains("check ok: bridge, tuning");
+
+        Outcome del = podnic(attachment("del"));
+        assertThat(del.exit()).as(del.err()).isZero();
+        assertThat(podnic(attachment("del")).exit()).isZero();
+    }
+
+    @Test
+    void pluginErrorsExitNonZeroWithTheErrorJson() {
+        assertThat(podnic(attachment("add")).exit()).isZero();
+        Outcome again = podnic(attachment("add"));
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("already attached");
+        assertThat(podnic(attachment("del")).exit()).isZero();
+
+        Outcome bad = podnic("cni", "add", "--net", "podnet", "--netns", path(pod).toString(), "--ifname", "vmi0",
+                "--container-id", "vmi-cli", "--cap-args", "{\"mac\":\"02:00:00:00:00:01\"}", "--args", "IgnoreUnknown=1;MAC=zz");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("plugin bridge failed (ADD)").contains("\"code\"").contains("\"msg\"");
+    }
+
+    @Test
+    void badInputIsExplained() throws Exception {
+        Outcome usage = podnic("cni", "add", "--net", "podnet");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("--netns is required");
+
+        Files.writeString(confDir.resolve("20-broken.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"broken\",\"plugins\":[{}]}");
+        Outcome broken = podnic("cni", "add", "--net", "broken", "--netns", path(pod).toString(), "--container-id", "x");
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.err()).contains("20-broken.conflist: field \"plugins[0].type\": missing");
+
+        Outcome unknown = podnic("cni", "add", "--net", "nope", "--netns", path(pod).toString(), "--container-id", "x");
+        assertThat(unknown.err()).contains("no network named \"nope\"").contains("podnet");
+    }
+
+    @Test
+    void versionReportsWhatEachPluginSpeaks() throws Exception {
+        Outcome v = podnic("cni", "version", "--net", "podnet");
+        assertThat(v.exit()).as(v.err()).isZero();
+        JsonNode out = new ObjectMapper().readTree(v.out());
+        assertThat(out.get("plugins").get(0).get("type").asText()).isEqualTo("bridge");
+        assertThat(out.get("plugins").get(0).get("speaks").asText()).isEqualTo("1.0.0");
+    }
+}

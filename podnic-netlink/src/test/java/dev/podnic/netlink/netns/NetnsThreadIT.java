@@ -1,0 +1,94 @@
+package dev.podnic.netlink.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against the real kernel: a namespace made with iproute2 (never the root namespace's state). */
+class NetnsThreadIT {
+    private final String name = "pdnt" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 100000;
+    private final Path path = Path.of("/run/netns", name);
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+        }
+        return out;
+    }
+
+    private static Object inode(Path p) throws Exception {
+        return Files.getAttribute(p, "unix:ino");
+    }
+
+    @BeforeEach
+    void create() throws Exception {
+        run("ip", "netns", "add", name);
+    }
+
+    @AfterEach
+    void delete() throws Exception {
+        run("ip", "netns", "delete", name);
+    }
+
+    @Test
+    void workAndChildProcessesRunInsideTheNamespace() throws Exception {
+        Object rootNs = inode(Path.of("/proc/thread-self/ns/net"));
+        try (NetnsThread t = NetnsThread.enter(path)) {
+            assertThat(t.call(() -> inode(Path.of("/proc/thread-self/ns/net")))).isEqualTo(inode(path));
+            // A child forked from the namespace thread lives in the namespace: it sees only lo.
+            String links = t.call(() -> run("ip", "-o", "link", "show"));
+            assertThat(links.lines()).hasSize(1).allMatch(l -> l.contains(": lo:"));
+            assertThat(t.call(() -> run("readlink", "/proc/self/ns/net")).strip())
+                    .isEqualTo("net:[" + inode(path) + "]");
+        }
+        assertThat(inode(Path.of("/proc/thread-self/ns/net"))).isEqualTo(rootNs); // the caller never moved
+    }
+
+    @Test
+    void exceptionsReachTheCallerAndTheThreadSurvivesThem() throws Exception {
+        try (NetnsThread t = NetnsThread.enter(path)) {
+            assertThatThrownBy(() -> t.call(() -> {
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            assertThat(t.call(() -> inode(Path.of("/proc/thread-self/ns/net")))).isEqualTo(inode(path));
+        }
+    }
+
+    @Test
+    void missingNamespaceIsATypedError() {
+        assertThatThrownBy(() -> NetnsThread.enter(Path.of("/run/netns/pdnt-absent")))
+                .isInstanceOfSatisfying(NetnsException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(2);
+                    assertThat(e.path()).isEqualTo("/run/netns/pdnt-absent");
+                });
+    }
+
+    @Test
+    void aFileThatIsNotANamespaceIsRefusedBySetns() throws Exception {
+        Path notNs = Files.createTempFile("pdnt", ".txt");
+        try {
+            assertThatThrownBy(() -> NetnsThread.enter(notNs))
+                    .isInstanceOfSatisfying(NetnsException.class, e -> {
+                        assertThat(e.operation()).isEqualTo("setns");
+                        assertThat(e.errno()).isEqualTo(22); // EINVAL
+                    });
+        } finally {
+            Files.delete(notNs);
+        }
+    }
+
+    @Test
+    void closedThreadRefusesWork() throws Exception {
+        NetnsThread t = NetnsThread.enter(path);
+        t.close();
+        assertThatThrownBy(() -> t.execute(() -> { })).isInstanceOf(IllegalStateException.class);
+    }
+}
