@@ -2,6 +2,7 @@ package dev.podnic.cli;
 
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.PluginErrorException;
+import dev.podnic.cni.invoke.ProcessLaunch;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -11,6 +12,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ProcessLaunch.preferVfork();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,8 +22,9 @@ import java.util.stream.Stream;
 /**
  * The on-disk result cache in libcni's format: {@code <dir>/results/<network>-<containerID>-<ifname>}
  * holding a {@code cniCacheV1} object, so podnic and libcni-based runtimes read each other's
- * entries. Writes are atomic (temporary file, fsync, rename): a crash leaves the old entry or the
- * new one, never half of one.
+ * entries. Writes are atomic (temporary file, then rename): a killed process leaves the old entry or
+ * the new one, never half of one. Like libcni, the cache is not fsync'ed: it is a cache, rebuilt by
+ * DEL/GC; durable records of attachments belong to the node daemon's ledger.
  */
 public final class ResultCache {
     public static final String KIND = "cniCacheV1";
@@ -149,10 +148,7 @@ public final class ResultCache {
         Path tmp = Files.createTempFile(resultsDir, "." + target.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
+            Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
