@@ -2,15 +2,18 @@ package dev.podnic.cli;
 
 import dev.podnic.cli.cni.CniCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 @Command(name = "podnic",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT, // -h/-V, the version and the help width apply to every subcommand
         version = "podnic 0.1.0",
+        usageHelpWidth = 100,
         description = {
             "Gives virtual machines their own pod-network IPs through the node's CNI setup.",
             "",
-            "Today: a complete CNI runtime (the job of libcni and cnitool) that runs the host's CNI",
-            "configuration and plugins. Start with: podnic cni --help"},
+            "Today: a complete CNI runtime (the job of libcni and cnitool) that runs the host's CNI "
+                + "configuration and plugins. Start with: podnic cni --help"},
         subcommands = {CniCommand.class})
 public final class PodnicCommand {
 }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "add", mixinStandardHelpOptions = true,
-        description = {"Attach: run the network's plugins with ADD and print the result (in the network's CNI version).",
-            "If any plugin fails, the whole chain is deleted again so nothing stays allocated."})
+        description = "Attach: run the network's plugins with ADD and print the result (in the network's CNI version). "
+            + "If any plugin fails, the whole chain is deleted again so nothing stays allocated.")
 final class CniAdd implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Mixin AttachmentOptions attachment;

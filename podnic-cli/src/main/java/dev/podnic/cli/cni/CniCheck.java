@@ -7,8 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Verify an attachment: run every plugin with CHECK against the cached ADD result",
-            "(networks of CNI version 0.4.0 or newer). Exit 0 means every plugin agreed."})
+        description = "Verify an attachment: run every plugin with CHECK against the cached ADD result "
+            + "(networks of CNI version 0.4.0 or newer). Exit 0 means every plugin agreed.")
 final class CniCheck implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Mixin AttachmentOptions attachment;

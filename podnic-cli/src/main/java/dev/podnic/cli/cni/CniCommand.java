@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
         description = {
             "Run a CNI network's plugins for one attachment, like cnitool.",
             "",
-            "Networks come from --conf-dir (.conflist, then .conf/.json, by file name); plugins from",
-            "--bin-dir. Results are cached in --cache-dir in libcni's format, so DEL, CHECK and GC find",
-            "what ADD did. A failed ADD is undone (DEL over the whole chain) so nothing stays allocated.",
+            "Networks come from --conf-dir (.conflist, then .conf/.json, by file name); plugins from "
+                + "--bin-dir. Results are cached in --cache-dir in libcni's format, so DEL, CHECK and GC find "
+                + "what ADD did. A failed ADD is undone (DEL over the whole chain) so nothing stays allocated.",
             "",
             "Example (plugins act inside the node namespace, the interface lands in the pod's):",
             "  podnic cni add --net podnet --node-netns /run/netns/node \\",

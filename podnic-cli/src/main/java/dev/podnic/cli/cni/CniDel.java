@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "del", mixinStandardHelpOptions = true,
-        description = {"Detach: run the network's plugins with DEL in reverse order, using the cached ADD result.",
-            "Safe to repeat, and works after the container's namespace is gone (--netns may then be",
-            "omitted if --container-id is given)."})
+        description = "Detach: run the network's plugins with DEL in reverse order, using the cached ADD result. "
+            + "Safe to repeat, and works after the container's namespace is gone (--netns may then be "
+            + "omitted if --container-id is given).")
 final class CniDel implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Mixin AttachmentOptions attachment;

@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Garbage-collect a network: DEL every cached attachment not listed with --valid, then run",
-            "the CNI 1.1.0 GC command on plugins that support it. Prints what was done; exit 1 if anything failed.",
-            "Without --valid every cached attachment of the network is deleted."})
+        description = "Garbage-collect a network: DEL every cached attachment not listed with --valid, then run "
+            + "the CNI 1.1.0 GC command on plugins that support it. Prints what was done; exit 1 if anything failed. "
+            + "Without --valid every cached attachment of the network is deleted.")
 final class CniGc implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Option(names = "--net", required = true, paramLabel = "NAME", description = "Network name.")

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Ask every plugin of a network whether it is ready for ADD (CNI 1.1.0 STATUS).",
-            "Plugins and networks older than 1.1.0 are reported as NOT_SUPPORTED (assumed ready)."})
+        description = "Ask every plugin of a network whether it is ready for ADD (CNI 1.1.0 STATUS). "
+            + "Plugins and networks older than 1.1.0 are reported as NOT_SUPPORTED (assumed ready).")
 final class CniStatus implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Option(names = "--net", required = true, paramLabel = "NAME", description = "Network name.")

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "version", mixinStandardHelpOptions = true,
-        description = {"Show which CNI versions plugins support (their VERSION answer) and, with --net, the",
-            "version podnic will speak with each plugin of that network."})
+        description = "Show which CNI versions plugins support (their VERSION answer) and, with --net, the "
+            + "version podnic will speak with each plugin of that network.")
 final class CniVersion implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Option(names = "--net", paramLabel = "NAME", description = "Report the plugins of this network.")
