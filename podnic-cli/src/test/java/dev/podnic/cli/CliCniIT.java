@@ -124,6 +124,22 @@ class CliCniIT {
     }
 
     @Test
+    void statusAndGcReportAsJson() throws Exception {
+        Outcome status = podnic("cni", "status", "--net", "podnet");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(new ObjectMapper().readTree(status.out()).get("plugins").get(0).get("state").asText())
+                .isEqualTo("NOT_SUPPORTED");
+
+        assertThat(podnic(attachment("add")).exit()).isZero();
+        Outcome gc = podnic("cni", "gc", "--net", "podnet");
+        assertThat(gc.exit()).as(gc.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(gc.out());
+        assertThat(report.get("deleted").get(0).get("containerId").asText()).isEqualTo("vmi-cli");
+        assertThat(report.get("errors")).isEmpty();
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
+    }
+
+    @Test
     void versionReportsWhatEachPluginSpeaks() throws Exception {
         Outcome v = podnic("cni", "version", "--net", "podnet");
         assertThat(v.exit()).as(v.err()).isZero();

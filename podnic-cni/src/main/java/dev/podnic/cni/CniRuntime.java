@@ -3,6 +3,7 @@ package dev.podnic.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.podnic.cni.cache.CachedAttachment;
 import dev.podnic.cni.cache.ResultCache;
 import dev.podnic.cni.config.NetworkConfigList;
@@ -15,11 +16,14 @@ import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
 import dev.podnic.cni.version.PluginVersions;
 import dev.podnic.cni.version.SpecVersion;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -85,7 +89,7 @@ public final class CniRuntime {
     }
 
     private static void requireNetns(RuntimeConf rt) {
-        if (rt.netns().isEmpty() || !java.nio.file.Files.exists(java.nio.file.Path.of(rt.netns()))) {
+        if (rt.netns().isEmpty() || !Files.exists(Path.of(rt.netns()))) {
             throw new CniException(CniError.UNKNOWN_CONTAINER, "network namespace \"" + rt.netns()
                     + "\" does not exist (give the container's namespace path, e.g. /run/netns/NAME)");
         }
@@ -160,7 +164,7 @@ public final class CniRuntime {
     private List<RuntimeException> deleteChain(NetworkConfigList list, RuntimeConf rt, CniResult prev) {
         List<RuntimeException> errors = new ArrayList<>();
         List<PluginConfig> reversed = new ArrayList<>(list.plugins());
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (PluginConfig plugin : reversed) {
             try {
                 SpecVersion speak = invoker.negotiate(plugin, list.cniVersion());
@@ -224,8 +228,7 @@ public final class CniRuntime {
         }
         List<String> ran = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode validJson = json.createArrayNode();
+        ArrayNode validJson = JsonNodeFactory.instance.arrayNode();
         valid.forEach(v -> validJson.addObject().put("containerID", v.containerId()).put("ifname", v.ifName()));
         for (PluginConfig plugin : list.plugins()) {
             try {
@@ -246,7 +249,7 @@ public final class CniRuntime {
     }
 
     /** The cached ADD result of an attachment, in the network's version. */
-    public java.util.Optional<CniResult> cachedResult(NetworkConfigList list, RuntimeConf rt) {
+    public Optional<CniResult> cachedResult(NetworkConfigList list, RuntimeConf rt) {
         return cache.get(list.name(), rt.containerId(), rt.ifName())
                 .filter(a -> a.result() != null)
                 .map(a -> ResultJson.parse(a.result(), list.cniVersion()).withVersion(list.cniVersion()));

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.version.SpecVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -43,7 +45,7 @@ public final class ConfigParser {
         if (!plugins.isArray() || plugins.isEmpty()) {
             throw new ConfigException(source, "plugins", "must be a non-empty array of plugin objects, got " + brief(plugins));
         }
-        var list = new java.util.ArrayList<PluginConfig>();
+        var list = new ArrayList<PluginConfig>();
         for (int i = 0; i < plugins.size(); i++) {
             list.add(plugin(plugins.get(i), source, "plugins[" + i + "]"));
         }
@@ -67,7 +69,7 @@ public final class ConfigParser {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new NetworkConfigList(name, version, false, false, java.util.List.of(plugin), listBytes, source);
+        return new NetworkConfigList(name, version, false, false, List.of(plugin), listBytes, source);
     }
 
     /** Parses either form, deciding by the presence of "plugins" (for stdin or inline configs). */
