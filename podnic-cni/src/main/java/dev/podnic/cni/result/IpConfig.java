@@ -1,5 +1,6 @@
 package dev.podnic.cni.result;
 
+import dev.podnic.inet.IpNet;
 import java.net.InetAddress;
 
 /**

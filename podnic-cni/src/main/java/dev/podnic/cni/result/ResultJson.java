@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.version.SpecVersion;
+import dev.podnic.inet.IpLiteral;
+import dev.podnic.inet.IpNet;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,27 +1,17 @@
 package dev.podnic.netlink.netns;
 
-/** A namespace operation failed; carries the operation, the namespace path and errno (0 if none). */
-public class NetnsException extends RuntimeException {
-    private final String operation;
+import dev.podnic.netlink.NetlinkException;
+
+/** Entering a namespace failed; carries the operation, the namespace path and errno. */
+public final class NetnsException extends NetlinkException {
     private final String path;
-    private final int errno;
 
     public NetnsException(String operation, String path, int errno, String message, Throwable cause) {
-        super(operation + " " + path + ": " + message, cause);
-        this.operation = operation;
+        super(operation, errno, path + ": " + message, cause);
         this.path = path;
-        this.errno = errno;
-    }
-
-    public String operation() {
-        return operation;
     }
 
     public String path() {
         return path;
-    }
-
-    public int errno() {
-        return errno;
     }
 }

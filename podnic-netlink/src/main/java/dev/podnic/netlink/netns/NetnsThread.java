@@ -1,6 +1,7 @@
 package dev.podnic.netlink.netns;
 
 import com.sun.jna.LastErrorException;
+import dev.podnic.netlink.sys.LibC;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;

@@ -3,6 +3,7 @@ package dev.podnic.netlink.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.podnic.netlink.sys.Errno;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class NetnsThreadIT {
     void missingNamespaceIsATypedError() {
         assertThatThrownBy(() -> NetnsThread.enter(Path.of("/run/netns/pdnt-absent")))
                 .isInstanceOfSatisfying(NetnsException.class, e -> {
-                    assertThat(e.errno()).isEqualTo(2);
+                    assertThat(e.errno()).isEqualTo(Errno.ENOENT);
                     assertThat(e.path()).isEqualTo("/run/netns/pdnt-absent");
                 });
     }
@@ -78,7 +79,7 @@ class NetnsThreadIT {
             assertThatThrownBy(() -> NetnsThread.enter(notNs))
                     .isInstanceOfSatisfying(NetnsException.class, e -> {
                         assertThat(e.operation()).isEqualTo("setns");
-                        assertThat(e.errno()).isEqualTo(22); // EINVAL
+                        assertThat(e.errno()).isEqualTo(Errno.EINVAL);
                     });
         } finally {
             Files.delete(notNs);

@@ -1,4 +1,4 @@
-package dev.podnic.cni.result;
+package dev.podnic.inet;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

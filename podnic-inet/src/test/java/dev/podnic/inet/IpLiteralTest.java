@@ -1,4 +1,4 @@
-package dev.podnic.cni.result;
+package dev.podnic.inet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

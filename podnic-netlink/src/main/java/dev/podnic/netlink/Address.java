@@ -1,0 +1,7 @@
+package dev.podnic.netlink;
+
+import dev.podnic.inet.IpNet;
+
+/** An address on a link. */
+public record Address(int linkIndex, IpNet address, Scope scope) {
+}

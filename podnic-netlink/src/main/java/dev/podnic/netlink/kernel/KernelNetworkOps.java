@@ -1,0 +1,282 @@
+package dev.podnic.netlink.kernel;
+
+import static dev.podnic.netlink.NetworkOps.checkName;
+
+import com.sun.jna.LastErrorException;
+import dev.podnic.inet.IpNet;
+import dev.podnic.inet.MacAddress;
+import dev.podnic.netlink.Address;
+import dev.podnic.netlink.AlreadyExistsException;
+import dev.podnic.netlink.Family;
+import dev.podnic.netlink.Link;
+import dev.podnic.netlink.NetlinkException;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.NotFoundException;
+import dev.podnic.netlink.Route;
+import dev.podnic.netlink.Scope;
+import dev.podnic.netlink.netns.NetnsException;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.sys.Errno;
+import dev.podnic.netlink.sys.LibC;
+import dev.podnic.netlink.wire.AddressCodec;
+import dev.podnic.netlink.wire.LinkCodec;
+import dev.podnic.netlink.wire.NlMessage;
+import dev.podnic.netlink.wire.RouteCodec;
+import dev.podnic.netlink.wire.Rtnl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@link NetworkOps} on the real kernel: rtnetlink through a socket opened inside the namespace
+ * (so requests can then be sent from any thread), plus a thread living in the namespace for what
+ * must run there — sysctls under /proc/sys and the tun driver's ioctls.
+ */
+public final class KernelNetworkOps implements NetworkOps {
+    private final NetlinkSocket socket;
+    private final NetnsThread thread;
+
+    private KernelNetworkOps(NetlinkSocket socket, NetnsThread thread) {
+        this.socket = socket;
+        this.thread = thread;
+    }
+
+    /** Operations on the namespace at {@code netns} (e.g. /run/netns/pod1). */
+    public static KernelNetworkOps open(Path netns) {
+        NetnsThread thread = NetnsThread.enter(netns);
+        try {
+            return new KernelNetworkOps(thread.call(NetlinkSocket::open), thread);
+        } catch (RuntimeException e) {
+            thread.close();
+            throw e;
+        } catch (Exception e) {
+            thread.close();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Operations on the caller's own namespace. */
+    public static KernelNetworkOps current() {
+        return new KernelNetworkOps(NetlinkSocket.open(), null);
+    }
+
+    @Override
+    public List<Link> links() {
+        return socket.dump("list links", LinkCodec.dump()).stream()
+                .filter(m -> m.type() == Rtnl.RTM_NEWLINK).map(LinkCodec::decode).toList();
+    }
+
+    @Override
+    public Optional<Link> findLink(String name) {
+        checkName("get link", name);
+        try {
+            return Optional.of(LinkCodec.decode(socket.get("get link " + name, LinkCodec.get(name))));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Link createBridge(String name) {
+        return create(name, "bridge");
+    }
+
+    @Override
+    public Link createDummy(String name) {
+        return create(name, "dummy");
+    }
+
+    private Link create(String name, String kind) {
+        String op = "create " + kind + " " + name;
+        checkName(op, name);
+        socket.execute(op, LinkCodec.create(name, kind));
+        return link(name);
+    }
+
+    @Override
+    public Link createVeth(String name, String peerName, Path peerNetns) {
+        String op = "create veth " + name + " (peer " + peerName + (peerNetns == null ? "" : " in " + peerNetns) + ")";
+        checkName(op, name);
+        checkName(op, peerName);
+        int fd = -1;
+        if (peerNetns != null) {
+            try {
+                fd = LibC.INSTANCE.open(peerNetns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+            } catch (LastErrorException e) {
+                throw new NetnsException(op + ": open", peerNetns.toString(), e.getErrorCode(), "cannot open the peer's namespace", e);
+            }
+        }
+        try {
+            socket.execute(op, LinkCodec.createVeth(name, peerName, fd));
+        } finally {
+            if (fd >= 0) {
+                LibC.INSTANCE.close(fd);
+            }
+        }
+        return link(name);
+    }
+
+    @Override
+    public Link createTap(String name) {
+        String op = "create tap " + name;
+        checkName(op, name);
+        if (findLink(name).isPresent()) {
+            // TUNSETIFF would silently attach to an existing tap instead of failing.
+            throw (AlreadyExistsException) NetlinkException.of(op, Errno.EEXIST.code(), "a link with this name exists");
+        }
+        inNamespace(() -> {
+            Tap.create(name);
+            return null;
+        });
+        return link(name);
+    }
+
+    @Override
+    public void setUp(String name, boolean up) {
+        checkName("set link up/down", name);
+        socket.execute("set " + name + (up ? " up" : " down"), LinkCodec.setUp(name, up));
+    }
+
+    @Override
+    public void setMtu(String name, int mtu) {
+        checkName("set mtu", name);
+        socket.execute("set mtu " + mtu + " on " + name, LinkCodec.setMtu(name, mtu));
+    }
+
+    @Override
+    public void setMac(String name, MacAddress mac) {
+        checkName("set mac", name);
+        NetworkOps.checkMac("set mac " + mac + " on " + name, mac);
+        socket.execute("set mac " + mac + " on " + name, LinkCodec.setMac(name, mac));
+    }
+
+    @Override
+    public void rename(String name, String newName) {
+        String op = "rename " + name + " to " + newName;
+        checkName(op, newName);
+        socket.execute(op, LinkCodec.rename(link(name).index(), newName));
+    }
+
+    @Override
+    public void setMaster(String name, String master) {
+        String op = master == null ? "release " + name + " from its bridge" : "attach " + name + " to " + master;
+        checkName(op, name);
+        socket.execute(op, LinkCodec.setMaster(name, master == null ? 0 : link(master).index()));
+    }
+
+    @Override
+    public void setLearning(String port, boolean on) {
+        socket.execute("turn learning " + (on ? "on" : "off") + " on port " + port,
+                LinkCodec.setLearning(link(port).index(), on));
+    }
+
+    @Override
+    public void deleteLink(String name) {
+        checkName("delete link", name);
+        socket.execute("delete link " + name, LinkCodec.delete(name));
+    }
+
+    @Override
+    public List<Address> addresses(String linkName) {
+        int index = linkName == null ? 0 : link(linkName).index();
+        return socket.dump("list addresses", AddressCodec.dump()).stream()
+                .filter(m -> m.type() == Rtnl.RTM_NEWADDR).map(AddressCodec::decode)
+                .filter(a -> index == 0 || a.linkIndex() == index).toList();
+    }
+
+    @Override
+    public void addAddress(String linkName, IpNet address, Scope scope) {
+        String op = "add address " + address + " to " + linkName;
+        socket.execute(op, AddressCodec.add(linkFor(op, linkName).index(), address, scope));
+    }
+
+    @Override
+    public void deleteAddress(String linkName, IpNet address) {
+        String op = "delete address " + address + " from " + linkName;
+        socket.execute(op, AddressCodec.delete(linkFor(op, linkName).index(), address));
+    }
+
+    @Override
+    public List<Route> routes(Family family, int table) {
+        return socket.dump("list routes", RouteCodec.dump(family)).stream()
+                .filter(m -> m.type() == Rtnl.RTM_NEWROUTE && RouteCodec.type(m) == Rtnl.RTN_UNICAST)
+                .map(RouteCodec::decode).filter(r -> r.table() == table && r.family() == family).toList();
+    }
+
+    @Override
+    public void addRoute(Route route) {
+        socket.execute("add route " + describe(route), RouteCodec.add(route));
+    }
+
+    @Override
+    public void replaceRoute(Route route) {
+        socket.execute("replace route " + describe(route), RouteCodec.replace(route));
+    }
+
+    @Override
+    public void deleteRoute(Route route) {
+        socket.execute("delete route " + describe(route), RouteCodec.delete(route));
+    }
+
+    private static String describe(Route r) {
+        return r.destination() + (r.gateway() == null ? "" : " via " + r.gateway().getHostAddress())
+                + (r.linkIndex() == 0 ? "" : " dev #" + r.linkIndex());
+    }
+
+    @Override
+    public String sysctl(String key) {
+        Path p = sysctlPath(key);
+        return inNamespace(() -> {
+            try {
+                return Files.readString(p).strip();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw NetlinkException.of("read sysctl " + key, Errno.ENOENT.code(), "no such sysctl");
+            }
+        });
+    }
+
+    @Override
+    public void setSysctl(String key, String value) {
+        Path p = sysctlPath(key);
+        inNamespace(() -> {
+            try {
+                Files.writeString(p, value);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw NetlinkException.of("write sysctl " + key, Errno.ENOENT.code(), "no such sysctl");
+            } catch (IOException e) {
+                throw NetlinkException.of("write sysctl " + key + "=" + value, Errno.EINVAL.code(), e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    static Path sysctlPath(String key) {
+        return Path.of("/proc/sys").resolve(NetworkOps.sysctlPath(key));
+    }
+
+    private Link linkFor(String op, String name) {
+        return findLink(name).orElseThrow(() -> NetlinkException.of(op, Errno.ENODEV.code(), "no such link " + name));
+    }
+
+    /** /proc/sys and /dev/net/tun act on the namespace of the calling thread. */
+    private <T> T inNamespace(Callable<T> work) {
+        try {
+            return thread == null ? work.call() : thread.call(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+        if (thread != null) {
+            thread.close();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.podnic.netlink.kernel;
+
+import com.sun.jna.LastErrorException;
+import dev.podnic.netlink.NetlinkException;
+import dev.podnic.netlink.sys.LibC;
+import dev.podnic.netlink.wire.NlMessage;
+import dev.podnic.netlink.wire.NlMessageBuilder;
+import dev.podnic.netlink.wire.Rtnl;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A NETLINK_ROUTE socket. It belongs to the network namespace of the thread that opened it, for
+ * its whole life, so requests may be sent from any thread afterwards. One request at a time.
+ */
+final class NetlinkSocket implements AutoCloseable {
+    private static final int BUFFER = 1 << 16;
+
+    private final int fd;
+    private final byte[] buffer = new byte[BUFFER];
+    private int seq;
+
+    private NetlinkSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /** Opens a socket in the calling thread's network namespace. */
+    static NetlinkSocket open() {
+        int fd;
+        try {
+            fd = LibC.INSTANCE.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+        } catch (LastErrorException e) {
+            throw new NetlinkException("open netlink socket", e.getErrorCode(), null, e);
+        }
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, new int[] {1}, 4);
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, new int[] {1}, 4);
+            LibC.INSTANCE.bind(fd, new byte[] {LibC.AF_NETLINK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 12);
+        } catch (LastErrorException e) {
+            LibC.INSTANCE.close(fd);
+            throw new NetlinkException("set up netlink socket", e.getErrorCode(), null, e);
+        }
+        return new NetlinkSocket(fd);
+    }
+
+    /** Sends a request that expects an ACK; throws the kernel's error as a typed exception. */
+    synchronized void execute(String operation, byte[] request) {
+        exchange(operation, request, false);
+    }
+
+    /** Sends a request that answers with one message (e.g. GETLINK by name). */
+    synchronized NlMessage get(String operation, byte[] request) {
+        List<NlMessage> out = exchange(operation, request, false);
+        if (out.isEmpty()) {
+            throw new NetlinkException(operation, 0, "no answer", null);
+        }
+        return out.get(0);
+    }
+
+    /** Sends a dump request and returns every message up to NLMSG_DONE. */
+    synchronized List<NlMessage> dump(String operation, byte[] request) {
+        return exchange(operation, request, true);
+    }
+
+    private List<NlMessage> exchange(String operation, byte[] request, boolean dump) {
+        int mySeq = ++seq;
+        NlMessageBuilder.setSeq(request, mySeq);
+        try {
+            LibC.INSTANCE.send(fd, request, request.length, 0);
+        } catch (LastErrorException e) {
+            throw NetlinkException.of(operation, e.getErrorCode(), "send failed");
+        }
+        int flags = java.nio.ByteBuffer.wrap(request).order(java.nio.ByteOrder.nativeOrder()).getShort(6);
+        boolean expectsAck = (flags & Rtnl.NLM_F_ACK) != 0;
+        List<NlMessage> out = new ArrayList<>();
+        while (true) {
+            int n;
+            try {
+                n = (int) LibC.INSTANCE.recv(fd, buffer, buffer.length, 0);
+            } catch (LastErrorException e) {
+                throw NetlinkException.of(operation, e.getErrorCode(), "receive failed");
+            }
+            for (NlMessage m : NlMessage.split(buffer, n)) {
+                if (m.seq() != mySeq) {
+                    continue; // a late answer to an earlier, abandoned request
+                }
+                if (m.type() == Rtnl.NLMSG_ERROR) {
+                    int errno = m.errorCode();
+                    if (errno != 0) {
+                        throw NetlinkException.of(operation, errno, m.extendedAckMessage());
+                    }
+                    return out; // ACK
+                }
+                if (m.type() == Rtnl.NLMSG_DONE) {
+                    int errno = m.payload().remaining() >= 4 ? -m.payload().getInt(0) : 0;
+                    if (errno > 0) {
+                        throw NetlinkException.of(operation, errno, "dump interrupted");
+                    }
+                    return out;
+                }
+                out.add(copy(m));
+                if (!dump && !expectsAck) {
+                    return out;
+                }
+            }
+        }
+    }
+
+    /** Messages point into the shared receive buffer; keep a private copy. */
+    private static NlMessage copy(NlMessage m) {
+        byte[] payload = NlMessage.bytes(m.payload());
+        return new NlMessage(m.type(), m.flags(), m.seq(), m.pid(),
+                java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.nativeOrder()));
+    }
+
+    @Override
+    public void close() {
+        LibC.INSTANCE.close(fd);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.podnic.netlink.sys;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+/**
+ * The libc calls podnic makes itself; each throws {@link LastErrorException} carrying errno.
+ * Sizes are declared as Java {@code long}, which JNA maps to 64 bits: size_t on x86-64/aarch64.
+ */
+public interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int O_RDONLY = 0;
+    int O_RDWR = 2;
+    int O_CLOEXEC = 0x80000;
+    int CLONE_NEWNET = 0x40000000;
+
+    int AF_NETLINK = 16;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    int NETLINK_ROUTE = 0;
+    int SOL_NETLINK = 270;
+    int NETLINK_CAP_ACK = 10;
+    int NETLINK_EXT_ACK = 11;
+    int SOL_SOCKET = 1;
+    int SO_RCVBUF = 8;
+    int MSG_TRUNC = 0x20;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int bind(int fd, byte[] sockaddr, int len) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+
+    long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+
+    int ioctl(int fd, long request, long arg) throws LastErrorException;
+}

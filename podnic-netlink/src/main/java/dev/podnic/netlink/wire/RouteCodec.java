@@ -1,0 +1,107 @@
+package dev.podnic.netlink.wire;
+
+import static dev.podnic.netlink.wire.Rtnl.*;
+
+import dev.podnic.inet.IpNet;
+import dev.podnic.netlink.Family;
+import dev.podnic.netlink.Route;
+import dev.podnic.netlink.Scope;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/** RTM_*ROUTE requests and replies (rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags). */
+public final class RouteCodec {
+    private static final int RTMSG_LEN = 12;
+
+    private RouteCodec() {
+    }
+
+    public static byte[] dump(Family family) {
+        return new NlMessageBuilder(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)
+                .u8(family.af()).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0).build();
+    }
+
+    public static byte[] add(Route r) {
+        return message(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, r);
+    }
+
+    public static byte[] replace(Route r) {
+        return message(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, r);
+    }
+
+    public static byte[] delete(Route r) {
+        return message(RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, r);
+    }
+
+    private static byte[] message(int type, int flags, Route r) {
+        boolean v4 = r.destination().isIpv4();
+        NlMessageBuilder m = new NlMessageBuilder(type, flags)
+                .u8(v4 ? AF_INET : AF_INET6).u8(r.destination().prefixLength()).u8(0).u8(0)
+                .u8(r.table() < 256 ? r.table() : 0).u8(r.protocol()).u8(r.scope().code()).u8(RTN_UNICAST)
+                .u32(r.onLink() ? RTNH_F_ONLINK : 0);
+        if (r.destination().prefixLength() > 0) {
+            m.attr(RTA_DST, r.destination().address().getAddress());
+        }
+        if (r.gateway() != null) {
+            m.attr(RTA_GATEWAY, r.gateway().getAddress());
+        }
+        if (r.linkIndex() != 0) {
+            m.attrU32(RTA_OIF, r.linkIndex());
+        }
+        if (r.metric() != null) {
+            m.attrU32(RTA_PRIORITY, r.metric());
+        }
+        if (r.source() != null) {
+            m.attr(RTA_PREFSRC, r.source().getAddress());
+        }
+        if (r.table() >= 256) {
+            m.attrU32(RTA_TABLE, r.table());
+        }
+        return m.build();
+    }
+
+    public static Route decode(NlMessage m) {
+        ByteBuffer p = m.payload();
+        int family = p.get(0) & 0xff;
+        int dstLen = p.get(1) & 0xff;
+        int table = p.get(4) & 0xff;
+        int protocol = p.get(5) & 0xff;
+        int scope = p.get(6) & 0xff;
+        int flags = p.getInt(8);
+        Map<Integer, ByteBuffer> a = m.attributes(RTMSG_LEN);
+        if (a.containsKey(RTA_TABLE)) {
+            table = NlMessage.u32(a.get(RTA_TABLE));
+        }
+        InetAddress dst = a.containsKey(RTA_DST) ? address(a.get(RTA_DST)) : zero(family);
+        return new Route(new IpNet(dst, dstLen),
+                a.containsKey(RTA_GATEWAY) ? address(a.get(RTA_GATEWAY)) : null,
+                a.containsKey(RTA_OIF) ? NlMessage.u32(a.get(RTA_OIF)) : 0,
+                Scope.of(scope),
+                a.containsKey(RTA_PRIORITY) ? NlMessage.u32(a.get(RTA_PRIORITY)) : null,
+                table, (flags & RTNH_F_ONLINK) != 0, protocol,
+                a.containsKey(RTA_PREFSRC) ? address(a.get(RTA_PREFSRC)) : null);
+    }
+
+    /** The route type (RTN_UNICAST = 1, local = 2, broadcast = 3, ...). */
+    public static int type(NlMessage m) {
+        return m.payload().get(7) & 0xff;
+    }
+
+    private static InetAddress address(ByteBuffer b) {
+        try {
+            return InetAddress.getByAddress(NlMessage.bytes(b));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static InetAddress zero(int family) {
+        try {
+            return InetAddress.getByAddress(new byte[family == AF_INET6 ? 16 : 4]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.podnic.netlink.fake;
+
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.NetworkOpsContract;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+class FakeNetworkOpsTest extends NetworkOpsContract {
+    private final FakeKernel kernel = new FakeKernel();
+    private final List<Path> created = new ArrayList<>();
+
+    @Override
+    protected Path createNamespace() {
+        Path p = Path.of("/run/netns/fake" + created.size());
+        kernel.createNamespace(p);
+        created.add(p);
+        return p;
+    }
+
+    @Override
+    protected NetworkOps open(Path namespace) {
+        return kernel.open(namespace);
+    }
+
+    @Override
+    protected void deleteNamespaces() {
+        created.forEach(kernel::deleteNamespace);
+    }
+}

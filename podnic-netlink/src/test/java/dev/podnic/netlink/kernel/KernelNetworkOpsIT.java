@@ -1,0 +1,73 @@
+package dev.podnic.netlink.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.NetworkOpsContract;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The contract against the real kernel, in namespaces made with iproute2 (pdnt&lt;pid&gt;x&lt;n&gt;). */
+class KernelNetworkOpsIT extends NetworkOpsContract {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private final List<String> created = new ArrayList<>();
+
+    static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+            }
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected Path createNamespace() {
+        String name = "pdnt" + ProcessHandle.current().pid() + "x" + COUNTER.incrementAndGet() + "nl";
+        run("ip", "netns", "add", name);
+        created.add(name);
+        return Path.of("/run/netns", name);
+    }
+
+    @Override
+    protected NetworkOps open(Path namespace) {
+        return KernelNetworkOps.open(namespace);
+    }
+
+    @Override
+    protected void deleteNamespaces() {
+        created.forEach(n -> run("ip", "netns", "delete", n));
+        created.clear();
+    }
+
+    @Test
+    void learningIsWhatTheBridgeToolShows() {
+        ops.createBridge("pdnbr0");
+        ops.createVeth("pdnv0", "pdnv1", null);
+        ops.setMaster("pdnv0", "pdnbr0");
+        ops.setLearning("pdnv0", false);
+        String ns = created.get(0);
+        assertThat(run("bridge", "-n", ns, "-d", "link", "show", "dev", "pdnv0")).contains("learning off");
+        ops.setLearning("pdnv0", true);
+        assertThat(run("bridge", "-n", ns, "-d", "link", "show", "dev", "pdnv0")).contains("learning on");
+    }
+
+    @Test
+    void whatPodnicDidIsWhatIpShows() {
+        ops.createBridge("pdnbr0");
+        ops.setMtu("pdnbr0", 1450);
+        ops.setUp("pdnbr0", true);
+        ops.addAddress("pdnbr0", dev.podnic.inet.IpNet.parse("169.254.75.1/32"), dev.podnic.netlink.Scope.LINK);
+        String ns = created.get(0);
+        assertThat(run("ip", "-n", ns, "-o", "addr", "show", "dev", "pdnbr0")).contains("inet 169.254.75.1/32 scope link");
+        assertThat(run("ip", "-n", ns, "-o", "link", "show", "dev", "pdnbr0")).contains("mtu 1450").contains("UP");
+    }
+}
