@@ -10,6 +10,17 @@ class FakeNetworkOpsTest extends NetworkOpsContract {
     private final FakeKernel kernel = new FakeKernel();
     private final List<Path> created = new ArrayList<>();
 
+    @org.junit.jupiter.api.Test
+    void dummiesAndLearningAreModelled() {
+        org.assertj.core.api.Assertions.assertThat(ops.createDummy("pdnd0").kind()).isEqualTo("dummy");
+        ops.createBridge("pdnbr0");
+        ops.setMaster("pdnd0", "pdnbr0");
+        FakeNetworkOps fake = (FakeNetworkOps) ops;
+        org.assertj.core.api.Assertions.assertThat(fake.learning("pdnd0")).isTrue();
+        ops.setLearning("pdnd0", false);
+        org.assertj.core.api.Assertions.assertThat(fake.learning("pdnd0")).isFalse();
+    }
+
     @Override
     protected Path createNamespace() {
         Path p = Path.of("/run/netns/fake" + created.size());
