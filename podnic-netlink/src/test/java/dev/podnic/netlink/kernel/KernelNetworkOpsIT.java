@@ -49,6 +49,13 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
     }
 
     @Test
+    void currentNamespaceIsReadableWithoutAThread() {
+        try (KernelNetworkOps here = KernelNetworkOps.current()) { // read-only: the root namespace is not ours to change
+            assertThat(here.links()).extracting(dev.podnic.netlink.Link::name).contains("lo");
+        }
+    }
+
+    @Test
     void dummyLinksNeedTheDummyDriver() {
         try {
             assertThat(ops.createDummy("pdnd0").kind()).isEqualTo("dummy");
