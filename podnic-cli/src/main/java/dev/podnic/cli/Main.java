@@ -1,5 +1,6 @@
 package dev.podnic.cli;
 
+import dev.podnic.api.SpecException;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.PluginErrorException;
 import dev.podnic.cni.invoke.ProcessLaunch;
@@ -32,12 +33,19 @@ public final class Main {
                 }
                 return 1;
             }
+            if (e instanceof SpecException spec) {
+                err.println("podnic: " + spec.getMessage());
+                return 1;
+            }
             if (e instanceof UserError) {
                 err.println("podnic: " + e.getMessage());
                 return 2;
             }
             throw e;
         });
-        return cl.execute(args);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 }

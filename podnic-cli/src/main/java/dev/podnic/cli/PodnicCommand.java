@@ -14,6 +14,6 @@ import picocli.CommandLine.ScopeType;
             "",
             "Today: a complete CNI runtime (the job of libcni and cnitool) that runs the host's CNI "
                 + "configuration and plugins. Start with: podnic cni --help"},
-        subcommands = {CniCommand.class})
+        subcommands = {CniCommand.class, ValidateCommand.class})
 public final class PodnicCommand {
 }
