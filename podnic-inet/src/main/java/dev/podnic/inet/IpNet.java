@@ -32,6 +32,26 @@ public record IpNet(InetAddress address, int prefixLength) {
         return new IpNet(ip, prefix);
     }
 
+    /** The prefix with host bits cleared: 10.1.2.3/24 gives 10.1.2.0/24. */
+    public IpNet network() {
+        byte[] b = address.getAddress();
+        for (int i = 0; i < b.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefixLength - 8 * i));
+            b[i] &= (byte) (0xff << (8 - bits));
+        }
+        try {
+            return new IpNet(InetAddress.getByAddress(b), prefixLength);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code a} (of the same family) lies in this prefix. */
+    public boolean contains(InetAddress a) {
+        return a.getAddress().length == address.getAddress().length
+                && network().equals(new IpNet(a, prefixLength).network());
+    }
+
     public boolean isIpv4() {
         return address instanceof Inet4Address;
     }

@@ -10,7 +10,6 @@ import dev.podnic.netlink.Route;
 import dev.podnic.netlink.Scope;
 import dev.podnic.netlink.sys.Errno;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +180,7 @@ final class FakeNamespace {
         if (!removed) {
             throw error(op, Errno.EADDRNOTAVAIL, (address.isIpv4() ? "ipv4" : "ipv6") + ": Address not found.");
         }
-        IpNet net = network(address);
+        IpNet net = address.network();
         routes.removeIf(r -> r.linkIndex() == l.index && r.protocol() == Route.PROTO_KERNEL && r.destination().equals(net));
     }
 
@@ -192,7 +191,7 @@ final class FakeNamespace {
         if (addr.prefixLength() == full) {
             return;
         }
-        IpNet net = network(addr);
+        IpNet net = addr.network();
         Route r = addr.isIpv4()
                 ? new Route(net, null, l.index, Scope.LINK, null, Route.MAIN_TABLE, false, Route.PROTO_KERNEL, addr.address())
                 : new Route(net, null, l.index, Scope.UNIVERSE, 256, Route.MAIN_TABLE, false, Route.PROTO_KERNEL, null);
@@ -258,36 +257,16 @@ final class FakeNamespace {
 
     private boolean reachable(InetAddress gw, int deviceIndex) {
         return routes.stream().anyMatch(r -> r.gateway() == null && (deviceIndex == 0 || r.linkIndex() == deviceIndex)
-                && contains(r.destination(), gw));
+                && r.destination().contains(gw));
     }
 
     private int deviceFor(InetAddress gw) {
-        return routes.stream().filter(r -> r.gateway() == null && contains(r.destination(), gw))
+        return routes.stream().filter(r -> r.gateway() == null && r.destination().contains(gw))
                 .mapToInt(Route::linkIndex).findFirst().orElse(0);
     }
 
     private static Route withDevice(Route r, int index) {
         return new Route(r.destination(), r.gateway(), index, r.scope(), r.metric(), r.table(), r.onLink(), r.protocol(), r.source());
-    }
-
-    static IpNet network(IpNet a) {
-        byte[] b = a.address().getAddress();
-        for (int i = 0; i < b.length; i++) {
-            int bits = Math.max(0, Math.min(8, a.prefixLength() - 8 * i));
-            b[i] &= (byte) (0xff << (8 - bits));
-        }
-        try {
-            return new IpNet(InetAddress.getByAddress(b), a.prefixLength());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static boolean contains(IpNet net, InetAddress a) {
-        if (net.address().getAddress().length != a.getAddress().length) {
-            return false;
-        }
-        return network(net).equals(network(new IpNet(a, net.prefixLength())));
     }
 
     String sysctl(String op, String key) {

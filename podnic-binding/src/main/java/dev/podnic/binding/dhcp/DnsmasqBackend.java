@@ -1,0 +1,85 @@
+package dev.podnic.binding.dhcp;
+
+import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DHCP by a dnsmasq process that podnic starts inside the pod's namespace (from a thread living
+ * there), one per vNIC, bound to the vNIC's bridge. For hosts without libvirt networks.
+ */
+public final class DnsmasqBackend implements DhcpBackend {
+    private final NetnsThread pod;
+    private final Path stateDir;
+    private final Path binary;
+
+    /**
+     * @param pod      a thread inside the pod's namespace
+     * @param stateDir where lease files and logs go (one file pair per bridge)
+     */
+    public DnsmasqBackend(NetnsThread pod, Path stateDir, Path binary) {
+        this.pod = pod;
+        this.stateDir = stateDir;
+        this.binary = binary;
+    }
+
+    @Override
+    public String name() {
+        return "dnsmasq";
+    }
+
+    @Override
+    public DhcpServer start(VNicPlan plan) {
+        try {
+            Files.createDirectories(stateDir);
+            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--keep-in-foreground", "--conf-file=/dev/null",
+                    "--user=root", "--pid-file=", "--log-facility=" + stateDir.resolve(plan.bridge() + ".log"),
+                    "--dhcp-leasefile=" + stateDir.resolve(plan.bridge() + ".leases"),
+                    "--interface=" + plan.bridge(), "--bind-interfaces", "--except-interface=lo"));
+            DnsmasqOptions.dhcp(plan).forEach(o -> cmd.add("--" + o));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve(plan.bridge() + ".out").toFile()));
+            Process p = pod.call(pb::start);
+            if (p.waitFor(150, TimeUnit.MILLISECONDS)) {
+                String out = Files.readString(stateDir.resolve(plan.bridge() + ".out"));
+                throw new DhcpException("dnsmasq for " + plan.bridge() + " exited with status " + p.exitValue() + ": " + out.strip());
+            }
+            return new DnsmasqServer(p, plan.bridge());
+        } catch (DhcpException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DhcpException("cannot start dnsmasq for " + plan.bridge() + ": " + e.getMessage());
+        }
+    }
+
+    /** A dnsmasq process podnic started; stopped by its PID only. */
+    private record DnsmasqServer(Process process, String bridge) implements DhcpServer {
+        @Override
+        public String describe() {
+            return "dnsmasq pid " + process.pid() + " on " + bridge;
+        }
+
+        @Override
+        public void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether dnsmasq is installed where expected. */
+    public boolean available() {
+        return Files.isExecutable(binary);
+    }
+
+}

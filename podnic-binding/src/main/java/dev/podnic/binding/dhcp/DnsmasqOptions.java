@@ -1,0 +1,58 @@
+package dev.podnic.binding.dhcp;
+
+import dev.podnic.binding.plan.GuestConfig;
+import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.inet.IpNet;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The dnsmasq options (long names, without "--") that hand one vNIC exactly its plan. Shared by
+ * both backends: the dnsmasq backend passes them on the command line, the libvirt backend as
+ * {@code <dnsmasq:options>} of the network.
+ *
+ * <p>dnsmasq only leases addresses of a subnet it sees on the interface; the bridge holds only a
+ * link-local /32, so {@code shared-network} ties the pod subnet to the bridge and a static
+ * {@code dhcp-range} with a {@code dhcp-host} for the vNIC's MAC does the rest. No DNS service
+ * ({@code port=0}): it would clash between networks and the guest uses the pod's resolvers.
+ */
+public final class DnsmasqOptions {
+    private DnsmasqOptions() {
+    }
+
+    public static List<String> dhcp(VNicPlan plan) {
+        GuestConfig g = plan.guest();
+        IpNet subnet = g.address().network();
+        List<String> o = new ArrayList<>();
+        o.add("port=0");
+        o.add("shared-network=" + plan.bridge() + "," + subnet.address().getHostAddress());
+        o.add("dhcp-range=" + subnet.address().getHostAddress() + ",static," + mask(g.address().prefixLength()) + "," + g.leaseSeconds());
+        o.add("dhcp-host=" + plan.vnic().mac() + "," + g.address().address().getHostAddress() + "," + g.hostname() + "," + g.leaseSeconds());
+        if (g.gateway() != null) {
+            o.add("dhcp-option=option:router," + g.gateway().getHostAddress());
+        } else {
+            o.add("dhcp-option=option:router"); // no router at all, rather than the server's address
+        }
+        o.add("dhcp-option=option:classless-static-route," + ClasslessRoutes.dnsmasq(g.routes()));
+        o.add("dhcp-option=option:mtu," + g.mtu());
+        if (!g.dnsServers().isEmpty()) {
+            o.add("dhcp-option=option:dns-server," + g.dnsServers().stream().map(InetAddress::getHostAddress)
+                    .collect(Collectors.joining(",")));
+        }
+        if (!g.searchDomains().isEmpty()) {
+            o.add("dhcp-option=option:domain-search," + String.join(",", g.searchDomains()));
+        }
+        if (g.domain() != null && !g.domain().isEmpty()) {
+            o.add("dhcp-option=option:domain-name," + g.domain());
+        }
+        o.add("dhcp-authoritative");
+        return o;
+    }
+
+    static String mask(int prefix) {
+        long m = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+        return ((m >> 24) & 0xff) + "." + ((m >> 16) & 0xff) + "." + ((m >> 8) & 0xff) + "." + (m & 0xff);
+    }
+}
