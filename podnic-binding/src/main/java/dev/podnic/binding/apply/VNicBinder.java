@@ -1,0 +1,116 @@
+package dev.podnic.binding.apply;
+
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.binding.plan.GuestRoute;
+import dev.podnic.binding.plan.Planner;
+import dev.podnic.binding.plan.PodFacts;
+import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.netlink.Address;
+import dev.podnic.netlink.Family;
+import dev.podnic.netlink.Link;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.Route;
+import dev.podnic.netlink.Scope;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Applies the per-vNIC pipeline in a pod: CNI ADD of the VMI interface, remember its
+ * configuration, strip it from the interface, bridge it, serve it by DHCP. {@link #down} undoes
+ * every step and is safe after a partial {@link #up}. Each step checks before it acts, so running
+ * {@code up} again resumes.
+ */
+public final class VNicBinder {
+    private final CniRuntime cni;
+    private final NetworkConfigList network;
+    private final Path podNetns;
+    private final NetworkOps pod;
+    private final DhcpBackend dhcp;
+    private final Path resolvConf;
+
+    public VNicBinder(CniRuntime cni, NetworkConfigList network, Path podNetns, NetworkOps pod, DhcpBackend dhcp,
+                      Path resolvConf) {
+        this.cni = cni;
+        this.network = network;
+        this.podNetns = podNetns;
+        this.pod = pod;
+        this.dhcp = dhcp;
+        this.resolvConf = resolvConf;
+    }
+
+    /**
+     * The CNI container ID of a VM's attachments: derived from its identity, so it never collides
+     * with the pod's own (the kubelet's) or another VM's, and is the same on every run.
+     */
+    public static String containerId(VmiSpec vmi) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(vmi.identity().getBytes(StandardCharsets.UTF_8));
+            return "podnic-" + HexFormat.of().formatHex(h, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private RuntimeConf attachment(VmiSpec vmi, VNic nic) {
+        return RuntimeConf.of(containerId(vmi), podNetns.toString(), nic.vmiInterface());
+    }
+
+    public BoundVNic up(VmiSpec vmi, VNic nic) {
+        RuntimeConf rt = attachment(vmi, nic);
+        long t0 = System.nanoTime();
+        CniResult result = cni.cachedResult(network, rt).orElseGet(() -> cni.add(network, rt));
+        long t1 = System.nanoTime();
+
+        Link vmiLink = pod.link(nic.vmiInterface());
+        List<GuestRoute> routes = pod.routes(Family.V4, Route.MAIN_TABLE).stream()
+                .filter(r -> r.linkIndex() == vmiLink.index() && r.protocol() != Route.PROTO_KERNEL)
+                .map(r -> new GuestRoute(r.destination(), r.gateway())).toList();
+        ResolvConf resolv = ResolvConf.read(resolvConf);
+        VNicPlan plan = Planner.plan(vmi, nic, result, new PodFacts(vmiLink.mtu(), routes, resolv.nameservers(), resolv.search()));
+
+        for (Route r : pod.routes(Family.V4, Route.MAIN_TABLE)) {
+            if (r.linkIndex() == vmiLink.index() && r.protocol() != Route.PROTO_KERNEL) {
+                pod.deleteRoute(r);
+            }
+        }
+        for (Address a : pod.addresses(nic.vmiInterface())) {
+            if (a.scope() != Scope.LINK || a.address().isIpv4()) {
+                pod.deleteAddress(nic.vmiInterface(), a.address());
+            }
+        }
+        if (pod.findLink(plan.bridge()).isEmpty()) {
+            pod.createBridge(plan.bridge());
+        }
+        pod.setMtu(plan.bridge(), vmiLink.mtu());
+        pod.setMaster(nic.vmiInterface(), plan.bridge());
+        pod.setUp(nic.vmiInterface(), true);
+        pod.setUp(plan.bridge(), true);
+        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
+            pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
+        }
+        long t2 = System.nanoTime();
+        DhcpServer server = dhcp.start(plan);
+        long t3 = System.nanoTime();
+        return new BoundVNic(plan, result, server, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+    }
+
+    /** Stops DHCP, removes the bridge and runs CNI DEL for the VMI interface. Safe to repeat. */
+    public void down(VmiSpec vmi, VNic nic, DhcpServer server) {
+        if (server != null) {
+            server.stop();
+        }
+        pod.findLink(Planner.bridgeName(nic)).ifPresent(b -> pod.deleteLink(b.name()));
+        cni.del(network, attachment(vmi, nic));
+    }
+}

@@ -1,0 +1,157 @@
+package dev.podnic.binding.apply;
+
+import static dev.podnic.cni.testing.TestNamespaces.ip;
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmiParser;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline end to end with real parts: a node namespace running Debian's bridge + host-local +
+ * tuning plugins, a pod whose eth0 was added by CNI as a kubelet would, a VM with two pod-network
+ * vNICs wired by podnic with the dnsmasq backend, and for each vNIC a guest namespace running
+ * busybox udhcpc on a veth into the vNIC's bridge.
+ */
+class VNicBinderIT {
+    private static final VmiSpec VMI = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: testvm}\n"
+            + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}, "
+            + "model: {type: virtio}}, {type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
+
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private NetnsThread nodeThread;
+    private NetnsThread podThread;
+    private ProcessPluginExec exec;
+    private CniRuntime cni;
+    private NetworkConfigList net;
+    private String pod;
+    private NetworkOps podOps;
+    private final List<GuestNamespace> guests = new ArrayList<>();
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void nodeAndPod() throws Exception {
+        namespaces = new TestNamespaces();
+        String node = namespaces.create();
+        nodeThread = NetnsThread.enter(path(node));
+        exec = new ProcessPluginExec(nodeThread);
+        cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
+        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.250.7.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
+                + "{\"type\":\"tuning\",\"mtu\":1400}]}").getBytes(StandardCharsets.UTF_8), "test");
+        pod = namespaces.create();
+        podThread = NetnsThread.enter(path(pod));
+        podOps = KernelNetworkOps.open(path(pod));
+    }
+
+    @AfterEach
+    void nothingLeaks() throws Exception {
+        try {
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
+        } finally {
+            guests.forEach(GuestNamespace::close);
+            podOps.close();
+            podThread.close();
+            exec.close();
+            nodeThread.close();
+            namespaces.close();
+        }
+    }
+
+    private Path resolvConf() throws Exception {
+        return Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\nsearch svc.example.test\n");
+    }
+
+    @Test
+    void twoVNicsGetExactlyTheirCniConfigurationByDhcpWithDnsmasq() throws Exception {
+        CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+        String podIp = eth0.ips().get(0).address().address().getHostAddress();
+        VNicBinder binder = new VNicBinder(cni, net, path(pod), podOps,
+                new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")), resolvConf());
+        List<BoundVNic> bound = new ArrayList<>();
+        try {
+            for (VNic nic : VMI.nics()) {
+                bound.add(binder.up(VMI, nic));
+            }
+            for (BoundVNic b : bound) {
+                VNic nic = b.plan().vnic();
+                String assigned = b.cniResult().ips().get(0).address().toString();
+                // The VMI interface holds no address any more, and is a port of the vNIC's bridge.
+                assertThat(ip("-n", pod, "-4", "-o", "addr", "show", "dev", nic.vmiInterface())).isBlank();
+                assertThat(ip("-n", pod, "-o", "link", "show", "dev", nic.vmiInterface())).contains("master " + b.plan().bridge());
+
+                String ns = namespaces.create();
+                GuestNamespace guest = new GuestNamespace(path(ns), podOps, b.plan().bridge(), "pdng" + nic.index(), nic.mac(),
+                        Files.createDirectories(tmp.resolve("guest" + nic.index())));
+                guests.add(guest);
+                Map<String, String> lease = guest.lease();
+
+                assertThat(lease.get("ip") + "/" + lease.get("mask")).isEqualTo(assigned);
+                assertThat(lease).containsEntry("router", "10.250.7.1")
+                        .containsEntry("mtu", "1400")
+                        .containsEntry("dns", "192.0.2.53")
+                        .containsEntry("search", "svc.example.test")
+                        .containsEntry("hostname", "testvm")
+                        .containsEntry("serverid", b.plan().bridgeAddress().address().getHostAddress())
+                        .containsEntry("staticroutes", b.plan().bridgeAddress() + " 0.0.0.0 10.250.7.1/32 0.0.0.0 0.0.0.0/0 10.250.7.1");
+                assertThat(guest.run(List.of("ip", "-o", "link", "show", "eth0"))).contains("mtu 1400");
+                assertThat(guest.ping("10.250.7.1")).as("guest %d reaches the gateway", nic.index()).isTrue();
+                assertThat(guest.ping(podIp)).as("guest %d reaches another pod", nic.index()).isTrue();
+            }
+            assertThat(guests.get(0).ping(bound.get(1).cniResult().ips().get(0).address().address().getHostAddress()))
+                    .as("the two vNICs reach each other").isTrue();
+            // The pod's own eth0 is untouched and still works.
+            assertThat(ip("-n", pod, "-4", "-o", "addr", "show", "dev", "eth0")).contains(eth0.ips().get(0).address().toString());
+            assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "busybox", "ping", "-c", "1", "-W", "2", "-I", "eth0",
+                    "10.250.7.1"))).contains("1 packets received");
+        } finally {
+            for (int i = 0; i < VMI.nics().size(); i++) {
+                binder.down(VMI, VMI.nics().get(i), i < bound.size() ? bound.get(i).dhcp() : null);
+            }
+            cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+        }
+        for (BoundVNic b : bound) {
+            assertThat(podOps.findLink(b.plan().bridge())).isEmpty();
+            assertThat(podOps.findLink(b.plan().vmiInterface())).isEmpty();
+            assertThat(b.dhcp().describe()).contains("dnsmasq pid");
+        }
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("dnsmasq")))
+                .as("dnsmasq processes left").isEmpty();
+    }
+}
