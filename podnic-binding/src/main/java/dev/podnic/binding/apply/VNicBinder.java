@@ -8,6 +8,7 @@ import dev.podnic.binding.plan.GuestRoute;
 import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.PodFacts;
 import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.binding.record.Step;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.NetworkConfigList;
@@ -24,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Applies the per-vNIC pipeline in a pod: CNI ADD of the VMI interface, remember its
@@ -67,9 +69,18 @@ public final class VNicBinder {
     }
 
     public BoundVNic up(VmiSpec vmi, VNic nic) {
+        return up(vmi, nic, step -> { });
+    }
+
+    /**
+     * Wires one vNIC; {@code checkpoint} is told each step that completed (CNI_ADDED, BRIDGED) so
+     * the caller can record it before the next step's effects begin.
+     */
+    public BoundVNic up(VmiSpec vmi, VNic nic, Consumer<Step> checkpoint) {
         RuntimeConf rt = attachment(vmi, nic);
         long t0 = System.nanoTime();
         CniResult result = cni.cachedResult(network, rt).orElseGet(() -> cni.add(network, rt));
+        checkpoint.accept(Step.CNI_ADDED);
         long t1 = System.nanoTime();
 
         Link vmiLink = pod.link(nic.vmiInterface());
@@ -89,28 +100,40 @@ public final class VNicBinder {
                 pod.deleteAddress(nic.vmiInterface(), a.address());
             }
         }
-        if (pod.findLink(plan.bridge()).isEmpty()) {
-            pod.createBridge(plan.bridge());
+        if (!dhcp.createsBridge()) {
+            if (pod.findLink(plan.bridge()).isEmpty()) {
+                pod.createBridge(plan.bridge());
+            }
+            pod.setUp(plan.bridge(), true);
+            if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
+                pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
+            }
         }
+        long t2 = System.nanoTime();
+        DhcpServer server = dhcp.start(plan); // a libvirt network creates its bridge here
+        long t3 = System.nanoTime();
         pod.setMtu(plan.bridge(), vmiLink.mtu());
         pod.setMaster(nic.vmiInterface(), plan.bridge());
         pod.setUp(nic.vmiInterface(), true);
-        pod.setUp(plan.bridge(), true);
-        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
-            pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
-        }
-        long t2 = System.nanoTime();
-        DhcpServer server = dhcp.start(plan);
-        long t3 = System.nanoTime();
-        return new BoundVNic(plan, result, server, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+        checkpoint.accept(Step.BRIDGED);
+        long t4 = System.nanoTime();
+        return new BoundVNic(plan, result, server, (t1 - t0) / 1e6, ((t2 - t1) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
     }
 
-    /** Stops DHCP, removes the bridge and runs CNI DEL for the VMI interface. Safe to repeat. */
-    public void down(VmiSpec vmi, VNic nic, DhcpServer server) {
+    /**
+     * Stops DHCP, removes the bridge and runs CNI DEL for the VMI interface. Safe to repeat and
+     * after a partial {@code up}: every part is looked for before it is removed.
+     */
+    public void down(String containerId, String vmiInterface, String bridge, DhcpServer server) {
         if (server != null) {
-            server.stop();
+            dhcp.stop(server);
         }
-        pod.findLink(Planner.bridgeName(nic)).ifPresent(b -> pod.deleteLink(b.name()));
-        cni.del(network, attachment(vmi, nic));
+        dhcp.stopStray(bridge);
+        pod.findLink(bridge).ifPresent(b -> pod.deleteLink(b.name()));
+        cni.del(network, RuntimeConf.of(containerId, podNetns.toString(), vmiInterface));
+    }
+
+    public void down(VmiSpec vmi, VNic nic, DhcpServer server) {
+        down(containerId(vmi), nic.vmiInterface(), Planner.bridgeName(nic), server);
     }
 }

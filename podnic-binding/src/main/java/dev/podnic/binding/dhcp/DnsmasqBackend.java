@@ -34,6 +34,11 @@ public final class DnsmasqBackend implements DhcpBackend {
     }
 
     @Override
+    public boolean createsBridge() {
+        return false;
+    }
+
+    @Override
     public DhcpServer start(VNicPlan plan) {
         try {
             Files.createDirectories(stateDir);
@@ -41,6 +46,7 @@ public final class DnsmasqBackend implements DhcpBackend {
                     "--user=root", "--pid-file=", "--log-facility=" + stateDir.resolve(plan.bridge() + ".log"),
                     "--dhcp-leasefile=" + stateDir.resolve(plan.bridge() + ".leases"),
                     "--interface=" + plan.bridge(), "--bind-interfaces", "--except-interface=lo"));
+            // (--interface= is followed by another argument, which stop() relies on to match exactly.)
             DnsmasqOptions.dhcp(plan).forEach(o -> cmd.add("--" + o));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve(plan.bridge() + ".out").toFile()));
@@ -49,7 +55,7 @@ public final class DnsmasqBackend implements DhcpBackend {
                 String out = Files.readString(stateDir.resolve(plan.bridge() + ".out"));
                 throw new DhcpException("dnsmasq for " + plan.bridge() + " exited with status " + p.exitValue() + ": " + out.strip());
             }
-            return new DnsmasqServer(p, plan.bridge());
+            return new DhcpServer(name(), plan.bridge(), "pid:" + p.pid());
         } catch (DhcpException e) {
             throw e;
         } catch (Exception e) {
@@ -57,23 +63,33 @@ public final class DnsmasqBackend implements DhcpBackend {
         }
     }
 
-    /** A dnsmasq process podnic started; stopped by its PID only. */
-    private record DnsmasqServer(Process process, String bridge) implements DhcpServer {
-        @Override
-        public String describe() {
-            return "dnsmasq pid " + process.pid() + " on " + bridge;
-        }
+    /**
+     * Stops the recorded dnsmasq by its PID, and only if that PID still is the dnsmasq serving this
+     * bridge (a PID can be reused after a reboot or a long time).
+     */
+    @Override
+    public void stop(DhcpServer server) {
+        long pid = Long.parseLong(server.ref().substring("pid:".length()));
+        ProcessHandle.of(pid).filter(h -> serves(h, server.bridge())).ifPresent(DnsmasqBackend::end);
+    }
 
-        @Override
-        public void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    @Override
+    public void stopStray(String bridge) {
+        ProcessHandle.allProcesses().filter(h -> serves(h, bridge)).forEach(DnsmasqBackend::end);
+    }
+
+    /** Our dnsmasq for this bridge: its command line names the bridge and this backend's state directory. */
+    private boolean serves(ProcessHandle h, String bridge) {
+        return h.info().commandLine().map(c -> c.contains("dnsmasq") && c.contains("--interface=" + bridge + " ")
+                && c.contains("--dhcp-leasefile=" + stateDir.resolve(bridge + ".leases"))).orElse(false);
+    }
+
+    private static void end(ProcessHandle h) {
+        h.destroy();
+        try {
+            h.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            h.destroyForcibly();
         }
     }
 

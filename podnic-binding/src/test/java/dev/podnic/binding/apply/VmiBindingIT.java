@@ -3,12 +3,20 @@ package dev.podnic.binding.apply;
 import static dev.podnic.cni.testing.TestNamespaces.ip;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VNic;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpServer;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.binding.record.RecordStore;
+import dev.podnic.binding.record.Step;
+import dev.podnic.binding.record.VNicRecord;
+import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;
@@ -40,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vNICs wired by podnic with the dnsmasq backend, and for each vNIC a guest namespace running
  * busybox udhcpc on a veth into the vNIC's bridge.
  */
-class VNicBinderIT {
+class VmiBindingIT {
     private static final VmiSpec VMI = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: testvm}\n"
             + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}, "
             + "model: {type: virtio}}, {type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
@@ -94,6 +102,61 @@ class VNicBinderIT {
         }
     }
 
+    private RecordStore records() {
+        return new RecordStore(tmp.resolve("records"));
+    }
+
+    private VmiBinding binding() throws Exception {
+        return binding(new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")));
+    }
+
+    private VmiBinding binding(DhcpBackend backend) throws Exception {
+        VNicBinder binder = new VNicBinder(cni, net, path(pod), podOps, backend, resolvConf());
+        return new VmiBinding(binder, records(), net.name(), path(pod), backend.name());
+    }
+
+    @Test
+    void aFailureHalfWayIsUndoneFromTheRecord() throws Exception {
+        DnsmasqBackend real = new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"));
+        DhcpBackend failing = new DhcpBackend() {
+            @Override
+            public String name() {
+                return "dnsmasq";
+            }
+
+            @Override
+            public boolean createsBridge() {
+                return false;
+            }
+
+            @Override
+            public DhcpServer start(VNicPlan plan) {
+                if (plan.vnic().index() == 1) {
+                    throw new IllegalStateException("killed while starting DHCP for the second vNIC");
+                }
+                return real.start(plan);
+            }
+
+            @Override
+            public void stop(DhcpServer server) {
+                real.stop(server);
+            }
+
+            @Override
+            public void stopStray(String bridge) {
+                real.stopStray(bridge);
+            }
+        };
+        assertThatThrownBy(() -> binding(failing).up(VMI)).hasMessageContaining("killed while starting DHCP");
+        VmiRecord rec = records().load("default", "testvm").orElseThrow();
+        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.CNI_ADDED);
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).hasSize(2);
+
+        assertThat(binding().down("default", "testvm")).isTrue();
+        assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("dnsmasq"))).isEmpty();
+    }
+
     private Path resolvConf() throws Exception {
         return Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\nsearch svc.example.test\n");
     }
@@ -102,13 +165,12 @@ class VNicBinderIT {
     void twoVNicsGetExactlyTheirCniConfigurationByDhcpWithDnsmasq() throws Exception {
         CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         String podIp = eth0.ips().get(0).address().address().getHostAddress();
-        VNicBinder binder = new VNicBinder(cni, net, path(pod), podOps,
-                new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")), resolvConf());
+        VmiBinding binding = binding();
         List<BoundVNic> bound = new ArrayList<>();
         try {
-            for (VNic nic : VMI.nics()) {
-                bound.add(binder.up(VMI, nic));
-            }
+            bound.addAll(binding.up(VMI));
+            assertThat(records().load("default", "testvm").orElseThrow().nics())
+                    .allMatch(n -> n.step() == Step.SERVING && n.dhcp() != null);
             for (BoundVNic b : bound) {
                 VNic nic = b.plan().vnic();
                 String assigned = b.cniResult().ips().get(0).address().toString();
@@ -141,15 +203,16 @@ class VNicBinderIT {
             assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "busybox", "ping", "-c", "1", "-W", "2", "-I", "eth0",
                     "10.250.7.1"))).contains("1 packets received");
         } finally {
-            for (int i = 0; i < VMI.nics().size(); i++) {
-                binder.down(VMI, VMI.nics().get(i), i < bound.size() ? bound.get(i).dhcp() : null);
-            }
+            // As `podnic vmi down` does: fresh objects, everything from the record.
+            assertThat(binding().down("default", "testvm")).isTrue();
             cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         }
+        assertThat(records().load("default", "testvm")).isEmpty();
+        assertThat(binding().down("default", "testvm")).as("a second down finds nothing to do").isFalse();
         for (BoundVNic b : bound) {
             assertThat(podOps.findLink(b.plan().bridge())).isEmpty();
             assertThat(podOps.findLink(b.plan().vmiInterface())).isEmpty();
-            assertThat(b.dhcp().describe()).contains("dnsmasq pid");
+            assertThat(b.dhcp().ref()).startsWith("pid:");
         }
         assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("dnsmasq")))
                 .as("dnsmasq processes left").isEmpty();

@@ -1,0 +1,23 @@
+package dev.podnic.binding.record;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything podnic made for one VM instance, enough for {@code down} to undo it after any crash:
+ * the CNI attachment identity (container ID, network, pod netns), and per vNIC its step, bridge
+ * and DHCP server.
+ */
+public record VmiRecord(String namespace, String name, String identity, String containerId, String podNetns,
+                        String network, String backend, List<VNicRecord> nics) {
+
+    public VmiRecord {
+        nics = List.copyOf(nics);
+    }
+
+    public VmiRecord with(VNicRecord nic) {
+        List<VNicRecord> copy = new ArrayList<>(nics);
+        copy.set(nic.index(), nic);
+        return new VmiRecord(namespace, name, identity, containerId, podNetns, network, backend, copy);
+    }
+}
