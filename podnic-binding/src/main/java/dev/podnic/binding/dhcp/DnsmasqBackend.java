@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * DHCP by a dnsmasq process that podnic starts inside the pod's namespace (from a thread living
+ * DHCP by a dnsmasq daemon that podnic starts inside the pod's namespace (from a thread living
  * there), one per vNIC, bound to the vNIC's bridge. For hosts without libvirt networks.
  */
 public final class DnsmasqBackend implements DhcpBackend {
@@ -38,24 +38,35 @@ public final class DnsmasqBackend implements DhcpBackend {
         return false;
     }
 
+    /**
+     * Starts dnsmasq as a daemon: the launched process exits once the daemon has bound its sockets
+     * (or with dnsmasq's error), so readiness and failures are known without polling, and the
+     * daemon outlives the podnic command that started it. Its PID comes from its pid file.
+     */
     @Override
     public DhcpServer start(VNicPlan plan) {
+        Path pidFile = stateDir.resolve(plan.bridge() + ".pid");
+        Path out = stateDir.resolve(plan.bridge() + ".out");
         try {
             Files.createDirectories(stateDir);
-            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--keep-in-foreground", "--conf-file=/dev/null",
-                    "--user=root", "--pid-file=", "--log-facility=" + stateDir.resolve(plan.bridge() + ".log"),
+            Files.deleteIfExists(pidFile);
+            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--conf-file=/dev/null",
+                    "--user=root", "--pid-file=" + pidFile, "--log-facility=" + stateDir.resolve(plan.bridge() + ".log"),
                     "--dhcp-leasefile=" + stateDir.resolve(plan.bridge() + ".leases"),
                     "--interface=" + plan.bridge(), "--bind-interfaces", "--except-interface=lo"));
-            // (--interface= is followed by another argument, which stop() relies on to match exactly.)
+            // (--interface= is followed by another argument, which serves() relies on to match exactly.)
             DnsmasqOptions.dhcp(plan).forEach(o -> cmd.add("--" + o));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve(plan.bridge() + ".out").toFile()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             Process p = pod.call(pb::start);
-            if (p.waitFor(150, TimeUnit.MILLISECONDS)) {
-                String out = Files.readString(stateDir.resolve(plan.bridge() + ".out"));
-                throw new DhcpException("dnsmasq for " + plan.bridge() + " exited with status " + p.exitValue() + ": " + out.strip());
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new DhcpException("dnsmasq for " + plan.bridge() + " did not start within 10 s");
             }
-            return new DhcpServer(name(), plan.bridge(), "pid:" + p.pid());
+            if (p.exitValue() != 0) {
+                throw new DhcpException("dnsmasq for " + plan.bridge() + " failed (status " + p.exitValue() + "): "
+                        + Files.readString(out).strip());
+            }
+            return new DhcpServer(name(), plan.bridge(), "pid:" + Files.readString(pidFile).strip());
         } catch (DhcpException e) {
             throw e;
         } catch (Exception e) {
@@ -84,13 +95,33 @@ public final class DnsmasqBackend implements DhcpBackend {
                 && c.contains("--dhcp-leasefile=" + stateDir.resolve(bridge + ".leases"))).orElse(false);
     }
 
+    /** SIGTERM, then SIGKILL after 5 s; done once the process has exited (gone, or a zombie awaiting its reaper). */
     private static void end(ProcessHandle h) {
         h.destroy();
-        try {
-            h.onExit().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        if (!exitedWithin(h.pid(), 5000)) {
             h.destroyForcibly();
+            exitedWithin(h.pid(), 5000);
         }
+    }
+
+    private static boolean exitedWithin(long pid, long millis) {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            try {
+                String s = Files.readString(stat);
+                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return true;
+                }
+                Thread.sleep(5);
+            } catch (IOException gone) {
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Whether dnsmasq is installed where expected. */

@@ -102,6 +102,13 @@ class VmiBindingIT {
         }
     }
 
+    /** dnsmasq daemons started for this test (their command line names its state directory). */
+    private List<ProcessHandle> ourDnsmasqs() {
+        String dir = tmp.resolve("dhcp").toString();
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains("dnsmasq") && c.contains(dir))
+                .orElse(false)).toList();
+    }
+
     private RecordStore records() {
         return new RecordStore(tmp.resolve("records"));
     }
@@ -154,7 +161,7 @@ class VmiBindingIT {
 
         assertThat(binding().down("default", "testvm")).isTrue();
         assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
-        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("dnsmasq"))).isEmpty();
+        assertThat(ourDnsmasqs()).isEmpty();
     }
 
     private Path resolvConf() throws Exception {
@@ -169,6 +176,7 @@ class VmiBindingIT {
         List<BoundVNic> bound = new ArrayList<>();
         try {
             bound.addAll(binding.up(VMI));
+            assertThat(ourDnsmasqs()).hasSize(2);
             assertThat(records().load("default", "testvm").orElseThrow().nics())
                     .allMatch(n -> n.step() == Step.SERVING && n.dhcp() != null);
             for (BoundVNic b : bound) {
@@ -214,7 +222,6 @@ class VmiBindingIT {
             assertThat(podOps.findLink(b.plan().vmiInterface())).isEmpty();
             assertThat(b.dhcp().ref()).startsWith("pid:");
         }
-        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("dnsmasq")))
-                .as("dnsmasq processes left").isEmpty();
+        assertThat(ourDnsmasqs()).as("dnsmasq processes left").isEmpty();
     }
 }

@@ -37,6 +37,11 @@ public final class CniOptions {
                     + "current one, e.g. /run/netns/node.")
     Path nodeNetns;
 
+    /** The runtime's CNI configuration directory. */
+    public ConfigDirectory configDirectory() {
+        return new ConfigDirectory(confDir, new ConfigParser(new ObjectMapper()));
+    }
+
     /** A runtime wired for these options; close it to end the namespace thread. */
     public Session open() {
         if (timeoutSeconds <= 0) {

@@ -1,0 +1,20 @@
+package dev.podnic.cli.vmi;
+
+import dev.podnic.binding.record.RecordStore;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where podnic keeps its records and DHCP state. */
+public final class VmiOptions {
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic",
+            description = "podnic's records (vmis/) and DHCP state (dhcp/) (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    RecordStore records() {
+        return new RecordStore(stateDir.resolve("vmis"));
+    }
+
+    Path dhcpDir() {
+        return stateDir.resolve("dhcp");
+    }
+}

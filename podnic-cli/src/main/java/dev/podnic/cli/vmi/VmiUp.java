@@ -1,0 +1,119 @@
+package dev.podnic.cli.vmi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmiParser;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BoundVNic;
+import dev.podnic.binding.domain.DomainInterfaceXml;
+import dev.podnic.binding.plan.GuestConfig;
+import dev.podnic.cli.Json;
+import dev.podnic.cli.UserError;
+import dev.podnic.cli.cni.CniOptions;
+import dev.podnic.cni.config.NetworkConfigList;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", description = "Wire every pod-network vNIC of the VM in FILE (see podnic validate). Safe to rerun.")
+final class VmiUp implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "The VM instance, YAML or JSON.")
+    Path file;
+    @Option(names = "--pod-netns", required = true, paramLabel = "PATH", description = "The libvirt pod's network namespace.")
+    Path podNetns;
+    @Option(names = "--net", paramLabel = "NAME", description = "CNI network for the VMI interfaces (default: the first in --conf-dir, as the kubelet picks).")
+    String network;
+    @Option(names = "--dhcp", paramLabel = "BACKEND", defaultValue = "dnsmasq", description = "DHCP backend: dnsmasq (default: ${DEFAULT-VALUE}).")
+    String dhcp;
+    @Option(names = "--resolv-conf", paramLabel = "FILE", defaultValue = "/etc/resolv.conf",
+            description = "The pod's resolv.conf: DNS for guests when CNI gives none (default: ${DEFAULT-VALUE}).")
+    Path resolvConf;
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String output;
+    @Mixin CniOptions cni;
+    @Mixin VmiOptions vmiOptions;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(file + ": no such file");
+        }
+        if (!Files.exists(podNetns)) {
+            throw new UserError("--pod-netns " + podNetns + ": no such network namespace");
+        }
+        VmiSpec vmi = new VmiParser().parse(Files.readAllBytes(file), file.toString());
+        NetworkConfigList net = network != null ? cni.configDirectory().load(network) : firstNetwork();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, dhcp, resolvConf)) {
+            List<BoundVNic> bound = pod.binding.up(vmi);
+            if (output.equals("json")) {
+                ArrayNode arr = new ObjectMapper().createArrayNode();
+                bound.forEach(b -> arr.add(json(b)));
+                out.println(Json.pretty(arr));
+            } else {
+                bound.forEach(b -> text(out, b));
+            }
+        }
+        return 0;
+    }
+
+    private NetworkConfigList firstNetwork() {
+        return cni.configDirectory().list().stream().flatMap(e -> e.network().stream()).findFirst()
+                .orElseThrow(() -> new UserError("no valid CNI network in the configuration directory; give --net or --conf-dir"));
+    }
+
+    static String xml(BoundVNic b) {
+        return DomainInterfaceXml.forBridge(b.plan().vnic(), b.plan().bridge());
+    }
+
+    private static ObjectNode json(BoundVNic b) {
+        VNic n = b.plan().vnic();
+        GuestConfig g = b.plan().guest();
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("name", n.name()).put("mac", n.mac().toString()).put("model", n.model().libvirtName())
+                .put("vmiInterface", n.vmiInterface()).put("bridge", b.plan().bridge()).put("address", g.address().toString())
+                .put("gateway", g.gateway() == null ? null : g.gateway().getHostAddress()).put("mtu", g.mtu())
+                .put("dhcpBackend", b.dhcp().backend()).put("dhcp", b.dhcp().ref()).put("domainInterfaceXml", xml(b));
+        ArrayNode routes = o.putArray("routes");
+        g.routes().forEach(r -> routes.add(r.destination() + (r.onLink() ? " on-link" : " via " + r.gateway().getHostAddress())));
+        ArrayNode dns = o.putArray("dns");
+        g.dnsServers().forEach(d -> dns.add(d.getHostAddress()));
+        o.put("cniMillis", round(b.cniMillis())).put("podnicMillis", round(b.podnicMillis())).put("dhcpMillis", round(b.dhcpMillis()));
+        return o;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 10) / 10.0;
+    }
+
+    private static void text(PrintWriter out, BoundVNic b) {
+        VNic n = b.plan().vnic();
+        GuestConfig g = b.plan().guest();
+        out.printf("vNIC %s  %s  %s%n", n.name(), n.mac(), n.model().libvirtName());
+        out.printf("  VMI interface  %s on bridge %s%n", n.vmiInterface(), b.plan().bridge());
+        out.printf("  address        %s%n", g.address());
+        out.printf("  gateway        %s%n", g.gateway() == null ? "-" : g.gateway().getHostAddress());
+        out.printf("  routes         %s%n", g.routes().stream().map(r -> r.destination() + (r.onLink() ? " on-link"
+                : " via " + r.gateway().getHostAddress())).collect(Collectors.joining(", ")));
+        out.printf("  MTU            %d%n", g.mtu());
+        out.printf("  DNS            %s%n", g.dnsServers().isEmpty() ? "-"
+                : g.dnsServers().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")));
+        out.printf("  DHCP           %s (%s)%n", b.dhcp().backend(), b.dhcp().ref());
+        out.printf("  took           CNI ADD %.1f ms, podnic %.1f ms, DHCP start %.1f ms%n", b.cniMillis(), b.podnicMillis(), b.dhcpMillis());
+        out.println("  domain XML");
+        xml(b).lines().forEach(l -> out.println("    " + l));
+    }
+}
