@@ -110,6 +110,7 @@ public final class VNicBinder {
             }
         }
         long t2 = System.nanoTime();
+        dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
         DhcpServer server = dhcp.start(plan); // a libvirt network creates its bridge here
         long t3 = System.nanoTime();
         pod.setMtu(plan.bridge(), vmiLink.mtu());

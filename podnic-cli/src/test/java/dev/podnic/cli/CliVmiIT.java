@@ -1,0 +1,119 @@
+package dev.podnic.cli;
+
+import static dev.podnic.cni.testing.TestNamespaces.ip;
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code podnic vmi up/status/down} with real plugins and dnsmasq in test-made namespaces. */
+class CliVmiIT {
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private String node;
+    private String pod;
+
+    record Outcome(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        namespaces = new TestNamespaces();
+        node = namespaces.create();
+        pod = namespaces.create();
+        Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(tmp.resolve("net.d/10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.250.9.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
+        } finally {
+            namespaces.close();
+        }
+    }
+
+    private Outcome podnic(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!args[1].equals("status")) {
+            all.addAll(List.of("--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", RealPlugins.DIR,
+                    "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
+        }
+        all.addAll(List.of("--state-dir", tmp.resolve("state").toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void upStatusDown() throws Exception {
+        Path vm = Path.of("../examples/kubevirt-form-vmi.yaml");
+        Outcome up = podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString(), "-o", "json");
+        try {
+            upAndRerun(vm, up);
+        } finally {
+            Outcome down = podnic("vmi", "down", "testvm");
+            assertThat(down.exit()).as(down.err()).isZero();
+        }
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("pdnbr").doesNotContain("vmi0");
+        assertThat(podnic("vmi", "status", "testvm").exit()).isEqualTo(1);
+    }
+
+    private void upAndRerun(Path vm, Outcome up) throws Exception {
+        assertThat(up.exit()).as(up.err()).isZero();
+        JsonNode nics = new ObjectMapper().readTree(up.out());
+        assertThat(nics).hasSize(2);
+        assertThat(nics.get(0).get("mac").asText()).isEqualTo("00:11:22:33:44:55");
+        assertThat(nics.get(0).get("address").asText()).startsWith("10.250.9.");
+        assertThat(nics.get(0).get("domainInterfaceXml").asText()).contains("<mac address='00:11:22:33:44:55'/>");
+        assertThat(ip("-n", pod, "-o", "link", "show")).contains("pdnbr-vmi0").contains("pdnbr-vmi1");
+
+        Outcome status = podnic("vmi", "status", "testvm");
+        assertThat(status.exit()).isZero();
+        assertThat(status.out()).contains("SERVING").contains("pdnbr-vmi1");
+
+        assertThat(podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString()).exit()).as("rerun").isZero();
+        String dhcpDir = tmp.resolve("state/dhcp").toString();
+        assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(dhcpDir)).orElse(false)))
+                .as("one dnsmasq per vNIC after a rerun").hasSize(2);
+    }
+
+    @Test
+    void aBadSpecChangesNothing() throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), "kind: VirtualMachine\nmetadata: {name: vm1}\n"
+                + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '01:00:5e:00:00:01'}}]}}}\n");
+        String before = ip("-n", pod, "-o", "link", "show");
+        Outcome up = podnic("vmi", "up", bad.toString(), "--pod-netns", path(pod).toString());
+        assertThat(up.exit()).isEqualTo(1);
+        assertThat(up.err()).contains("interfaces[0].mac.address = \"01:00:5e:00:00:01\"");
+        assertThat(ip("-n", pod, "-o", "link", "show")).isEqualTo(before);
+        assertThat(tmp.resolve("state/vmis")).doesNotExist();
+    }
+}
