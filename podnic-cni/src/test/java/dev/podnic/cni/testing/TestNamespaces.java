@@ -54,6 +54,7 @@ public final class TestNamespaces implements AutoCloseable {
 
     /** Removes namespaces left by killed test runs (their creating process no longer exists). */
     public static void sweepLeftovers() {
+        sweepOrphanedDnsmasq();
         if (!Files.isDirectory(RUN_NETNS)) {
             return;
         }
@@ -71,6 +72,22 @@ public final class TestNamespaces implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Ends dnsmasq daemons that tests started and then lost (a failed or killed run): their lease
+     * file lives in a JUnit temporary directory that no longer exists. By PID, nothing else.
+     */
+    public static void sweepOrphanedDnsmasq() {
+        ProcessHandle.allProcesses().forEach(h -> h.info().commandLine().ifPresent(c -> {
+            int at = c.indexOf("--dhcp-leasefile=/tmp/junit");
+            if (c.contains("dnsmasq") && at >= 0) {
+                String lease = c.substring(at + "--dhcp-leasefile=".length()).split(" ")[0];
+                if (!Files.exists(Path.of(lease).getParent())) {
+                    h.destroyForcibly();
+                }
+            }
+        }));
     }
 
     /** Runs {@code ip ARGS...} and returns stdout; fails with ip's stderr. */

@@ -1,0 +1,130 @@
+package dev.podnic.binding.apply;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.api.VmiParser;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.libvirt.LibvirtBackend;
+import dev.podnic.binding.libvirt.LibvirtPod;
+import dev.podnic.binding.record.RecordStore;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's design with real libvirt: a libvirtd running inside the pod's namespace (its own
+ * mount namespace, isolated from any other libvirtd), one libvirt network per vNIC serving the
+ * CNI-assigned configuration, guests (udhcpc in namespaces) on the networks' bridges.
+ */
+class LibvirtBindingIT {
+    private static final VmiSpec VMI = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: testvm}\n"
+            + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}}, "
+            + "{type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
+
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private NetnsThread nodeThread;
+    private ProcessPluginExec exec;
+    private CniRuntime cni;
+    private NetworkConfigList net;
+    private String pod;
+    private NetworkOps podOps;
+    private LibvirtPod libvirtd;
+    private final List<GuestNamespace> guests = new ArrayList<>();
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void nodeAndPod() throws Exception {
+        namespaces = new TestNamespaces();
+        nodeThread = NetnsThread.enter(path(namespaces.create()));
+        exec = new ProcessPluginExec(nodeThread);
+        cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
+        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.250.8.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
+                + "{\"type\":\"tuning\",\"mtu\":1400}]}").getBytes(StandardCharsets.UTF_8), "test");
+        pod = namespaces.create();
+        podOps = KernelNetworkOps.open(path(pod));
+        libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
+        libvirtd.start();
+    }
+
+    @AfterEach
+    void nothingLeaks() throws Exception {
+        try {
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
+        } finally {
+            guests.forEach(GuestNamespace::close);
+            libvirtd.stop();
+            podOps.close();
+            exec.close();
+            nodeThread.close();
+            namespaces.close();
+        }
+        assertThat(libvirtd.pid()).isEmpty();
+    }
+
+    @Test
+    void libvirtNetworksServeEachVNicItsCniConfiguration() throws Exception {
+        CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+        Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
+        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), LibvirtBackend.tagFor(VMI.identity()))) {
+            VmiBinding binding = new VmiBinding(new VNicBinder(cni, net, path(pod), podOps, backend, resolv),
+                    new RecordStore(tmp.resolve("records")), net.name(), path(pod), backend.name());
+            try {
+                List<BoundVNic> bound = binding.up(VMI);
+                assertThat(backend.podnicNetworks()).hasSize(2);
+                for (BoundVNic b : bound) {
+                    assertThat(b.dhcp().ref()).isEqualTo("podnic-" + LibvirtBackend.tagFor(VMI.identity()) + "-" + b.plan().vmiInterface());
+                    GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(),
+                            "pdng" + b.plan().vnic().index(), b.plan().vnic().mac(),
+                            Files.createDirectories(tmp.resolve("guest" + b.plan().vnic().index())));
+                    guests.add(guest);
+                    Map<String, String> lease = guest.lease();
+                    assertThat(lease.get("ip") + "/" + lease.get("mask")).isEqualTo(b.cniResult().ips().get(0).address().toString());
+                    assertThat(lease).containsEntry("router", "10.250.8.1").containsEntry("mtu", "1400")
+                            .containsEntry("dns", "192.0.2.53")
+                            .containsEntry("staticroutes", b.plan().bridgeAddress() + " 0.0.0.0 10.250.8.1/32 0.0.0.0 0.0.0.0/0 10.250.8.1");
+                    assertThat(guest.ping("10.250.8.1")).isTrue();
+                    assertThat(guest.ping(eth0.ips().get(0).address().address().getHostAddress())).isTrue();
+                }
+            } finally {
+                assertThat(binding.down("default", "testvm")).isTrue();
+                cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+            }
+            assertThat(backend.podnicNetworks()).isEmpty();
+            assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name)
+                    .containsExactlyInAnyOrder("lo", "pdng0", "pdng1"); // only the guests' own veths remain
+        }
+    }
+}
