@@ -61,11 +61,13 @@ class CliVmiIT {
 
     private Outcome podnic(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        if (!args[1].equals("status")) {
+        if (args[0].equals("vmi") && !args[1].equals("status")) {
             all.addAll(List.of("--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", RealPlugins.DIR,
                     "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
         }
-        all.addAll(List.of("--state-dir", tmp.resolve("state").toString()));
+        if (args[0].equals("vmi")) {
+            all.addAll(List.of("--state-dir", tmp.resolve("state").toString()));
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
@@ -75,7 +77,7 @@ class CliVmiIT {
     @Test
     void upStatusDown() throws Exception {
         Path vm = Path.of("../examples/kubevirt-form-vmi.yaml");
-        Outcome up = podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString(), "-o", "json");
+        Outcome up = podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString(), "--dhcp", "dnsmasq", "-o", "json");
         try {
             upAndRerun(vm, up);
         } finally {
@@ -99,10 +101,46 @@ class CliVmiIT {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("SERVING").contains("pdnbr-vmi1");
 
-        assertThat(podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString()).exit()).as("rerun").isZero();
+        assertThat(podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString(), "--dhcp", "dnsmasq").exit())
+                .as("rerun").isZero();
         String dhcpDir = tmp.resolve("state/dhcp").toString();
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(dhcpDir)).orElse(false)))
                 .as("one dnsmasq per vNIC after a rerun").hasSize(2);
+    }
+
+    @Test
+    void withTheLibvirtBackend() throws Exception {
+        Path dir = tmp.resolve("libvirt");
+        Outcome start = podnic("pod", "libvirtd", "start", "--netns", path(pod).toString(), "--dir", dir.toString());
+        assertThat(start.exit()).as(start.err()).isZero();
+        String uri = start.out().strip();
+        assertThat(uri).isEqualTo("qemu:///system?socket=" + dir.resolve("sock/libvirt-sock"));
+        try {
+            Outcome up = podnic("vmi", "up", "../examples/seed-vmi.yaml", "--pod-netns", path(pod).toString(),
+                    "--libvirt-uri", uri);
+            try {
+                assertThat(up.exit()).as(up.err()).isZero();
+                assertThat(up.out()).contains("DHCP           libvirt (podnic-").contains("<interface type='network'>")
+                        .contains("<source network='podnic-");
+                assertThat(TestNamespaces.run(List.of("virsh", "-c", uri, "net-list", "--name"))).contains("podnic-");
+            } finally {
+                Outcome down = podnic("vmi", "down", "testvm", "--libvirt-uri", uri);
+                assertThat(down.exit()).as(down.err()).isZero();
+            }
+            assertThat(TestNamespaces.run(List.of("virsh", "-c", uri, "net-list", "--all", "--name"))).doesNotContain("podnic-");
+        } finally {
+            assertThat(podnic("pod", "libvirtd", "stop", "--netns", path(pod).toString(), "--dir", dir.toString()).exit()).isZero();
+        }
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void withoutLibvirtdTheLibvirtBackendSaysHowToStartIt() {
+        Outcome up = podnic("vmi", "up", "../examples/seed-vmi.yaml", "--pod-netns", path(pod).toString(),
+                "--libvirt-uri", "qemu:///system?socket=" + tmp.resolve("absent.sock"));
+        assertThat(up.exit()).isEqualTo(2);
+        assertThat(up.err()).contains("podnic pod libvirtd start --netns");
+        assertThat(tmp.resolve("state/vmis")).doesNotExist();
     }
 
     @Test

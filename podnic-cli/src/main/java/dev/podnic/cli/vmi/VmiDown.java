@@ -30,7 +30,8 @@ final class VmiDown implements Callable<Integer> {
             return 0;
         }
         var net = cni.configDirectory().load(rec.network());
-        try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"))) {
+        try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"),
+                rec.identity())) {
             pod.binding.down(namespace, name);
         }
         spec.commandLine().getErr().println(namespace + "/" + name + ": " + rec.nics().size() + " vNIC(s) released");

@@ -1,6 +1,7 @@
 package dev.podnic.cli.vmi;
 
 import dev.podnic.binding.record.RecordStore;
+import dev.podnic.cli.pod.LibvirtdCommand;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,6 +10,14 @@ public final class VmiOptions {
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic",
             description = "podnic's records (vmis/) and DHCP state (dhcp/) (default: ${DEFAULT-VALUE}).")
     Path stateDir;
+
+    @Option(names = "--libvirt-uri", paramLabel = "URI",
+            description = "libvirtd for the libvirt backend (default: the one `podnic pod libvirtd start` runs for the pod).")
+    String libvirtUri;
+
+    String libvirtUri(Path podNetns) {
+        return libvirtUri != null ? libvirtUri : LibvirtdCommand.defaultFor(podNetns).uri();
+    }
 
     RecordStore records() {
         return new RecordStore(stateDir.resolve("vmis"));

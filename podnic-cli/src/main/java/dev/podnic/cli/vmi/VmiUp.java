@@ -7,7 +7,6 @@ import dev.podnic.api.VNic;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.apply.BoundVNic;
-import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.cli.Json;
 import dev.podnic.cli.UserError;
@@ -35,7 +34,9 @@ final class VmiUp implements Callable<Integer> {
     Path podNetns;
     @Option(names = "--net", paramLabel = "NAME", description = "CNI network for the VMI interfaces (default: the first in --conf-dir, as the kubelet picks).")
     String network;
-    @Option(names = "--dhcp", paramLabel = "BACKEND", defaultValue = "dnsmasq", description = "DHCP backend: dnsmasq (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dhcp", paramLabel = "BACKEND", defaultValue = "libvirt",
+            description = "DHCP backend: libvirt (a libvirt network per vNIC, needs `podnic pod libvirtd start`) or dnsmasq "
+                    + "(podnic runs dnsmasq itself) (default: ${DEFAULT-VALUE}).")
     String dhcp;
     @Option(names = "--resolv-conf", paramLabel = "FILE", defaultValue = "/etc/resolv.conf",
             description = "The pod's resolv.conf: DNS for guests when CNI gives none (default: ${DEFAULT-VALUE}).")
@@ -57,14 +58,14 @@ final class VmiUp implements Callable<Integer> {
         VmiSpec vmi = new VmiParser().parse(Files.readAllBytes(file), file.toString());
         NetworkConfigList net = network != null ? cni.configDirectory().load(network) : firstNetwork();
         PrintWriter out = spec.commandLine().getOut();
-        try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, dhcp, resolvConf)) {
+        try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, dhcp, resolvConf, vmi.identity())) {
             List<BoundVNic> bound = pod.binding.up(vmi);
             if (output.equals("json")) {
                 ArrayNode arr = new ObjectMapper().createArrayNode();
-                bound.forEach(b -> arr.add(json(b)));
+                bound.forEach(b -> arr.add(json(b, pod.domainXml(b))));
                 out.println(Json.pretty(arr));
             } else {
-                bound.forEach(b -> text(out, b));
+                bound.forEach(b -> text(out, b, pod.domainXml(b)));
             }
         }
         return 0;
@@ -75,18 +76,14 @@ final class VmiUp implements Callable<Integer> {
                 .orElseThrow(() -> new UserError("no valid CNI network in the configuration directory; give --net or --conf-dir"));
     }
 
-    static String xml(BoundVNic b) {
-        return DomainInterfaceXml.forBridge(b.plan().vnic(), b.plan().bridge());
-    }
-
-    private static ObjectNode json(BoundVNic b) {
+    private static ObjectNode json(BoundVNic b, String xml) {
         VNic n = b.plan().vnic();
         GuestConfig g = b.plan().guest();
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("name", n.name()).put("mac", n.mac().toString()).put("model", n.model().libvirtName())
                 .put("vmiInterface", n.vmiInterface()).put("bridge", b.plan().bridge()).put("address", g.address().toString())
                 .put("gateway", g.gateway() == null ? null : g.gateway().getHostAddress()).put("mtu", g.mtu())
-                .put("dhcpBackend", b.dhcp().backend()).put("dhcp", b.dhcp().ref()).put("domainInterfaceXml", xml(b));
+                .put("dhcpBackend", b.dhcp().backend()).put("dhcp", b.dhcp().ref()).put("domainInterfaceXml", xml);
         ArrayNode routes = o.putArray("routes");
         g.routes().forEach(r -> routes.add(r.destination() + (r.onLink() ? " on-link" : " via " + r.gateway().getHostAddress())));
         ArrayNode dns = o.putArray("dns");
@@ -99,7 +96,7 @@ final class VmiUp implements Callable<Integer> {
         return Math.round(ms * 10) / 10.0;
     }
 
-    private static void text(PrintWriter out, BoundVNic b) {
+    private static void text(PrintWriter out, BoundVNic b, String xml) {
         VNic n = b.plan().vnic();
         GuestConfig g = b.plan().guest();
         out.printf("vNIC %s  %s  %s%n", n.name(), n.mac(), n.model().libvirtName());
@@ -114,6 +111,6 @@ final class VmiUp implements Callable<Integer> {
         out.printf("  DHCP           %s (%s)%n", b.dhcp().backend(), b.dhcp().ref());
         out.printf("  took           CNI ADD %.1f ms, podnic %.1f ms, DHCP start %.1f ms%n", b.cniMillis(), b.podnicMillis(), b.dhcpMillis());
         out.println("  domain XML");
-        xml(b).lines().forEach(l -> out.println("    " + l));
+        xml.lines().forEach(l -> out.println("    " + l));
     }
 }
