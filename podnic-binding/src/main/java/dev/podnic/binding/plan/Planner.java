@@ -48,6 +48,13 @@ public final class Planner {
                 + ": the CNI result has no IPv4 address to hand to the guest (result: " + result.ips() + ")"));
         IpNet bridgeAddress = bridgeAddress(nic.index());
         InetAddress gateway = ip.gateway() != null ? ip.gateway() : defaultGateway(result, pod).orElse(null);
+        // Routed networks (ptp) replace the subnet's on-link route by "SUBNET via GW": neighbours are
+        // reached through the gateway, not by ARP. DHCP cannot remove the on-link route a mask implies,
+        // so such a guest gets its address as /32 plus that route.
+        IpNet subnet = ip.address().network();
+        boolean routedSubnet = pod.interfaceRoutes().stream()
+                .anyMatch(r -> r.destination().equals(subnet) && r.gateway() != null);
+        IpNet guestAddress = routedSubnet ? new IpNet(ip.address().address(), 32) : ip.address();
 
         List<GuestRoute> routes = new ArrayList<>();
         routes.add(new GuestRoute(bridgeAddress, null));
@@ -55,6 +62,7 @@ public final class Planner {
             routes.add(new GuestRoute(new IpNet(gateway, 32), null));
         }
         Set<IpNet> seen = new LinkedHashSet<>();
+        routes.forEach(r -> seen.add(r.destination()));
         List<GuestRoute> candidates = new ArrayList<>();
         for (Route r : result.routes()) {
             if (r.dst().isIpv4()) {
@@ -64,7 +72,7 @@ public final class Planner {
         candidates.addAll(pod.interfaceRoutes());
         GuestRoute defaultRoute = null;
         for (GuestRoute r : candidates) {
-            if (!seen.add(r.destination()) || r.destination().equals(ip.address().network())) {
+            if (!seen.add(r.destination()) || (!routedSubnet && r.destination().equals(subnet))) {
                 continue; // duplicates, and the guest's own subnet (the address and mask imply it)
             }
             if (r.destination().prefixLength() == 0) {
@@ -98,7 +106,7 @@ public final class Planner {
                 search = pod.resolvSearch();
             }
         }
-        GuestConfig guest = new GuestConfig(ip.address(), gateway, routes, pod.mtu(), dns, search,
+        GuestConfig guest = new GuestConfig(guestAddress, gateway, routes, pod.mtu(), dns, search,
                 result.dns().domain(), vmi.name(), LEASE_SECONDS);
         return new VNicPlan(nic, nic.vmiInterface(), bridgeName(nic), bridgeAddress, guest);
     }

@@ -122,6 +122,43 @@ class VmiBindingIT {
         return new VmiBinding(binder, records(), net.name(), path(pod), backend.name());
     }
 
+    /**
+     * ptp: a routed /24 whose gateway lives on the node's end of each pod's veth, no shared L2.
+     * ptp allows one interface per network per namespace, so this pod has one vNIC and no eth0 on
+     * the same network; "another pod" is a second pod with its eth0 on ptp.
+     */
+    @Test
+    void aPtpNetworkIsRoutedThroughTheGateway() throws Exception {
+        NetworkConfigList ptp = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"ptpnet\","
+                + "\"plugins\":[{\"type\":\"ptp\",\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
+                + tmp.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":\"10.251.7.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}")
+                .getBytes(StandardCharsets.UTF_8), "test");
+        String other = namespaces.create();
+        CniResult otherPod = cni.add(ptp, RuntimeConf.of("kubelet-pod-2", path(other).toString(), "eth0"));
+        VmiSpec one = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: ptpvm}\nspec: {domain: {devices: "
+                + "{interfaces: [{type: pod-network, mac: {address: '02:00:00:00:07:01'}}]}}}").getBytes(StandardCharsets.UTF_8), "t");
+        DhcpBackend dnsmasq = new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"));
+        VmiBinding binding = new VmiBinding(new VNicBinder(cni, ptp, path(pod), podOps, dnsmasq, resolvConf()), records(),
+                ptp.name(), path(pod), dnsmasq.name());
+        try {
+            BoundVNic b = binding.up(one).get(0);
+            String assigned = b.cniResult().ips().get(0).address().address().getHostAddress();
+            GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(), "pdng9",
+                    b.plan().vnic().mac(), Files.createDirectories(tmp.resolve("guestptp")));
+            guests.add(guest);
+            Map<String, String> lease = guest.lease();
+            assertThat(lease).containsEntry("ip", assigned).containsEntry("mask", "32").containsEntry("router", "10.251.7.1")
+                    .containsEntry("staticroutes", "169.254.75.1/32 0.0.0.0 10.251.7.1/32 0.0.0.0 10.251.7.0/24 10.251.7.1 "
+                            + "0.0.0.0/0 10.251.7.1");
+            assertThat(guest.ping("10.251.7.1")).as("the gateway").isTrue();
+            assertThat(guest.ping(otherPod.ips().get(0).address().address().getHostAddress())).as("another pod").isTrue();
+        } finally {
+            binding.down("default", "ptpvm");
+            cni.del(ptp, RuntimeConf.of("kubelet-pod-2", path(other).toString(), "eth0"));
+        }
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "ptpnet").allocations()).isEmpty();
+    }
+
     @Test
     void aFailureHalfWayIsUndoneFromTheRecord() throws Exception {
         DnsmasqBackend real = new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"));

@@ -62,6 +62,22 @@ class PlannerTest {
     }
 
     @Test
+    void aRoutedSubnetLikePtpsIsHandedOutAsSlash32WithTheSubnetViaTheGateway() throws Exception {
+        CniResult r = ResultJson.parse(new ObjectMapper().readTree("{\"cniVersion\":\"1.0.0\","
+                + "\"ips\":[{\"address\":\"10.251.3.3/24\",\"gateway\":\"10.251.3.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}"),
+                SpecVersion.V1_0_0);
+        PodFacts ptp = new PodFacts(1500, List.of(new GuestRoute(IpNet.parse("10.251.3.0/24"), IpLiteral.parse("10.251.3.1"))),
+                List.of(), List.of());
+        GuestConfig g = Planner.plan(VMI, VMI.nics().get(0), r, ptp).guest();
+        assertThat(g.address()).isEqualTo(IpNet.parse("10.251.3.3/32"));
+        assertThat(g.routes()).containsExactly(
+                new GuestRoute(IpNet.parse("169.254.75.1/32"), null),
+                new GuestRoute(IpNet.parse("10.251.3.1/32"), null),
+                new GuestRoute(IpNet.parse("10.251.3.0/24"), IpLiteral.parse("10.251.3.1")),
+                new GuestRoute(IpNet.parse("0.0.0.0/0"), IpLiteral.parse("10.251.3.1")));
+    }
+
+    @Test
     void resolvConfIsTheDnsFallback() throws Exception {
         CniResult r = ResultJson.parse(new ObjectMapper().readTree("{\"cniVersion\":\"1.0.0\","
                 + "\"ips\":[{\"address\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\"}]}"), SpecVersion.V1_0_0);
