@@ -84,16 +84,14 @@ public final class VNicBinder {
         long t1 = System.nanoTime();
 
         Link vmiLink = pod.link(nic.vmiInterface());
-        List<GuestRoute> routes = pod.routes(Family.V4, Route.MAIN_TABLE).stream()
-                .filter(r -> r.linkIndex() == vmiLink.index() && r.protocol() != Route.PROTO_KERNEL)
-                .map(r -> new GuestRoute(r.destination(), r.gateway())).toList();
+        List<Route> installed = pod.routes(Family.V4, Route.MAIN_TABLE).stream()
+                .filter(r -> r.linkIndex() == vmiLink.index() && r.protocol() != Route.PROTO_KERNEL).toList();
+        List<GuestRoute> routes = installed.stream().map(r -> new GuestRoute(r.destination(), r.gateway())).toList();
         ResolvConf resolv = ResolvConf.read(resolvConf);
         VNicPlan plan = Planner.plan(vmi, nic, result, new PodFacts(vmiLink.mtu(), routes, resolv.nameservers(), resolv.search()));
 
-        for (Route r : pod.routes(Family.V4, Route.MAIN_TABLE)) {
-            if (r.linkIndex() == vmiLink.index() && r.protocol() != Route.PROTO_KERNEL) {
-                pod.deleteRoute(r);
-            }
+        for (Route r : installed) {
+            pod.deleteRoute(r);
         }
         for (Address a : pod.addresses(nic.vmiInterface())) {
             if (a.scope() != Scope.LINK || a.address().isIpv4()) {
