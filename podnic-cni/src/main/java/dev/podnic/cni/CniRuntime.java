@@ -177,8 +177,9 @@ public final class CniRuntime {
         return errors;
     }
 
+    /** What the caller left out is taken from the cache: the netns (so DEL can remove the interface), args, capabilities. */
     private static RuntimeConf withCachedArgs(RuntimeConf rt, CachedAttachment cached) {
-        return new RuntimeConf(rt.containerId(), rt.netns(), rt.ifName(),
+        return new RuntimeConf(rt.containerId(), rt.netns().isEmpty() ? cached.netns() : rt.netns(), rt.ifName(),
                 rt.args().isEmpty() ? cached.cniArgs() : rt.args(),
                 rt.capabilityArgs().isEmpty() ? cached.capabilityArgs() : rt.capabilityArgs());
     }

@@ -213,7 +213,7 @@ class CniRuntimeTest {
         var del = exec.last("bridge", "DEL");
         assertThat(del.stdin().get("prevResult").get("ips").get(0).get("address").asText()).isEqualTo("10.1.0.5/24");
         assertThat(del.stdin().get("runtimeConfig").toString()).isEqualTo("{\"mac\":\"02:00:00:00:00:07\"}"); // from the cache
-        assertThat(del.env()).containsEntry("CNI_ARGS", "K8S_POD_NAME=virt-launcher");
+        assertThat(del.env()).containsEntry("CNI_ARGS", "K8S_POD_NAME=virt-launcher").containsEntry("CNI_NETNS", netns);
         assertThat(Files.exists(cacheDir.resolve("results/podnet-vmi-1-vmi0"))).isFalse();
 
         rt.del(bridgeTuning("1.0.0"), RuntimeConf.of("vmi-1", "", "vmi0"));
