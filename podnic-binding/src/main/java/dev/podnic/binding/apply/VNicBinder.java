@@ -56,8 +56,12 @@ public final class VNicBinder {
      * with the pod's own (the kubelet's) or another VM's, and is the same on every run.
      */
     public static String containerId(VmiSpec vmi) {
+        return containerId(vmi.identity());
+    }
+
+    public static String containerId(String identity) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(vmi.identity().getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return "podnic-" + HexFormat.of().formatHex(h, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

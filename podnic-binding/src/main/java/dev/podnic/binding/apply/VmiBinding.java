@@ -2,6 +2,8 @@ package dev.podnic.binding.apply;
 
 import dev.podnic.api.VNic;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.binding.plan.GuestRoute;
 import dev.podnic.binding.plan.Planner;
@@ -69,6 +71,25 @@ public final class VmiBinding {
         }
         records.delete(namespace, name);
         return true;
+    }
+
+    /**
+     * Without a record (the state directory was lost): follow the VM's libvirt networks, as the seed
+     * describes — each {@code podnic-<tag>-vmi<i>} network names its VMI interface and bridge — and
+     * undo those vNICs. Returns how many were found.
+     */
+    public int downByLibvirtNetworks(String identity, LibvirtBackend libvirt) {
+        String prefix = LibvirtBackend.PREFIX + LibvirtBackend.tagFor(identity) + "-";
+        int found = 0;
+        for (String network : libvirt.podnicNetworks()) {
+            if (network.startsWith(prefix)) {
+                String bridge = libvirt.bridgeOf(network);
+                binder.down(VNicBinder.containerId(identity), network.substring(prefix.length()), bridge,
+                        new DhcpServer(libvirt.name(), bridge, network));
+                found++;
+            }
+        }
+        return found;
     }
 
     private VmiRecord fresh(VmiSpec vmi) {

@@ -112,6 +112,15 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
         return out;
     }
 
+    /** The bridge of a libvirt network, or null when there is no such network. */
+    public synchronized String bridgeOf(String network) {
+        try {
+            return connect().networkLookupByName(network).getBridgeName();
+        } catch (LibvirtException e) {
+            return null;
+        }
+    }
+
     private void remove(String name) {
         Network n;
         try {

@@ -127,4 +127,20 @@ class LibvirtBindingIT {
                     .containsExactlyInAnyOrder("lo", "pdng0", "pdng1"); // only the guests' own veths remain
         }
     }
+
+    @Test
+    void withoutItsRecordAVmIsFoundThroughItsLibvirtNetworks() throws Exception {
+        Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
+        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), LibvirtBackend.tagFor(VMI.identity()))) {
+            RecordStore records = new RecordStore(tmp.resolve("records"));
+            VmiBinding binding = new VmiBinding(new VNicBinder(cni, net, path(pod), podOps, backend, resolv), records,
+                    net.name(), path(pod), backend.name());
+            binding.up(VMI);
+            records.delete("default", "testvm"); // the state directory is lost
+            assertThat(binding.down("default", "testvm")).isFalse();
+            assertThat(binding.downByLibvirtNetworks(VMI.identity(), backend)).isEqualTo(2);
+            assertThat(backend.podnicNetworks()).isEmpty();
+            assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
+        }
+    }
 }

@@ -18,6 +18,13 @@ final class VmiDown implements Callable<Integer> {
     String name;
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = "default", description = "The VM's namespace (default: ${DEFAULT-VALUE}).")
     String namespace;
+    @Option(names = "--pod-netns", paramLabel = "PATH",
+            description = "When nothing is recorded: the pod whose libvirtd to search for the VM's networks.")
+    Path podNetns;
+    @Option(names = "--net", paramLabel = "NAME", description = "CNI network, when nothing is recorded (default: the first).")
+    String network;
+    @Option(names = "--uid", paramLabel = "UID", description = "The VM's metadata.uid, when nothing is recorded and it had one.")
+    String uid;
     @Mixin CniOptions cni;
     @Mixin VmiOptions vmiOptions;
     @Spec CommandSpec spec;
@@ -26,8 +33,7 @@ final class VmiDown implements Callable<Integer> {
     public Integer call() {
         VmiRecord rec = vmiOptions.records().load(namespace, name).orElse(null);
         if (rec == null) {
-            spec.commandLine().getErr().println("nothing recorded for " + namespace + "/" + name + "; nothing to do");
-            return 0;
+            return followLibvirtNetworks();
         }
         var net = cni.configDirectory().load(rec.network());
         try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"),
@@ -35,6 +41,25 @@ final class VmiDown implements Callable<Integer> {
             pod.binding.down(namespace, name);
         }
         spec.commandLine().getErr().println(namespace + "/" + name + ": " + rec.nics().size() + " vNIC(s) released");
+        return 0;
+    }
+
+    /** No record: with --pod-netns, look for the VM's libvirt networks in that pod's libvirtd (the seed's way). */
+    private int followLibvirtNetworks() {
+        if (podNetns == null) {
+            spec.commandLine().getErr().println("nothing recorded for " + namespace + "/" + name
+                    + "; nothing to do (give --pod-netns to also look for its libvirt networks)");
+            return 0;
+        }
+        var net = network != null ? cni.configDirectory().load(network)
+                : cni.configDirectory().list().stream().flatMap(e -> e.network().stream()).findFirst()
+                        .orElseThrow(() -> new dev.podnic.cli.UserError("no valid CNI network; give --net"));
+        String identity = uid != null ? uid : namespace + "/" + name;
+        try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, "libvirt", Path.of("/etc/resolv.conf"), identity)) {
+            int n = pod.binding.downByLibvirtNetworks(identity, (dev.podnic.binding.libvirt.LibvirtBackend) pod.backend);
+            spec.commandLine().getErr().println(namespace + "/" + name + ": no record; " + n
+                    + " vNIC(s) found through libvirt networks and released");
+        }
         return 0;
     }
 }
