@@ -13,7 +13,6 @@ import dev.podnic.binding.libvirt.LibvirtNetworkXml;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.cni.CniRuntime;
-import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.invoke.ProcessPluginExec;

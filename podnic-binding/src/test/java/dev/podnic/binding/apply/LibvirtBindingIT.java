@@ -3,7 +3,6 @@ package dev.podnic.binding.apply;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.libvirt.LibvirtBackend;
@@ -11,20 +10,15 @@ import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
-import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
-import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
-import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.NetworkOps;
-import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +40,9 @@ class LibvirtBindingIT {
 
     @TempDir
     Path tmp;
+    private TestPod fixture;
     private TestNamespaces namespaces;
-    private NetnsThread nodeThread;
-    private ProcessPluginExec exec;
+    private NetnsThread podThread;
     private CniRuntime cni;
     private NetworkConfigList net;
     private String pod;
@@ -64,17 +58,13 @@ class LibvirtBindingIT {
 
     @BeforeEach
     void nodeAndPod() throws Exception {
-        namespaces = new TestNamespaces();
-        nodeThread = NetnsThread.enter(path(namespaces.create()));
-        exec = new ProcessPluginExec(nodeThread);
-        cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
-        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
-                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
-                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"10.250.8.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
-                + "{\"type\":\"tuning\",\"mtu\":1400}]}").getBytes(StandardCharsets.UTF_8), "test");
-        pod = namespaces.create();
-        podOps = KernelNetworkOps.open(path(pod));
+        fixture = new TestPod(tmp, "10.250.8.0/24");
+        namespaces = fixture.namespaces;
+        podThread = fixture.podThread;
+        cni = fixture.cni;
+        net = fixture.net;
+        pod = fixture.pod;
+        podOps = fixture.podOps;
         libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
         libvirtd.start();
     }
@@ -86,10 +76,7 @@ class LibvirtBindingIT {
         } finally {
             guests.forEach(GuestNamespace::close);
             libvirtd.stop();
-            podOps.close();
-            exec.close();
-            nodeThread.close();
-            namespaces.close();
+            fixture.close();
         }
         assertThat(libvirtd.pid()).isEmpty();
     }

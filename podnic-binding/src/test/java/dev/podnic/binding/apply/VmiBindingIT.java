@@ -21,18 +21,14 @@ import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
-import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
-import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.NetworkOps;
-import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +51,9 @@ class VmiBindingIT {
 
     @TempDir
     Path tmp;
+    private TestPod fixture;
     private TestNamespaces namespaces;
-    private NetnsThread nodeThread;
     private NetnsThread podThread;
-    private ProcessPluginExec exec;
     private CniRuntime cni;
     private NetworkConfigList net;
     private String pod;
@@ -73,19 +68,13 @@ class VmiBindingIT {
 
     @BeforeEach
     void nodeAndPod() throws Exception {
-        namespaces = new TestNamespaces();
-        String node = namespaces.create();
-        nodeThread = NetnsThread.enter(path(node));
-        exec = new ProcessPluginExec(nodeThread);
-        cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
-        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
-                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
-                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"10.250.7.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
-                + "{\"type\":\"tuning\",\"mtu\":1400}]}").getBytes(StandardCharsets.UTF_8), "test");
-        pod = namespaces.create();
-        podThread = NetnsThread.enter(path(pod));
-        podOps = KernelNetworkOps.open(path(pod));
+        fixture = new TestPod(tmp, "10.250.7.0/24");
+        namespaces = fixture.namespaces;
+        podThread = fixture.podThread;
+        cni = fixture.cni;
+        net = fixture.net;
+        pod = fixture.pod;
+        podOps = fixture.podOps;
     }
 
     @AfterEach
@@ -94,11 +83,7 @@ class VmiBindingIT {
             assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
         } finally {
             guests.forEach(GuestNamespace::close);
-            podOps.close();
-            podThread.close();
-            exec.close();
-            nodeThread.close();
-            namespaces.close();
+            fixture.close();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.podnic.cli.UserError;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.netlink.netns.NetnsThread;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,15 @@ public final class CniOptions {
     /** The runtime's CNI configuration directory. */
     public ConfigDirectory configDirectory() {
         return new ConfigDirectory(confDir, new ConfigParser(new ObjectMapper()));
+    }
+
+    /** The network called {@code name}, or when null the first valid one in lookup order (as the kubelet picks). */
+    public NetworkConfigList network(String name) {
+        if (name != null) {
+            return configDirectory().load(name);
+        }
+        return configDirectory().list().stream().flatMap(e -> e.network().stream()).findFirst()
+                .orElseThrow(() -> new UserError("no valid CNI network in " + confDir + "; give --net or --conf-dir"));
     }
 
     /** A runtime wired for these options; close it to end the namespace thread. */

@@ -51,9 +51,7 @@ final class VmiDown implements Callable<Integer> {
                     + "; nothing to do (give --pod-netns to also look for its libvirt networks)");
             return 0;
         }
-        var net = network != null ? cni.configDirectory().load(network)
-                : cni.configDirectory().list().stream().flatMap(e -> e.network().stream()).findFirst()
-                        .orElseThrow(() -> new dev.podnic.cli.UserError("no valid CNI network; give --net"));
+        var net = cni.network(network);
         String identity = uid != null ? uid : namespace + "/" + name;
         try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, "libvirt", Path.of("/etc/resolv.conf"), identity)) {
             int n = pod.binding.downByLibvirtNetworks(identity, (dev.podnic.binding.libvirt.LibvirtBackend) pod.backend);

@@ -56,7 +56,7 @@ final class VmiUp implements Callable<Integer> {
             throw new UserError("--pod-netns " + podNetns + ": no such network namespace");
         }
         VmiSpec vmi = new VmiParser().parse(Files.readAllBytes(file), file.toString());
-        NetworkConfigList net = network != null ? cni.configDirectory().load(network) : firstNetwork();
+        NetworkConfigList net = cni.network(network);
         PrintWriter out = spec.commandLine().getOut();
         try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, dhcp, resolvConf, vmi.identity())) {
             List<BoundVNic> bound = pod.binding.up(vmi);
@@ -69,11 +69,6 @@ final class VmiUp implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private NetworkConfigList firstNetwork() {
-        return cni.configDirectory().list().stream().flatMap(e -> e.network().stream()).findFirst()
-                .orElseThrow(() -> new UserError("no valid CNI network in the configuration directory; give --net or --conf-dir"));
     }
 
     private static ObjectNode json(BoundVNic b, String xml) {

@@ -20,7 +20,6 @@ import dev.podnic.netlink.sys.Errno;
 import dev.podnic.netlink.sys.LibC;
 import dev.podnic.netlink.wire.AddressCodec;
 import dev.podnic.netlink.wire.LinkCodec;
-import dev.podnic.netlink.wire.NlMessage;
 import dev.podnic.netlink.wire.RouteCodec;
 import dev.podnic.netlink.wire.Rtnl;
 import java.io.IOException;
