@@ -2,14 +2,11 @@ package dev.podnic.binding.record;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.podnic.cni.cache.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,21 +31,7 @@ public final class RecordStore {
 
     public void save(VmiRecord r) {
         try {
-            Files.createDirectories(dir);
-            Path target = file(r.namespace(), r.name());
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.write(ByteBuffer.wrap(json.writeValueAsBytes(r)));
-                    ch.force(true);
-                }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            AtomicFiles.write(file(r.namespace(), r.name()), json.writeValueAsBytes(r), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the record of " + r.namespace() + "/" + r.name() + " in " + dir, e);
         }

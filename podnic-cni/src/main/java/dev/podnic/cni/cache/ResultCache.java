@@ -9,8 +9,6 @@ import dev.podnic.cni.CniException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -67,7 +65,7 @@ public final class ResultCache {
             o.set("result", a.result());
         }
         try {
-            writeAtomically(file(a.networkName(), a.containerId(), a.ifName()), mapper.writeValueAsBytes(o));
+            AtomicFiles.write(file(a.networkName(), a.containerId(), a.ifName()), mapper.writeValueAsBytes(o), false);
         } catch (IOException e) {
             throw new CniException(new CniError(CniError.IO_FAILURE, "cannot write result cache", e.getMessage()),
                     "cannot write result cache in " + resultsDir + ": " + e.getMessage(), e);
@@ -138,20 +136,6 @@ public final class ResultCache {
         } catch (IOException | IllegalArgumentException e) {
             throw new CniException(new CniError(CniError.DECODE_FAILURE, "unreadable result cache entry", f.toString()),
                     "unreadable result cache entry " + f + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void writeAtomically(Path target, byte[] bytes) throws IOException {
-        if (!Files.isDirectory(resultsDir)) {
-            Files.createDirectories(resultsDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path tmp = Files.createTempFile(resultsDir, "." + target.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }
