@@ -26,6 +26,11 @@ public interface LibC extends Library {
     int SOL_SOCKET = 1;
     int SO_RCVBUF = 8;
     int MSG_TRUNC = 0x20;
+    int AF_UNIX = 1;
+    int SOCK_STREAM = 1;
+    int SO_PEERCRED = 17;
+    int SO_RCVTIMEO = 20;
+    int SO_SNDTIMEO = 21;
 
     int open(String path, int flags) throws LastErrorException;
 
@@ -42,6 +47,24 @@ public interface LibC extends Library {
     long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    int listen(int fd, int backlog) throws LastErrorException;
+
+    int accept4(int fd, com.sun.jna.Pointer addr, com.sun.jna.Pointer addrlen, int flags) throws LastErrorException;
+
+    int connect(int fd, byte[] sockaddr, int len) throws LastErrorException;
+
+    int getsockopt(int fd, int level, int name, byte[] value, int[] len) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
+
+    long read(int fd, byte[] buf, long len) throws LastErrorException;
+
+    long write(int fd, byte[] buf, long len) throws LastErrorException;
+
+    int shutdown(int fd, int how) throws LastErrorException;
+
+    int chmod(String path, int mode) throws LastErrorException;
 
     int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
 

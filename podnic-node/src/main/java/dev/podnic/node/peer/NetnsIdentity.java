@@ -1,0 +1,27 @@
+package dev.podnic.node.peer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A network namespace's identity: the (device, inode) of its nsfs file. Two paths name the same
+ * namespace exactly when their identities are equal; a namespace that is gone has none.
+ */
+public record NetnsIdentity(long dev, long ino) {
+
+    public static NetnsIdentity of(Path path) throws IOException {
+        return new NetnsIdentity(((Number) Files.getAttribute(path, "unix:dev")).longValue(),
+                ((Number) Files.getAttribute(path, "unix:ino")).longValue());
+    }
+
+    /** The namespace a process lives in (its main thread's). */
+    public static NetnsIdentity ofProcess(long pid) throws IOException {
+        return of(Path.of("/proc/" + pid + "/ns/net"));
+    }
+
+    @Override
+    public String toString() {
+        return "net:[" + ino + "]";
+    }
+}

@@ -1,0 +1,79 @@
+package dev.podnic.node.peer;
+
+import com.sun.jna.LastErrorException;
+import dev.podnic.netlink.sys.LibC;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+
+/** One accepted connection: the peer's credentials, a bounded line read, a write. */
+public final class UnixConnection implements AutoCloseable {
+    private static final int EAGAIN = 11;
+    private final int fd;
+
+    UnixConnection(int fd) {
+        this.fd = fd;
+    }
+
+    public PeerCredentials peer() throws IOException {
+        byte[] ucred = new byte[12];
+        int[] len = {12};
+        UnixServer.call("getsockopt SO_PEERCRED", () -> LibC.INSTANCE.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_PEERCRED, ucred, len));
+        ByteBuffer b = ByteBuffer.wrap(ucred).order(ByteOrder.nativeOrder());
+        return new PeerCredentials(b.getInt(0), b.getInt(4), b.getInt(8));
+    }
+
+    /** Reads and writes give up after {@code timeout} (a slow or stuck client cannot hold a worker). */
+    public void setTimeout(Duration timeout) throws IOException {
+        byte[] tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
+                .putLong(timeout.toSeconds()).putLong(timeout.toMillisPart() * 1000L).array();
+        UnixServer.call("setsockopt SO_RCVTIMEO", () -> LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv, 16));
+        UnixServer.call("setsockopt SO_SNDTIMEO", () -> LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDTIMEO, tv, 16));
+    }
+
+    /** One request: bytes up to the first newline (or EOF). */
+    public byte[] readLine(int maxBytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        while (true) {
+            long n;
+            try {
+                n = LibC.INSTANCE.read(fd, buf, buf.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == EAGAIN) {
+                    throw new RequestException(RequestException.Kind.TIMED_OUT, "the request did not arrive in time");
+                }
+                throw new UnixSocketException("read", e.getErrorCode());
+            }
+            if (n == 0) {
+                return out.toByteArray(); // EOF: whatever came is the request
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                    out.write(buf, 0, i);
+                    return out.toByteArray();
+                }
+            }
+            out.write(buf, 0, (int) n);
+            if (out.size() > maxBytes) {
+                throw new RequestException(RequestException.Kind.TOO_LARGE, "request larger than " + maxBytes + " bytes");
+            }
+        }
+    }
+
+    public void write(byte[] data) throws IOException {
+        int off = 0;
+        while (off < data.length) {
+            byte[] chunk = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
+            long n = UnixServer.call("write", () -> (int) LibC.INSTANCE.write(fd, chunk, chunk.length));
+            off += (int) n;
+        }
+    }
+
+    @Override
+    public void close() {
+        LibC.INSTANCE.close(fd);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.podnic.node.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.peer.RequestException;
+import dev.podnic.node.peer.UnixConnection;
+import dev.podnic.node.peer.UnixServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves the node daemon's API on a Unix socket: one request per connection, read within a time
+ * limit and a size limit; who asks comes from SO_PEERCRED and /proc/PID/ns/net. A bad request gets
+ * an error response; the server keeps serving everyone else.
+ */
+public final class NodeServer implements AutoCloseable {
+    public static final int MAX_REQUEST = 64 * 1024;
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+    private final UnixServer socket;
+    private final NodeService service;
+    private final ExecutorService workers;
+    private final Thread acceptor;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public NodeServer(UnixServer socket, NodeService service, int workers) {
+        this.socket = socket;
+        this.service = service;
+        this.workers = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "podnic-node-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "podnic-node-accept");
+        this.acceptor.setDaemon(true);
+    }
+
+    public NodeServer start() {
+        acceptor.start();
+        return this;
+    }
+
+    private void acceptLoop() {
+        while (!socket.isClosed()) {
+            UnixConnection c;
+            try {
+                c = socket.accept();
+            } catch (IOException e) {
+                if (socket.isClosed()) {
+                    return;
+                }
+                continue;
+            }
+            workers.execute(() -> serve(c));
+        }
+    }
+
+    private void serve(UnixConnection c) {
+        try (c) {
+            c.setTimeout(READ_TIMEOUT);
+            PeerCredentials peer = c.peer();
+            byte[] response;
+            try {
+                NetnsIdentity netns = NetnsIdentity.ofProcess(peer.pid());
+                byte[] body = c.readLine(MAX_REQUEST);
+                response = json.writeValueAsBytes(service.handle(peer, netns, body));
+            } catch (RequestException e) {
+                int code = e.kind() == RequestException.Kind.TOO_LARGE ? ProxyError.TOO_LARGE : ProxyError.TOO_SLOW;
+                response = json.writeValueAsBytes(service.unreadable(code, e.getMessage()));
+            }
+            c.write(response);
+            c.write(new byte[] {'\n'});
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.podnic.node.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.result.ResultJson;
+import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.api.ProxyRequest;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.ledger.LedgerEntry;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.PeerCredentials;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * What the node daemon does with a request, given who asks (from the kernel). A caller acts only
+ * in its own network namespace and only on VMI interfaces; the container ID is derived here from
+ * the caller's namespace and the VM's identity, so no caller can name another pod's attachment.
+ * Every attachment is in the durable ledger before its plugins run.
+ */
+public final class NodeService {
+    private static final Pattern VMI_INTERFACE = Pattern.compile("vmi[0-9]{1,3}");
+    private static final Pattern VMI_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
+    private static final Set<String> OPS = Set.of("ADD", "DEL", "CHECK", "LIST");
+
+    private final CniRuntime cni;
+    private final ConfigDirectory configs;
+    private final String defaultNetwork;
+    private final Ledger ledger;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
+        this.cni = cni;
+        this.configs = configs;
+        this.defaultNetwork = defaultNetwork;
+        this.ledger = ledger;
+    }
+
+    /** A request that failed before or during its operation, as the response's error. */
+    static final class Refused extends RuntimeException {
+        final ProxyError error;
+
+        Refused(int code, String msg) {
+            super(msg);
+            this.error = new ProxyError(code, msg, "");
+        }
+    }
+
+    public static String containerId(NetnsIdentity netns, String vmi) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((netns.dev() + ":" + netns.ino() + "/" + vmi).getBytes(StandardCharsets.UTF_8));
+            return "podnic-" + HexFormat.of().formatHex(h, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Handles one request; never throws: every outcome is a response. */
+    public ObjectNode handle(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body) {
+        try {
+            ProxyRequest r = parse(body);
+            return switch (r.op()) {
+                case "LIST" -> list(callerNetns);
+                case "ADD" -> add(caller, callerNetns, r);
+                case "DEL" -> del(callerNetns, r);
+                default -> check(callerNetns, r);
+            };
+        } catch (Refused e) {
+            return error(e.error);
+        } catch (CniException e) {
+            CniError c = e.error();
+            return error(new ProxyError(c.code(), e.getMessage(), c.details()));
+        } catch (RuntimeException e) {
+            return error(new ProxyError(CniError.GENERIC, "internal error: " + e, ""));
+        }
+    }
+
+    ProxyRequest parse(byte[] body) {
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (IOException e) {
+            throw new Refused(ProxyError.MALFORMED, "request is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (n == null || !n.isObject()) {
+            throw new Refused(ProxyError.MALFORMED, "request must be a JSON object");
+        }
+        ProxyRequest r = new ProxyRequest(n.path("apiVersion").asText(""), n.path("op").asText(""), n.path("netns").asText(""),
+                n.path("ifName").asText(""), n.path("vmi").asText(""), n.path("network").asText(""));
+        if (!ProxyRequest.API_VERSION.equals(r.apiVersion())) {
+            throw new Refused(ProxyError.MALFORMED, "apiVersion \"" + r.apiVersion() + "\" is not supported (expected "
+                    + ProxyRequest.API_VERSION + ")");
+        }
+        if (!OPS.contains(r.op())) {
+            throw new Refused(ProxyError.MALFORMED, "op \"" + r.op() + "\" is not one of " + OPS);
+        }
+        if (!r.op().equals("LIST")) {
+            if (!VMI_INTERFACE.matcher(r.ifName()).matches()) {
+                throw new Refused(ProxyError.FORBIDDEN, "ifName \"" + r.ifName()
+                        + "\": the node daemon only manages VMI interfaces (vmi0, vmi1, ...), never the pod's own");
+            }
+            if (!VMI_ID.matcher(r.vmi()).matches()) {
+                throw new Refused(ProxyError.MALFORMED, "vmi \"" + r.vmi() + "\" must be the VM's identity (its uid)");
+            }
+        }
+        return r;
+    }
+
+    private void requireOwnNetns(NetnsIdentity caller, String netns) {
+        Path p = Path.of(netns);
+        NetnsIdentity asked;
+        try {
+            asked = netns.isEmpty() || !Files.exists(p) ? null : NetnsIdentity.of(p);
+        } catch (IOException e) {
+            asked = null;
+        }
+        if (asked == null || !asked.equals(caller)) {
+            throw new Refused(ProxyError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
+                    + caller + "); a pod may only act on its own");
+        }
+    }
+
+    private Object lock(String key) {
+        return locks.computeIfAbsent(key, k -> new Object());
+    }
+
+    private ObjectNode add(PeerCredentials caller, NetnsIdentity callerNetns, ProxyRequest r) {
+        requireOwnNetns(callerNetns, r.netns());
+        String cid = containerId(callerNetns, r.vmi());
+        synchronized (lock(cid + "_" + r.ifName())) {
+            var existing = ledger.get(cid, r.ifName());
+            if (existing.isPresent() && existing.get().state() == LedgerEntry.State.ADDED) {
+                return ok().set("result", existing.get().result()); // idempotent: no second allocation
+            }
+            existing.ifPresent(this::undo); // an ADD or DEL a crash interrupted
+            NetworkConfigList net = r.network().isEmpty() ? configs.load(defaultNetwork) : configs.load(r.network());
+            LedgerEntry entry;
+            try {
+                entry = new LedgerEntry(cid, r.ifName(), net.name(), r.netns(), callerNetns.dev(), callerNetns.ino(),
+                        LedgerEntry.State.ADDING, caller.uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            ledger.put(entry);
+            try {
+                CniResult result = cni.add(net, RuntimeConf.of(cid, r.netns(), r.ifName()));
+                JsonNode written = ResultJson.write(result, net.cniVersion());
+                ledger.put(entry.with(LedgerEntry.State.ADDED, written));
+                return ok().set("result", written);
+            } catch (RuntimeException e) {
+                ledger.remove(entry); // the runtime already ran DEL over the chain
+                throw e;
+            }
+        }
+    }
+
+    private ObjectNode del(NetnsIdentity callerNetns, ProxyRequest r) {
+        requireOwnNetns(callerNetns, r.netns());
+        String cid = containerId(callerNetns, r.vmi());
+        synchronized (lock(cid + "_" + r.ifName())) {
+            ledger.get(cid, r.ifName()).ifPresent(this::undo);
+            return ok();
+        }
+    }
+
+    private ObjectNode check(NetnsIdentity callerNetns, ProxyRequest r) {
+        requireOwnNetns(callerNetns, r.netns());
+        String cid = containerId(callerNetns, r.vmi());
+        LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
+                .orElseThrow(() -> new Refused(ProxyError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
+        cni.check(network(e), RuntimeConf.of(cid, e.netns(), e.ifName()));
+        return ok();
+    }
+
+    private ObjectNode list(NetnsIdentity callerNetns) {
+        ObjectNode out = ok();
+        ArrayNode arr = out.putArray("attachments");
+        for (LedgerEntry e : ledger.all()) {
+            if (e.netnsDev() == callerNetns.dev() && e.netnsIno() == callerNetns.ino()) {
+                arr.addObject().put("ifName", e.ifName()).put("network", e.network()).put("state", e.state().name())
+                        .put("containerId", e.containerId()).set("result", e.result());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs DEL for an entry (marked DELETING first) and forgets it. The namespace path is passed
+     * only while it still is the same namespace; else DEL runs without one, as the spec allows.
+     */
+    void undo(LedgerEntry e) {
+        ledger.put(e.with(LedgerEntry.State.DELETING, e.result()));
+        String netns = alive(e) ? e.netns() : "";
+        cni.del(network(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
+        ledger.remove(e);
+    }
+
+    /** Whether the entry's namespace still exists at its path. */
+    static boolean alive(LedgerEntry e) {
+        try {
+            Path p = Path.of(e.netns());
+            return Files.exists(p) && NetnsIdentity.of(p).equals(new NetnsIdentity(e.netnsDev(), e.netnsIno()));
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private NetworkConfigList network(LedgerEntry e) {
+        try {
+            return new ConfigParser(json).parseAny(json.writeValueAsBytes(e.config()), "ledger:" + e.key());
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Frees what nobody will free any more: attachments whose namespace is gone (the pod was deleted
+     * or crashed without DEL) and, at start-up, those a crash left half-added or half-deleted.
+     * Returns the entries freed.
+     */
+    public List<LedgerEntry> collectGarbage(boolean startup) {
+        List<LedgerEntry> freed = new java.util.ArrayList<>();
+        for (LedgerEntry e : ledger.all()) {
+            synchronized (lock(e.key())) {
+                boolean interrupted = startup && e.state() != LedgerEntry.State.ADDED;
+                if (interrupted || !alive(e)) {
+                    try {
+                        undo(e);
+                        freed.add(e);
+                    } catch (RuntimeException ex) {
+                        // kept in the ledger; the next pass tries again
+                    }
+                }
+            }
+        }
+        return freed;
+    }
+
+    public List<LedgerEntry> attachments() {
+        return ledger.all();
+    }
+
+    private ObjectNode ok() {
+        ObjectNode o = json.createObjectNode();
+        o.put("apiVersion", ProxyRequest.API_VERSION);
+        o.put("ok", true);
+        return o;
+    }
+
+    private ObjectNode error(ProxyError e) {
+        ObjectNode o = json.createObjectNode();
+        o.put("apiVersion", ProxyRequest.API_VERSION);
+        o.put("ok", false);
+        o.putObject("error").put("code", e.code()).put("msg", e.msg()).put("details", e.details());
+        return o;
+    }
+
+    /** The error response for a request that could not even be read. */
+    public ObjectNode unreadable(int code, String msg) {
+        return error(new ProxyError(code, msg, ""));
+    }
+}

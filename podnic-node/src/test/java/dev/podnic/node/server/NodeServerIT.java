@@ -1,0 +1,200 @@
+package dev.podnic.node.server;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.node.api.ProxyClient;
+import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.api.ProxyRequest;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.ledger.LedgerEntry;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.UnixServer;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node daemon with real plugins in a node namespace; clients are processes started inside
+ * pod namespaces, so the daemon learns who they are from the kernel exactly as in a cluster.
+ */
+class NodeServerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private NetnsThread nodeThread;
+    private ProcessPluginExec exec;
+    private NodeService service;
+    private NodeServer server;
+    private Path socket;
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void daemon() throws Exception {
+        namespaces = new TestNamespaces();
+        nodeThread = NetnsThread.enter(path(namespaces.create()));
+        exec = new ProcessPluginExec(nodeThread);
+        Path confDir = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(confDir.resolve("10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.253.4.0/24\"}]]}}]}");
+        CniRuntime cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
+        service = new NodeService(cni, new ConfigDirectory(confDir, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")));
+        socket = tmp.resolve("node.sock");
+        server = new NodeServer(UnixServer.bind(socket, 0660), service, 8).start();
+    }
+
+    @AfterEach
+    void nothingLeaks() throws Exception {
+        try {
+            assertThat(allocations()).isEmpty();
+            assertThat(service.attachments()).isEmpty();
+        } finally {
+            server.close();
+            exec.close();
+            nodeThread.close();
+            namespaces.close();
+        }
+    }
+
+    private List<HostLocalStore.Allocation> allocations() throws Exception {
+        return new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations();
+    }
+
+    /** A client process living in {@code netnsName}, asking the daemon once. */
+    private JsonNode fromPod(String netnsName, String op, String netns, String ifName, String vmi) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        try (NetnsThread t = NetnsThread.enter(path(netnsName))) {
+            Process p = t.call(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    ProxyClient.class.getName(), socket.toString(), op, netns, ifName, vmi).redirectErrorStream(true)::start);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            return JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+        }
+    }
+
+    private static int code(JsonNode r) {
+        return r.path("error").path("code").asInt();
+    }
+
+    @Test
+    void aPodAddsAndDeletesItsVmiInterfacesIdempotently() throws Exception {
+        String pod = namespaces.create();
+        JsonNode add = fromPod(pod, "ADD", path(pod).toString(), "vmi0", "uid-1");
+        assertThat(add.path("ok").asBoolean()).as(add.toString()).isTrue();
+        String ip = add.path("result").path("ips").get(0).path("address").asText();
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "addr", "show", "dev", "vmi0")).contains(ip);
+
+        JsonNode again = fromPod(pod, "ADD", path(pod).toString(), "vmi0", "uid-1");
+        assertThat(again.path("result").path("ips").get(0).path("address").asText()).isEqualTo(ip);
+        assertThat(allocations()).hasSize(1);
+        assertThat(service.attachments()).singleElement().extracting(LedgerEntry::state).isEqualTo(LedgerEntry.State.ADDED);
+        assertThat(fromPod(pod, "LIST", "", "", "").path("attachments")).hasSize(1);
+
+        assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
+        assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void noPodTouchesAnotherOrItsOwnEth0() throws Exception {
+        String a = namespaces.create();
+        String b = namespaces.create();
+        assertThat(fromPod(b, "ADD", path(b).toString(), "vmi0", "uid-b").path("ok").asBoolean()).isTrue();
+        String bLinks = TestNamespaces.ip("-n", b, "-o", "link", "show");
+        var bAllocations = allocations();
+
+        JsonNode other = fromPod(a, "ADD", path(b).toString(), "vmi1", "uid-a");
+        assertThat(code(other)).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(other.path("error").path("msg").asText()).contains("is not the caller's network namespace");
+        assertThat(code(fromPod(a, "DEL", path(b).toString(), "vmi0", "uid-b"))).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(code(fromPod(a, "DEL", path(a).toString(), "eth0", "uid-a"))).isEqualTo(ProxyError.FORBIDDEN);
+        // Naming B's VM from A's own namespace reaches a different attachment: nothing of B's is freed.
+        assertThat(fromPod(a, "DEL", path(a).toString(), "vmi0", "uid-b").path("ok").asBoolean()).isTrue();
+
+        assertThat(TestNamespaces.ip("-n", b, "-o", "link", "show")).isEqualTo(bLinks);
+        assertThat(allocations()).isEqualTo(bAllocations);
+        assertThat(TestNamespaces.ip("-n", a, "-o", "link", "show")).doesNotContain("vmi");
+        assertThat(fromPod(b, "DEL", path(b).toString(), "vmi0", "uid-b").path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aPodThatVanishedWithoutDelIsCollected() throws Exception {
+        String pod = namespaces.create();
+        assertThat(fromPod(pod, "ADD", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
+        assertThat(fromPod(pod, "ADD", path(pod).toString(), "vmi1", "uid-1").path("ok").asBoolean()).isTrue();
+        assertThat(allocations()).hasSize(2);
+        namespaces.delete(pod); // the pod is gone; nobody will call DEL
+
+        assertThat(service.collectGarbage(false)).hasSize(2);
+        assertThat(allocations()).isEmpty();
+        assertThat(service.collectGarbage(false)).isEmpty();
+    }
+
+    @Test
+    void anAddACrashInterruptedIsUndoneAtStartUp() throws Exception {
+        String pod = namespaces.create();
+        NetnsIdentity id = NetnsIdentity.of(path(pod));
+        String cid = NodeService.containerId(id, "uid-1");
+        // As if the daemon died after the plugins ran but before it recorded ADDED:
+        new Ledger(tmp.resolve("ledger")).put(new LedgerEntry(cid, "vmi0", "podnet", path(pod).toString(), id.dev(), id.ino(),
+                LedgerEntry.State.ADDING, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null));
+        try (ProcessPluginExec e = new ProcessPluginExec(nodeThread)) {
+            new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), e)
+                    .add(new ConfigParser(JSON).parseList(Files.readAllBytes(tmp.resolve("net.d/10-podnet.conflist")), "t"),
+                            RuntimeConf.of(cid, path(pod).toString(), "vmi0"));
+        }
+        assertThat(allocations()).hasSize(1);
+
+        assertThat(service.collectGarbage(true)).hasSize(1);
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
+    }
+
+    @Test
+    void malformedOversizedAndSlowRequestsGetAnErrorAndOthersAreStillServed() throws Exception {
+        ProxyClient client = new ProxyClient(socket);
+        assertThat(code(client.raw("{not json\n"))).isEqualTo(ProxyError.MALFORMED);
+        assertThat(code(client.raw("[1,2]\n"))).isEqualTo(ProxyError.MALFORMED);
+        assertThat(code(client.raw("{\"apiVersion\":\"v0\",\"op\":\"ADD\"}\n"))).isEqualTo(ProxyError.MALFORMED);
+        assertThat(code(client.raw("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ADD\",\"ifName\":\"vmi0\",\"vmi\":\"x\"")))
+                .as("truncated").isEqualTo(ProxyError.MALFORMED);
+        assertThat(code(client.raw("x".repeat(NodeServer.MAX_REQUEST + 10)))).isEqualTo(ProxyError.TOO_LARGE);
+
+        try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            slow.connect(UnixDomainSocketAddress.of(socket)); // says nothing
+            JsonNode meanwhile = client.call(new ProxyRequest(ProxyRequest.API_VERSION, "LIST", "", "", "", ""));
+            assertThat(meanwhile.path("ok").asBoolean()).isTrue();
+            byte[] answer = java.nio.channels.Channels.newInputStream(slow).readAllBytes();
+            assertThat(code(JSON.readTree(answer))).isEqualTo(ProxyError.TOO_SLOW);
+        }
+    }
+}
