@@ -10,7 +10,6 @@ import dev.podnic.binding.plan.PodFacts;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.binding.record.Step;
 import dev.podnic.cni.CniRuntime;
-import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.netlink.Address;
@@ -34,18 +33,19 @@ import java.util.function.Consumer;
  * {@code up} again resumes.
  */
 public final class VNicBinder {
-    private final CniRuntime cni;
-    private final NetworkConfigList network;
-    private final Path podNetns;
+    private final VmiAttacher attacher;
     private final NetworkOps pod;
     private final DhcpBackend dhcp;
     private final Path resolvConf;
 
+    /** In-process CNI: the launcher runs the plugins itself. */
     public VNicBinder(CniRuntime cni, NetworkConfigList network, Path podNetns, NetworkOps pod, DhcpBackend dhcp,
                       Path resolvConf) {
-        this.cni = cni;
-        this.network = network;
-        this.podNetns = podNetns;
+        this(new InProcessAttacher(cni, network, podNetns), pod, dhcp, resolvConf);
+    }
+
+    public VNicBinder(VmiAttacher attacher, NetworkOps pod, DhcpBackend dhcp, Path resolvConf) {
+        this.attacher = attacher;
         this.pod = pod;
         this.dhcp = dhcp;
         this.resolvConf = resolvConf;
@@ -68,8 +68,8 @@ public final class VNicBinder {
         }
     }
 
-    private RuntimeConf attachment(VmiSpec vmi, VNic nic) {
-        return RuntimeConf.of(containerId(vmi), podNetns.toString(), nic.vmiInterface());
+    public VmiAttacher attacher() {
+        return attacher;
     }
 
     public BoundVNic up(VmiSpec vmi, VNic nic) {
@@ -81,9 +81,8 @@ public final class VNicBinder {
      * the caller can record it before the next step's effects begin.
      */
     public BoundVNic up(VmiSpec vmi, VNic nic, Consumer<Step> checkpoint) {
-        RuntimeConf rt = attachment(vmi, nic);
         long t0 = System.nanoTime();
-        CniResult result = cni.cachedResult(network, rt).orElseGet(() -> cni.add(network, rt));
+        CniResult result = attacher.attach(vmi.identity(), nic.vmiInterface());
         checkpoint.accept(Step.CNI_ADDED);
         long t1 = System.nanoTime();
 
@@ -127,16 +126,16 @@ public final class VNicBinder {
      * Stops DHCP, removes the bridge and runs CNI DEL for the VMI interface. Safe to repeat and
      * after a partial {@code up}: every part is looked for before it is removed.
      */
-    public void down(String containerId, String vmiInterface, String bridge, DhcpServer server) {
+    public void down(String vmIdentity, String vmiInterface, String bridge, DhcpServer server) {
         if (server != null) {
             dhcp.stop(server);
         }
         dhcp.stopStray(bridge);
         pod.findLink(bridge).ifPresent(b -> pod.deleteLink(b.name()));
-        cni.del(network, RuntimeConf.of(containerId, podNetns.toString(), vmiInterface));
+        attacher.detach(vmIdentity, vmiInterface);
     }
 
     public void down(VmiSpec vmi, VNic nic, DhcpServer server) {
-        down(containerId(vmi), nic.vmiInterface(), Planner.bridgeName(nic), server);
+        down(vmi.identity(), nic.vmiInterface(), Planner.bridgeName(nic), server);
     }
 }

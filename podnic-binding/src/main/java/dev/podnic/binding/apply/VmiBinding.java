@@ -67,7 +67,7 @@ public final class VmiBinding {
         List<VNicRecord> nics = new ArrayList<>(rec.get().nics());
         java.util.Collections.reverse(nics);
         for (VNicRecord n : nics) {
-            binder.down(rec.get().containerId(), n.vmiInterface(), n.bridge(), n.dhcp());
+            binder.down(rec.get().identity(), n.vmiInterface(), n.bridge(), n.dhcp());
         }
         records.delete(namespace, name);
         return true;
@@ -84,7 +84,7 @@ public final class VmiBinding {
         for (String network : libvirt.podnicNetworks()) {
             if (network.startsWith(prefix)) {
                 String bridge = libvirt.bridgeOf(network);
-                binder.down(VNicBinder.containerId(identity), network.substring(prefix.length()), bridge,
+                binder.down(identity, network.substring(prefix.length()), bridge,
                         new DhcpServer(libvirt.name(), bridge, network));
                 found++;
             }

@@ -52,6 +52,19 @@ public final class CniOptions {
                 .orElseThrow(() -> new UserError("no valid CNI network in " + confDir + "; give --net or --conf-dir"));
     }
 
+    public Path nodeNetns() {
+        return nodeNetns;
+    }
+
+    /** A runtime with these options' directories and timeout, running plugins through {@code exec}. */
+    public CniRuntime runtime(ProcessPluginExec exec) {
+        return runtime(exec, cacheDir);
+    }
+
+    public CniRuntime runtime(ProcessPluginExec exec, Path cache) {
+        return new CniRuntime(effectiveBinDirs(), cache, Duration.ofSeconds(timeoutSeconds), exec);
+    }
+
     /** A runtime wired for these options; close it to end the namespace thread. */
     public Session open() {
         if (timeoutSeconds <= 0) {

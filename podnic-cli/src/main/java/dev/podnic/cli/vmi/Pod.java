@@ -1,6 +1,8 @@
 package dev.podnic.cli.vmi;
 
+import dev.podnic.binding.apply.InProcessAttacher;
 import dev.podnic.binding.apply.VNicBinder;
+import dev.podnic.binding.apply.VmiAttacher;
 import dev.podnic.binding.apply.VmiBinding;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
@@ -8,10 +10,11 @@ import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
-import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.api.ProxyAttacher;
+import dev.podnic.node.api.ProxyClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,7 +26,11 @@ final class Pod implements AutoCloseable {
     final VmiBinding binding;
     final DhcpBackend backend;
 
-    Pod(CniOptions cniOptions, VmiOptions vmi, NetworkConfigList network, Path podNetns, String dhcp, Path resolvConf,
+    /**
+     * @param network the CNI network's name; null for the default (the first in --conf-dir in-process,
+     *                the daemon's with --proxy, where the local configuration is not read at all)
+     */
+    Pod(CniOptions cniOptions, VmiOptions vmi, String network, Path podNetns, String dhcp, Path resolvConf,
         String identity) {
         this.cni = cniOptions.open();
         this.ops = KernelNetworkOps.open(podNetns);
@@ -40,8 +47,11 @@ final class Pod implements AutoCloseable {
             cni.close();
             throw e;
         }
-        VNicBinder binder = new VNicBinder(cni.runtime(), network, podNetns, ops, backend, resolvConf);
-        this.binding = new VmiBinding(binder, vmi.records(), network.name(), podNetns, backend.name());
+        VmiAttacher attacher = vmi.proxy != null
+                ? new ProxyAttacher(new ProxyClient(vmi.proxy), podNetns, network == null ? "" : network)
+                : new InProcessAttacher(cni.runtime(), cniOptions.network(network), podNetns);
+        VNicBinder binder = new VNicBinder(attacher, ops, backend, resolvConf);
+        this.binding = new VmiBinding(binder, vmi.records(), attacher.network(), podNetns, backend.name());
     }
 
     private static LibvirtBackend libvirt(String uri, String identity, Path podNetns) {

@@ -35,7 +35,7 @@ final class VmiDown implements Callable<Integer> {
         if (rec == null) {
             return followLibvirtNetworks();
         }
-        var net = cni.configDirectory().load(rec.network());
+        String net = rec.network().isEmpty() ? null : rec.network();
         try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"),
                 rec.identity())) {
             pod.binding.down(namespace, name);
@@ -51,9 +51,8 @@ final class VmiDown implements Callable<Integer> {
                     + "; nothing to do (give --pod-netns to also look for its libvirt networks)");
             return 0;
         }
-        var net = cni.network(network);
         String identity = uid != null ? uid : namespace + "/" + name;
-        try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, "libvirt", Path.of("/etc/resolv.conf"), identity)) {
+        try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, "libvirt", Path.of("/etc/resolv.conf"), identity)) {
             int n = pod.binding.downByLibvirtNetworks(identity, (dev.podnic.binding.libvirt.LibvirtBackend) pod.backend);
             spec.commandLine().getErr().println(namespace + "/" + name + ": no record; " + n
                     + " vNIC(s) found through libvirt networks and released");

@@ -11,6 +11,11 @@ public final class VmiOptions {
             description = "podnic's records (vmis/) and DHCP state (dhcp/) (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--proxy", paramLabel = "SOCKET",
+            description = "Request VMI interfaces from the node daemon at this socket (podnic node) instead of running "
+                    + "the CNI plugins in this process.")
+    Path proxy;
+
     @Option(names = "--libvirt-uri", paramLabel = "URI",
             description = "libvirtd for the libvirt backend (default: the one `podnic pod libvirtd start` runs for the pod).")
     String libvirtUri;

@@ -11,7 +11,6 @@ import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.cli.Json;
 import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
-import dev.podnic.cni.config.NetworkConfigList;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -56,9 +55,8 @@ final class VmiUp implements Callable<Integer> {
             throw new UserError("--pod-netns " + podNetns + ": no such network namespace");
         }
         VmiSpec vmi = new VmiParser().parse(Files.readAllBytes(file), file.toString());
-        NetworkConfigList net = cni.network(network);
         PrintWriter out = spec.commandLine().getOut();
-        try (Pod pod = new Pod(cni, vmiOptions, net, podNetns, dhcp, resolvConf, vmi.identity())) {
+        try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, dhcp, resolvConf, vmi.identity())) {
             List<BoundVNic> bound = pod.binding.up(vmi);
             if (output.equals("json")) {
                 ArrayNode arr = new ObjectMapper().createArrayNode();

@@ -1,0 +1,88 @@
+package dev.podnic.cli.node;
+
+import dev.podnic.cli.cni.CniOptions;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.ledger.LedgerEntry;
+import dev.podnic.node.peer.UnixServer;
+import dev.podnic.node.server.NodeServer;
+import dev.podnic.node.server.NodeService;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "node", description = {"The node daemon: a CNI proxy that runs the node's CNI configuration and plugins "
+        + "for launchers in pods, over a Unix socket. A caller may only act on VMI interfaces in its own network namespace "
+        + "(learned from the kernel). Every attachment is in a durable ledger before its plugins run; attachments whose pod "
+        + "vanished, and those a crash interrupted, are freed at start and every --gc-interval.",
+        "",
+        "  podnic node --socket /run/podnic/node.sock --node-netns /run/netns/node",
+        "  podnic node ls"},
+        subcommands = {NodeLs.class})
+public final class NodeCommand implements Callable<Integer> {
+    @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/podnic/node.sock", description = "API socket (default: ${DEFAULT-VALUE}).")
+    Path socket;
+    @Option(names = "--socket-mode", paramLabel = "OCTAL", defaultValue = "660", description = "Socket permissions (default: ${DEFAULT-VALUE}).")
+    String socketMode;
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node",
+            description = "Ledger and the daemon's own CNI cache (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+    @Option(names = "--net", paramLabel = "NAME", description = "Default CNI network (default: the first in --conf-dir).")
+    String network;
+    @Option(names = "--gc-interval", paramLabel = "SECONDS", defaultValue = "60", description = "Garbage collection period (default: ${DEFAULT-VALUE}).")
+    int gcSeconds;
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "32", description = "Requests served at once (default: ${DEFAULT-VALUE}).")
+    int workers;
+    @Mixin CniOptions cni;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        // The daemon keeps its own CNI cache so that GC never sees (or deletes) the kubelet's attachments.
+        Path cache = spec.commandLine().getParseResult().hasMatchedOption("--cache-dir") ? null : stateDir.resolve("cni-cache");
+        String defaultNet = cni.network(network).name();
+        NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
+        try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node)) {
+            CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
+            NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, new Ledger(stateDir.resolve("ledger")));
+            List<LedgerEntry> freed = service.collectGarbage(true);
+            err.printf("podnic node: start-up GC freed %d attachment(s)%n", freed.size());
+            CountDownLatch stop = new CountDownLatch(1);
+            ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
+            try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start()) {
+                gc.scheduleWithFixedDelay(() -> {
+                    List<LedgerEntry> f = service.collectGarbage(false);
+                    if (!f.isEmpty()) {
+                        err.printf("podnic node: GC freed %d attachment(s) of vanished pods%n", f.size());
+                    }
+                }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                err.printf("podnic node: serving %s (network %s, %d attachment(s) in the ledger)%n", socket, defaultNet,
+                        service.attachments().size());
+                err.flush();
+                stop.await();
+            } finally {
+                gc.shutdownNow();
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+        return 0;
+    }
+}

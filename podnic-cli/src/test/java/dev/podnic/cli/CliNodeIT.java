@@ -1,0 +1,162 @@
+package dev.podnic.cli;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.ledger.LedgerEntry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `podnic node` as a real daemon process in the node namespace, and `podnic vmi` launchers as
+ * processes inside the pod: the whole proxy path, and what happens when the daemon is killed.
+ */
+class CliNodeIT {
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private String node;
+    private String pod;
+    private Process daemon;
+    private Path socket;
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        namespaces = new TestNamespaces();
+        node = namespaces.create();
+        pod = namespaces.create();
+        socket = tmp.resolve("node.sock");
+        Files.createDirectories(tmp.resolve("net.d"));
+        Files.createDirectories(tmp.resolve("bin"));
+        RealPlugins.hang(tmp.resolve("bin"));
+        conf("");
+    }
+
+    private void conf(String extraPlugin) throws Exception {
+        Files.writeString(tmp.resolve("net.d/10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.250.11.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}" + extraPlugin + "]}");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
+            assertThat(new Ledger(tmp.resolve("node/ledger")).all()).isEmpty();
+        } finally {
+            stopDaemon(false);
+            namespaces.close();
+        }
+    }
+
+    private List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private void startDaemon() throws Exception {
+        daemon = new ProcessBuilder(java("node", "--socket", socket.toString(), "--state-dir", tmp.resolve("node").toString(),
+                "--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", tmp.resolve("bin") + ":" + RealPlugins.DIR,
+                "--node-netns", path(node).toString(), "--timeout", "120", "--gc-interval", "3600"))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        Path log = tmp.resolve("daemon.log");
+        for (int i = 0; i < 600 && !(Files.exists(log) && Files.readString(log).contains("serving")); i++) {
+            assertThat(daemon.isAlive()).as(Files.exists(log) ? Files.readString(log) : "").isTrue();
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(log)).contains("serving " + socket);
+    }
+
+    private void stopDaemon(boolean kill9) throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            if (kill9) {
+                daemon.destroyForcibly();
+            } else {
+                daemon.destroy();
+            }
+            daemon.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** `podnic ARGS` run as a process inside the pod's namespace, as a launcher would. */
+    private String inPod(String... args) throws Exception {
+        try (NetnsThread t = NetnsThread.enter(path(pod))) {
+            Process p = t.call(new ProcessBuilder(java(args)).redirectErrorStream(true)::start);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            return out;
+        }
+    }
+
+    @Test
+    void aLauncherInThePodWiresItsVmThroughTheDaemon() throws Exception {
+        startDaemon();
+        String state = tmp.resolve("launcher").toString();
+        String up = inPod("vmi", "up", "../examples/kubevirt-form-vmi.yaml", "--pod-netns", path(pod).toString(),
+                "--proxy", socket.toString(), "--dhcp", "dnsmasq", "--state-dir", state);
+        assertThat(up).contains("vmi0 on bridge pdnbr-vmi0").contains("vmi1 on bridge pdnbr-vmi1").contains("10.250.11.");
+        assertThat(new Ledger(tmp.resolve("node/ledger")).all()).hasSize(2)
+                .allMatch(e -> e.state() == LedgerEntry.State.ADDED && e.netns().equals(path(pod).toString()));
+        String ls = new String(new ProcessBuilder(java("node", "ls", "--state-dir", tmp.resolve("node").toString()))
+                .start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ls).contains("vmi0").contains("ADDED").contains("10.250.11.");
+
+        inPod("vmi", "down", "testvm", "--proxy", socket.toString(), "--state-dir", state);
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0").doesNotContain("pdnbr");
+    }
+
+    @Test
+    void killedInTheMiddleOfAddTheDaemonCleansUpAfterARestart() throws Exception {
+        conf(",{\"type\":\"hang\"}");
+        startDaemon();
+        Thread launcher = new Thread(() -> {
+            try {
+                inPod("vmi", "up", "../examples/seed-vmi.yaml", "--pod-netns", path(pod).toString(), "--proxy", socket.toString(),
+                        "--dhcp", "dnsmasq", "--state-dir", tmp.resolve("launcher").toString());
+            } catch (Throwable expected) {
+                // the daemon dies under it
+            }
+        });
+        launcher.start();
+        Path child = tmp.resolve("bin/hang.child");
+        for (int i = 0; i < 600 && !Files.exists(child); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(child).as("the hang plugin was reached: bridge ADD is done").exists();
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).hasSize(1);
+        assertThat(new Ledger(tmp.resolve("node/ledger")).all()).singleElement()
+                .extracting(LedgerEntry::state).isEqualTo(LedgerEntry.State.ADDING);
+
+        stopDaemon(true); // kill -9 in the middle of ADD
+        ProcessHandle.of(Long.parseLong(Files.readString(child).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        launcher.join(120_000);
+
+        startDaemon(); // start-up GC undoes the interrupted ADD: DEL over the chain frees the IP
+        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("start-up GC freed 1 attachment(s)");
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
+    }
+}
