@@ -148,6 +148,56 @@ class NodeServerIT {
     }
 
     @Test
+    void fiftyPodsWithTwoVmiInterfacesEachConcurrently() throws Exception {
+        int pods = 50;
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            names.add(namespaces.create());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(pods);
+        try {
+            List<java.util.concurrent.Future<List<String>>> adds = new java.util.ArrayList<>();
+            for (String pod : names) {
+                adds.add(pool.submit(() -> {
+                    try (NetnsThread t = NetnsThread.enter(path(pod))) {
+                        List<String> ips = new java.util.ArrayList<>();
+                        for (String ifName : List.of("vmi0", "vmi1")) {
+                            JsonNode r = PerlClient.call(t, socket, PerlClient.request("ADD", path(pod).toString(), ifName, "uid-" + pod));
+                            assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
+                            ips.add(r.path("result").path("ips").get(0).path("address").asText());
+                        }
+                        return ips;
+                    }
+                }));
+            }
+            java.util.Set<String> all = new java.util.HashSet<>();
+            for (var f : adds) {
+                all.addAll(f.get(300, TimeUnit.SECONDS));
+            }
+            assertThat(all).hasSize(2 * pods);
+            assertThat(allocations()).hasSize(2 * pods);
+
+            List<java.util.concurrent.Future<?>> dels = new java.util.ArrayList<>();
+            for (String pod : names) {
+                dels.add(pool.submit(() -> {
+                    try (NetnsThread t = NetnsThread.enter(path(pod))) {
+                        for (String ifName : List.of("vmi0", "vmi1")) {
+                            assertThat(PerlClient.call(t, socket, PerlClient.request("DEL", path(pod).toString(), ifName, "uid-" + pod))
+                                    .path("ok").asBoolean()).isTrue();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : dels) {
+                f.get(300, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aPodThatVanishedWithoutDelIsCollected() throws Exception {
         String pod = namespaces.create();
         assertThat(fromPod(pod, "ADD", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();

@@ -1,0 +1,38 @@
+package dev.podnic.node.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A launcher stand-in that starts in milliseconds: perl (Essential on Debian, with IO::Socket::UNIX
+ * in perl-base) sending one request line from inside a pod's namespace. Used where a JVM per
+ * request would be too slow (many concurrent pods).
+ */
+final class PerlClient {
+    private static final String SCRIPT = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), "
+            + "Peer => $ARGV[0]) or die \"connect: $!\\n\"; print $s $ARGV[1] . \"\\n\"; shutdown($s, 1); "
+            + "local $/; my $r = <$s>; print $r;";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PerlClient() {
+    }
+
+    static JsonNode call(NetnsThread pod, Path socket, String requestJson) throws Exception {
+        Process p = pod.call(new ProcessBuilder("perl", "-e", SCRIPT, socket.toString(), requestJson).redirectErrorStream(true)::start);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("client timed out");
+        }
+        return JSON.readTree(out);
+    }
+
+    static String request(String op, String netns, String ifName, String vmi) {
+        return "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"" + op + "\",\"netns\":\"" + netns + "\",\"ifName\":\"" + ifName
+                + "\",\"vmi\":\"" + vmi + "\"}";
+    }
+}
