@@ -80,7 +80,7 @@ class CliNodeIT {
     private void startDaemon() throws Exception {
         daemon = new ProcessBuilder(java("node", "--socket", socket.toString(), "--state-dir", tmp.resolve("node").toString(),
                 "--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", tmp.resolve("bin") + ":" + RealPlugins.DIR,
-                "--node-netns", path(node).toString(), "--timeout", "120", "--gc-interval", "3600"))
+                "--node-netns", path(node).toString(), "--timeout", "120", "--gc-interval", "3600", "--metrics-address", "127.0.0.1:0"))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
         Path log = tmp.resolve("daemon.log");
         for (int i = 0; i < 600 && !(Files.exists(log) && Files.readString(log).contains("serving")); i++) {

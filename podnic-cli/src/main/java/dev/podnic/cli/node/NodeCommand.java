@@ -46,6 +46,9 @@ public final class NodeCommand implements Callable<Integer> {
     int gcSeconds;
     @Option(names = "--workers", paramLabel = "N", defaultValue = "32", description = "Requests served at once (default: ${DEFAULT-VALUE}).")
     int workers;
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464",
+            description = "Prometheus /metrics and /healthz; \"off\" disables (default: ${DEFAULT-VALUE}).")
+    String metricsAddress;
     @Mixin CniOptions cni;
     @Spec CommandSpec spec;
 
@@ -59,6 +62,12 @@ public final class NodeCommand implements Callable<Integer> {
         try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node)) {
             CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
             NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, new Ledger(stateDir.resolve("ledger")));
+            if (!metricsAddress.equals("off")) {
+                int colon = metricsAddress.lastIndexOf(':');
+                service.metrics().serve(new java.net.InetSocketAddress(metricsAddress.substring(0, colon),
+                        Integer.parseInt(metricsAddress.substring(colon + 1))));
+                err.printf("podnic node: metrics on http://%s/metrics%n", metricsAddress);
+            }
             List<LedgerEntry> freed = service.collectGarbage(true);
             err.printf("podnic node: start-up GC freed %d attachment(s)%n", freed.size());
             CountDownLatch stop = new CountDownLatch(1);
@@ -77,6 +86,7 @@ public final class NodeCommand implements Callable<Integer> {
                 stop.await();
             } finally {
                 gc.shutdownNow();
+                service.metrics().close();
             }
         } finally {
             if (node != null) {

@@ -49,12 +49,18 @@ public final class NodeService {
     private final Ledger ledger;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final NodeMetrics metrics;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this.cni = cni;
         this.configs = configs;
         this.defaultNetwork = defaultNetwork;
         this.ledger = ledger;
+        this.metrics = new NodeMetrics(() -> ledger.all().size());
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     /** A request that failed before or during its operation, as the response's error. */
@@ -79,8 +85,18 @@ public final class NodeService {
 
     /** Handles one request; never throws: every outcome is a response. */
     public ObjectNode handle(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body) {
+        long t0 = System.nanoTime();
+        String[] op = {"unknown"};
+        ObjectNode response = dispatch(caller, callerNetns, body, op);
+        metrics.request(op[0], response.path("ok").asBoolean() ? "ok" : "error_" + response.path("error").path("code").asInt(),
+                System.nanoTime() - t0);
+        return response;
+    }
+
+    private ObjectNode dispatch(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body, String[] opOut) {
         try {
             ProxyRequest r = parse(body);
+            opOut[0] = r.op();
             return switch (r.op()) {
                 case "LIST" -> list(callerNetns);
                 case "ADD" -> add(caller, callerNetns, r);
@@ -255,6 +271,7 @@ public final class NodeService {
                 }
             }
         }
+        metrics.gc(freed.size());
         return freed;
     }
 

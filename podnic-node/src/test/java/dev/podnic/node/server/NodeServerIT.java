@@ -123,6 +123,21 @@ class NodeServerIT {
 
         assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
         assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
+
+        service.metrics().serve(new java.net.InetSocketAddress("127.0.0.1", 0));
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + service.metrics().port() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("podnic_requests_seconds_count{op=\"ADD\",outcome=\"ok\"} 2")
+                    .contains("podnic_requests_seconds_count{op=\"DEL\",outcome=\"ok\"} 2")
+                    .contains("podnic_attachments 0");
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + service.metrics().port() + "/healthz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                    .isEqualTo("ok\n");
+        } finally {
+            service.metrics().close();
+        }
     }
 
     @Test

@@ -1,0 +1,80 @@
+package dev.podnic.node.server;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's metrics (Micrometer, Prometheus format): requests by op and outcome with latency
+ * percentiles, attachments in the ledger, GC runs and attachments GC freed; served with /healthz
+ * on a local HTTP endpoint.
+ */
+public final class NodeMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter gcRuns;
+    private final Counter gcFreed;
+    private HttpServer http;
+
+    public NodeMetrics(Supplier<Number> attachments) {
+        Gauge.builder("podnic_attachments", attachments).description("VMI interfaces in the ledger").register(registry);
+        gcRuns = Counter.builder("podnic_gc_runs").description("garbage collection passes").register(registry);
+        gcFreed = Counter.builder("podnic_gc_freed").description("attachments freed by GC (vanished pods, interrupted operations)")
+                .register(registry);
+    }
+
+    public void request(String op, String outcome, long nanos) {
+        Timer.builder("podnic_requests").description("API requests").tags("op", op, "outcome", outcome)
+                .publishPercentiles(0.5, 0.99).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    public void gc(int freed) {
+        gcRuns.increment();
+        gcFreed.increment(freed);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Serves /metrics and /healthz on {@code address} (use a loopback address). */
+    public void serve(InetSocketAddress address) throws IOException {
+        http = HttpServer.create(address, 16);
+        http.createContext("/metrics", x -> reply(x, scrape()));
+        http.createContext("/healthz", x -> reply(x, "ok\n"));
+        http.start();
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange x, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        x.sendResponseHeaders(200, b.length);
+        try (OutputStream os = x.getResponseBody()) {
+            os.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.stop(0);
+        }
+    }
+}
