@@ -19,6 +19,13 @@ final class BenchNamespaces implements AutoCloseable {
         return Path.of("/run/netns", name);
     }
 
+    /** Deletes one now (a pod that vanishes); close() then skips it. */
+    void delete(Path netns) throws IOException, InterruptedException {
+        String name = netns.getFileName().toString();
+        run(List.of("ip", "netns", "delete", name));
+        created.remove(name);
+    }
+
     static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -74,9 +74,12 @@ public final class NodeCommand implements Callable<Integer> {
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
             try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start()) {
                 gc.scheduleWithFixedDelay(() -> {
+                    long t0 = System.nanoTime();
                     List<LedgerEntry> f = service.collectGarbage(false);
                     if (!f.isEmpty()) {
-                        err.printf("podnic node: GC freed %d attachment(s) of vanished pods%n", f.size());
+                        err.printf("podnic node: GC freed %d attachment(s) of vanished pods in %.0f ms%n", f.size(),
+                                (System.nanoTime() - t0) / 1e6);
+                        err.flush();
                     }
                 }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

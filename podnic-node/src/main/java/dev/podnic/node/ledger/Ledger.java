@@ -25,8 +25,16 @@ public final class Ledger {
     }
 
     public void put(LedgerEntry e) {
+        put(e, true);
+    }
+
+    /**
+     * {@code durable = false} is for DELETING only: losing it leaves the entry ADDED, which is safe
+     * (GC frees it once its pod is gone; the launcher's DEL is repeated), and saves two fsyncs per DEL.
+     */
+    public void put(LedgerEntry e, boolean durable) {
         try {
-            AtomicFiles.write(dir.resolve(e.key() + ".json"), json.writeValueAsBytes(e), true);
+            AtomicFiles.write(dir.resolve(e.key() + ".json"), json.writeValueAsBytes(e), durable);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write ledger entry " + e.key() + " in " + dir, ex);
         }

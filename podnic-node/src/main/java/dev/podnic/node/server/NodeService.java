@@ -227,7 +227,7 @@ public final class NodeService {
      * only while it still is the same namespace; else DEL runs without one, as the spec allows.
      */
     void undo(LedgerEntry e) {
-        ledger.put(e.with(LedgerEntry.State.DELETING, e.result()));
+        ledger.put(e.with(LedgerEntry.State.DELETING, e.result()), false);
         String netns = alive(e) ? e.netns() : "";
         cni.del(network(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
         ledger.remove(e);

@@ -1,0 +1,201 @@
+package dev.podnic.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The node daemon (`podnic node`, a real process) against the in-process runtime; throughput and
+ * latency with many pods at once; its memory after many operations; a GC pass over orphans.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Node daemon: proxy vs in-process ADD+DEL, 50 concurrent pods, RSS after N ops, GC over orphans.")
+final class NodeBench implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PERL = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), "
+            + "Peer => $ARGV[0]) or die \"connect: $!\\n\"; print $s $ARGV[1] . \"\\n\"; shutdown($s, 1); "
+            + "local $/; my $r = <$s>; print $r;";
+
+    @Option(names = "--iterations", defaultValue = "200", description = "Alternating proxy/in-process ADD+DEL (default ${DEFAULT-VALUE}).")
+    int iterations;
+    @Option(names = "--ops", defaultValue = "10000", description = "Daemon operations before measuring its RSS (default ${DEFAULT-VALUE}).")
+    int ops;
+    @Option(names = "--pods", defaultValue = "50", description = "Concurrent pods, two VMI interfaces each (default ${DEFAULT-VALUE}).")
+    int pods;
+    @Option(names = "--cli", defaultValue = "./podnic", description = "The podnic command (default ${DEFAULT-VALUE}).")
+    Path cli;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("podnic-bench-node");
+        Path conf = Files.createDirectories(work.resolve("net.d")).resolve("10-benchnet.conflist");
+        Files.writeString(conf, "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[{\"type\":\"bridge\","
+                + "\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
+                + work.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":\"10.254.0.0/16\"}]]}},"
+                + "{\"type\":\"tuning\",\"sysctl\":{\"net.core.somaxconn\":\"512\"}}]}");
+        Path socket = work.resolve("node.sock");
+        Path log = work.resolve("daemon.log");
+        try (BenchNamespaces ns = new BenchNamespaces()) {
+            Path node = ns.create("nnode");
+            Path pod = ns.create("npod");
+            Process daemon = new ProcessBuilder(cli.toString(), "node", "--socket", socket.toString(), "--state-dir",
+                    work.resolve("state").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
+                    "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "2", "--workers", "64")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                waitFor(log, "serving", daemon);
+                // 1. proxy vs in-process, from a process whose main thread lives in the pod
+                List<String> child = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), NodeBenchInPod.class.getName(),
+                        socket.toString(), node.toString(), pod.toString(), conf.toString(), work.resolve("ipcache").toString(),
+                        Integer.toString(iterations), Integer.toString(Math.max(0, ops / 2 - iterations - 30))));
+                String out;
+                try (NetnsThread t = NetnsThread.enter(pod)) {
+                    Process p = t.call(new ProcessBuilder(child).redirectErrorStream(true)::start);
+                    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (p.waitFor() != 0) {
+                        throw new IllegalStateException("client failed: " + out);
+                    }
+                }
+                String[] lat = out.lines().filter(l -> l.startsWith("RESULT proxy")).findFirst().orElseThrow().split(" ");
+                String daemonOps = out.lines().filter(l -> l.startsWith("RESULT daemon-ops")).findFirst().orElseThrow().split(" ")[2];
+                long rssKb = rss(daemon.pid());
+                if (System.getenv("PODNIC_BENCH_SCRAPE") != null) {
+                    System.out.println(new String(new java.net.URL("http://127.0.0.1:19465/metrics").openStream().readAllBytes()));
+                }
+
+                // 2. many pods at once, two VMI interfaces each; perl clients (started per request)
+                List<Path> podPaths = new ArrayList<>();
+                for (int i = 0; i < pods; i++) {
+                    podPaths.add(ns.create("np" + i));
+                }
+                List<Double> perlList = new ArrayList<>();
+                try (NetnsThread t = NetnsThread.enter(podPaths.get(0))) {
+                    for (int i = 0; i < 20; i++) {
+                        long t0 = System.nanoTime();
+                        perl(t, socket, "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"LIST\"}");
+                        perlList.add((System.nanoTime() - t0) / 1e6);
+                    }
+                }
+                List<Double> addLatencies = Collections.synchronizedList(new ArrayList<>());
+                int[] errors = {0};
+                ExecutorService pool = Executors.newFixedThreadPool(pods);
+                long w0 = System.nanoTime();
+                List<Future<?>> fs = new ArrayList<>();
+                for (Path pp : podPaths) {
+                    fs.add(pool.submit(() -> {
+                        try (NetnsThread t = NetnsThread.enter(pp)) {
+                            for (String ifn : List.of("vmi0", "vmi1")) {
+                                long t0 = System.nanoTime();
+                                JsonNode r = perl(t, socket, request("ADD", pp.toString(), ifn, "c-" + pp.getFileName()));
+                                addLatencies.add((System.nanoTime() - t0) / 1e6);
+                                if (!r.path("ok").asBoolean()) {
+                                    synchronized (errors) {
+                                        errors[0]++;
+                                    }
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get(600, TimeUnit.SECONDS);
+                }
+                double wall = (System.nanoTime() - w0) / 1e9;
+                pool.shutdown();
+                int allocated = new HostLocalStore(work.resolve("ipam"), "benchnet").allocations().size();
+
+                // 3. the pods vanish without DEL: one GC pass frees all their attachments
+                long logBefore = Files.size(log);
+                for (Path pp : podPaths) {
+                    ns.delete(pp);
+                }
+                String gcLine = waitForAfter(log, logBefore, "GC freed", daemon);
+                int leaked = new HostLocalStore(work.resolve("ipam"), "benchnet").allocations().size();
+
+                Stats add = Stats.of(addLatencies);
+                System.out.println("## node daemon (ms)");
+                System.out.println();
+                System.out.printf("ADD+DEL, median (p10, p90) over %s alternating iterations: through the daemon %s (%s, %s); "
+                        + "in-process %s (%s, %s); ratio %.3f%n", lat[10], lat[2], lat[3], lat[4], lat[6], lat[7], lat[8],
+                        Double.parseDouble(lat[2]) / Double.parseDouble(lat[6]));
+                System.out.printf("%d pods x 2 ADDs at once: %d ADDs in %.2f s = %.1f ADD/s; per ADD p50 %.1f ms, p99 %.1f ms "
+                        + "(each includes starting a perl client: %.1f ms median for a LIST); errors %d; distinct allocations %d%n",
+                        pods, addLatencies.size(), wall, addLatencies.size() / wall, add.median(), percentile(addLatencies, 0.99),
+                        Stats.of(perlList).median(), errors[0], allocated);
+                System.out.printf("daemon RSS after %s operations: %d MB%n", daemonOps, rssKb / 1024);
+                System.out.printf("GC of %d orphaned attachments: %s%n", allocated, gcLine.substring(gcLine.indexOf("GC freed")));
+                System.out.printf("host-local allocations left: %d%n", leaked);
+                return leaked == 0 && errors[0] == 0 ? 0 : 1;
+            } finally {
+                daemon.destroy();
+                daemon.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String request(String op, String netns, String ifName, String vmi) {
+        return "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"" + op + "\",\"netns\":\"" + netns + "\",\"ifName\":\"" + ifName
+                + "\",\"vmi\":\"" + vmi + "\"}";
+    }
+
+    private static JsonNode perl(NetnsThread t, Path socket, String req) throws Exception {
+        Process p = t.call(new ProcessBuilder("perl", "-e", PERL, socket.toString(), req).redirectErrorStream(true)::start);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(120, TimeUnit.SECONDS);
+        return JSON.readTree(out);
+    }
+
+    private static double percentile(List<Double> xs, double q) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(q * s.size()) - 1));
+    }
+
+    private static long rss(long pid) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static void waitFor(Path log, String text, Process daemon) throws Exception {
+        waitForAfter(log, 0, text, daemon);
+    }
+
+    private static String waitForAfter(Path log, long offset, String text, Process daemon) throws Exception {
+        for (int i = 0; i < 6000; i++) {
+            if (Files.exists(log)) {
+                String s = Files.readString(log);
+                String tail = s.substring((int) Math.min(offset, s.length()));
+                for (String l : tail.lines().toList()) {
+                    if (l.contains(text)) {
+                        return l;
+                    }
+                }
+            }
+            if (!daemon.isAlive()) {
+                throw new IllegalStateException("daemon exited: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no \"" + text + "\" in the daemon's log");
+    }
+}

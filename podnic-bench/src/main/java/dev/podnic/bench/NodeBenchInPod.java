@@ -1,0 +1,76 @@
+package dev.podnic.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.invoke.ProcessLaunch;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.api.ProxyClient;
+import dev.podnic.node.api.ProxyRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The client side of the node benchmark, started by {@link NodeBench} with its main thread inside
+ * the pod's namespace (so the daemon sees it as that pod): ADD+DEL through the daemon, through the
+ * in-process runtime, alternating; then many proxy operations for the daemon's memory.
+ * Args: SOCKET NODE_NETNS POD_NETNS CONFLIST CACHE_DIR ITERATIONS EXTRA_OPS
+ */
+public final class NodeBenchInPod {
+    private NodeBenchInPod() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        ProcessLaunch.preferVfork();
+        Path socket = Path.of(a[0]);
+        Path node = Path.of(a[1]);
+        String pod = a[2];
+        NetworkConfigList net = new ConfigParser(new com.fasterxml.jackson.databind.ObjectMapper())
+                .parseList(Files.readAllBytes(Path.of(a[3])), a[3]);
+        int iterations = Integer.parseInt(a[5]);
+        int extra = Integer.parseInt(a[6]);
+        ProxyClient client = new ProxyClient(socket);
+        List<Double> proxy = new ArrayList<>();
+        List<Double> inProcess = new ArrayList<>();
+        try (NetnsThread nodeThread = NetnsThread.enter(node); ProcessPluginExec exec = new ProcessPluginExec(nodeThread)) {
+            CniRuntime cni = new CniRuntime(List.of(Path.of("/usr/lib/cni")), Path.of(a[4]), Duration.ofSeconds(30), exec);
+            for (int i = -30; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                call(client, "ADD", pod, "vmi0", "bench-" + i);
+                call(client, "DEL", pod, "vmi0", "bench-" + i);
+                double p = (System.nanoTime() - t0) / 1e6;
+                long t1 = System.nanoTime();
+                RuntimeConf rt = RuntimeConf.of("bench-ip-" + i, pod, "vmi1");
+                cni.add(net, rt);
+                cni.del(net, rt);
+                double q = (System.nanoTime() - t1) / 1e6;
+                if (i >= 0) {
+                    proxy.add(p);
+                    inProcess.add(q);
+                }
+            }
+        }
+        Stats sp = Stats.of(proxy);
+        Stats si = Stats.of(inProcess);
+        System.out.printf("RESULT proxy %.1f %.1f %.1f in-process %.1f %.1f %.1f n %d%n", sp.median(), sp.p10(), sp.p90(),
+                si.median(), si.p10(), si.p90(), sp.n());
+        for (int i = 0; i < extra; i++) {
+            call(client, "ADD", pod, "vmi2", "mem-" + i);
+            call(client, "DEL", pod, "vmi2", "mem-" + i);
+        }
+        System.out.println("RESULT daemon-ops " + (2 * extra + 2 * (iterations + 30)));
+    }
+
+    private static void call(ProxyClient c, String op, String netns, String ifName, String vmi) throws Exception {
+        JsonNode r = c.call(new ProxyRequest(ProxyRequest.API_VERSION, op, netns, ifName, vmi, ""));
+        if (!r.path("ok").asBoolean()) {
+            throw new IllegalStateException(op + " failed: " + r);
+        }
+    }
+}
