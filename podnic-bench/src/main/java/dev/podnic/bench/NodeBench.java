@@ -57,7 +57,7 @@ final class NodeBench implements Callable<Integer> {
                     "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "2", "--workers", "64")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                waitFor(log, "serving", daemon);
+                waitFor(log, "msg=\"serving\"", daemon);
                 // 1. proxy vs in-process, from a process whose main thread lives in the pod
                 List<String> child = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                         "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), NodeBenchInPod.class.getName(),
@@ -125,7 +125,7 @@ final class NodeBench implements Callable<Integer> {
                 for (Path pp : podPaths) {
                     ns.delete(pp);
                 }
-                String gcLine = waitForAfter(log, logBefore, "GC freed", daemon);
+                String gcLine = waitForAfter(log, logBefore, "msg=\"GC\"", daemon);
                 int leaked = new HostLocalStore(work.resolve("ipam"), "benchnet").allocations().size();
 
                 Stats add = Stats.of(addLatencies);
@@ -139,7 +139,7 @@ final class NodeBench implements Callable<Integer> {
                         pods, addLatencies.size(), wall, addLatencies.size() / wall, add.median(), percentile(addLatencies, 0.99),
                         Stats.of(perlList).median(), errors[0], allocated);
                 System.out.printf("daemon RSS after %s operations: %d MB%n", daemonOps, rssKb / 1024);
-                System.out.printf("GC of %d orphaned attachments: %s%n", allocated, gcLine.substring(gcLine.indexOf("GC freed")));
+                System.out.printf("GC of %d orphaned attachments: %s%n", allocated, gcLine.substring(gcLine.indexOf("freed=")));
                 System.out.printf("host-local allocations left: %d%n", leaked);
                 return leaked == 0 && errors[0] == 0 ? 0 : 1;
             } finally {

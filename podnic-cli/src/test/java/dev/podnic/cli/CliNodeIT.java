@@ -83,11 +83,11 @@ class CliNodeIT {
                 "--node-netns", path(node).toString(), "--timeout", "120", "--gc-interval", "3600", "--metrics-address", "127.0.0.1:0"))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
         Path log = tmp.resolve("daemon.log");
-        for (int i = 0; i < 600 && !(Files.exists(log) && Files.readString(log).contains("serving")); i++) {
+        for (int i = 0; i < 600 && !(Files.exists(log) && Files.readString(log).contains("msg=\"serving\"")); i++) {
             assertThat(daemon.isAlive()).as(Files.exists(log) ? Files.readString(log) : "").isTrue();
             Thread.sleep(50);
         }
-        assertThat(Files.readString(log)).contains("serving " + socket);
+        assertThat(Files.readString(log)).contains("msg=\"serving\" socket=" + socket);
     }
 
     private void stopDaemon(boolean kill9) throws Exception {
@@ -156,7 +156,7 @@ class CliNodeIT {
         launcher.join(120_000);
 
         startDaemon(); // start-up GC undoes the interrupted ADD: DEL over the chain frees the IP
-        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("start-up GC freed 1 attachment(s)");
+        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"start-up GC\" freed=1");
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
     }
 }

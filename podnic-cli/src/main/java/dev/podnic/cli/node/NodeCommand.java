@@ -52,6 +52,12 @@ public final class NodeCommand implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Spec CommandSpec spec;
 
+    /** One logfmt line: easy for people, and for log shippers to parse. */
+    private static synchronized void log(PrintWriter err, String level, String msg, String fields) {
+        err.printf("ts=%s level=%s component=podnic-node msg=\"%s\" %s%n", java.time.Instant.now(), level, msg, fields);
+        err.flush();
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -66,10 +72,10 @@ public final class NodeCommand implements Callable<Integer> {
                 int colon = metricsAddress.lastIndexOf(':');
                 service.metrics().serve(new java.net.InetSocketAddress(metricsAddress.substring(0, colon),
                         Integer.parseInt(metricsAddress.substring(colon + 1))));
-                err.printf("podnic node: metrics on http://%s/metrics%n", metricsAddress);
+                log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
             List<LedgerEntry> freed = service.collectGarbage(true);
-            err.printf("podnic node: start-up GC freed %d attachment(s)%n", freed.size());
+            log(err, "info", "start-up GC", "freed=" + freed.size());
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
             try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start()) {
@@ -77,15 +83,12 @@ public final class NodeCommand implements Callable<Integer> {
                     long t0 = System.nanoTime();
                     List<LedgerEntry> f = service.collectGarbage(false);
                     if (!f.isEmpty()) {
-                        err.printf("podnic node: GC freed %d attachment(s) of vanished pods in %.0f ms%n", f.size(),
-                                (System.nanoTime() - t0) / 1e6);
-                        err.flush();
+                        log(err, "info", "GC", String.format("freed=%d millis=%.0f", f.size(), (System.nanoTime() - t0) / 1e6));
                     }
                 }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                err.printf("podnic node: serving %s (network %s, %d attachment(s) in the ledger)%n", socket, defaultNet,
-                        service.attachments().size());
-                err.flush();
+                log(err, "info", "serving", "socket=" + socket + " network=" + defaultNet + " attachments="
+                        + service.attachments().size());
                 stop.await();
             } finally {
                 gc.shutdownNow();

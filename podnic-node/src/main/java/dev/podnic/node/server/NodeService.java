@@ -271,8 +271,36 @@ public final class NodeService {
                 }
             }
         }
-        metrics.gc(freed.size());
+        metrics.gc(freed.size() + cniGc());
         return freed;
+    }
+
+    /**
+     * The spec's GC for every network the daemon serves: its cache holds only the daemon's own
+     * attachments, so everything not ADDED in the ledger may go, and plugins of spec 1.1 get the
+     * valid list to clean their own state. Returns how many cached attachments it deleted.
+     */
+    private int cniGc() {
+        Set<String> networks = new java.util.TreeSet<>();
+        networks.add(defaultNetwork);
+        List<LedgerEntry> all = ledger.all();
+        all.forEach(e -> networks.add(e.network()));
+        int deleted = 0;
+        for (String name : networks) {
+            try {
+                NetworkConfigList net = configs.load(name);
+                Set<dev.podnic.cni.Attachment> valid = new java.util.HashSet<>();
+                for (LedgerEntry e : all) {
+                    if (e.network().equals(name)) {
+                        valid.add(new dev.podnic.cni.Attachment(e.containerId(), e.ifName())); // ADDING ones too: in flight
+                    }
+                }
+                deleted += cni.gc(net, valid).deleted().size();
+            } catch (RuntimeException e) {
+                // a network no longer configured, or a plugin's GC failed: the next pass tries again
+            }
+        }
+        return deleted;
     }
 
     public List<LedgerEntry> attachments() {

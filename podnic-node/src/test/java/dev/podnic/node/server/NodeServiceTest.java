@@ -1,0 +1,82 @@
+package dev.podnic.node.server;
+
+import static dev.podnic.cni.testing.RecordingPluginExec.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.testing.RecordingPluginExec;
+import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.PeerCredentials;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service's rules with a recording fake of the plugins; a plain file stands in for a namespace. */
+class NodeServiceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESULT = "{\"cniVersion\":\"1.1.0\",\"ips\":[{\"address\":\"10.9.0.5/24\"}]}";
+
+    @TempDir
+    Path tmp;
+    private final RecordingPluginExec exec = new RecordingPluginExec().plugin("modern", "1.0.0", "1.1.0")
+            .on("modern", "ADD", c -> ok(RESULT));
+    private NodeService service;
+    private Path netns;
+    private NetnsIdentity me;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(conf.resolve("10-net.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"plugins\":[{\"type\":\"modern\"}]}");
+        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
+                new ConfigDirectory(conf, new ConfigParser(JSON)), "net", new Ledger(tmp.resolve("ledger")));
+        netns = Files.createFile(tmp.resolve("pod-netns"));
+        me = NetnsIdentity.of(netns);
+    }
+
+    private JsonNode handle(String json) {
+        return service.handle(new PeerCredentials(1, 0, 0), me, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String req(String op, String ifName) {
+        return "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"" + op + "\",\"netns\":\"" + netns + "\",\"ifName\":\"" + ifName
+                + "\",\"vmi\":\"uid-1\"}";
+    }
+
+    @Test
+    void gcSendsTheValidAttachmentsToSpec11Plugins() {
+        assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
+        assertThat(service.collectGarbage(false)).isEmpty();
+        String cid = NodeService.containerId(me, "uid-1");
+        assertThat(exec.last("modern", "GC").stdin().get("cni.dev/valid-attachments").toString())
+                .isEqualTo("[{\"containerID\":\"" + cid + "\",\"ifname\":\"vmi0\"}]");
+    }
+
+    @Test
+    void theContainerIdDependsOnTheCallersNamespace() throws Exception {
+        NetnsIdentity other = NetnsIdentity.of(Files.createFile(tmp.resolve("other-netns")));
+        assertThat(NodeService.containerId(me, "uid-1")).isNotEqualTo(NodeService.containerId(other, "uid-1"))
+                .startsWith("podnic-").hasSize(31);
+    }
+
+    @Test
+    void onlyVmiInterfacesAndOnlyTheCallersNamespace() throws Exception {
+        assertThat(handle(req("ADD", "eth0")).path("error").path("code").asInt()).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(handle(req("ADD", "vmi0").replace(netns.toString(), tmp.resolve("nope").toString()))
+                .path("error").path("code").asInt()).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(handle("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"DROP\"}").path("error").path("code").asInt())
+                .isEqualTo(ProxyError.MALFORMED);
+        assertThat(exec.sequence()).isEmpty();
+    }
+}
