@@ -32,6 +32,8 @@ final class NodeBench implements Callable<Integer> {
 
     @Option(names = "--iterations", defaultValue = "200", description = "Alternating proxy/in-process ADD+DEL (default ${DEFAULT-VALUE}).")
     int iterations;
+    @Option(names = "--warmup", defaultValue = "200", description = "Warm-up ADD+DEL pairs before measuring (default ${DEFAULT-VALUE}).")
+    int warmup;
     @Option(names = "--ops", defaultValue = "10000", description = "Daemon operations before measuring its RSS (default ${DEFAULT-VALUE}).")
     int ops;
     @Option(names = "--pods", defaultValue = "50", description = "Concurrent pods, two VMI interfaces each (default ${DEFAULT-VALUE}).")
@@ -60,9 +62,10 @@ final class NodeBench implements Callable<Integer> {
                 waitFor(log, "msg=\"serving\"", daemon);
                 // 1. proxy vs in-process, from a process whose main thread lives in the pod
                 List<String> child = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), NodeBenchInPod.class.getName(),
+                        "-XX:+UseSerialGC", "-Dpodnic.bench.warmup=" + warmup, "-cp", System.getProperty("java.class.path"),
+                        NodeBenchInPod.class.getName(),
                         socket.toString(), node.toString(), pod.toString(), conf.toString(), work.resolve("ipcache").toString(),
-                        Integer.toString(iterations), Integer.toString(Math.max(0, ops / 2 - iterations - 30))));
+                        Integer.toString(iterations), Integer.toString(Math.max(0, ops / 2 - iterations - warmup))));
                 String out;
                 try (NetnsThread t = NetnsThread.enter(pod)) {
                     Process p = t.call(new ProcessBuilder(child).redirectErrorStream(true)::start);
@@ -143,6 +146,18 @@ final class NodeBench implements Callable<Integer> {
                 System.out.printf("host-local allocations left: %d%n", leaked);
                 return leaked == 0 && errors[0] == 0 ? 0 : 1;
             } finally {
+                if (System.getenv("PODNIC_BENCH_SCRAPE") != null) {
+                    java.util.Map<String, List<Double>> m = new java.util.TreeMap<>();
+                    for (String l : Files.readAllLines(log)) {
+                        if (l.startsWith("PROF")) {
+                            String[] f = l.split(" ");
+                            for (int i = 1; i + 1 < f.length; i += 2) {
+                                m.computeIfAbsent(f[i], k -> new ArrayList<>()).add(Double.parseDouble(f[i + 1]));
+                            }
+                        }
+                    }
+                    m.forEach((k, v) -> System.out.printf("PROF %s median %.2f%n", k, Stats.of(v).median()));
+                }
                 daemon.destroy();
                 daemon.waitFor(20, TimeUnit.SECONDS);
             }

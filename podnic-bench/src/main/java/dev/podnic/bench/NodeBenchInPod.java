@@ -40,7 +40,8 @@ public final class NodeBenchInPod {
         List<Double> inProcess = new ArrayList<>();
         try (NetnsThread nodeThread = NetnsThread.enter(node); ProcessPluginExec exec = new ProcessPluginExec(nodeThread)) {
             CniRuntime cni = new CniRuntime(List.of(Path.of("/usr/lib/cni")), Path.of(a[4]), Duration.ofSeconds(30), exec);
-            for (int i = -30; i < iterations; i++) {
+            int warmup = Integer.getInteger("podnic.bench.warmup", 30);
+            for (int i = -warmup; i < iterations; i++) {
                 long t0 = System.nanoTime();
                 call(client, "ADD", pod, "vmi0", "bench-" + i);
                 call(client, "DEL", pod, "vmi0", "bench-" + i);
@@ -64,7 +65,7 @@ public final class NodeBenchInPod {
             call(client, "ADD", pod, "vmi2", "mem-" + i);
             call(client, "DEL", pod, "vmi2", "mem-" + i);
         }
-        System.out.println("RESULT daemon-ops " + (2 * extra + 2 * (iterations + 30)));
+        System.out.println("RESULT daemon-ops " + (2 * extra + 2 * (iterations + Integer.getInteger("podnic.bench.warmup", 30))));
     }
 
     private static void call(ProxyClient c, String op, String netns, String ifName, String vmi) throws Exception {

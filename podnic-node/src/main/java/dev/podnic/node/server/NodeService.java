@@ -49,6 +49,7 @@ public final class NodeService {
     private final Ledger ledger;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, NetworkConfigList> parsedConfigs = new ConcurrentHashMap<>();
     private final NodeMetrics metrics;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
@@ -183,7 +184,9 @@ public final class NodeService {
             try {
                 CniResult result = cni.add(net, RuntimeConf.of(cid, r.netns(), r.ifName()));
                 JsonNode written = ResultJson.write(result, net.cniVersion());
-                ledger.put(entry.with(LedgerEntry.State.ADDED, written));
+                // Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
+                // ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
+                ledger.put(entry.with(LedgerEntry.State.ADDED, written), false);
                 return ok().set("result", written);
             } catch (RuntimeException e) {
                 ledger.remove(entry); // the runtime already ran DEL over the chain
@@ -243,12 +246,10 @@ public final class NodeService {
         }
     }
 
+    /** The network as it was configured at ADD time (parsed once per distinct configuration). */
     private NetworkConfigList network(LedgerEntry e) {
-        try {
-            return new ConfigParser(json).parseAny(json.writeValueAsBytes(e.config()), "ledger:" + e.key());
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return parsedConfigs.computeIfAbsent(e.config().toString(), text -> new ConfigParser(json)
+                .parseAny(text.getBytes(StandardCharsets.UTF_8), "ledger:" + e.key()));
     }
 
     /**
