@@ -33,4 +33,9 @@ public final class InProcessAttacher implements VmiAttacher {
     public String network() {
         return network.name();
     }
+
+    @Override
+    public String containerId(String vmIdentity) {
+        return VNicBinder.containerId(vmIdentity);
+    }
 }

@@ -16,4 +16,7 @@ public interface VmiAttacher {
 
     /** The CNI network's name, for records ("" when the daemon's default). */
     String network();
+
+    /** The CNI container ID of the VM's attachments as this attacher makes them, for records. */
+    String containerId(String vmIdentity);
 }

@@ -96,7 +96,8 @@ public final class VmiBinding {
         List<VNicRecord> nics = vmi.nics().stream().map(n -> new VNicRecord(n.index(), n.name(), n.mac().toString(),
                 n.model().libvirtName(), n.vmiInterface(), Planner.bridgeName(n), Step.PENDING, null, null, null,
                 List.of(), 0, List.of())).toList();
-        return new VmiRecord(vmi.namespace(), vmi.name(), vmi.identity(), VNicBinder.containerId(vmi), podNetns.toString(),
+        return new VmiRecord(vmi.namespace(), vmi.name(), vmi.identity(), binder.attacher().containerId(vmi.identity()),
+                podNetns.toString(),
                 network, backend, nics);
     }
 

@@ -39,6 +39,12 @@ public final class ProxyAttacher implements VmiAttacher {
         return network;
     }
 
+    /** The daemon derives it from the caller's namespace and the VM; it is not the launcher's to know. */
+    @Override
+    public String containerId(String vmIdentity) {
+        return "(node daemon)";
+    }
+
     private JsonNode call(String op, String vmi, String ifName) {
         JsonNode r;
         try {
