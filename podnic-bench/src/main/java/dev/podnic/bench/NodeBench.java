@@ -135,8 +135,9 @@ final class NodeBench implements Callable<Integer> {
                 System.out.println("## node daemon (ms)");
                 System.out.println();
                 System.out.printf("ADD+DEL, median (p10, p90) over %s alternating iterations: through the daemon %s (%s, %s); "
-                        + "in-process %s (%s, %s); ratio %.3f%n", lat[10], lat[2], lat[3], lat[4], lat[6], lat[7], lat[8],
-                        Double.parseDouble(lat[2]) / Double.parseDouble(lat[6]));
+                        + "in-process %s (%s, %s); raw plugin chain %s (%s, %s); daemon/in-process %.3f, daemon/raw %.3f%n",
+                        lat[10], lat[2], lat[3], lat[4], lat[6], lat[7], lat[8], lat[12], lat[13], lat[14],
+                        Double.parseDouble(lat[2]) / Double.parseDouble(lat[6]), Double.parseDouble(lat[2]) / Double.parseDouble(lat[12]));
                 System.out.printf("%d pods x 2 ADDs at once: %d ADDs in %.2f s = %.1f ADD/s; per ADD p50 %.1f ms, p99 %.1f ms "
                         + "(each includes starting a perl client: %.1f ms median for a LIST); errors %d; distinct allocations %d%n",
                         pods, addLatencies.size(), wall, addLatencies.size() / wall, add.median(), percentile(addLatencies, 0.99),

@@ -38,8 +38,23 @@ public final class NodeBenchInPod {
         ProxyClient client = new ProxyClient(socket);
         List<Double> proxy = new ArrayList<>();
         List<Double> inProcess = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        // The raw chain: the same plugins' stdin as the runtime would send, run by the bash driver.
+        String inject = ",\"cniVersion\":\"" + net.cniVersion() + "\",\"name\":\"" + net.name() + "\"";
+        String bridge = net.plugins().get(0).raw().toString();
+        String tuning = net.plugins().get(1).raw().toString();
+        String bridgeStdin = bridge.substring(0, bridge.length() - 1) + inject + "}";
+        String tuningPrefix = tuning.substring(0, tuning.length() - 1) + inject;
+        Path driver = Files.createTempFile("cni-direct", ".sh");
+        try (var in = NodeBenchInPod.class.getResourceAsStream("cni-direct.sh")) {
+            Files.write(driver, in.readAllBytes());
+        }
         try (NetnsThread nodeThread = NetnsThread.enter(node); ProcessPluginExec exec = new ProcessPluginExec(nodeThread)) {
             CniRuntime cni = new CniRuntime(List.of(Path.of("/usr/lib/cni")), Path.of(a[4]), Duration.ofSeconds(30), exec);
+            Process baseline = nodeThread.call(new ProcessBuilder("bash", driver.toString(), "/usr/lib/cni", pod, bridgeStdin,
+                    tuningPrefix).redirectError(ProcessBuilder.Redirect.INHERIT)::start);
+            var toDriver = new java.io.PrintWriter(baseline.getOutputStream(), true);
+            var fromDriver = new java.io.BufferedReader(new java.io.InputStreamReader(baseline.getInputStream()));
             int warmup = Integer.getInteger("podnic.bench.warmup", 30);
             for (int i = -warmup; i < iterations; i++) {
                 long t0 = System.nanoTime();
@@ -51,16 +66,24 @@ public final class NodeBenchInPod {
                 cni.add(net, rt);
                 cni.del(net, rt);
                 double q = (System.nanoTime() - t1) / 1e6;
+                toDriver.println("bench-raw-" + i);
+                double r = Long.parseLong(fromDriver.readLine().strip()) / 1000.0;
                 if (i >= 0) {
                     proxy.add(p);
                     inProcess.add(q);
+                    raw.add(r);
                 }
             }
+            toDriver.close();
+            baseline.waitFor();
+        } finally {
+            Files.deleteIfExists(driver);
         }
         Stats sp = Stats.of(proxy);
         Stats si = Stats.of(inProcess);
-        System.out.printf("RESULT proxy %.1f %.1f %.1f in-process %.1f %.1f %.1f n %d%n", sp.median(), sp.p10(), sp.p90(),
-                si.median(), si.p10(), si.p90(), sp.n());
+        Stats sr = Stats.of(raw);
+        System.out.printf("RESULT proxy %.1f %.1f %.1f in-process %.1f %.1f %.1f n %d raw %.1f %.1f %.1f%n", sp.median(), sp.p10(),
+                sp.p90(), si.median(), si.p10(), si.p90(), sp.n(), sr.median(), sr.p10(), sr.p90());
         for (int i = 0; i < extra; i++) {
             call(client, "ADD", pod, "vmi2", "mem-" + i);
             call(client, "DEL", pod, "vmi2", "mem-" + i);
