@@ -156,7 +156,7 @@ class CliNodeIT {
         launcher.join(120_000);
 
         startDaemon(); // start-up GC undoes the interrupted ADD: DEL over the chain frees the IP
-        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"start-up GC\" freed=1");
+        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"start-up GC\" freed=1 ");
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
     }
 }

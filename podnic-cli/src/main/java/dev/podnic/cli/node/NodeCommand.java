@@ -74,8 +74,9 @@ public final class NodeCommand implements Callable<Integer> {
                         Integer.parseInt(metricsAddress.substring(colon + 1))));
                 log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
+            long started = System.nanoTime();
             List<LedgerEntry> freed = service.collectGarbage(true);
-            log(err, "info", "start-up GC", "freed=" + freed.size());
+            log(err, "info", "start-up GC", String.format("freed=%d millis=%.0f", freed.size(), (System.nanoTime() - started) / 1e6));
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
             try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start()) {

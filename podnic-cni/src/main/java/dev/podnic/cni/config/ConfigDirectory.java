@@ -54,6 +54,23 @@ public final class ConfigDirectory {
         throw new ConfigException(dir.toString(), "", "no network named \"" + name + "\" (found " + found + bad + ")");
     }
 
+    /**
+     * A fingerprint of the directory's configuration files (names, sizes, modification times): equal
+     * fingerprints mean {@link #load} would read the same documents, so callers may cache by it.
+     */
+    public String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files()) {
+            try {
+                sb.append(f.getFileName()).append(':').append(Files.size(f)).append(':')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append(';');
+            } catch (IOException e) {
+                sb.append(f.getFileName()).append(":?;");
+            }
+        }
+        return sb.toString();
+    }
+
     /** Every valid network in the directory, in lookup order; invalid files are reported, not thrown. */
     public List<Entry> list() {
         List<Entry> out = new ArrayList<>();

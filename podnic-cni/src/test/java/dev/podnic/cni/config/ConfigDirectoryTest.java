@@ -57,4 +57,13 @@ class ConfigDirectoryTest {
         assertThatThrownBy(() -> new ConfigDirectory(dir.resolve("absent"), new ConfigParser(new ObjectMapper())).load("x"))
                 .hasMessageContaining("absent: not a directory");
     }
+
+    @Test
+    void theFingerprintChangesWithTheFiles() throws Exception {
+        write("10-a.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"plugins\":[{\"type\":\"bridge\"}]}");
+        String before = directory().fingerprint();
+        assertThat(directory().fingerprint()).isEqualTo(before);
+        write("10-a.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"plugins\":[{\"type\":\"ptp\"}]} ");
+        assertThat(directory().fingerprint()).isNotEqualTo(before);
+    }
 }

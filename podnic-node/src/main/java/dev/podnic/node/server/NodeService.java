@@ -50,6 +50,7 @@ public final class NodeService {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, NetworkConfigList> parsedConfigs = new ConcurrentHashMap<>();
+    private final Map<String, NetworkConfigList> current = new ConcurrentHashMap<>();
     private final NodeMetrics metrics;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
@@ -172,7 +173,7 @@ public final class NodeService {
                 return ok().set("result", existing.get().result()); // idempotent: no second allocation
             }
             existing.ifPresent(this::undo); // an ADD or DEL a crash interrupted
-            NetworkConfigList net = r.network().isEmpty() ? configs.load(defaultNetwork) : configs.load(r.network());
+            NetworkConfigList net = configured(r.network().isEmpty() ? defaultNetwork : r.network());
             LedgerEntry entry;
             try {
                 entry = new LedgerEntry(cid, r.ifName(), net.name(), r.netns(), callerNetns.dev(), callerNetns.ino(),
@@ -246,6 +247,19 @@ public final class NodeService {
         }
     }
 
+    /** The network as configured now; re-read only when a configuration file changed. */
+    private NetworkConfigList configured(String name) {
+        String key = name + "@" + configs.fingerprint();
+        NetworkConfigList cached = current.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        NetworkConfigList fresh = configs.load(name);
+        current.keySet().removeIf(k -> k.startsWith(name + "@"));
+        current.put(key, fresh);
+        return fresh;
+    }
+
     /** The network as it was configured at ADD time (parsed once per distinct configuration). */
     private NetworkConfigList network(LedgerEntry e) {
         return parsedConfigs.computeIfAbsent(e.config().toString(), text -> new ConfigParser(json)
@@ -289,7 +303,7 @@ public final class NodeService {
         int deleted = 0;
         for (String name : networks) {
             try {
-                NetworkConfigList net = configs.load(name);
+                NetworkConfigList net = configured(name);
                 Set<dev.podnic.cni.Attachment> valid = new java.util.HashSet<>();
                 for (LedgerEntry e : all) {
                     if (e.network().equals(name)) {
