@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +27,6 @@ class CliCniIT {
     private String node;
     private String pod;
     private Path confDir;
-
-    record Outcome(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void machine() {
@@ -64,10 +59,7 @@ class CliCniIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--conf-dir", confDir.toString(), "--bin-dir", RealPlugins.DIR,
                 "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Outcome(exit, out.toString(), err.toString());
+        return Outcome.of(all);
     }
 
     private String[] attachment(String cmd) {

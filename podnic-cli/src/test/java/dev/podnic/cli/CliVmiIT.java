@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +26,6 @@ class CliVmiIT {
     private TestNamespaces namespaces;
     private String node;
     private String pod;
-
-    record Outcome(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void machine() {
@@ -68,10 +63,7 @@ class CliVmiIT {
         if (args[0].equals("vmi")) {
             all.addAll(List.of("--state-dir", tmp.resolve("state").toString()));
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Outcome(exit, out.toString(), err.toString());
+        return Outcome.of(all);
     }
 
     @Test
