@@ -55,6 +55,10 @@ public final class LibvirtPod {
             Files.createDirectories(dir.resolve("sock"));
             Files.writeString(dir.resolve("etc/libvirtd.conf"), "unix_sock_dir = \"" + dir.resolve("sock") + "\"\n"
                     + "auth_unix_rw = \"none\"\nauth_unix_ro = \"none\"\n");
+            // QEMU as root without its own mount namespace or security driver, and serial/log output
+            // written by QEMU itself: no virtlogd needed in the pod (as in a locked-down launcher pod).
+            Files.writeString(dir.resolve("etc/qemu.conf"), "user = \"root\"\ngroup = \"root\"\ndynamic_ownership = 0\n"
+                    + "remember_owner = 0\nnamespaces = [ ]\nsecurity_driver = \"none\"\nstdio_handler = \"file\"\n");
             script.append("exec libvirtd --config ").append(dir.resolve("etc/libvirtd.conf"))
                     .append(" --pid-file ").append(dir.resolve("libvirtd.pid"));
             ProcessBuilder pb = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", script.toString())
