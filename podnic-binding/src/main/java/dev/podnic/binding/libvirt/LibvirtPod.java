@@ -84,7 +84,8 @@ public final class LibvirtPod {
     }
 
     /**
-     * Removes every network of this libvirtd (their dnsmasq processes would outlive it), stops it
+     * Destroys every domain and removes every network of this libvirtd (their QEMU and dnsmasq
+     * processes would outlive it), stops it
      * by its PID, and removes its directory. Safe when it is not running.
      */
     public void stop() {
@@ -93,6 +94,9 @@ public final class LibvirtPod {
             try {
                 Connect c = new Connect(uri());
                 try {
+                    for (int id : c.listDomains()) {
+                        c.domainLookupByID(id).destroy(); // QEMU would outlive libvirtd
+                    }
                     for (String n : c.listNetworks()) {
                         Network net = c.networkLookupByName(n);
                         net.destroy();

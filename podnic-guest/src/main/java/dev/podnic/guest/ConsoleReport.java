@@ -1,0 +1,46 @@
+package dev.podnic.guest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the guest reported on its serial console: per NIC (by MAC) the DHCP values it received and
+ * how long the lease took, the checks it ran, and whether it finished.
+ */
+public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<String, Double> leaseSecondsByIf,
+                            Map<String, Boolean> pings, boolean done) {
+
+    public static ConsoleReport parse(String console) {
+        Map<String, Map<String, String>> leases = new LinkedHashMap<>();
+        Map<String, Double> times = new LinkedHashMap<>();
+        Map<String, Boolean> pings = new LinkedHashMap<>();
+        boolean done = false;
+        for (String raw : console.split("\\r?\\n")) {
+            String line = raw.strip();
+            if (line.startsWith("PODNIC-LEASE ")) {
+                Map<String, String> kv = fields(line);
+                leases.put(kv.get("mac"), kv);
+            } else if (line.startsWith("PODNIC-LEASE-TIME ")) {
+                Map<String, String> kv = fields(line);
+                times.put(kv.get("if"), Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
+            } else if (line.startsWith("PODNIC-PING ")) {
+                String[] f = line.split(" ");
+                pings.put(f[1], f.length > 2 && f[2].equals("ok"));
+            } else if (line.equals("PODNIC-DONE")) {
+                done = true;
+            }
+        }
+        return new ConsoleReport(leases, times, pings, done);
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String f : line.split(" ")) {
+            int eq = f.indexOf('=');
+            if (eq > 0) {
+                kv.put(f.substring(0, eq), f.substring(eq + 1));
+            }
+        }
+        return kv;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.podnic.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ConsoleReportTest {
+    @Test
+    void readsLeasesPingsAndTheEnd() {
+        ConsoleReport r = ConsoleReport.parse("[    1.2] virtio_net virtio0 eth0: renamed\r\n"
+                + "PODNIC-LEASE if=eth0 mac=00:11:22:33:44:55 ip=10.244.5.3 mask=24 router=10.244.5.1 mtu=1450 dns=192.0.2.53 "
+                + "hostname=testvm routes=169.254.75.1/32,0.0.0.0,10.244.5.1/32,0.0.0.0,0.0.0.0/0,10.244.5.1\r\n"
+                + "PODNIC-LEASE-TIME if=eth0 start=1.81 end=1.94\r\n"
+                + "PODNIC-PING 10.244.5.1 ok\nPODNIC-PING 10.244.5.9 fail\nPODNIC-DONE\n");
+        assertThat(r.leasesByMac().get("00:11:22:33:44:55")).containsEntry("ip", "10.244.5.3").containsEntry("mask", "24")
+                .containsEntry("routes", "169.254.75.1/32,0.0.0.0,10.244.5.1/32,0.0.0.0,0.0.0.0/0,10.244.5.1");
+        assertThat(r.leaseSecondsByIf().get("eth0")).isCloseTo(0.13, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(r.pings()).containsEntry("10.244.5.1", true).containsEntry("10.244.5.9", false);
+        assertThat(r.done()).isTrue();
+    }
+}
