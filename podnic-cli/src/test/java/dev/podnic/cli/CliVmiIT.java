@@ -109,11 +109,16 @@ class CliVmiIT {
         assertThat(uri).isEqualTo("qemu:///system?socket=" + dir.resolve("sock/libvirt-sock"));
         try {
             Outcome up = podnic("vmi", "up", "../examples/seed-vmi.yaml", "--pod-netns", path(pod).toString(),
-                    "--libvirt-uri", uri);
+                    "--libvirt-uri", uri, "--boot", "--ping", "10.250.9.1");
             try {
                 assertThat(up.exit()).as(up.err()).isZero();
                 assertThat(up.out()).contains("DHCP           libvirt (podnic-").contains("<interface type='network'>")
                         .contains("<source network='podnic-");
+                // the real guest got the vNIC's CNI address and reached the gateway
+                String cniAddress = up.out().lines().filter(l -> l.startsWith("  address")).findFirst().orElseThrow().split("\\s+")[2];
+                assertThat(up.out()).contains("reported after").containsPattern("nic0 +00:11:22:33:44:55 vmi0 +"
+                        + java.util.regex.Pattern.quote(cniAddress) + " +" + java.util.regex.Pattern.quote(cniAddress) + " +10.250.9.1")
+                        .contains("guest ping 10.250.9.1      ok");
                 assertThat(TestNamespaces.run(List.of("virsh", "-c", uri, "net-list", "--name"))).contains("podnic-");
             } finally {
                 Outcome down = podnic("vmi", "down", "testvm", "--libvirt-uri", uri);

@@ -58,6 +58,11 @@ public final class VmiBinding {
         return bound;
     }
 
+    /** Records the libvirt domain about to be started for the VM, so that down can destroy it. */
+    public void recordDomain(String namespace, String name, String domain) {
+        records.load(namespace, name).ifPresent(r -> records.save(r.withDomain(domain)));
+    }
+
     /** Undoes everything recorded for namespace/name; false when nothing was recorded. */
     public boolean down(String namespace, String name) {
         Optional<VmiRecord> rec = records.load(namespace, name);
@@ -98,7 +103,7 @@ public final class VmiBinding {
                 List.of(), 0, List.of())).toList();
         return new VmiRecord(vmi.namespace(), vmi.name(), vmi.identity(), binder.attacher().containerId(vmi.identity()),
                 podNetns.toString(),
-                network, backend, nics);
+                network, backend, nics, null);
     }
 
     private static VNicRecord served(VNic nic, BoundVNic b) {

@@ -9,7 +9,7 @@ import java.util.List;
  * and DHCP server.
  */
 public record VmiRecord(String namespace, String name, String identity, String containerId, String podNetns,
-                        String network, String backend, List<VNicRecord> nics) {
+                        String network, String backend, List<VNicRecord> nics, String domain) {
 
     public VmiRecord {
         nics = List.copyOf(nics);
@@ -18,6 +18,11 @@ public record VmiRecord(String namespace, String name, String identity, String c
     public VmiRecord with(VNicRecord nic) {
         List<VNicRecord> copy = new ArrayList<>(nics);
         copy.set(nic.index(), nic);
-        return new VmiRecord(namespace, name, identity, containerId, podNetns, network, backend, copy);
+        return new VmiRecord(namespace, name, identity, containerId, podNetns, network, backend, copy, domain);
+    }
+
+    /** The libvirt domain started for the VM (recorded before it starts), or null. */
+    public VmiRecord withDomain(String d) {
+        return new VmiRecord(namespace, name, identity, containerId, podNetns, network, backend, nics, d);
     }
 }

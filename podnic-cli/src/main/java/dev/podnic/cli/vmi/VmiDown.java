@@ -2,6 +2,7 @@ package dev.podnic.cli.vmi;
 
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cli.cni.CniOptions;
+import dev.podnic.guest.GuestDomain;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +35,9 @@ final class VmiDown implements Callable<Integer> {
         VmiRecord rec = vmiOptions.records().load(namespace, name).orElse(null);
         if (rec == null) {
             return followLibvirtNetworks();
+        }
+        if (rec.domain() != null && GuestDomain.destroy(vmiOptions.libvirtUri(Path.of(rec.podNetns())), rec.domain())) {
+            spec.commandLine().getErr().println(namespace + "/" + name + ": domain " + rec.domain() + " destroyed");
         }
         String net = rec.network().isEmpty() ? null : rec.network();
         try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"),

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 public final class VmiOptions {
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic",
             description = "podnic's records (vmis/) and DHCP state (dhcp/) (default: ${DEFAULT-VALUE}).")
-    Path stateDir;
+    Path stateDir;  // read by GuestBoot too
 
     @Option(names = "--proxy", paramLabel = "SOCKET",
             description = "Request VMI interfaces from the node daemon at this socket (podnic node) instead of running "

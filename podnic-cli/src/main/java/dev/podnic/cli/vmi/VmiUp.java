@@ -42,6 +42,17 @@ final class VmiUp implements Callable<Integer> {
     Path resolvConf;
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     String output;
+    @Option(names = "--boot", description = "Also start the VM: the test guest (built from Debian packages on first use) as a "
+            + "libvirt domain with these vNICs; it reports on its console what DHCP gave each NIC.")
+    boolean boot;
+    @Option(names = "--ping", split = ",", paramLabel = "IP[,IP...]", description = "With --boot: addresses the guest pings.")
+    List<String> pings = new java.util.ArrayList<>();
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
+            description = "With --boot: wait this long for the guest's report and print it; 0 returns at once (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+    @Option(names = "--guest-cache", paramLabel = "DIR", defaultValue = "/var/cache/podnic/guest",
+            description = "Where the test guest image is built and kept (default: ${DEFAULT-VALUE}).")
+    Path guestCache;
     @Mixin CniOptions cni;
     @Mixin VmiOptions vmiOptions;
     @Spec CommandSpec spec;
@@ -64,6 +75,10 @@ final class VmiUp implements Callable<Integer> {
                 out.println(Json.pretty(arr));
             } else {
                 bound.forEach(b -> text(out, b, pod.domainXml(b)));
+            }
+            if (boot) {
+                new GuestBoot(spec.commandLine().getErr(), out).boot(vmi, bound, pod, vmiOptions, podNetns, guestCache, pings,
+                        waitSeconds);
             }
         }
         return 0;

@@ -1,0 +1,72 @@
+package dev.podnic.cli.vmi;
+
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BoundVNic;
+import dev.podnic.binding.libvirt.LibvirtBackend;
+import dev.podnic.binding.plan.GuestConfig;
+import dev.podnic.cli.UserError;
+import dev.podnic.guest.ConsoleReport;
+import dev.podnic.guest.GuestDomain;
+import dev.podnic.guest.GuestImage;
+import dev.podnic.guest.GuestImageBuilder;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** `vmi up --boot`: starts the test guest on the wired vNICs and prints what it reports. */
+final class GuestBoot {
+    private final PrintWriter err;
+    private final PrintWriter out;
+
+    GuestBoot(PrintWriter err, PrintWriter out) {
+        this.err = err;
+        this.out = out;
+    }
+
+    void boot(VmiSpec vmi, List<BoundVNic> bound, Pod pod, VmiOptions options, Path podNetns, Path cache, List<String> pings,
+              int waitSeconds) throws Exception {
+        GuestImage image = new GuestImageBuilder(cache).build(m -> {
+            err.println("podnic: " + m);
+            err.flush();
+        });
+        String name = "podnic-" + LibvirtBackend.tagFor(vmi.identity());
+        Path console = Files.createDirectories(options.stateDir.resolve("console")).resolve(vmi.namespace() + "_" + vmi.name() + ".log");
+        Files.deleteIfExists(console);
+        String uri = options.libvirtUri(podNetns);
+        if (!Files.exists(Path.of(uri.substring(uri.indexOf("socket=") + 7)))) {
+            throw new UserError("--boot needs the pod's libvirtd: podnic pod libvirtd start --netns " + podNetns);
+        }
+        String xml = GuestDomain.xml(name, image, bound.stream().map(pod::domainXml).toList(), pings, console,
+                GuestDomain.kvmUsable());
+        pod.binding.recordDomain(vmi.namespace(), vmi.name(), name);
+        long t0 = System.nanoTime();
+        GuestDomain vm = GuestDomain.boot(uri, xml, console);
+        err.printf("podnic: domain %s started (console: %s)%n", name, console);
+        err.flush();
+        if (waitSeconds <= 0) {
+            vm.release();
+            return;
+        }
+        ConsoleReport report = vm.await(Duration.ofSeconds(waitSeconds));
+        vm.release();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        out.printf("%nguest %s: %s after %.1f s%n", name, report.done() ? "reported" : "did not report in time", seconds);
+        out.printf("  %-8s %-17s %-6s %-18s %-18s %-12s %-5s %s%n", "vNIC", "MAC", "VMI-if", "CNI address", "guest got",
+                "gateway", "MTU", "lease");
+        for (BoundVNic b : bound) {
+            GuestConfig g = b.plan().guest();
+            Map<String, String> lease = report.leasesByMac().getOrDefault(b.plan().vnic().mac().toString(), Map.of());
+            String got = lease.isEmpty() ? "(none)" : lease.get("ip") + "/" + lease.get("mask");
+            String ifName = lease.getOrDefault("if", "?");
+            Double t = report.leaseSecondsByIf().get(ifName);
+            out.printf("  %-8s %-17s %-6s %-18s %-18s %-12s %-5s %s%n", b.plan().vnic().name(), b.plan().vnic().mac(),
+                    b.plan().vmiInterface(), g.address(), got, lease.getOrDefault("router", "-"), lease.getOrDefault("mtu", "-"),
+                    t == null ? "-" : String.format("%.0f ms", t * 1000));
+        }
+        report.pings().forEach((ip, ok) -> out.printf("  guest ping %-15s %s%n", ip, ok ? "ok" : "FAILED"));
+        out.flush();
+    }
+}
