@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import dev.podnic.binding.libvirt.LibvirtErrors;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -58,6 +59,7 @@ public final class GuestDomain implements AutoCloseable {
 
     /** Starts a transient domain from {@code xml} on the libvirtd at {@code uri}. */
     public static GuestDomain boot(String uri, String xml, Path console) throws LibvirtException {
+        LibvirtErrors.quiet();
         Connect c = new Connect(uri);
         try {
             return new GuestDomain(c, c.domainCreateXML(xml, 0), console);
@@ -93,6 +95,7 @@ public final class GuestDomain implements AutoCloseable {
 
     /** Destroys the transient domain {@code name} if it runs; false when there was none. */
     public static boolean destroy(String uri, String name) {
+        LibvirtErrors.quiet();
         try {
             Connect c = new Connect(uri);
             try {

@@ -140,6 +140,7 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
 
     private Connect connect() throws LibvirtException {
         if (connection == null) {
+            LibvirtErrors.quiet();
             connection = new Connect(uri);
         }
         return connection;

@@ -91,6 +91,7 @@ public final class LibvirtPod {
     public void stop() {
         Optional<ProcessHandle> daemon = pid();
         if (daemon.isPresent()) {
+            LibvirtErrors.quiet();
             try {
                 Connect c = new Connect(uri());
                 try {
