@@ -1,6 +1,7 @@
 package dev.podnic.cli;
 
 import dev.podnic.cli.cni.CniCommand;
+import dev.podnic.cli.guest.GuestCommand;
 import dev.podnic.cli.node.NodeCommand;
 import dev.podnic.cli.pod.PodCommand;
 import dev.podnic.cli.vmi.VmiCommand;
@@ -17,6 +18,6 @@ import picocli.CommandLine.ScopeType;
             "",
             "Today: a complete CNI runtime (the job of libcni and cnitool) that runs the host's CNI "
                 + "configuration and plugins. Start with: podnic cni --help"},
-        subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class})
+        subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class, GuestCommand.class})
 public final class PodnicCommand {
 }

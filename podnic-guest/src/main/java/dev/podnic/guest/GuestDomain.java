@@ -27,6 +27,12 @@ public final class GuestDomain implements AutoCloseable {
     }
 
     public static String xml(String name, GuestImage image, List<String> interfaces, List<String> pings, Path console, boolean kvm) {
+        return xml(name, image, interfaces, pings, 0, console, kvm);
+    }
+
+    /** @param lingerSeconds how long the guest stays up after its report (0: powers off at once) */
+    public static String xml(String name, GuestImage image, List<String> interfaces, List<String> pings, int lingerSeconds,
+                             Path console, boolean kvm) {
         StringBuilder x = new StringBuilder();
         x.append("<domain type='").append(kvm ? "kvm" : "qemu").append("'>\n");
         x.append("  <name>").append(name).append("</name>\n");
@@ -35,7 +41,8 @@ public final class GuestDomain implements AutoCloseable {
         x.append("    <kernel>").append(image.kernel()).append("</kernel>\n");
         x.append("    <initrd>").append(image.initrd()).append("</initrd>\n");
         x.append("    <cmdline>console=ttyS0 quiet panic=-1")
-                .append(pings.isEmpty() ? "" : " podnic.ping=" + String.join(",", pings)).append("</cmdline>\n  </os>\n");
+                .append(pings.isEmpty() ? "" : " podnic.ping=" + String.join(",", pings))
+                .append(lingerSeconds > 0 ? " podnic.linger=" + lingerSeconds : "").append("</cmdline>\n  </os>\n");
         x.append("  <features><acpi/></features>\n");
         x.append("  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n");
         x.append("  <devices>\n");

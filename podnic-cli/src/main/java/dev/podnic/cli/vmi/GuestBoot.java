@@ -27,11 +27,17 @@ final class GuestBoot {
     }
 
     void boot(VmiSpec vmi, List<BoundVNic> bound, Pod pod, VmiOptions options, Path podNetns, Path cache, List<String> pings,
-              int waitSeconds) throws Exception {
-        GuestImage image = new GuestImageBuilder(cache).build(m -> {
-            err.println("podnic: " + m);
-            err.flush();
-        });
+              int linger, int waitSeconds) throws Exception {
+        GuestImage image;
+        try {
+            image = new GuestImageBuilder(cache).build(m -> {
+                err.println("podnic: " + m);
+                err.flush();
+            });
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot build the guest image here (" + e.getMessage().lines().reduce((a, b) -> b).orElse("")
+                    + "); build it once from the host's namespace: podnic guest build");
+        }
         String name = "podnic-" + LibvirtBackend.tagFor(vmi.identity());
         Path console = Files.createDirectories(options.stateDir.resolve("console")).resolve(vmi.namespace() + "_" + vmi.name() + ".log");
         Files.deleteIfExists(console);
@@ -39,7 +45,7 @@ final class GuestBoot {
         if (!Files.exists(Path.of(uri.substring(uri.indexOf("socket=") + 7)))) {
             throw new UserError("--boot needs the pod's libvirtd: podnic pod libvirtd start --netns " + podNetns);
         }
-        String xml = GuestDomain.xml(name, image, bound.stream().map(pod::domainXml).toList(), pings, console,
+        String xml = GuestDomain.xml(name, image, bound.stream().map(pod::domainXml).toList(), pings, linger, console,
                 GuestDomain.kvmUsable());
         pod.binding.recordDomain(vmi.namespace(), vmi.name(), name);
         long t0 = System.nanoTime();

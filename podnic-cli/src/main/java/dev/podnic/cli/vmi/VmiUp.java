@@ -47,6 +47,9 @@ final class VmiUp implements Callable<Integer> {
     boolean boot;
     @Option(names = "--ping", split = ",", paramLabel = "IP[,IP...]", description = "With --boot: addresses the guest pings.")
     List<String> pings = new java.util.ArrayList<>();
+    @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "0",
+            description = "With --boot: the guest stays up this long after its report, e.g. to be pinged (default: ${DEFAULT-VALUE}).")
+    int linger;
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "With --boot: wait this long for the guest's report and print it; 0 returns at once (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
@@ -78,7 +81,7 @@ final class VmiUp implements Callable<Integer> {
             }
             if (boot) {
                 new GuestBoot(spec.commandLine().getErr(), out).boot(vmi, bound, pod, vmiOptions, podNetns, guestCache, pings,
-                        waitSeconds);
+                        linger, waitSeconds);
             }
         }
         return 0;
