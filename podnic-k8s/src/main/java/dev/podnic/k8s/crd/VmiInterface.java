@@ -1,5 +1,6 @@
 package dev.podnic.k8s.crd;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -56,7 +57,11 @@ public class VmiInterface {
         this.model = model;
     }
 
-    /** The empty object that selects a binding ({@code bridge: {}}) or a network source ({@code pod: {}}). */
+    /**
+     * The empty object that selects a binding ({@code bridge: {}}) or a network source ({@code pod: {}}).
+     * The class annotation makes Jackson write it as {@code {}} instead of refusing an empty bean.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Binding {
     }
 }

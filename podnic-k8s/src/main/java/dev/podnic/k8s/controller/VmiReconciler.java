@@ -1,0 +1,192 @@
+package dev.podnic.k8s.controller;
+
+import dev.podnic.api.SpecException;
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmiParser;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.k8s.crd.VirtualMachineInstance;
+import dev.podnic.k8s.crd.VmiStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Brings one VM instance to its wanted state: finalizer on, launcher pod present, status and the
+ * Multus-style network-status annotation matching what the launcher reported; on deletion, every vNIC
+ * released (launcher alive or not) before the finalizer comes off. Idempotent: any exception means
+ * "try again later", and the work queue does that with backoff.
+ */
+public final class VmiReconciler {
+    public static final String FINALIZER = "podnic.dev/release-interfaces";
+    public static final String NETWORK_STATUS = "k8s.v1.cni.cncf.io/network-status";
+
+    private final KubernetesClient client;
+    private final LauncherPods launchers;
+    private final InterfaceReleaser releaser;
+    private final EventRecorder events;
+    private final KubernetesSerialization serialization;
+    private final VmiParser parser = new VmiParser();
+
+    public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser) {
+        this.client = client;
+        this.launchers = launchers;
+        this.releaser = releaser;
+        this.events = new EventRecorder(client);
+        this.serialization = client.getKubernetesSerialization();
+    }
+
+    public void reconcile(String namespace, String name) throws Exception {
+        VirtualMachineInstance vmi = client.resources(VirtualMachineInstance.class).inNamespace(namespace).withName(name).get();
+        if (vmi == null) {
+            return;
+        }
+        if (vmi.getMetadata().getDeletionTimestamp() != null) {
+            finish(vmi);
+            return;
+        }
+        if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
+            vmi = client.resource(vmi).edit(v -> {
+                v.getMetadata().getFinalizers().add(FINALIZER);
+                return v;
+            });
+        }
+        VmiSpec spec;
+        try {
+            spec = parser.parse(serialization.asJson(vmi).getBytes(StandardCharsets.UTF_8),
+                    "VirtualMachineInstance " + namespace + "/" + name);
+        } catch (SpecException e) {
+            // Admission normally stops this; without the webhook, say so and wait for a fix.
+            setStatus(vmi, failedStatus(), null);
+            events.warning(vmi, "InvalidSpec", e.getMessage());
+            return;
+        }
+        Pod pod = client.pods().inNamespace(namespace).withName(LauncherPods.podName(name)).get();
+        if (pod == null && vmi.getStatus() != null && vmi.getStatus().getPhase() != null) {
+            // The launcher existed and is gone: the VM instance is over (as in KubeVirt, a VMI runs
+            // once). Keep what was bound, so deletion can release it on the node.
+            if (!"Failed".equals(vmi.getStatus().getPhase())) {
+                VmiStatus failed = serialization.clone(vmi.getStatus());
+                failed.setPhase("Failed");
+                setStatus(vmi, failed, null);
+                events.warning(vmi, "LauncherGone", "launcher pod " + LauncherPods.podName(name) + " is gone; the VM instance has failed");
+            }
+            return;
+        }
+        if (pod == null) {
+            pod = createLauncher(vmi);
+        }
+        VmiStatus status = status(spec, pod);
+        setStatus(vmi, status, networkStatus(status));
+    }
+
+    private Pod createLauncher(VirtualMachineInstance vmi) {
+        try {
+            Pod pod = client.pods().resource(launchers.build(vmi)).create();
+            events.normal(vmi, "LauncherCreated", "created pod " + pod.getMetadata().getName());
+            return pod;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return client.pods().inNamespace(vmi.getMetadata().getNamespace())
+                        .withName(LauncherPods.podName(vmi.getMetadata().getName())).get();
+            }
+            throw e;
+        }
+    }
+
+    private VmiStatus status(VmiSpec spec, Pod pod) {
+        LauncherReport report = LauncherReport.of(pod, serialization);
+        String node = pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        VmiStatus status = new VmiStatus();
+        boolean allBound = true;
+        for (VNic nic : spec.nics()) {
+            VmiStatus.InterfaceStatus s = new VmiStatus.InterfaceStatus();
+            s.setName(nic.name());
+            s.setMac(nic.mac().toString());
+            s.setNode(node);
+            LauncherReport.Entry reported = report.find(nic.name());
+            if (reported != null && reported.ips() != null && !reported.ips().isEmpty()) {
+                s.setIpAddresses(List.copyOf(reported.ips()));
+                s.setInterfaceName(reported.vmiInterface());
+                s.setPhase("Bound");
+            } else {
+                s.setInterfaceName(nic.vmiInterface());
+                s.setPhase("Pending");
+                allBound = false;
+            }
+            status.getInterfaces().add(s);
+        }
+        status.setPhase(allBound ? "Running" : "Pending");
+        return status;
+    }
+
+    private static VmiStatus failedStatus() {
+        VmiStatus s = new VmiStatus();
+        s.setPhase("Failed");
+        return s;
+    }
+
+    /** Multus's network-status format: one entry per bound vNIC, bare IPs, the first one default. */
+    private String networkStatus(VmiStatus status) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (VmiStatus.InterfaceStatus s : status.getInterfaces()) {
+            if (s.getIpAddresses().isEmpty()) {
+                continue;
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", s.getName());
+            e.put("interface", s.getInterfaceName());
+            e.put("ips", s.getIpAddresses().stream().map(ip -> ip.replaceFirst("/.*", "")).toList());
+            e.put("mac", s.getMac());
+            e.put("default", out.isEmpty());
+            out.add(e);
+        }
+        return out.isEmpty() ? null : serialization.asJson(out);
+    }
+
+    private void setStatus(VirtualMachineInstance vmi, VmiStatus status, String networkStatus) {
+        String current = vmi.getMetadata().getAnnotations() == null ? null : vmi.getMetadata().getAnnotations().get(NETWORK_STATUS);
+        if (networkStatus != null && !networkStatus.equals(current)) {
+            vmi = client.resource(vmi).edit(v -> {
+                v.getMetadata().getAnnotations().put(NETWORK_STATUS, networkStatus);
+                return v;
+            });
+        }
+        if (!serialization.asJson(status).equals(serialization.asJson(vmi.getStatus()))) {
+            String before = vmi.getStatus() == null ? null : vmi.getStatus().getPhase();
+            vmi.setStatus(status);
+            client.resource(vmi).updateStatus();
+            if (!Objects.equals(before, status.getPhase())) {
+                events.normal(vmi, "Phase" + status.getPhase(), "phase " + status.getPhase());
+            }
+        }
+    }
+
+    /** Deletion: release every vNIC the status knows (the node side is idempotent), then let go. */
+    private void finish(VirtualMachineInstance vmi) throws Exception {
+        if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
+            return;
+        }
+        List<VmiStatus.InterfaceStatus> bound = vmi.getStatus() == null ? List.of() : vmi.getStatus().getInterfaces();
+        for (VmiStatus.InterfaceStatus iface : bound) {
+            try {
+                releaser.release(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName(), vmi.getMetadata().getUid(), iface);
+            } catch (Exception e) {
+                events.warning(vmi, "ReleaseFailed", "releasing " + iface.getName() + ": " + e.getMessage() + "; retrying");
+                throw e;
+            }
+        }
+        events.normal(vmi, "InterfacesReleased", "released " + bound.size() + " interface(s)");
+        client.resource(vmi).edit(v -> {
+            v.getMetadata().getFinalizers().remove(FINALIZER);
+            return v;
+        });
+    }
+}

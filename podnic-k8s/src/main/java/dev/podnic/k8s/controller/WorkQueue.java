@@ -1,0 +1,103 @@
+package dev.podnic.k8s.controller;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keys to reconcile, each at most once in the queue, handled by workers that never work on the same
+ * key at once; a failed key comes back after an exponential backoff (base doubling up to a cap), a
+ * successful one forgets its failures. Like client-go's rate-limited work queue, minus the frills.
+ */
+public final class WorkQueue implements AutoCloseable {
+    /** What one attempt does; throwing means "retry later". */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(String key) throws Exception;
+    }
+
+    private final ScheduledExecutorService executor;
+    private final Handler handler;
+    private final Consumer<String> onRetry;
+    private final long baseMillis;
+    private final long capMillis;
+    private final Set<String> queued = new HashSet<>();
+    private final Set<String> running = new HashSet<>();
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+
+    public WorkQueue(int workers, Duration base, Duration cap, Handler handler, Consumer<String> onRetry) {
+        this.executor = Executors.newScheduledThreadPool(workers, r -> {
+            Thread t = new Thread(r, "podnic-reconcile");
+            t.setDaemon(true);
+            return t;
+        });
+        this.handler = handler;
+        this.onRetry = onRetry;
+        this.baseMillis = base.toMillis();
+        this.capMillis = cap.toMillis();
+    }
+
+    public void add(String key) {
+        schedule(key, 0);
+    }
+
+    private synchronized void schedule(String key, long delayMillis) {
+        if (running.contains(key)) {
+            dirty.add(key);
+            return;
+        }
+        if (queued.add(key)) {
+            executor.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void run(String key) {
+        synchronized (this) {
+            queued.remove(key);
+            if (!running.add(key)) {
+                dirty.add(key);
+                return;
+            }
+        }
+        long retryIn = -1;
+        try {
+            handler.handle(key);
+            synchronized (this) {
+                failures.remove(key);
+            }
+        } catch (Exception e) {
+            synchronized (this) {
+                int n = failures.merge(key, 1, Integer::sum);
+                retryIn = Math.min(capMillis, baseMillis << Math.min(n - 1, 20));
+            }
+            onRetry.accept(key + ": " + e.getMessage() + " (retry in " + retryIn + " ms)");
+        } finally {
+            boolean again;
+            synchronized (this) {
+                running.remove(key);
+                again = dirty.remove(key);
+            }
+            if (retryIn >= 0) {
+                schedule(key, retryIn);
+            } else if (again) {
+                schedule(key, 0);
+            }
+        }
+    }
+
+    public synchronized int failures(String key) {
+        return failures.getOrDefault(key, 0);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.podnic.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnic.k8s.controller.LauncherPods;
+import dev.podnic.k8s.controller.LauncherReport;
+import dev.podnic.k8s.controller.VmiController;
+import dev.podnic.k8s.controller.VmiReconciler;
+import dev.podnic.k8s.crd.VirtualMachineInstance;
+import dev.podnic.k8s.crd.VmiStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The controller against fabric8's mock API server in CRUD mode: real HTTP, real watches. */
+@EnableKubernetesMockClient(crud = true)
+class VmiControllerTest {
+    static KubernetesClient client;
+
+    private final Queue<String> released = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger releaseFailuresLeft = new AtomicInteger();
+    private VmiController controller;
+
+    @BeforeEach
+    void start() {
+        VmiReconciler reconciler = new VmiReconciler(client, new LauncherPods("podnic/launcher:test"), (ns, vmi, uid, iface) -> {
+            if (releaseFailuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("node daemon unreachable");
+            }
+            released.add(ns + "/" + vmi + "/" + iface.getName() + "=" + iface.getIpAddresses());
+        });
+        controller = new VmiController(client, reconciler, 2);
+        controller.start();
+    }
+
+    @AfterEach
+    void stop() {
+        releaseFailuresLeft.set(0);
+        client.resources(VirtualMachineInstance.class).inAnyNamespace().delete();
+        eventually(() -> client.resources(VirtualMachineInstance.class).inAnyNamespace().list().getItems().isEmpty() ? true : null);
+        controller.close();
+        client.pods().inAnyNamespace().delete();
+    }
+
+    @Test
+    void createMakesLauncherPodAndPendingStatus() throws IOException {
+        create("vm1");
+        Pod pod = eventually(() -> client.pods().inNamespace("team-a").withName("virt-launcher-vm1").get());
+        assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("VirtualMachineInstance"));
+        VirtualMachineInstance vmi = eventually(() -> withPhase("vm1", "Pending"));
+        assertThat(vmi.getMetadata().getFinalizers()).contains(VmiReconciler.FINALIZER);
+        assertThat(vmi.getStatus().getInterfaces()).extracting(VmiStatus.InterfaceStatus::getName, VmiStatus.InterfaceStatus::getMac)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("default", "00:11:22:33:44:55"),
+                        org.assertj.core.groups.Tuple.tuple("second", vmi.getStatus().getInterfaces().get(1).getMac()));
+        int firstByte = Integer.parseInt(vmi.getStatus().getInterfaces().get(1).getMac().substring(0, 2), 16);
+        assertThat(firstByte & 3).as("a defaulted MAC is unicast and locally administered").isEqualTo(2);
+    }
+
+    @Test
+    void launcherReportFillsStatusAndNetworkStatus() throws IOException {
+        create("vm2");
+        report("vm2", "node-1");
+        VirtualMachineInstance vmi = eventually(() -> withPhase("vm2", "Running"));
+        VmiStatus.InterfaceStatus first = vmi.getStatus().getInterfaces().get(0);
+        assertThat(first.getIpAddresses()).containsExactly("10.244.1.5/24");
+        assertThat(first.getInterfaceName()).isEqualTo("vmi0");
+        assertThat(first.getNode()).isEqualTo("node-1");
+        assertThat(first.getPhase()).isEqualTo("Bound");
+        assertThat(vmi.getMetadata().getAnnotations().get(VmiReconciler.NETWORK_STATUS))
+                .contains("\"interface\":\"vmi0\"", "\"ips\":[\"10.244.1.5\"]", "\"default\":true");
+        assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("LauncherCreated"));
+    }
+
+    @Test
+    void deleteWithDeadLauncherReleasesEveryInterfaceDespiteFailures() throws IOException {
+        create("vm3");
+        report("vm3", "node-1");
+        eventually(() -> withPhase("vm3", "Running"));
+        client.pods().inNamespace("team-a").withName("virt-launcher-vm3").delete();
+        VirtualMachineInstance failed = eventually(() -> withPhase("vm3", "Failed"));
+        assertThat(failed.getStatus().getInterfaces()).allSatisfy(i -> assertThat(i.getIpAddresses()).isNotEmpty());
+        assertThat(client.pods().inNamespace("team-a").withName("virt-launcher-vm3").get()).as("not recreated").isNull();
+        releaseFailuresLeft.set(2);
+        client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm3").delete();
+        eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm3").get() == null ? true : null);
+        assertThat(released).containsExactly("team-a/vm3/default=[10.244.1.5/24]", "team-a/vm3/second=[10.244.1.6/24]");
+        assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ReleaseFailed"));
+    }
+
+    private void create(String name) throws IOException {
+        String yaml = Files.readString(Path.of("..", "examples", "kubevirt-form-vmi.yaml"))
+                .replace("apiVersion: kubevirt.io/v1", "apiVersion: podnic.dev/v1alpha1")
+                .replace("name: testvm", "name: " + name + "\n  namespace: team-a");
+        VirtualMachineInstance vmi = client.getKubernetesSerialization().unmarshal(yaml, VirtualMachineInstance.class);
+        client.resource(vmi).create();
+    }
+
+    private void report(String vmi, String node) {
+        eventually(() -> client.pods().inNamespace("team-a").withName(LauncherPods.podName(vmi)).get());
+        client.pods().inNamespace("team-a").withName(LauncherPods.podName(vmi)).edit(p -> {
+            p.getSpec().setNodeName(node);
+            p.getMetadata().getAnnotations().put(LauncherReport.ANNOTATION, client.getKubernetesSerialization().asJson(List.of(
+                    new LauncherReport.Entry("default", "vmi0", "00:11:22:33:44:55", List.of("10.244.1.5/24")),
+                    new LauncherReport.Entry("second", "vmi1", null, List.of("10.244.1.6/24")))));
+            return p;
+        });
+    }
+
+    private VirtualMachineInstance withPhase(String name, String phase) {
+        VirtualMachineInstance v = client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName(name).get();
+        return v != null && v.getStatus() != null && phase.equals(v.getStatus().getPhase()) ? v : null;
+    }
+
+    private static <T> T eventually(Supplier<T> probe) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached in 20 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

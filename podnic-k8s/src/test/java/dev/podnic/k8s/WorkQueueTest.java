@@ -1,0 +1,62 @@
+package dev.podnic.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnic.k8s.controller.WorkQueue;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WorkQueueTest {
+    @Test
+    void failedKeyIsRetriedWithGrowingBackoffUntilItSucceeds() throws InterruptedException {
+        AtomicInteger attempts = new AtomicInteger();
+        List<String> retries = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        try (WorkQueue q = new WorkQueue(1, Duration.ofMillis(5), Duration.ofMillis(15), key -> {
+            if (attempts.incrementAndGet() < 4) {
+                throw new IllegalStateException("409 conflict");
+            }
+            done.countDown();
+        }, retries::add)) {
+            q.add("ns/vm");
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(retries).containsExactly(
+                    "ns/vm: 409 conflict (retry in 5 ms)",
+                    "ns/vm: 409 conflict (retry in 10 ms)",
+                    "ns/vm: 409 conflict (retry in 15 ms)");
+            Thread.sleep(50);
+            assertThat(q.failures("ns/vm")).isZero();
+        }
+    }
+
+    @Test
+    void aKeyAddedWhileItRunsRunsOnceMoreAfterNotAlongside() throws InterruptedException {
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkQueue q = new WorkQueue(4, Duration.ofMillis(5), Duration.ofMillis(5), key -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            runs.incrementAndGet();
+            inside.countDown();
+            release.await();
+            concurrent.decrementAndGet();
+        }, m -> { })) {
+            q.add("ns/vm");
+            assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+            q.add("ns/vm");
+            q.add("ns/vm");
+            q.add("ns/vm");
+            release.countDown();
+            Thread.sleep(100);
+            assertThat(runs.get()).isEqualTo(2);
+            assertThat(maxConcurrent.get()).isEqualTo(1);
+        }
+    }
+}
