@@ -10,6 +10,11 @@ record Stats(int n, double median, double p10, double p90, double min) {
         return new Stats(s.length, quantile(s, 0.5), quantile(s, 0.1), quantile(s, 0.9), s[0]);
     }
 
+    /** The q-quantile (0..1) of a sample, interpolated as above. */
+    static double quantile(List<Double> sample, double q) {
+        return quantile(sample.stream().mapToDouble(Double::doubleValue).sorted().toArray(), q);
+    }
+
     private static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);

@@ -35,13 +35,12 @@ class VmiControllerTest {
 
     @BeforeEach
     void start() {
-        VmiReconciler reconciler = new VmiReconciler(client, new LauncherPods("podnic/launcher:test"), (ns, vmi, uid, iface) -> {
+        controller = new VmiController(client, new LauncherPods("podnic/launcher:test"), (ns, vmi, uid, iface) -> {
             if (releaseFailuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("node daemon unreachable");
             }
             released.add(ns + "/" + vmi + "/" + iface.getName() + "=" + iface.getIpAddresses());
-        });
-        controller = new VmiController(client, reconciler, 2);
+        }, 2);
         controller.start();
     }
 

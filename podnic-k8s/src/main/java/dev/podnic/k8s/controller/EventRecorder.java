@@ -7,13 +7,36 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
-/** Core/v1 Events on a VM instance, so {@code kubectl describe pvmi} tells the story. Best effort. */
-public final class EventRecorder {
+/**
+ * Core/v1 Events on a VM instance, so {@code kubectl describe pvmi} tells the story. Best effort and
+ * off the reconcile path (like client-go's broadcaster): a worker never waits for an event write.
+ */
+public final class EventRecorder implements AutoCloseable {
     private final KubernetesClient client;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "podnic-events");
+        t.setDaemon(true);
+        return t;
+    });
 
     public EventRecorder(KubernetesClient client) {
         this.client = client;
+    }
+
+    /** Writes the events already recorded, then stops. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void normal(VirtualMachineInstance vmi, String reason, String message) {
@@ -25,7 +48,14 @@ public final class EventRecorder {
     }
 
     private void record(VirtualMachineInstance vmi, String type, String reason, String message) {
-        String now = Instant.now().toString();
+        try {
+            writer.execute(() -> write(vmi, type, reason, message, Instant.now().toString()));
+        } catch (RejectedExecutionException e) {
+            // Closing: the event is dropped, as any best-effort event may be.
+        }
+    }
+
+    private void write(VirtualMachineInstance vmi, String type, String reason, String message, String now) {
         try {
             client.v1().events().inNamespace(vmi.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata()

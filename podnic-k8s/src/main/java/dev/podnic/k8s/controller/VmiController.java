@@ -13,29 +13,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches VM instances and their launcher pods (informers) and feeds changed keys to the work queue;
- * the reconciler does the rest. A pod event maps to its VMI through the {@value LauncherPods#VMI_LABEL}
- * label, so a launcher's report or death is seen at once.
+ * the reconciler does the rest, reading from the informers' caches. A pod event maps to its VMI
+ * through the {@value LauncherPods#VMI_LABEL} label, so a launcher's report or death is seen at once.
  */
 public final class VmiController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmiController.class);
     private final KubernetesClient client;
     private final WorkQueue queue;
-    private SharedIndexInformer<VirtualMachineInstance> vmis;
-    private SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<VirtualMachineInstance> vmis;
+    private final SharedIndexInformer<Pod> pods;
+    private final VmiReconciler reconciler;
 
-    public VmiController(KubernetesClient client, VmiReconciler reconciler, int workers) {
+    public VmiController(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser, int workers) {
         this.client = client;
+        this.vmis = client.resources(VirtualMachineInstance.class).inAnyNamespace().runnableInformer(0);
+        this.pods = client.pods().inAnyNamespace().withLabel(LauncherPods.VMI_LABEL).runnableInformer(0);
+        this.reconciler = new VmiReconciler(client, launchers, releaser, new ObjectLookup() {
+            @Override
+            public VirtualMachineInstance vmi(String namespace, String name) {
+                return vmis.getStore().getByKey(key(namespace, name));
+            }
+
+            @Override
+            public Pod launcher(String namespace, String vmiName) {
+                return pods.getStore().getByKey(key(namespace, LauncherPods.podName(vmiName)));
+            }
+        });
         this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), key -> {
             int slash = key.indexOf('/');
             reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
         }, message -> LOG.warn("reconcile failed: {}", message));
     }
 
+    /** Starts both informers and returns once their caches hold the current state. */
     public void start() {
-        vmis = client.resources(VirtualMachineInstance.class).inAnyNamespace()
-                .inform(handler(v -> key(v.getMetadata().getNamespace(), v.getMetadata().getName())));
-        pods = client.pods().inAnyNamespace().withLabel(LauncherPods.VMI_LABEL)
-                .inform(handler(p -> key(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(LauncherPods.VMI_LABEL))));
+        vmis.addEventHandler(handler(v -> key(v.getMetadata().getNamespace(), v.getMetadata().getName())));
+        pods.addEventHandler(handler(p -> key(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(LauncherPods.VMI_LABEL))));
+        pods.run();
+        vmis.run();
     }
 
     private <T extends HasMetadata> ResourceEventHandler<T> handler(Function<T, String> keyOf) {
@@ -67,12 +82,9 @@ public final class VmiController implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pods != null) {
-            pods.close();
-        }
-        if (vmis != null) {
-            vmis.close();
-        }
+        pods.close();
+        vmis.close();
         queue.close();
+        reconciler.close();
     }
 }

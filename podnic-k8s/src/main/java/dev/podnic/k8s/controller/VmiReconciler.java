@@ -24,7 +24,7 @@ import java.util.Objects;
  * released (launcher alive or not) before the finalizer comes off. Idempotent: any exception means
  * "try again later", and the work queue does that with backoff.
  */
-public final class VmiReconciler {
+public final class VmiReconciler implements AutoCloseable {
     public static final String FINALIZER = "podnic.dev/release-interfaces";
     public static final String NETWORK_STATUS = "k8s.v1.cni.cncf.io/network-status";
 
@@ -32,11 +32,19 @@ public final class VmiReconciler {
     private final LauncherPods launchers;
     private final InterfaceReleaser releaser;
     private final EventRecorder events;
+    private final ObjectLookup cache;
+    private final ObjectLookup live;
     private final KubernetesSerialization serialization;
     private final VmiParser parser = new VmiParser();
 
     public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser) {
+        this(client, launchers, releaser, ObjectLookup.live(client));
+    }
+
+    public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser, ObjectLookup cache) {
         this.client = client;
+        this.cache = cache;
+        this.live = ObjectLookup.live(client);
         this.launchers = launchers;
         this.releaser = releaser;
         this.events = new EventRecorder(client);
@@ -44,7 +52,7 @@ public final class VmiReconciler {
     }
 
     public void reconcile(String namespace, String name) throws Exception {
-        VirtualMachineInstance vmi = client.resources(VirtualMachineInstance.class).inNamespace(namespace).withName(name).get();
+        VirtualMachineInstance vmi = cache.vmi(namespace, name);
         if (vmi == null) {
             return;
         }
@@ -68,8 +76,12 @@ public final class VmiReconciler {
             events.warning(vmi, "InvalidSpec", e.getMessage());
             return;
         }
-        Pod pod = client.pods().inNamespace(namespace).withName(LauncherPods.podName(name)).get();
-        if (pod == null && vmi.getStatus() != null && vmi.getStatus().getPhase() != null) {
+        Pod pod = cache.launcher(namespace, name);
+        boolean launched = vmi.getStatus() != null && vmi.getStatus().getPhase() != null;
+        if (pod == null && launched) {
+            pod = live.launcher(namespace, name); // the cache may not have seen our own create yet
+        }
+        if (pod == null && launched) {
             // The launcher existed and is gone: the VM instance is over (as in KubeVirt, a VMI runs
             // once). Keep what was bound, so deletion can release it on the node.
             if (!"Failed".equals(vmi.getStatus().getPhase())) {
@@ -162,11 +174,17 @@ public final class VmiReconciler {
         if (!serialization.asJson(status).equals(serialization.asJson(vmi.getStatus()))) {
             String before = vmi.getStatus() == null ? null : vmi.getStatus().getPhase();
             vmi.setStatus(status);
-            client.resource(vmi).updateStatus();
+            // The status is computed whole from spec and launcher: last writer wins, no resourceVersion race.
+            client.resource(vmi).unlock().updateStatus();
             if (!Objects.equals(before, status.getPhase())) {
                 events.normal(vmi, "Phase" + status.getPhase(), "phase " + status.getPhase());
             }
         }
+    }
+
+    @Override
+    public void close() {
+        events.close();
     }
 
     /** Deletion: release every vNIC the status knows (the node side is idempotent), then let go. */
