@@ -3,7 +3,6 @@ package dev.podnic.bench;
 import dev.podnic.k8s.controller.LauncherPods;
 import dev.podnic.k8s.controller.LauncherReport;
 import dev.podnic.k8s.controller.VmiController;
-import dev.podnic.k8s.controller.VmiReconciler;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import dev.podnic.k8s.crd.VmiStatus;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,6 +1,7 @@
 package dev.podnic.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.podnic.k8s.controller.LauncherPods;
 import dev.podnic.k8s.controller.LauncherReport;
@@ -35,13 +36,18 @@ class VmiControllerTest {
 
     @BeforeEach
     void start() {
-        controller = new VmiController(client, new LauncherPods("podnic/launcher:test"), (ns, vmi, uid, iface) -> {
+        controller = startController();
+    }
+
+    private VmiController startController() {
+        VmiController c = new VmiController(client, new LauncherPods("podnic/launcher:test"), (ns, vmi, uid, iface) -> {
             if (releaseFailuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("node daemon unreachable");
             }
             released.add(ns + "/" + vmi + "/" + iface.getName() + "=" + iface.getIpAddresses());
         }, 2);
-        controller.start();
+        c.start();
+        return c;
     }
 
     @AfterEach
@@ -62,8 +68,8 @@ class VmiControllerTest {
         VirtualMachineInstance vmi = eventually(() -> withPhase("vm1", "Pending"));
         assertThat(vmi.getMetadata().getFinalizers()).contains(VmiReconciler.FINALIZER);
         assertThat(vmi.getStatus().getInterfaces()).extracting(VmiStatus.InterfaceStatus::getName, VmiStatus.InterfaceStatus::getMac)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("default", "00:11:22:33:44:55"),
-                        org.assertj.core.groups.Tuple.tuple("second", vmi.getStatus().getInterfaces().get(1).getMac()));
+                .containsExactly(tuple("default", "00:11:22:33:44:55"),
+                        tuple("second", vmi.getStatus().getInterfaces().get(1).getMac()));
         int firstByte = Integer.parseInt(vmi.getStatus().getInterfaces().get(1).getMac().substring(0, 2), 16);
         assertThat(firstByte & 3).as("a defaulted MAC is unicast and locally administered").isEqualTo(2);
     }
@@ -99,6 +105,22 @@ class VmiControllerTest {
         assertThat(released).containsExactly("team-a/vm3/default=[10.244.1.5/24]", "team-a/vm3/second=[10.244.1.6/24]");
         assertThat(client.v1().events().inNamespace("team-a").list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ReleaseFailed"));
+    }
+
+    @Test
+    void deleteBeforeAnyStatusStillReleasesWhatTheSpecNames() throws IOException {
+        create("vm4");
+        eventually(() -> withPhase("vm4", "Pending"));
+        controller.close(); // the controller is down while the status is lost and the VMI deleted
+        client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").editStatus(v -> {
+            v.setStatus(null);
+            return v;
+        });
+        assertThat(client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").get().getStatus()).isNull();
+        client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").delete();
+        controller = startController();
+        eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").get() == null ? true : null);
+        assertThat(released).contains("team-a/vm4/default=[]", "team-a/vm4/second=[]");
     }
 
     private void create(String name) throws IOException {

@@ -182,6 +182,29 @@ public final class VmiReconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * The status's interfaces, plus any the spec names that the status does not hold yet: a launcher
+     * may have bound a vNIC whose report the controller never wrote down before the deletion.
+     */
+    private List<VmiStatus.InterfaceStatus> toRelease(VirtualMachineInstance vmi) {
+        List<VmiStatus.InterfaceStatus> out = new ArrayList<>(vmi.getStatus() == null ? List.of() : vmi.getStatus().getInterfaces());
+        try {
+            VmiSpec spec = parser.parse(serialization.asJson(vmi).getBytes(StandardCharsets.UTF_8), "VirtualMachineInstance");
+            for (VNic nic : spec.nics()) {
+                if (out.stream().noneMatch(s -> nic.name().equals(s.getName()))) {
+                    VmiStatus.InterfaceStatus s = new VmiStatus.InterfaceStatus();
+                    s.setName(nic.name());
+                    s.setMac(nic.mac().toString());
+                    s.setInterfaceName(nic.vmiInterface());
+                    out.add(s);
+                }
+            }
+        } catch (SpecException e) {
+            // An invalid spec never got a launcher from us; the status is all there is.
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         events.close();
@@ -192,7 +215,7 @@ public final class VmiReconciler implements AutoCloseable {
         if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
             return;
         }
-        List<VmiStatus.InterfaceStatus> bound = vmi.getStatus() == null ? List.of() : vmi.getStatus().getInterfaces();
+        List<VmiStatus.InterfaceStatus> bound = toRelease(vmi);
         for (VmiStatus.InterfaceStatus iface : bound) {
             try {
                 releaser.release(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName(), vmi.getMetadata().getUid(), iface);

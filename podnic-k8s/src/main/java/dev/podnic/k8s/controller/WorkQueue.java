@@ -53,6 +53,9 @@ public final class WorkQueue implements AutoCloseable {
             dirty.add(key);
             return;
         }
+        if (executor.isShutdown()) {
+            return; // closing: a late informer event or retry has nowhere to go
+        }
         if (queued.add(key)) {
             executor.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
         }
