@@ -12,6 +12,12 @@ import dev.podnic.k8s.crd.VmiStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class VmiControllerTest {
     static KubernetesClient client;
+    static KubernetesMockServer server;
 
     private final Queue<String> released = new ConcurrentLinkedQueue<>();
     private final AtomicInteger releaseFailuresLeft = new AtomicInteger();
@@ -121,6 +128,36 @@ class VmiControllerTest {
         controller = startController();
         eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").get() == null ? true : null);
         assertThat(released).contains("team-a/vm4/default=[]", "team-a/vm4/second=[]");
+    }
+
+    @Test
+    void clusterRoleGrantsExactlyWhatTheControllerUses() throws Exception {
+        controller.close(); // start again with the recording on, to see the informers' list and watch
+        drainRequests();
+        controller = startController();
+        create("vm5");
+        report("vm5", "node-1");
+        eventually(() -> withPhase("vm5", "Running"));
+        client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm5").delete();
+        eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm5").get() == null ? true : null);
+        Thread.sleep(200); // the event writer is asynchronous
+        Set<String> used = new TreeSet<>();
+        for (RecordedRequest r : drainRequests()) {
+            used.add(ApiRequests.permission(r.getMethod(), r.getPath()));
+        }
+        // What this test itself does beyond the controller: create and delete the VMI, play the launcher.
+        used.removeAll(Set.of("podnic.dev/virtualmachineinstances:create", "podnic.dev/virtualmachineinstances:delete", "/pods:patch"));
+        ClusterRole role = ManifestsTest.load("controller-rbac.yaml").stream().filter(ClusterRole.class::isInstance)
+                .map(ClusterRole.class::cast).findFirst().orElseThrow();
+        assertThat(ApiRequests.granted(role)).isEqualTo(used);
+    }
+
+    private static List<RecordedRequest> drainRequests() throws InterruptedException {
+        List<RecordedRequest> out = new java.util.ArrayList<>();
+        for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
+            out.add(r);
+        }
+        return out;
     }
 
     private void create(String name) throws IOException {
