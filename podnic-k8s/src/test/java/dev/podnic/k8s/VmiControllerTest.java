@@ -131,6 +131,22 @@ class VmiControllerTest {
     }
 
     @Test
+    void anInvalidSpecThatGotPastAdmissionFailsWithoutALauncher() throws Exception {
+        String yaml = Files.readString(Path.of("..", "examples", "kubevirt-form-vmi.yaml"))
+                .replace("apiVersion: kubevirt.io/v1", "apiVersion: podnic.dev/v1alpha1")
+                .replace("name: testvm", "name: vm6\n  namespace: team-a")
+                .replace("00:11:22:33:44:55", "01:00:5e:00:00:01");
+        client.resource(client.getKubernetesSerialization().unmarshal(yaml, VirtualMachineInstance.class)).create();
+        eventually(() -> withPhase("vm6", "Failed"));
+        Thread.sleep(200); // the event writer is asynchronous
+        assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+                .filteredOn(e -> e.getInvolvedObject().getName().equals("vm6") && e.getReason().equals("InvalidSpec"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("macAddress = \"01:00:5e:00:00:01\""));
+        assertThat(client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm6")).get()).isNull();
+    }
+
+    @Test
     void clusterRoleGrantsExactlyWhatTheControllerUses() throws Exception {
         controller.close(); // start again with the recording on, to see the informers' list and watch
         drainRequests();

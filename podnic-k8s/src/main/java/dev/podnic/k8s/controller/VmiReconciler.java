@@ -68,12 +68,13 @@ public final class VmiReconciler implements AutoCloseable {
         }
         VmiSpec spec;
         try {
-            spec = parser.parse(serialization.asJson(vmi).getBytes(StandardCharsets.UTF_8),
-                    "VirtualMachineInstance " + namespace + "/" + name);
+            spec = parse(vmi);
         } catch (SpecException e) {
-            // Admission normally stops this; without the webhook, say so and wait for a fix.
-            setStatus(vmi, failedStatus(), null);
-            events.warning(vmi, "InvalidSpec", e.getMessage());
+            // Admission normally stops this; without the webhook, say so once and wait for a fix.
+            if (vmi.getStatus() == null || !"Failed".equals(vmi.getStatus().getPhase())) {
+                setStatus(vmi, failedStatus(), null);
+                events.warning(vmi, "InvalidSpec", e.getMessage());
+            }
             return;
         }
         Pod pod = cache.launcher(namespace, name);
@@ -97,6 +98,11 @@ public final class VmiReconciler implements AutoCloseable {
         }
         VmiStatus status = status(spec, pod);
         setStatus(vmi, status, networkStatus(status));
+    }
+
+    private VmiSpec parse(VirtualMachineInstance vmi) {
+        return parser.parse(serialization.asJson(vmi).getBytes(StandardCharsets.UTF_8),
+                "VirtualMachineInstance " + vmi.getMetadata().getNamespace() + "/" + vmi.getMetadata().getName());
     }
 
     private Pod createLauncher(VirtualMachineInstance vmi) {
@@ -189,7 +195,7 @@ public final class VmiReconciler implements AutoCloseable {
     private List<VmiStatus.InterfaceStatus> toRelease(VirtualMachineInstance vmi) {
         List<VmiStatus.InterfaceStatus> out = new ArrayList<>(vmi.getStatus() == null ? List.of() : vmi.getStatus().getInterfaces());
         try {
-            VmiSpec spec = parser.parse(serialization.asJson(vmi).getBytes(StandardCharsets.UTF_8), "VirtualMachineInstance");
+            VmiSpec spec = parse(vmi);
             for (VNic nic : spec.nics()) {
                 if (out.stream().noneMatch(s -> nic.name().equals(s.getName()))) {
                     VmiStatus.InterfaceStatus s = new VmiStatus.InterfaceStatus();
