@@ -91,7 +91,7 @@ final class ControllerBench implements Callable<Integer> {
                      nodeSide.execute(() -> report(client, p));
                  }
              }));
-             var done = client.resources(VirtualMachineInstance.class).inAnyNamespace().inform(onAdd(null))) {
+             var done = client.resources(VirtualMachineInstance.class).inAnyNamespace().inform()) {
             done.addEventHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(VirtualMachineInstance v) {
@@ -182,9 +182,7 @@ final class ControllerBench implements Callable<Integer> {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                if (action != null) {
-                    action.accept(obj);
-                }
+                action.accept(obj);
             }
 
             @Override

@@ -132,11 +132,7 @@ class VmiControllerTest {
 
     @Test
     void anInvalidSpecThatGotPastAdmissionFailsWithoutALauncher() throws Exception {
-        String yaml = Files.readString(Path.of("..", "examples", "kubevirt-form-vmi.yaml"))
-                .replace("apiVersion: kubevirt.io/v1", "apiVersion: podnic.dev/v1alpha1")
-                .replace("name: testvm", "name: vm6\n  namespace: team-a")
-                .replace("00:11:22:33:44:55", "01:00:5e:00:00:01");
-        client.resource(client.getKubernetesSerialization().unmarshal(yaml, VirtualMachineInstance.class)).create();
+        client.resource(vmi(example("vm6").replace("00:11:22:33:44:55", "01:00:5e:00:00:01"))).create();
         eventually(() -> withPhase("vm6", "Failed"));
         Thread.sleep(200); // the event writer is asynchronous
         assertThat(client.v1().events().inNamespace("team-a").list().getItems())
@@ -177,11 +173,18 @@ class VmiControllerTest {
     }
 
     private void create(String name) throws IOException {
-        String yaml = Files.readString(Path.of("..", "examples", "kubevirt-form-vmi.yaml"))
+        client.resource(vmi(example(name))).create();
+    }
+
+    private static VirtualMachineInstance vmi(String yaml) {
+        return client.getKubernetesSerialization().unmarshal(yaml, VirtualMachineInstance.class);
+    }
+
+    /** examples/kubevirt-form-vmi.yaml as a podnic.dev object named {@code name} in team-a. */
+    private static String example(String name) throws IOException {
+        return Files.readString(Path.of("..", "examples", "kubevirt-form-vmi.yaml"))
                 .replace("apiVersion: kubevirt.io/v1", "apiVersion: podnic.dev/v1alpha1")
                 .replace("name: testvm", "name: " + name + "\n  namespace: team-a");
-        VirtualMachineInstance vmi = client.getKubernetesSerialization().unmarshal(yaml, VirtualMachineInstance.class);
-        client.resource(vmi).create();
     }
 
     private void report(String vmi, String node) {

@@ -112,8 +112,7 @@ public final class VmiReconciler implements AutoCloseable {
             return pod;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                return client.pods().inNamespace(vmi.getMetadata().getNamespace())
-                        .withName(LauncherPods.podName(vmi.getMetadata().getName())).get();
+                return live.launcher(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName());
             }
             throw e;
         }
