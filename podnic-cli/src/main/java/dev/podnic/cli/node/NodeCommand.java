@@ -30,13 +30,22 @@ import picocli.CommandLine.Spec;
         + "vanished, and those a crash interrupted, are freed at start and every --gc-interval.",
         "",
         "  podnic node --socket /run/podnic/node.sock --node-netns /run/netns/node",
-        "  podnic node ls"},
-        subcommands = {NodeLs.class})
+        "  podnic node ls",
+        "  podnic node agent --node-name $NODE_NAME   (on Kubernetes, beside the daemon)"},
+        subcommands = {NodeLs.class, NodeAgentCommand.class})
 public final class NodeCommand implements Callable<Integer> {
+    /** The admin socket's name in the state directory, unless --admin-socket says otherwise. */
+    public static final String ADMIN_SOCKET = "admin.sock";
+
     @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/podnic/node.sock", description = "API socket (default: ${DEFAULT-VALUE}).")
     Path socket;
     @Option(names = "--socket-mode", paramLabel = "OCTAL", defaultValue = "660", description = "Socket permissions (default: ${DEFAULT-VALUE}).")
     String socketMode;
+    @Option(names = "--admin-socket", paramLabel = "PATH",
+            description = "Admin API socket for the node agent (`podnic node agent`): lists every attachment and frees a deleted "
+                    + "VM's. Mode 600; never share its directory with launcher pods. \"off\" disables "
+                    + "(default: STATE-DIR/admin.sock).")
+    String adminSocket;
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node",
             description = "Ledger and the daemon's own CNI cache (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -74,12 +83,14 @@ public final class NodeCommand implements Callable<Integer> {
                         Integer.parseInt(metricsAddress.substring(colon + 1))));
                 log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
+            Path admin = adminSocket == null ? stateDir.resolve(ADMIN_SOCKET) : adminSocket.equals("off") ? null : Path.of(adminSocket);
             long started = System.nanoTime();
             List<LedgerEntry> freed = service.collectGarbage(true);
             log(err, "info", "start-up GC", String.format("freed=%d millis=%.0f", freed.size(), (System.nanoTime() - started) / 1e6));
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
-            try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start()) {
+            try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start();
+                 NodeServer adminServer = admin == null ? null : NodeServer.admin(UnixServer.bind(admin, 0600), service).start()) {
                 gc.scheduleWithFixedDelay(() -> {
                     long t0 = System.nanoTime();
                     List<LedgerEntry> f = service.collectGarbage(false);
@@ -88,7 +99,7 @@ public final class NodeCommand implements Callable<Integer> {
                     }
                 }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                log(err, "info", "serving", "socket=" + socket + " network=" + defaultNet + " attachments="
+                log(err, "info", "serving", "socket=" + socket + " admin-socket=" + (admin == null ? "off" : admin) + " network=" + defaultNet + " attachments="
                         + service.attachments().size());
                 stop.await();
             } finally {

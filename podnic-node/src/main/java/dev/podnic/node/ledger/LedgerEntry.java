@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * One attachment the daemon made. Written with state ADDING before any plugin runs, ADDED with
  * the result after, DELETING before DEL; removed when DEL succeeded.
  *
+ * @param vmi      the VM's identity the caller gave (its uid); null in entries from before it was kept
  * @param netns    the namespace path the caller gave (checked to be its own)
  * @param netnsDev with {@code netnsIno}: the namespace's identity at ADD time
  * @param config   the network list's JSON at ADD time, for DEL after the configuration changed
  */
-public record LedgerEntry(String containerId, String ifName, String network, String netns, long netnsDev, long netnsIno,
+public record LedgerEntry(String containerId, String ifName, String network, String vmi, String netns, long netnsDev, long netnsIno,
                           State state, int callerUid, long createdMillis, JsonNode config, JsonNode result) {
 
     public enum State { ADDING, ADDED, DELETING }
@@ -21,6 +22,6 @@ public record LedgerEntry(String containerId, String ifName, String network, Str
     }
 
     public LedgerEntry with(State s, JsonNode r) {
-        return new LedgerEntry(containerId, ifName, network, netns, netnsDev, netnsIno, s, callerUid, createdMillis, config, r);
+        return new LedgerEntry(containerId, ifName, network, vmi, netns, netnsDev, netnsIno, s, callerUid, createdMillis, config, r);
     }
 }

@@ -1,6 +1,7 @@
 package dev.podnic.node.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.node.api.ProxyError;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
@@ -22,15 +23,33 @@ public final class NodeServer implements AutoCloseable {
     public static final int MAX_REQUEST = 64 * 1024;
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
+    /** What the server does with one request from a caller the kernel identified. */
+    @FunctionalInterface
+    public interface Handler {
+        ObjectNode handle(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body);
+    }
+
     private final UnixServer socket;
+    private final Handler handler;
     private final NodeService service;
     private final ExecutorService workers;
     private final Thread acceptor;
     private final ObjectMapper json = new ObjectMapper();
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
+        this(socket, service, service::handle, workers);
+    }
+
+    /** The admin API on its own socket (see {@link NodeAdmin}); the caller's identity is not consulted. */
+    public static NodeServer admin(UnixServer socket, NodeService service) {
+        NodeAdmin admin = new NodeAdmin(service);
+        return new NodeServer(socket, service, (caller, netns, body) -> admin.handle(body), 2);
+    }
+
+    private NodeServer(UnixServer socket, NodeService service, Handler handler, int workers) {
         this.socket = socket;
         this.service = service;
+        this.handler = handler;
         this.workers = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "podnic-node-worker");
             t.setDaemon(true);
@@ -68,7 +87,7 @@ public final class NodeServer implements AutoCloseable {
             try {
                 NetnsIdentity netns = NetnsIdentity.ofProcess(peer.pid());
                 byte[] body = c.readLine(MAX_REQUEST);
-                response = json.writeValueAsBytes(service.handle(peer, netns, body));
+                response = json.writeValueAsBytes(handler.handle(peer, netns, body));
             } catch (RequestException e) {
                 int code = e.kind() == RequestException.Kind.TOO_LARGE ? ProxyError.TOO_LARGE : ProxyError.TOO_SLOW;
                 response = json.writeValueAsBytes(service.unreadable(code, e.getMessage()));

@@ -176,7 +176,7 @@ public final class NodeService {
             NetworkConfigList net = configured(r.network().isEmpty() ? defaultNetwork : r.network());
             LedgerEntry entry;
             try {
-                entry = new LedgerEntry(cid, r.ifName(), net.name(), r.netns(), callerNetns.dev(), callerNetns.ino(),
+                entry = new LedgerEntry(cid, r.ifName(), net.name(), r.vmi(), r.netns(), callerNetns.dev(), callerNetns.ino(),
                         LedgerEntry.State.ADDING, caller.uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -287,6 +287,26 @@ public final class NodeService {
             }
         }
         metrics.gc(freed.size() + cniGc());
+        return freed;
+    }
+
+    /**
+     * Frees every attachment made for the VM {@code vmi}, wherever its pod is (the node agent asks
+     * when the VM instance is deleted). Idempotent; throws on the first DEL that fails, keeping
+     * that entry for the next attempt. Returns the entries freed.
+     */
+    public List<LedgerEntry> release(String vmi) {
+        List<LedgerEntry> freed = new java.util.ArrayList<>();
+        for (LedgerEntry e : ledger.all()) {
+            if (vmi.equals(e.vmi())) {
+                synchronized (lock(e.key())) {
+                    if (ledger.get(e.containerId(), e.ifName()).isPresent()) {
+                        undo(e);
+                        freed.add(e);
+                    }
+                }
+            }
+        }
         return freed;
     }
 

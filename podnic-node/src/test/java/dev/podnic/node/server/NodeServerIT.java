@@ -231,7 +231,7 @@ class NodeServerIT {
         NetnsIdentity id = NetnsIdentity.of(path(pod));
         String cid = NodeService.containerId(id, "uid-1");
         // As if the daemon died after the plugins ran but before it recorded ADDED:
-        new Ledger(tmp.resolve("ledger")).put(new LedgerEntry(cid, "vmi0", "podnet", path(pod).toString(), id.dev(), id.ino(),
+        new Ledger(tmp.resolve("ledger")).put(new LedgerEntry(cid, "vmi0", "podnet", "uid-1", path(pod).toString(), id.dev(), id.ino(),
                 LedgerEntry.State.ADDING, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null));
         try (ProcessPluginExec e = new ProcessPluginExec(nodeThread)) {
             new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), e)

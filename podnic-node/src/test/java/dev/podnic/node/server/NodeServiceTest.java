@@ -79,4 +79,40 @@ class NodeServiceTest {
                 .isEqualTo(ProxyError.MALFORMED);
         assertThat(exec.sequence()).isEmpty();
     }
+
+    private JsonNode admin(String json) {
+        return new NodeAdmin(service).handle(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theAdminApiListsEveryAttachmentWithItsVmAndReleasesOneVmsAttachments() {
+        assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
+        assertThat(handle(req("ADD", "vmi1").replace("uid-1", "uid-2")).path("ok").asBoolean()).isTrue();
+
+        JsonNode all = admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ATTACHMENTS\"}");
+        assertThat(all.path("attachments")).hasSize(2);
+        assertThat(all.path("attachments").get(0).path("vmi").asText() + all.path("attachments").get(1).path("vmi").asText())
+                .contains("uid-1").contains("uid-2");
+        assertThat(all.path("attachments").findValuesAsText("state")).containsOnly("ADDED");
+        assertThat(all.path("attachments").get(0).path("result").path("ips").get(0).path("address").asText()).isEqualTo("10.9.0.5/24");
+
+        JsonNode released = admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"RELEASE\",\"vmi\":\"uid-1\"}");
+        assertThat(released.path("released")).singleElement().satisfies(r -> assertThat(r.path("ifName").asText()).isEqualTo("vmi0"));
+        assertThat(exec.last("modern", "DEL").env()).containsEntry("CNI_CONTAINERID", NodeService.containerId(me, "uid-1"));
+        assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.vmi()).isEqualTo("uid-2"));
+        // Idempotent: nothing left to free for uid-1.
+        assertThat(admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"RELEASE\",\"vmi\":\"uid-1\"}").path("released")).isEmpty();
+    }
+
+    @Test
+    void theAdminApiRejectsWhatItDoesNotKnow() {
+        assertThat(admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"RELEASE\"}").path("error").path("msg").asText())
+                .contains("RELEASE needs \"vmi\"");
+        assertThat(admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ADD\"}").path("error").path("msg").asText())
+                .contains("op \"ADD\" is not one of [ATTACHMENTS, RELEASE]");
+        assertThat(admin("{\"apiVersion\":\"v0\",\"op\":\"ATTACHMENTS\"}").path("error").path("code").asInt())
+                .isEqualTo(ProxyError.MALFORMED);
+        assertThat(admin("[").path("ok").asBoolean()).isFalse();
+        assertThat(exec.sequence()).isEmpty();
+    }
 }
