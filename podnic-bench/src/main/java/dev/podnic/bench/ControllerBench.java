@@ -85,7 +85,7 @@ final class ControllerBench implements Callable<Integer> {
         Map<String, Double> latency = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(instances);
         ExecutorService nodeSide = Executors.newFixedThreadPool(workers);
-        try (VmiController controller = new VmiController(client, new LauncherPods("podnic/launcher:bench"), (ns, vmi, uid, iface) -> { }, workers);
+        try (VmiController controller = new VmiController(client, new LauncherPods("podnic/launcher:bench"), (vmi, node) -> { }, workers);
              var launchers = client.pods().inAnyNamespace().inform(onAdd((Pod p) -> {
                  if (namespace.equals(p.getMetadata().getNamespace())) {
                      nodeSide.execute(() -> report(client, p));

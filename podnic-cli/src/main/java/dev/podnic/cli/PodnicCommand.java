@@ -2,6 +2,8 @@ package dev.podnic.cli;
 
 import dev.podnic.cli.cni.CniCommand;
 import dev.podnic.cli.guest.GuestCommand;
+import dev.podnic.cli.k8s.ControllerCommand;
+import dev.podnic.cli.k8s.WebhookCommand;
 import dev.podnic.cli.node.NodeCommand;
 import dev.podnic.cli.pod.PodCommand;
 import dev.podnic.cli.vmi.VmiCommand;
@@ -16,8 +18,10 @@ import picocli.CommandLine.ScopeType;
         description = {
             "Gives virtual machines their own pod-network IPs through the node's CNI setup.",
             "",
-            "Today: a complete CNI runtime (the job of libcni and cnitool) that runs the host's CNI "
-                + "configuration and plugins. Start with: podnic cni --help"},
-        subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class, GuestCommand.class})
+            "On one machine: `podnic vmi up` wires a VM's vNICs in a pod, `podnic node` is the node's CNI proxy; "
+                + "./podnic demo shows it all. On Kubernetes: `podnic controller`, `podnic webhook` and the node DaemonSet "
+                + "(`podnic node` + `podnic node agent`), manifests in deploy/."},
+        subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class, GuestCommand.class,
+                ControllerCommand.class, WebhookCommand.class})
 public final class PodnicCommand {
 }

@@ -6,12 +6,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Turns API requests into RBAC terms ("group/resource:verb") and a ClusterRole into the same. */
-final class ApiRequests {
+public final class ApiRequests {
     private ApiRequests() {
     }
 
     /** E.g. {@code PUT /apis/podnic.dev/v1alpha1/namespaces/a/virtualmachineinstances/vm/status} → {@code podnic.dev/virtualmachineinstances/status:update}. */
-    static String permission(String method, String pathAndQuery) {
+    public static String permission(String method, String pathAndQuery) {
         String path = pathAndQuery.replaceFirst("\\?.*", "");
         boolean watch = pathAndQuery.contains("watch=true");
         String[] p = path.substring(1).split("/");
@@ -36,7 +36,7 @@ final class ApiRequests {
         return group + "/" + resource + ":" + verb;
     }
 
-    static Set<String> granted(ClusterRole role) {
+    public static Set<String> granted(ClusterRole role) {
         Set<String> out = new TreeSet<>();
         for (PolicyRule rule : role.getRules()) {
             for (String g : rule.getApiGroups()) {

@@ -22,7 +22,7 @@ class WorkQueueTest {
                 throw new IllegalStateException("409 conflict");
             }
             done.countDown();
-        }, retries::add)) {
+        }, (m, e) -> retries.add(m))) {
             q.add("ns/vm");
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(retries).containsExactly(
@@ -47,7 +47,7 @@ class WorkQueueTest {
             inside.countDown();
             release.await();
             concurrent.decrementAndGet();
-        }, m -> { })) {
+        }, (m, e) -> { })) {
             q.add("ns/vm");
             assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
             q.add("ns/vm");
@@ -57,6 +57,25 @@ class WorkQueueTest {
             Thread.sleep(100);
             assertThat(runs.get()).isEqualTo(2);
             assertThat(maxConcurrent.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void newsAboutAKeyWaitingOutItsBackoffBringsItForward() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch second = new CountDownLatch(1);
+        try (WorkQueue q = new WorkQueue(1, Duration.ofSeconds(30), Duration.ofSeconds(30), key -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("waiting for the node agent");
+            }
+            second.countDown();
+        }, (m, e) -> { })) {
+            q.add("ns/vm");
+            while (q.failures("ns/vm") == 0) {
+                Thread.sleep(5);
+            }
+            q.add("ns/vm"); // e.g. the agent's annotation arrived: no need to wait 30 s
+            assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
         }
     }
 }

@@ -46,6 +46,10 @@ public final class NodeCommand implements Callable<Integer> {
                     + "VM's. Mode 600; never share its directory with launcher pods. \"off\" disables "
                     + "(default: STATE-DIR/admin.sock).")
     String adminSocket;
+    @Option(names = "--netns-dir", paramLabel = "DIR", defaultValue = "/var/run/netns",
+            description = "Where the container runtime pins pod network namespaces: a launcher that sends no netns path "
+                    + "(it only knows /proc/self/ns/net) is found here (default: ${DEFAULT-VALUE}).")
+    Path netnsDir;
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node",
             description = "Ledger and the daemon's own CNI cache (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -76,7 +80,8 @@ public final class NodeCommand implements Callable<Integer> {
         NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
         try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node)) {
             CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
-            NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, new Ledger(stateDir.resolve("ledger")));
+            NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, new Ledger(stateDir.resolve("ledger")),
+                    netnsDir);
             if (!metricsAddress.equals("off")) {
                 int colon = metricsAddress.lastIndexOf(':');
                 service.metrics().serve(new java.net.InetSocketAddress(metricsAddress.substring(0, colon),

@@ -32,20 +32,26 @@ final class VmiDown implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return release(cni, vmiOptions, namespace, name, spec.commandLine().getErr()) ? 0 : followLibvirtNetworks();
+    }
+
+    /** Undoes what the record says (domain, DHCP, bridges, CNI DEL); false when nothing is recorded. */
+    static boolean release(CniOptions cni, VmiOptions vmiOptions, String namespace, String name, java.io.PrintWriter err) {
         VmiRecord rec = vmiOptions.records().load(namespace, name).orElse(null);
         if (rec == null) {
-            return followLibvirtNetworks();
+            return false;
         }
         if (rec.domain() != null && GuestDomain.destroy(vmiOptions.libvirtUri(Path.of(rec.podNetns())), rec.domain())) {
-            spec.commandLine().getErr().println(namespace + "/" + name + ": domain " + rec.domain() + " destroyed");
+            err.println(namespace + "/" + name + ": domain " + rec.domain() + " destroyed");
         }
         String net = rec.network().isEmpty() ? null : rec.network();
         try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"),
                 rec.identity())) {
             pod.binding.down(namespace, name);
         }
-        spec.commandLine().getErr().println(namespace + "/" + name + ": " + rec.nics().size() + " vNIC(s) released");
-        return 0;
+        err.println(namespace + "/" + name + ": " + rec.nics().size() + " vNIC(s) released");
+        err.flush();
+        return true;
     }
 
     /** No record: with --pod-netns, look for the VM's libvirt networks in that pod's libvirtd (the seed's way). */

@@ -53,6 +53,9 @@ final class VmiUp implements Callable<Integer> {
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "With --boot: wait this long for the guest's report and print it; 0 returns at once (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
+    @Option(names = "--hold", description = "Stay running once up, and release everything (as `podnic vmi down`) on "
+            + "SIGTERM or Ctrl-C: the launcher pod's main process.")
+    boolean hold;
     @Option(names = "--guest-cache", paramLabel = "DIR", defaultValue = "/var/cache/podnic/guest",
             description = "Where the test guest image is built and kept (default: ${DEFAULT-VALUE}).")
     Path guestCache;
@@ -84,7 +87,28 @@ final class VmiUp implements Callable<Integer> {
                         linger, waitSeconds);
             }
         }
+        if (hold) {
+            hold(vmi, out);
+        }
         return 0;
+    }
+
+    /** Blocks until the JVM is asked to stop; the shutdown hook releases before it may exit. */
+    private void hold(VmiSpec vmi, PrintWriter out) throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println(vmi.namespace() + "/" + vmi.name() + ": stopping, releasing its vNICs");
+            try {
+                VmiDown.release(cni, vmiOptions, vmi.namespace(), vmi.name(), err);
+            } catch (RuntimeException e) {
+                err.println(vmi.namespace() + "/" + vmi.name() + ": release failed (the node daemon frees the attachments once "
+                        + "the pod is gone): " + e.getMessage());
+                err.flush();
+            }
+        }, "podnic-release"));
+        out.println(vmi.namespace() + "/" + vmi.name() + ": up; holding until SIGTERM");
+        out.flush();
+        new java.util.concurrent.CountDownLatch(1).await();
     }
 
     private static ObjectNode json(BoundVNic b, String xml) {

@@ -1,5 +1,6 @@
 package dev.podnic.k8s.controller;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -7,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a launcher pod reports about its vNICs once bound, as the JSON list in its
- * {@value #ANNOTATION} annotation: one entry per VM interface with the VMI interface the CNI ADD ran
- * for, the guest MAC and the pod-network IPs (CIDR form).
+ * What is bound for a launcher pod, as the JSON list in its {@value #ANNOTATION} annotation: one
+ * entry per VMI interface the CNI ADD ran for, with the pod-network IPs (CIDR form). The node agent
+ * writes it from the node daemon's ledger, which knows interfaces, not vNIC names; a launcher that
+ * reports itself may add the vNIC's name and guest MAC.
  */
 public record LauncherReport(List<Entry> interfaces) {
     public static final String ANNOTATION = "podnic.dev/interfaces";
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(@JsonProperty("name") String name, @JsonProperty("interface") String vmiInterface,
                         @JsonProperty("mac") String mac, @JsonProperty("ips") List<String> ips) {
     }
@@ -32,7 +35,9 @@ public record LauncherReport(List<Entry> interfaces) {
         }
     }
 
-    public Entry find(String name) {
-        return interfaces.stream().filter(e -> name.equals(e.name())).findFirst().orElse(null);
+    /** The entry for a vNIC: by its name when the entry has one, else by its VMI interface. */
+    public Entry find(String name, String vmiInterface) {
+        return interfaces.stream().filter(e -> e.name() != null ? name.equals(e.name()) : vmiInterface.equals(e.vmiInterface()))
+                .findFirst().orElse(null);
     }
 }

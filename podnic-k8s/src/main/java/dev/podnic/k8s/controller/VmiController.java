@@ -42,7 +42,13 @@ public final class VmiController implements AutoCloseable {
         this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), key -> {
             int slash = key.indexOf('/');
             reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
-        }, message -> LOG.warn("reconcile failed: {}", message));
+        }, (message, e) -> {
+            if (e instanceof InterfaceReleaser.Pending) {
+                LOG.debug("{}", message); // waiting for a node agent is the normal course of a deletion
+            } else {
+                LOG.warn("reconcile failed: {}", message);
+            }
+        });
     }
 
     /** Starts both informers and returns once their caches hold the current state. */

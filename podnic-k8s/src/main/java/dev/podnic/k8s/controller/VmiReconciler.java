@@ -14,9 +14,11 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Brings one VM instance to its wanted state: finalizer on, launcher pod present, status and the
@@ -71,7 +73,7 @@ public final class VmiReconciler implements AutoCloseable {
             spec = parse(vmi);
         } catch (SpecException e) {
             // Admission normally stops this; without the webhook, say so once and wait for a fix.
-            if (vmi.getStatus() == null || !"Failed".equals(vmi.getStatus().getPhase())) {
+            if (!failed(vmi) && !failed(live.vmi(namespace, name))) { // the cache may lag behind our own write
                 setStatus(vmi, failedStatus(), null);
                 events.warning(vmi, "InvalidSpec", e.getMessage());
             }
@@ -128,7 +130,7 @@ public final class VmiReconciler implements AutoCloseable {
             s.setName(nic.name());
             s.setMac(nic.mac().toString());
             s.setNode(node);
-            LauncherReport.Entry reported = report.find(nic.name());
+            LauncherReport.Entry reported = report.find(nic.name(), nic.vmiInterface());
             if (reported != null && reported.ips() != null && !reported.ips().isEmpty()) {
                 s.setIpAddresses(List.copyOf(reported.ips()));
                 s.setInterfaceName(reported.vmiInterface());
@@ -142,6 +144,10 @@ public final class VmiReconciler implements AutoCloseable {
         }
         status.setPhase(allBound ? "Running" : "Pending");
         return status;
+    }
+
+    private static boolean failed(VirtualMachineInstance vmi) {
+        return vmi != null && vmi.getStatus() != null && "Failed".equals(vmi.getStatus().getPhase());
     }
 
     private static VmiStatus failedStatus() {
@@ -169,10 +175,21 @@ public final class VmiReconciler implements AutoCloseable {
     }
 
     private void setStatus(VirtualMachineInstance vmi, VmiStatus status, String networkStatus) {
-        String current = vmi.getMetadata().getAnnotations() == null ? null : vmi.getMetadata().getAnnotations().get(NETWORK_STATUS);
-        if (networkStatus != null && !networkStatus.equals(current)) {
+        Map<String, String> annotations = vmi.getMetadata().getAnnotations();
+        Map<String, String> labels = vmi.getMetadata().getLabels();
+        String node = status.getInterfaces().stream().map(VmiStatus.InterfaceStatus::getNode).filter(Objects::nonNull)
+                .findFirst().orElse(null);
+        boolean annotate = networkStatus != null && !networkStatus.equals(annotations == null ? null : annotations.get(NETWORK_STATUS));
+        boolean label = node != null && !node.equals(labels == null ? null : labels.get(VirtualMachineInstance.NODE_LABEL));
+        if (annotate || label) {
+            // The node label lets that node's agent watch just its VMs (it releases them on deletion).
             vmi = client.resource(vmi).edit(v -> {
-                v.getMetadata().getAnnotations().put(NETWORK_STATUS, networkStatus);
+                if (annotate) {
+                    v.getMetadata().getAnnotations().put(NETWORK_STATUS, networkStatus);
+                }
+                if (label) {
+                    v.getMetadata().getLabels().put(VirtualMachineInstance.NODE_LABEL, node);
+                }
                 return v;
             });
         }
@@ -188,26 +205,24 @@ public final class VmiReconciler implements AutoCloseable {
     }
 
     /**
-     * The status's interfaces, plus any the spec names that the status does not hold yet: a launcher
-     * may have bound a vNIC whose report the controller never wrote down before the deletion.
+     * Every node the VM's interfaces may be bound on: those in the status, the launcher pod's (the
+     * status may lag behind it) and the node label. Empty when no launcher ever got a node, and
+     * then nothing was bound anywhere.
      */
-    private List<VmiStatus.InterfaceStatus> toRelease(VirtualMachineInstance vmi) {
-        List<VmiStatus.InterfaceStatus> out = new ArrayList<>(vmi.getStatus() == null ? List.of() : vmi.getStatus().getInterfaces());
-        try {
-            VmiSpec spec = parse(vmi);
-            for (VNic nic : spec.nics()) {
-                if (out.stream().noneMatch(s -> nic.name().equals(s.getName()))) {
-                    VmiStatus.InterfaceStatus s = new VmiStatus.InterfaceStatus();
-                    s.setName(nic.name());
-                    s.setMac(nic.mac().toString());
-                    s.setInterfaceName(nic.vmiInterface());
-                    out.add(s);
-                }
-            }
-        } catch (SpecException e) {
-            // An invalid spec never got a launcher from us; the status is all there is.
+    private Set<String> nodesUsed(VirtualMachineInstance vmi) {
+        Set<String> nodes = new LinkedHashSet<>();
+        if (vmi.getStatus() != null) {
+            vmi.getStatus().getInterfaces().stream().map(VmiStatus.InterfaceStatus::getNode).filter(Objects::nonNull).forEach(nodes::add);
         }
-        return out;
+        Pod pod = live.launcher(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName());
+        if (pod != null && pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            nodes.add(pod.getSpec().getNodeName());
+        }
+        Map<String, String> labels = vmi.getMetadata().getLabels();
+        if (labels != null && labels.get(VirtualMachineInstance.NODE_LABEL) != null) {
+            nodes.add(labels.get(VirtualMachineInstance.NODE_LABEL));
+        }
+        return nodes;
     }
 
     @Override
@@ -215,24 +230,45 @@ public final class VmiReconciler implements AutoCloseable {
         events.close();
     }
 
-    /** Deletion: release every vNIC the status knows (the node side is idempotent), then let go. */
+    /**
+     * Deletion: every node the VM used frees its interfaces (its agent does, launcher alive or not),
+     * then the finalizer comes off. Until then this throws, and the work queue comes back.
+     */
     private void finish(VirtualMachineInstance vmi) throws Exception {
         if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
             return;
         }
-        List<VmiStatus.InterfaceStatus> bound = toRelease(vmi);
-        for (VmiStatus.InterfaceStatus iface : bound) {
+        Set<String> nodes = nodesUsed(vmi);
+        Map<String, String> labels = vmi.getMetadata().getLabels();
+        if (!nodes.isEmpty() && (labels == null || !labels.containsKey(VirtualMachineInstance.NODE_LABEL))) {
+            String node = nodes.iterator().next(); // so that node's agent sees the deletion
+            vmi = client.resource(vmi).edit(v -> {
+                v.getMetadata().getLabels().put(VirtualMachineInstance.NODE_LABEL, node);
+                return v;
+            });
+        }
+        for (String node : nodes) {
             try {
-                releaser.release(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName(), vmi.getMetadata().getUid(), iface);
+                releaser.release(vmi, node);
+            } catch (InterfaceReleaser.Pending e) {
+                throw e; // the agent is on it; its answer wakes us
             } catch (Exception e) {
-                events.warning(vmi, "ReleaseFailed", "releasing " + iface.getName() + ": " + e.getMessage() + "; retrying");
+                events.warning(vmi, "ReleaseFailed", "releasing on node " + node + ": " + e.getMessage() + "; retrying");
                 throw e;
             }
         }
-        events.normal(vmi, "InterfacesReleased", "released " + bound.size() + " interface(s)");
-        client.resource(vmi).edit(v -> {
-            v.getMetadata().getFinalizers().remove(FINALIZER);
-            return v;
-        });
+        try {
+            client.resource(vmi).edit(v -> {
+                v.getMetadata().getFinalizers().remove(FINALIZER);
+                return v;
+            });
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return; // a stale cache: an earlier pass already let it go
+            }
+            throw e;
+        }
+        events.normal(vmi, "InterfacesReleased", nodes.isEmpty() ? "no launcher ever ran on a node: nothing to release"
+                : "interfaces released on node " + String.join(", ", nodes));
     }
 }

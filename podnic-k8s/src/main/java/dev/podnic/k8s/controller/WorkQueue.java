@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Keys to reconcile, each at most once in the queue, handled by workers that never work on the same
  * key at once; a failed key comes back after an exponential backoff (base doubling up to a cap), a
- * successful one forgets its failures. Like client-go's rate-limited work queue, minus the frills.
+ * successful one forgets its failures; news about a key waiting out its backoff brings it forward.
+ * Like client-go's rate-limited work queue, minus the frills.
  */
 public final class WorkQueue implements AutoCloseable {
     /** What one attempt does; throwing means "retry later". */
@@ -24,15 +26,15 @@ public final class WorkQueue implements AutoCloseable {
 
     private final ScheduledExecutorService executor;
     private final Handler handler;
-    private final Consumer<String> onRetry;
+    private final BiConsumer<String, Exception> onRetry;
     private final long baseMillis;
     private final long capMillis;
-    private final Set<String> queued = new HashSet<>();
+    private final Map<String, ScheduledFuture<?>> queued = new HashMap<>();
     private final Set<String> running = new HashSet<>();
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Integer> failures = new HashMap<>();
 
-    public WorkQueue(int workers, Duration base, Duration cap, Handler handler, Consumer<String> onRetry) {
+    public WorkQueue(int workers, Duration base, Duration cap, Handler handler, BiConsumer<String, Exception> onRetry) {
         this.executor = Executors.newScheduledThreadPool(workers, r -> {
             Thread t = new Thread(r, "podnic-reconcile");
             t.setDaemon(true);
@@ -56,8 +58,12 @@ public final class WorkQueue implements AutoCloseable {
         if (executor.isShutdown()) {
             return; // closing: a late informer event or retry has nowhere to go
         }
-        if (queued.add(key)) {
-            executor.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> waiting = queued.get(key);
+        if (waiting != null && delayMillis == 0 && waiting.getDelay(TimeUnit.MILLISECONDS) > 0 && waiting.cancel(false)) {
+            waiting = null; // news about a key in backoff: look now (its failure count stays)
+        }
+        if (waiting == null) {
+            queued.put(key, executor.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -80,7 +86,7 @@ public final class WorkQueue implements AutoCloseable {
                 int n = failures.merge(key, 1, Integer::sum);
                 retryIn = Math.min(capMillis, baseMillis << Math.min(n - 1, 20));
             }
-            onRetry.accept(key + ": " + e.getMessage() + " (retry in " + retryIn + " ms)");
+            onRetry.accept(key + ": " + e.getMessage() + " (retry in " + retryIn + " ms)", e);
         } finally {
             boolean again;
             synchronized (this) {

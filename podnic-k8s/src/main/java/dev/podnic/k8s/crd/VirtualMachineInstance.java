@@ -18,4 +18,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class VirtualMachineInstance extends CustomResource<VmiSpec, VmiStatus> implements Namespaced {
     public static final String GROUP = "podnic.dev";
     public static final String VERSION = "v1alpha1";
+    /** Label the controller sets to the node the VM runs on, so that node's agent can watch just its own. */
+    public static final String NODE_LABEL = "podnic.dev/node";
+    /**
+     * Annotation a node agent sets (comma-separated node names) once it freed the deleted VM's
+     * interfaces on its node; the controller drops its finalizer when every node it used said so.
+     */
+    public static final String RELEASED_ON = "podnic.dev/released-on";
 }

@@ -45,10 +45,15 @@ public final class ProxyAttacher implements VmiAttacher {
         return "(node daemon)";
     }
 
+    /** Our /proc/self means nothing to the daemon: then it finds our namespace itself (see ProxyRequest). */
+    private String netnsForDaemon() {
+        return podNetns.startsWith("/proc/self") ? "" : podNetns.toString();
+    }
+
     private JsonNode call(String op, String vmi, String ifName) {
         JsonNode r;
         try {
-            r = client.call(new ProxyRequest(ProxyRequest.API_VERSION, op, podNetns.toString(), ifName, vmi, network));
+            r = client.call(new ProxyRequest(ProxyRequest.API_VERSION, op, netnsForDaemon(), ifName, vmi, network));
         } catch (IOException e) {
             throw new CniException(CniError.TRY_AGAIN_LATER, "node daemon unreachable: " + e.getMessage());
         }

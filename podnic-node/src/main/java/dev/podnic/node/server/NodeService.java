@@ -43,6 +43,10 @@ public final class NodeService {
     private static final Pattern VMI_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
     private static final Set<String> OPS = Set.of("ADD", "DEL", "CHECK", "LIST");
 
+    /** containerd and CRI-O pin pod network namespaces here (iproute2's `ip netns` too). */
+    public static final Path DEFAULT_NETNS_DIR = Path.of("/var/run/netns");
+
+    private final Path netnsDir;
     private final CniRuntime cni;
     private final ConfigDirectory configs;
     private final String defaultNetwork;
@@ -54,6 +58,12 @@ public final class NodeService {
     private final NodeMetrics metrics;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
+        this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
+    }
+
+    /** @param netnsDir where the container runtime pins pod namespaces; a caller that sends no netns path is found there */
+    public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir) {
+        this.netnsDir = netnsDir;
         this.cni = cni;
         this.configs = configs;
         this.defaultNetwork = defaultNetwork;
@@ -146,17 +156,41 @@ public final class NodeService {
         return r;
     }
 
-    private void requireOwnNetns(NetnsIdentity caller, String netns) {
+    /**
+     * The caller's namespace as a path the daemon can use: the one the caller gave, checked to be
+     * its own, or — when it gave none, as a launcher inside a container that only knows
+     * /proc/self/ns/net — the file under the runtime's netns directory that is its namespace.
+     */
+    private String ownNetns(NetnsIdentity caller, String netns) {
+        if (netns.isEmpty()) {
+            return pinned(caller).orElseThrow(() -> new Refused(ProxyError.FORBIDDEN, "netns \"\": the caller's network namespace ("
+                    + caller + ") is not pinned under " + netnsDir + "; give its path"));
+        }
         Path p = Path.of(netns);
         NetnsIdentity asked;
         try {
-            asked = netns.isEmpty() || !Files.exists(p) ? null : NetnsIdentity.of(p);
+            asked = !Files.exists(p) ? null : NetnsIdentity.of(p);
         } catch (IOException e) {
             asked = null;
         }
         if (asked == null || !asked.equals(caller)) {
             throw new Refused(ProxyError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
                     + caller + "); a pod may only act on its own");
+        }
+        return netns;
+    }
+
+    private java.util.Optional<String> pinned(NetnsIdentity caller) {
+        try (var files = Files.list(netnsDir)) {
+            return files.filter(f -> {
+                try {
+                    return NetnsIdentity.of(f).equals(caller);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).map(Path::toString).findFirst();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -165,7 +199,7 @@ public final class NodeService {
     }
 
     private ObjectNode add(PeerCredentials caller, NetnsIdentity callerNetns, ProxyRequest r) {
-        requireOwnNetns(callerNetns, r.netns());
+        String netns = ownNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
             var existing = ledger.get(cid, r.ifName());
@@ -176,14 +210,14 @@ public final class NodeService {
             NetworkConfigList net = configured(r.network().isEmpty() ? defaultNetwork : r.network());
             LedgerEntry entry;
             try {
-                entry = new LedgerEntry(cid, r.ifName(), net.name(), r.vmi(), r.netns(), callerNetns.dev(), callerNetns.ino(),
+                entry = new LedgerEntry(cid, r.ifName(), net.name(), r.vmi(), netns, callerNetns.dev(), callerNetns.ino(),
                         LedgerEntry.State.ADDING, caller.uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             ledger.put(entry);
             try {
-                CniResult result = cni.add(net, RuntimeConf.of(cid, r.netns(), r.ifName()));
+                CniResult result = cni.add(net, RuntimeConf.of(cid, netns, r.ifName()));
                 JsonNode written = ResultJson.write(result, net.cniVersion());
                 // Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
                 // ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
@@ -197,7 +231,7 @@ public final class NodeService {
     }
 
     private ObjectNode del(NetnsIdentity callerNetns, ProxyRequest r) {
-        requireOwnNetns(callerNetns, r.netns());
+        ownNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
             ledger.get(cid, r.ifName()).ifPresent(this::undo);
@@ -206,7 +240,7 @@ public final class NodeService {
     }
 
     private ObjectNode check(NetnsIdentity callerNetns, ProxyRequest r) {
-        requireOwnNetns(callerNetns, r.netns());
+        ownNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
                 .orElseThrow(() -> new Refused(ProxyError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));

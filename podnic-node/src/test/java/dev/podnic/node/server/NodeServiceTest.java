@@ -40,7 +40,7 @@ class NodeServiceTest {
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
         Files.writeString(conf.resolve("10-net.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"plugins\":[{\"type\":\"modern\"}]}");
         service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(conf, new ConfigParser(JSON)), "net", new Ledger(tmp.resolve("ledger")));
+                new ConfigDirectory(conf, new ConfigParser(JSON)), "net", new Ledger(tmp.resolve("ledger")), tmp);
         netns = Files.createFile(tmp.resolve("pod-netns"));
         me = NetnsIdentity.of(netns);
     }
@@ -114,5 +114,21 @@ class NodeServiceTest {
                 .isEqualTo(ProxyError.MALFORMED);
         assertThat(admin("[").path("ok").asBoolean()).isFalse();
         assertThat(exec.sequence()).isEmpty();
+    }
+
+    @Test
+    void aCallerThatGivesNoNetnsIsFoundWhereTheRuntimePinsNamespaces() throws Exception {
+        JsonNode added = handle(req("ADD", "vmi0").replace(netns.toString(), ""));
+        assertThat(added.path("ok").asBoolean()).as(added.toString()).isTrue();
+        assertThat(exec.last("modern", "ADD").env()).containsEntry("CNI_NETNS", netns.toString());
+        assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.netns()).isEqualTo(netns.toString()));
+        assertThat(handle(req("DEL", "vmi0").replace(netns.toString(), "")).path("ok").asBoolean()).isTrue();
+        assertThat(service.attachments()).isEmpty();
+
+        NetnsIdentity unpinned = NetnsIdentity.of(Files.createFile(Files.createDirectories(tmp.resolve("elsewhere")).resolve("ns")));
+        JsonNode refused = service.handle(new PeerCredentials(1, 0, 0), unpinned,
+                req("ADD", "vmi0").replace(netns.toString(), "").getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.path("error").path("code").asInt()).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(refused.path("error").path("msg").asText()).contains("is not pinned under " + tmp);
     }
 }

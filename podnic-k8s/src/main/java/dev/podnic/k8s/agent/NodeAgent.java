@@ -1,0 +1,202 @@
+package dev.podnic.k8s.agent;
+
+import dev.podnic.k8s.controller.LauncherPods;
+import dev.podnic.k8s.controller.LauncherReport;
+import dev.podnic.k8s.controller.VmiReconciler;
+import dev.podnic.k8s.crd.VirtualMachineInstance;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's side of the Kubernetes story, beside the node daemon (as Multus's daemon or KubeVirt's
+ * virt-handler): reports each launcher pod's bound interfaces from the daemon's ledger (the
+ * {@value LauncherReport#ANNOTATION} annotation, so launcher pods need no API token), and frees
+ * every interface of a deleted VM instance on this node — its pod may be long dead — then says so
+ * in {@value VirtualMachineInstance#RELEASED_ON}. Level-triggered: each pass compares the ledger
+ * with the API objects, on every watch event and every {@code interval}.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final KubernetesClient client;
+    private final String node;
+    private final NodeAttachments attachments;
+    private final Duration interval;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<VirtualMachineInstance> vmis;
+    private final KubernetesSerialization serialization;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "podnic-agent");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval) {
+        this(client, node, attachments, interval, true);
+    }
+
+    /**
+     * @param byField select this node's pods on the server (field spec.nodeName), as the API server
+     *                can; the mock server cannot, and then the agent filters them itself
+     */
+    NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval, boolean byField) {
+        this.client = client;
+        this.node = node;
+        this.attachments = attachments;
+        this.interval = interval;
+        this.serialization = client.getKubernetesSerialization();
+        var launchers = client.pods().inAnyNamespace().withLabel(LauncherPods.VMI_LABEL);
+        this.pods = (byField ? launchers.withField("spec.nodeName", node) : launchers).runnableInformer(0);
+        this.vmis = client.resources(VirtualMachineInstance.class).inAnyNamespace()
+                .withLabel(VirtualMachineInstance.NODE_LABEL, node).runnableInformer(0);
+    }
+
+    /** Starts watching and returns once both caches are filled; passes run from then on. */
+    public NodeAgent start() {
+        pods.addEventHandler(trigger());
+        vmis.addEventHandler(trigger());
+        pods.run();
+        vmis.run();
+        loop.scheduleWithFixedDelay(this::syncQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private <T> ResourceEventHandler<T> trigger() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                wake();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                wake();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                wake();
+            }
+        };
+    }
+
+    /** Runs a pass soon; events that come while one is waiting share it. */
+    private void wake() {
+        if (pending.compareAndSet(false, true) && !loop.isShutdown()) {
+            loop.execute(this::syncQuietly);
+        }
+    }
+
+    private void syncQuietly() {
+        pending.set(false);
+        try {
+            sync();
+        } catch (Exception e) {
+            LOG.warn("node agent pass failed (next one in {} ms): {}", interval.toMillis(), e.toString());
+        }
+    }
+
+    /** One pass: releases first (a deleted VM's pod may still be listed), then reports. */
+    void sync() throws IOException {
+        for (VirtualMachineInstance vmi : vmis.getStore().list()) {
+            if (needsRelease(vmi)) {
+                release(vmi);
+            }
+        }
+        Map<String, List<NodeAttachments.Attachment>> byVmi = attachments.list().stream()
+                .filter(a -> "ADDED".equals(a.state()) && a.vmi() != null)
+                .collect(Collectors.groupingBy(NodeAttachments.Attachment::vmi));
+        for (Pod pod : pods.getStore().list()) {
+            if (pod.getSpec() != null && node.equals(pod.getSpec().getNodeName()) && pod.getMetadata().getDeletionTimestamp() == null) {
+                String vmiUid = owningVmi(pod);
+                if (vmiUid != null) {
+                    report(pod, byVmi.getOrDefault(vmiUid, List.of()));
+                }
+            }
+        }
+    }
+
+    private boolean needsRelease(VirtualMachineInstance vmi) {
+        return vmi.getMetadata().getDeletionTimestamp() != null
+                && vmi.getMetadata().getFinalizers().contains(VmiReconciler.FINALIZER)
+                && !releasedOn(vmi).contains(node);
+    }
+
+    static Set<String> releasedOn(VirtualMachineInstance vmi) {
+        Map<String, String> a = vmi.getMetadata().getAnnotations();
+        String v = a == null ? null : a.get(VirtualMachineInstance.RELEASED_ON);
+        return v == null || v.isBlank() ? Set.of() : new LinkedHashSet<>(Arrays.asList(v.split(",")));
+    }
+
+    private void release(VirtualMachineInstance vmi) throws IOException {
+        List<NodeAttachments.Attachment> freed = attachments.release(vmi.getMetadata().getUid());
+        client.resources(VirtualMachineInstance.class).inNamespace(vmi.getMetadata().getNamespace())
+                .withName(vmi.getMetadata().getName()).edit(v -> {
+                    Set<String> nodes = new LinkedHashSet<>(releasedOn(v));
+                    nodes.add(node);
+                    v.getMetadata().getAnnotations().put(VirtualMachineInstance.RELEASED_ON, String.join(",", nodes));
+                    return v;
+                });
+        LOG.info("released VM instance {}/{} on node {}: {} interface(s) freed", vmi.getMetadata().getNamespace(),
+                vmi.getMetadata().getName(), node, freed.size());
+    }
+
+    private static String owningVmi(Pod pod) {
+        return pod.getMetadata().getOwnerReferences().stream()
+                .filter(o -> VirtualMachineInstance.class.getSimpleName().equals(o.getKind()) && Boolean.TRUE.equals(o.getController()))
+                .map(OwnerReference::getUid).findFirst().orElse(null);
+    }
+
+    /** Writes the pod's report when it differs from what the ledger says. */
+    private void report(Pod pod, List<NodeAttachments.Attachment> bound) {
+        List<LauncherReport.Entry> entries = new ArrayList<>();
+        bound.stream().sorted(Comparator.comparing(NodeAttachments.Attachment::ifName))
+                .forEach(a -> entries.add(new LauncherReport.Entry(null, a.ifName(), null, a.ips())));
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String current = annotations == null ? null : annotations.get(LauncherReport.ANNOTATION);
+        String wanted = serialization.asJson(entries);
+        if (wanted.equals(current) || (current == null && entries.isEmpty())) {
+            return;
+        }
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
+                p.getMetadata().getAnnotations().put(LauncherReport.ANNOTATION, wanted);
+                return p;
+            });
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+                throw e; // gone since the cache saw it: nothing to report to
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        pods.close();
+        vmis.close();
+    }
+}
