@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The node agent's view of the node daemon, over the daemon's admin socket. */
-final class AdminAttachments implements NodeAttachments {
+public final class AdminAttachments implements NodeAttachments {
     private final AdminClient admin;
 
-    AdminAttachments(Path adminSocket) {
+    public AdminAttachments(Path adminSocket) {
         this.admin = new AdminClient(adminSocket);
     }
 

@@ -60,9 +60,9 @@ public final class NodeAgent implements AutoCloseable {
 
     /**
      * @param byField select this node's pods on the server (field spec.nodeName), as the API server
-     *                can; the mock server cannot, and then the agent filters them itself
+     *                can; fabric8's mock server cannot, and then the agent filters them itself
      */
-    NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval, boolean byField) {
+    public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval, boolean byField) {
         this.client = client;
         this.node = node;
         this.attachments = attachments;
