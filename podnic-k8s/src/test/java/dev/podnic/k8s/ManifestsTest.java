@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.Test;
 /** The manifests in deploy/ parse as Kubernetes objects and give the node daemon what it needs, no more. */
 public class ManifestsTest {
     public static List<HasMetadata> load(String file) throws IOException {
-        return new KubernetesSerialization().unmarshal(Files.readString(Path.of("..", "deploy", file)));
+        // One document gives one object, several a list.
+        Object parsed = new KubernetesSerialization().unmarshal(Files.readString(Path.of("..", "deploy", file)));
+        return parsed instanceof List<?> l ? l.stream().map(HasMetadata.class::cast).toList() : List.of((HasMetadata) parsed);
     }
 
     @Test
@@ -92,6 +96,23 @@ public class ManifestsTest {
 
     private static Map<String, VolumeMount> mounts(Container c) {
         return c.getVolumeMounts().stream().collect(Collectors.toMap(VolumeMount::getMountPath, m -> m));
+    }
+
+    @Test
+    void exactlyOneControllerRunsUnderItsServiceAccount() throws IOException {
+        Deployment d = load("controller.yaml").stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(d.getSpec().getReplicas()).as("no leader election: one controller").isEqualTo(1);
+        assertThat(d.getSpec().getStrategy().getType()).as("never two at once, even during a rollout").isEqualTo("Recreate");
+        String sa = load("controller-rbac.yaml").stream().filter(o -> o.getKind().equals("ServiceAccount")).findFirst().orElseThrow()
+                .getMetadata().getName();
+        assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(sa);
+        DaemonSet ds = load("node-daemon.yaml").stream().filter(DaemonSet.class::isInstance).map(DaemonSet.class::cast)
+                .findFirst().orElseThrow();
+        ClusterRoleBinding nodeBinding = load("node-daemon.yaml").stream().filter(ClusterRoleBinding.class::isInstance)
+                .map(ClusterRoleBinding.class::cast).findFirst().orElseThrow();
+        assertThat(nodeBinding.getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo(ds.getSpec().getTemplate().getSpec().getServiceAccountName()));
     }
 
     @Test
