@@ -81,7 +81,8 @@ class DeployManifestsTest {
                 .contains("\"-jar\", \"/opt/podnic/podnic.jar\"]")
                 .contains("dnsmasq-base") // the launcher's --dhcp=dnsmasq
                 .contains("openjdk-17-jre-headless");
-        assertThat(Path.of("target", "podnic.jar")).as("the jar the Dockerfile copies is what this module builds").exists();
+        assertThat(Files.readString(Path.of("pom.xml"))).as("the jar the Dockerfile copies is what this module builds (shade)")
+                .contains("<finalName>podnic</finalName>");
     }
 
     @Test
