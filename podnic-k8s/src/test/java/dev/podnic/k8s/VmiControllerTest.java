@@ -140,6 +140,33 @@ public class VmiControllerTest {
     }
 
     @Test
+    void apiErrorsAndConflictsAreRetriedUntilTheStateIsReached() throws Exception {
+        String vmis = "/apis/podnic.dev/v1alpha1/namespaces/team-a/virtualmachineinstances/vm8";
+        String conflict = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":409}";
+        String unavailable = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"ServiceUnavailable\",\"code\":503}";
+        server.expect().patch().withPath(vmis).andReturn(409, conflict).once();                      // finalizer
+        server.expect().post().withPath("/api/v1/namespaces/team-a/pods").andReturn(500, unavailable).times(2); // launcher
+        server.expect().put().withPath(vmis + "/status").andReturn(503, unavailable).once();         // status
+        drainRequests();
+        create("vm8");
+        VirtualMachineInstance vmi = eventually(() -> withPhase("vm8", "Pending"));
+        assertThat(vmi.getMetadata().getFinalizers()).contains(VmiReconciler.FINALIZER);
+        assertThat(client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm8")).get()).isNotNull();
+        List<String> seen = drainRequests().stream().map(r -> r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", "")).toList();
+        assertThat(seen.stream().filter(r -> r.equals("PATCH " + vmis))).as("conflict, then again").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(seen.stream().filter(r -> r.equals("POST /api/v1/namespaces/team-a/pods"))).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(seen.stream().filter(r -> r.equals("PUT " + vmis + "/status"))).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    private static List<io.fabric8.mockwebserver.http.RecordedRequest> drainRequests() throws InterruptedException {
+        List<io.fabric8.mockwebserver.http.RecordedRequest> out = new java.util.ArrayList<>();
+        for (io.fabric8.mockwebserver.http.RecordedRequest r; (r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
     void anInvalidSpecThatGotPastAdmissionFailsWithoutALauncher() throws Exception {
         client.resource(vmi(example("vm6").replace("00:11:22:33:44:55", "01:00:5e:00:00:01"))).create();
         eventually(() -> withPhase("vm6", "Failed"));
