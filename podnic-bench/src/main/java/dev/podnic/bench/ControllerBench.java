@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,33 +51,45 @@ final class ControllerBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quiet.setLevel(Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        try (KubernetesClient client = server.createClient()) {
-            List<Double> controller = new ArrayList<>();
-            List<Double> direct = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                List<Double> c = viaController(client, "c" + r);
-                List<Double> d = directly(client, "d" + r);
-                if (r > 0) {
-                    controller.addAll(c);
-                    direct.addAll(d);
-                }
-                System.out.printf("round %d%s: controller p50 %.1f ms, direct p50 %.1f ms%n", r, r == 0 ? " (warm-up)" : "",
-                        Stats.quantile(c, 0.5), Stats.quantile(d, 0.5));
+        List<Double> controller = new ArrayList<>();
+        List<Double> direct = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            // A fresh server per measurement: fabric8's mock can stall its event loop for ~25 s when many
+            // watches close (seen after a controller round), which must not land in the next measurement.
+            List<Double> c;
+            List<Double> d;
+            String cRequests;
+            String dRequests;
+            KubernetesMockServer server = server();
+            try (KubernetesClient client = server.createClient()) {
+                c = viaController(client, "c" + r);
+                cRequests = drain(server);
+            } finally {
+                server.destroy();
             }
-            System.out.printf("%d instances at once, %d workers; creation to status with IPs, ms:%n", instances, workers);
-            System.out.printf("  controller: p50 %.1f, p99 %.1f, max %.1f%n", Stats.quantile(controller, 0.5),
-                    Stats.quantile(controller, 0.99), Stats.quantile(controller, 1));
-            System.out.printf("  direct API writes (baseline): p50 %.1f, p99 %.1f, max %.1f%n", Stats.quantile(direct, 0.5),
-                    Stats.quantile(direct, 0.99), Stats.quantile(direct, 1));
-            System.out.printf("  ratio controller/direct: p50 %.2f, p99 %.2f%n",
-                    Stats.quantile(controller, 0.5) / Stats.quantile(direct, 0.5),
-                    Stats.quantile(controller, 0.99) / Stats.quantile(direct, 0.99));
-        } finally {
-            server.destroy();
+            server = server();
+            try (KubernetesClient client = server.createClient()) {
+                d = directly(client, "d" + r);
+                dRequests = drain(server);
+            } finally {
+                server.destroy();
+            }
+            if (r > 0) {
+                controller.addAll(c);
+                direct.addAll(d);
+            }
+            System.out.printf("round %d%s: controller p50 %.1f ms, direct p50 %.1f ms%n", r, r == 0 ? " (warm-up)" : "",
+                    Stats.quantile(c, 0.5), Stats.quantile(d, 0.5));
+            System.out.printf("  API requests per instance: controller run %s; direct %s%n", cRequests, dRequests);
         }
+        System.out.printf("%d instances at once, %d workers; creation to status with IPs, ms:%n", instances, workers);
+        System.out.printf("  controller: p50 %.1f, p99 %.1f, max %.1f%n", Stats.quantile(controller, 0.5),
+                Stats.quantile(controller, 0.99), Stats.quantile(controller, 1));
+        System.out.printf("  direct API writes (baseline): p50 %.1f, p99 %.1f, max %.1f%n", Stats.quantile(direct, 0.5),
+                Stats.quantile(direct, 0.99), Stats.quantile(direct, 1));
+        System.out.printf("  ratio controller/direct: p50 %.2f, p99 %.2f%n",
+                Stats.quantile(controller, 0.5) / Stats.quantile(direct, 0.5),
+                Stats.quantile(controller, 0.99) / Stats.quantile(direct, 0.99));
         return 0;
     }
 
@@ -119,6 +132,25 @@ final class ControllerBench implements Callable<Integer> {
             nodeSide.shutdownNow();
         }
         return new ArrayList<>(latency.values());
+    }
+
+    private static KubernetesMockServer server() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        return server;
+    }
+
+    /** The requests the server saw since the last call, per instance and by method (GET = get/list/watch). */
+    private String drain(KubernetesMockServer server) throws InterruptedException {
+        Map<String, Integer> byMethod = new java.util.TreeMap<>();
+        int total = 0;
+        for (RecordedRequest r; (r = server.takeRequest(20, TimeUnit.MILLISECONDS)) != null; total++) {
+            byMethod.merge(r.getMethod(), 1, Integer::sum);
+        }
+        StringBuilder b = new StringBuilder(String.format("%.1f (", total / (double) instances));
+        byMethod.forEach((m, n) -> b.append(m).append(' ').append(String.format("%.1f", n / (double) instances)).append(", "));
+        return b.substring(0, Math.max(b.length() - 2, 0)) + ")";
     }
 
     private List<Double> directly(KubernetesClient client, String namespace) throws Exception {

@@ -146,7 +146,7 @@ public class VmiControllerTest {
         String unavailable = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"ServiceUnavailable\",\"code\":503}";
         server.expect().patch().withPath(vmis).andReturn(409, conflict).once();                      // finalizer
         server.expect().post().withPath("/api/v1/namespaces/team-a/pods").andReturn(500, unavailable).times(2); // launcher
-        server.expect().put().withPath(vmis + "/status").andReturn(503, unavailable).once();         // status
+        server.expect().patch().withPath(vmis + "/status").andReturn(503, unavailable).once();       // status
         drainRequests();
         create("vm8");
         VirtualMachineInstance vmi = eventually(() -> withPhase("vm8", "Pending"));
@@ -155,7 +155,7 @@ public class VmiControllerTest {
         List<String> seen = drainRequests().stream().map(r -> r.getMethod() + " " + r.getPath().replaceFirst("\\?.*", "")).toList();
         assertThat(seen.stream().filter(r -> r.equals("PATCH " + vmis))).as("conflict, then again").hasSizeGreaterThanOrEqualTo(2);
         assertThat(seen.stream().filter(r -> r.equals("POST /api/v1/namespaces/team-a/pods"))).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(seen.stream().filter(r -> r.equals("PUT " + vmis + "/status"))).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(seen.stream().filter(r -> r.equals("PATCH " + vmis + "/status"))).hasSizeGreaterThanOrEqualTo(2);
     }
 
     private static List<io.fabric8.mockwebserver.http.RecordedRequest> drainRequests() throws InterruptedException {

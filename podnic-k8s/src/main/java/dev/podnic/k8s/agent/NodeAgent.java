@@ -2,6 +2,7 @@ package dev.podnic.k8s.agent;
 
 import dev.podnic.k8s.controller.LauncherPods;
 import dev.podnic.k8s.controller.LauncherReport;
+import dev.podnic.k8s.controller.MetadataPatch;
 import dev.podnic.k8s.controller.VmiReconciler;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -153,13 +154,11 @@ public final class NodeAgent implements AutoCloseable {
 
     private void release(VirtualMachineInstance vmi) throws IOException {
         List<NodeAttachments.Attachment> freed = attachments.release(vmi.getMetadata().getUid());
-        client.resources(VirtualMachineInstance.class).inNamespace(vmi.getMetadata().getNamespace())
-                .withName(vmi.getMetadata().getName()).edit(v -> {
-                    Set<String> nodes = new LinkedHashSet<>(releasedOn(v));
-                    nodes.add(node);
-                    v.getMetadata().getAnnotations().put(VirtualMachineInstance.RELEASED_ON, String.join(",", nodes));
-                    return v;
-                });
+        Set<String> nodes = new LinkedHashSet<>(releasedOn(vmi));
+        nodes.add(node);
+        // Read-modify-write of one value: guarded by the version it was read from (a 409 comes back next pass).
+        new MetadataPatch().annotation(VirtualMachineInstance.RELEASED_ON, String.join(",", nodes))
+                .guardedBy(vmi.getMetadata().getResourceVersion()).applyTo(client, vmi);
         LOG.info("released VM instance {}/{} on node {}: {} interface(s) freed", vmi.getMetadata().getNamespace(),
                 vmi.getMetadata().getName(), node, freed.size());
     }
@@ -182,10 +181,7 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
-                p.getMetadata().getAnnotations().put(LauncherReport.ANNOTATION, wanted);
-                return p;
-            });
+            new MetadataPatch().annotation(LauncherReport.ANNOTATION, wanted).applyTo(client, pod);
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
                 throw e; // gone since the cache saw it: nothing to report to

@@ -9,6 +9,8 @@ import dev.podnic.k8s.crd.VmiStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
@@ -63,10 +65,7 @@ public final class VmiReconciler implements AutoCloseable {
             return;
         }
         if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
-            vmi = client.resource(vmi).edit(v -> {
-                v.getMetadata().getFinalizers().add(FINALIZER);
-                return v;
-            });
+            vmi = MetadataPatch.addFinalizer(client, vmi, FINALIZER);
         }
         VmiSpec spec;
         try {
@@ -183,22 +182,25 @@ public final class VmiReconciler implements AutoCloseable {
         boolean label = node != null && !node.equals(labels == null ? null : labels.get(VirtualMachineInstance.NODE_LABEL));
         if (annotate || label) {
             // The node label lets that node's agent watch just its VMs (it releases them on deletion).
-            vmi = client.resource(vmi).edit(v -> {
-                if (annotate) {
-                    v.getMetadata().getAnnotations().put(NETWORK_STATUS, networkStatus);
-                }
-                if (label) {
-                    v.getMetadata().getLabels().put(VirtualMachineInstance.NODE_LABEL, node);
-                }
-                return v;
-            });
+            MetadataPatch patch = new MetadataPatch();
+            if (annotate) {
+                patch.annotation(NETWORK_STATUS, networkStatus);
+            }
+            if (label) {
+                patch.label(VirtualMachineInstance.NODE_LABEL, node);
+            }
+            vmi = patch.applyTo(client, vmi);
         }
         if (!serialization.asJson(status).equals(serialization.asJson(vmi.getStatus()))) {
             String before = vmi.getStatus() == null ? null : vmi.getStatus().getPhase();
             vmi.setStatus(status);
             // The status is computed whole from spec and launcher: last writer wins, no resourceVersion race.
-            client.resource(vmi).unlock().updateStatus();
-            if (!Objects.equals(before, status.getPhase())) {
+            // One JSON patch "add" of the whole status (RFC 6902: replaces it when present); an unlocked
+            // update would GET first, and a merge patch's list semantics vary (fabric8's mock appends).
+            client.resource(vmi).subresource("status").patch(PatchContext.of(PatchType.JSON),
+                    serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
+            if (!Objects.equals(before, status.getPhase()) && !"Pending".equals(status.getPhase())) {
+                // (Pending follows LauncherCreated at once: no event of its own.)
                 events.normal(vmi, "Phase" + status.getPhase(), "phase " + status.getPhase());
             }
         }
@@ -242,10 +244,7 @@ public final class VmiReconciler implements AutoCloseable {
         Map<String, String> labels = vmi.getMetadata().getLabels();
         if (!nodes.isEmpty() && (labels == null || !labels.containsKey(VirtualMachineInstance.NODE_LABEL))) {
             String node = nodes.iterator().next(); // so that node's agent sees the deletion
-            vmi = client.resource(vmi).edit(v -> {
-                v.getMetadata().getLabels().put(VirtualMachineInstance.NODE_LABEL, node);
-                return v;
-            });
+            vmi = new MetadataPatch().label(VirtualMachineInstance.NODE_LABEL, node).applyTo(client, vmi);
         }
         for (String node : nodes) {
             try {
@@ -258,10 +257,7 @@ public final class VmiReconciler implements AutoCloseable {
             }
         }
         try {
-            client.resource(vmi).edit(v -> {
-                v.getMetadata().getFinalizers().remove(FINALIZER);
-                return v;
-            });
+            MetadataPatch.removeFinalizer(client, vmi, FINALIZER);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                 return; // a stale cache: an earlier pass already let it go

@@ -132,7 +132,14 @@ class NodeAgentTest {
         agent = new NodeAgent(agentClient, "node-1", node1, Duration.ofMillis(200), false).start();
         createAndLaunch("vm5");
         eventually(() -> withPhase("vm5", "Running"));
+        // Every path that reads or writes: an invalid spec too (the controller re-reads it live before failing it).
+        client.resource(client.getKubernetesSerialization().unmarshal(VmiControllerTest.example("vm6")
+                .replace("00:11:22:33:44:55", "01:00:5e:00:00:01"), VirtualMachineInstance.class)).create();
+        eventually(() -> withPhase("vm6", "Failed"));
+        agent.close(); // so that the controller surely asks whether the node still exists while it waits
         client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm5").delete();
+        Thread.sleep(500);
+        agent = new NodeAgent(agentClient, "node-1", node1, Duration.ofMillis(200), false).start();
         eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm5").get() == null ? true : null);
         Thread.sleep(200); // the event writer is asynchronous
         Set<String> byController = new TreeSet<>();
