@@ -54,6 +54,8 @@ public final class NodeAgent implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** VMs (uid) this agent released and annotated, until they leave the cache: touched by the loop thread only. */
+    private final Set<String> releasedHere = new java.util.HashSet<>();
 
     public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval) {
         this(client, node, attachments, interval, true);
@@ -120,13 +122,19 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** One pass: releases first (a deleted VM's pod may still be listed), then reports. */
+    /**
+     * One pass: releases first (a deleted VM's pod may still be listed), then reports. One VM's
+     * failure (a failing DEL, a conflict) is logged and retried next pass; the others go on.
+     */
     void sync() throws IOException {
+        Set<String> present = new java.util.HashSet<>();
         for (VirtualMachineInstance vmi : vmis.getStore().list()) {
+            present.add(vmi.getMetadata().getUid());
             if (needsRelease(vmi)) {
-                release(vmi);
+                attempt("releasing VM instance " + key(vmi.getMetadata()), () -> release(vmi));
             }
         }
+        releasedHere.retainAll(present);
         Map<String, List<NodeAttachments.Attachment>> byVmi = attachments.list().stream()
                 .filter(a -> "ADDED".equals(a.state()) && a.vmi() != null)
                 .collect(Collectors.groupingBy(NodeAttachments.Attachment::vmi));
@@ -134,16 +142,39 @@ public final class NodeAgent implements AutoCloseable {
             if (pod.getSpec() != null && node.equals(pod.getSpec().getNodeName()) && pod.getMetadata().getDeletionTimestamp() == null) {
                 String vmiUid = owningVmi(pod);
                 if (vmiUid != null) {
-                    report(pod, byVmi.getOrDefault(vmiUid, List.of()));
+                    attempt("reporting on pod " + key(pod.getMetadata()), () -> report(pod, byVmi.getOrDefault(vmiUid, List.of())));
                 }
             }
         }
     }
 
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private void attempt(String what, Step step) {
+        try {
+            step.run();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                LOG.debug("{}: the object changed meanwhile; next pass", what);
+            } else {
+                LOG.warn("{} failed (next pass in {} ms): {}", what, interval.toMillis(), e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{} failed (next pass in {} ms): {}", what, interval.toMillis(), e.getMessage());
+        }
+    }
+
+    private static String key(io.fabric8.kubernetes.api.model.ObjectMeta m) {
+        return m.getNamespace() + "/" + m.getName();
+    }
+
     private boolean needsRelease(VirtualMachineInstance vmi) {
         return vmi.getMetadata().getDeletionTimestamp() != null
                 && vmi.getMetadata().getFinalizers().contains(VmiReconciler.FINALIZER)
-                && !releasedOn(vmi).contains(node);
+                && !releasedOn(vmi).contains(node)
+                && !releasedHere.contains(vmi.getMetadata().getUid()); // our annotation may not be in the cache yet
     }
 
     static Set<String> releasedOn(VirtualMachineInstance vmi) {
@@ -159,6 +190,7 @@ public final class NodeAgent implements AutoCloseable {
         // Read-modify-write of one value: guarded by the version it was read from (a 409 comes back next pass).
         new MetadataPatch().annotation(VirtualMachineInstance.RELEASED_ON, String.join(",", nodes))
                 .guardedBy(vmi.getMetadata().getResourceVersion()).applyTo(client, vmi);
+        releasedHere.add(vmi.getMetadata().getUid());
         LOG.info("released VM instance {}/{} on node {}: {} interface(s) freed", vmi.getMetadata().getNamespace(),
                 vmi.getMetadata().getName(), node, freed.size());
     }
@@ -183,8 +215,8 @@ public final class NodeAgent implements AutoCloseable {
         try {
             new MetadataPatch().annotation(LauncherReport.ANNOTATION, wanted).applyTo(client, pod);
         } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-                throw e; // gone since the cache saw it: nothing to report to
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) { // 404: gone since the cache saw it, nothing to report to
+                throw e;
             }
         }
     }
