@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *       {@code macAddress} and {@code model}, each bound to a {@code spec.networks[]} entry with
  *       {@code pod: {}}.</li>
  * </ul>
+ * A {@code VirtualMachineInstance} (podnic.dev's CRD) may carry the seed's interfaces instead: when
+ * an interface says {@code type}, the list is read in the seed's form.
  */
 public final class VmiParser {
     /** Each vNIC costs one pod IP and one VMI interface; more than this is almost surely a mistake. */
@@ -63,7 +65,8 @@ public final class VmiParser {
             form = VmiSpec.Form.SEED;
         } else if (kind.equals("VirtualMachineInstance")) {
             spec = root.path("spec");
-            form = VmiSpec.Form.KUBEVIRT;
+            // The podnic.dev CRD takes either interface form; an interface with a type is the seed's.
+            form = seedInterfaces(spec) ? VmiSpec.Form.SEED : VmiSpec.Form.KUBEVIRT;
         } else {
             throw new SpecException(source, List.of(new SpecError("kind", kind,
                     "expected VirtualMachine (seed form, or KubeVirt with spec.template) or VirtualMachineInstance")));
@@ -90,6 +93,11 @@ public final class VmiParser {
             errors.add(new SpecError(ifPath, brief(interfaces), "must be a list of interfaces"));
         } else if (form == VmiSpec.Form.SEED) {
             readSeed(interfaces, ifPath, raw, errors);
+            JsonNode networks = spec.path("networks");
+            if (networks.isArray() && !networks.isEmpty()) {
+                errors.add(new SpecError(specPath + ".networks", brief(networks), "the seed form (type: pod-network) binds to the "
+                        + "pod network by itself; networks pair with KubeVirt's form (name + bridge: {})"));
+            }
         } else {
             readKubeVirt(interfaces, ifPath, spec.path("networks"), specPath + ".networks", raw, errors);
         }
@@ -110,6 +118,20 @@ public final class VmiParser {
         return new VmiSpec(namespace, name, uid, form, defaulted);
     }
 
+    /** Whether an interface list is in the seed's form: some interface says {@code type}. */
+    private static boolean seedInterfaces(JsonNode spec) {
+        JsonNode interfaces = spec.path("domain").path("devices").path("interfaces");
+        if (!interfaces.isArray()) {
+            return false;
+        }
+        for (JsonNode n : interfaces) {
+            if (n.has("type")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void readSeed(JsonNode interfaces, String ifPath, List<RawNic> raw, List<SpecError> errors) {
         for (int i = 0; i < interfaces.size(); i++) {
             JsonNode n = interfaces.get(i);
@@ -120,8 +142,20 @@ public final class VmiParser {
                         ? "missing; expected pod-network" : "unknown interface type; podnic handles pod-network"));
                 continue;
             }
+            for (String kubeVirtField : List.of("name", "bridge", "macAddress")) {
+                if (n.has(kubeVirtField)) {
+                    JsonNode v = n.get(kubeVirtField);
+                    errors.add(new SpecError(p + "." + kubeVirtField, v.isValueNode() ? v.asText() : brief(v), "belongs to KubeVirt's form; the seed "
+                            + "form names nothing and uses type: pod-network, mac.address and model.type"));
+                }
+            }
+            JsonNode model = n.path("model");
+            if (model.isValueNode()) {
+                errors.add(new SpecError(p + ".model", model.asText(), "the seed form writes model: {type: NAME}"));
+                continue;
+            }
             raw.add(new RawNic(p, "nic" + raw.size(), p + ".mac.address", text(n.path("mac").path("address")),
-                    p + ".model.type", text(n.path("model").path("type"))));
+                    p + ".model.type", text(model.path("type"))));
         }
     }
 
@@ -167,6 +201,9 @@ public final class VmiParser {
             if (!n.has("bridge")) {
                 errors.add(new SpecError(p, name, "no binding; expected bridge: {}"));
                 continue;
+            }
+            if (n.has("mac")) {
+                errors.add(new SpecError(p + ".mac", brief(n.get("mac")), "the seed form's; KubeVirt's form writes macAddress"));
             }
             if (!networkIndex.containsKey(name)) {
                 errors.add(new SpecError(p + ".name", name, "no network of that name in " + netPath));

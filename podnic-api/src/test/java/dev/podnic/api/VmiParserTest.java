@@ -132,6 +132,36 @@ class VmiParserTest {
     }
 
     @Test
+    void aVirtualMachineInstanceMayCarryTheSeedsInterfaces() {
+        VmiSpec vmi = parse("""
+                apiVersion: podnic.dev/v1alpha1
+                kind: VirtualMachineInstance
+                metadata: {name: vm1, uid: u-1}
+                spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}, model: {type: e1000}},
+                                                         {type: pod-network}]}}}
+                """);
+        assertThat(vmi.form()).isEqualTo(VmiSpec.Form.SEED);
+        assertThat(vmi.nics()).extracting(VNic::name).containsExactly("nic0", "nic1");
+        assertThat(vmi.nics().get(0).model()).isEqualTo(NicModel.E1000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        seed with networks       | '{type: pod-network}'                                 | the seed form (type: pod-network) binds to the pod network by itself
+        seed with a name         | '{type: pod-network, name: a}'                       | .name = "a": belongs to KubeVirt's form
+        seed with bridge         | '{type: pod-network, bridge: {}}'                     | .bridge = "{}": belongs to KubeVirt's form
+        seed with macAddress     | '{type: pod-network, macAddress: 02:00:00:00:00:01}'  | .macAddress
+        seed model as a string   | '{type: pod-network, model: virtio}'                  | .model = "virtio": the seed form writes model: {type: NAME}
+        forms mixed              | '{type: pod-network}, {name: a, bridge: {}}'          | interfaces[1].type: missing; expected pod-network
+        """)
+    void seedInterfacesInAVirtualMachineInstanceAreTheSeedsForm(String title, String interfaces, String expected) {
+        String networks = title.contains("networks") ? ", networks: [{name: a, pod: {}}]" : "";
+        String doc = "kind: VirtualMachineInstance\nmetadata: {name: vm1}\nspec: {domain: {devices: {interfaces: [" + interfaces + "]}}"
+                + networks + "}";
+        assertThatThrownBy(() -> parse(doc)).isInstanceOf(SpecException.class).hasMessageContaining(expected);
+    }
+
+    @Test
     void tooManyNics() {
         String nic = "{type: pod-network}";
         String many = String.join(", ", java.util.Collections.nCopies(VmiParser.MAX_NICS + 1, nic));

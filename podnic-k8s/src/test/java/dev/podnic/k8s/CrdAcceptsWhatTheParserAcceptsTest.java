@@ -21,9 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Whole VM instances through the committed CRD — its schema and its CEL rules, evaluated as the API
- * server would (see {@link CrdValidator}) — and through podnic's parser: both must say the same,
- * except where the table says why not (then the webhook, which runs the parser, refuses it).
+ * Whole VM instances, in KubeVirt's interface form and in the seed's, through the committed CRD — its
+ * schema and its CEL rules, evaluated as the API server would (see {@link CrdValidator}) — and through
+ * podnic's parser: both must say the same, except where the table says why not (then the webhook,
+ * which runs the parser, refuses it).
  */
 class CrdAcceptsWhatTheParserAcceptsTest {
     private static CrdValidator crd;
@@ -63,7 +64,44 @@ class CrdAcceptsWhatTheParserAcceptsTest {
             17 interfaces                       | @17                                         | @17               | no  | no
             """)
     void sameVerdict(String name, String interfaces, String networks, String crdVerdict, String parserVerdict) throws Exception {
-        String yaml = vmi(interfaces, networks);
+        verdicts(name, vmi(interfaces, networks), crdVerdict, parserVerdict);
+    }
+
+    /** The seed's interface form inside the CRD's kind; interfaces as YAML flow items, ";" between them. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # case                              | interfaces                                                                   | networks | crd | parser
+            the seed's example                  | {type: pod-network, mac: {address: '00:11:22:33:44:55'}, model: {type: virtio}} | -        | ok  | ok
+            two, one MAC defaulted              | {type: pod-network, model: {type: e1000}};{type: pod-network}                | -        | ok  | ok
+            with networks                       | {type: pod-network}                                                          | a        | no  | no
+            with a name                         | {type: pod-network, name: a}                                                 | -        | no  | no
+            with bridge too                     | {type: pod-network, bridge: {}}                                              | -        | no  | no
+            with macAddress                     | {type: pod-network, macAddress: '02:00:00:00:00:01'}                         | -        | no  | no
+            model as a string                   | {type: pod-network, model: virtio}                                           | -        | no  | no
+            unknown model                       | {type: pod-network, model: {type: rtl8029}}                                  | -        | no  | no
+            other type                          | {type: sriov}                                                                | -        | no  | no
+            duplicate MAC                       | {type: pod-network, mac: {address: '02:00:00:00:00:01'}};{type: pod-network, mac: {address: '02:00:00:00:00:01'}} | - | no | no
+            all-zero MAC                        | {type: pod-network, mac: {address: '00:00:00:00:00:00'}}                     | -        | no  | no
+            multicast MAC                       | {type: pod-network, mac: {address: '01:00:5e:00:00:01'}}                     | -        | no  | no
+            forms mixed                         | {type: pod-network};{name: a, bridge: {}}                                    | a        | no  | no
+            KubeVirt form with mac.address      | {name: a, bridge: {}, mac: {address: '02:00:00:00:00:01'}}                   | a        | no  | no
+            KubeVirt form with a seed model     | {name: a, bridge: {}, model: {type: virtio}}                                 | a        | no  | no
+            """)
+    void sameVerdictInTheSeedsForm(String name, String interfaces, String networks, String crdVerdict, String parserVerdict)
+            throws Exception {
+        StringBuilder y = new StringBuilder("apiVersion: podnic.dev/v1alpha1\nkind: VirtualMachineInstance\n"
+                + "metadata: {name: vm1, namespace: team-a}\nspec:\n  domain:\n    devices:\n      interfaces:\n");
+        for (String i : interfaces.split(";")) {
+            y.append("      - ").append(i.strip()).append('\n');
+        }
+        if (!networks.equals("-")) {
+            y.append("  networks:\n");
+            list(networks).forEach(n -> y.append("  - {name: ").append(n).append(", pod: {}}\n"));
+        }
+        verdicts(name, y.toString(), crdVerdict, parserVerdict);
+    }
+
+    private void verdicts(String name, String yaml, String crdVerdict, String parserVerdict) throws Exception {
         List<String> violations = crd.validate(new ObjectMapper(new YAMLFactory()).readTree(yaml));
         violations.forEach(v -> RULES_SEEN.add(v.replaceFirst(".*Invalid value: ", "")));
         assertThat(violations.isEmpty()).as(name + " through the CRD: " + violations).isEqualTo(crdVerdict.equals("ok"));

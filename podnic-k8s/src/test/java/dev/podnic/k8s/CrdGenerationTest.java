@@ -61,24 +61,30 @@ class CrdGenerationTest {
     }
 
     @Test
-    void interfacesAreValidatedByTheSchema() {
+    void interfacesAreValidatedByTheSchemaInBothForms() {
         JSONSchemaProps devices = spec.getProperties().get("domain").getProperties().get("devices");
         JSONSchemaProps interfaces = devices.getProperties().get("interfaces");
         assertThat(interfaces.getMaxItems()).isEqualTo(16L);
-        assertThat(rules(interfaces)).containsExactlyInAnyOrder("duplicate interface name", "duplicate MAC address");
+        assertThat(rules(interfaces)).containsExactlyInAnyOrder("duplicate interface name", "duplicate MAC address",
+                "interfaces are all in the seed's form (type: pod-network) or all in KubeVirt's (bridge: {})");
         JSONSchemaProps item = interfaces.getItems().getSchema();
-        assertThat(item.getRequired()).containsExactlyInAnyOrder("name", "bridge");
-        assertThat(item.getProperties().get("macAddress").getPattern()).isNotBlank();
+        assertThat(item.getRequired()).as("which fields are required depends on the form: CEL rules").isNullOrEmpty();
+        assertThat(item.getProperties()).containsKeys("name", "bridge", "macAddress", "model", "type", "mac")
+                .doesNotContainKeys("masquerade", "sriov", "slirp", "passt", "macvtap");
+        assertThat(item.getProperties().get("model").getXKubernetesPreserveUnknownFields())
+                .as("a string in KubeVirt's form, an object in the seed's").isTrue();
+        assertThat(item.getProperties().get("model").getType()).isNull();
         assertThat(rules(item.getProperties().get("macAddress"))).containsExactly("the all-zero MAC is not a NIC address");
-        assertThat(item.getProperties()).doesNotContainKeys("masquerade", "sriov", "slirp", "passt", "macvtap");
+        assertThat(rules(item.getProperties().get("mac").getProperties().get("address"))).containsExactly("the all-zero MAC is not a NIC address");
+        assertThat(rules(item)).hasSize(5);
     }
 
     @Test
     void networksMustPairWithInterfaces() {
         assertThat(spec.getRequired()).contains("domain");
         assertThat(rules(spec)).containsExactlyInAnyOrder(
-                "every interface needs a network of the same name in spec.networks",
-                "every network in spec.networks needs an interface of the same name");
+                "every interface with bridge: {} needs a network of the same name in spec.networks",
+                "every network in spec.networks needs an interface of the same name (seed-form interfaces take none)");
         JSONSchemaProps network = spec.getProperties().get("networks").getItems().getSchema();
         assertThat(network.getRequired()).containsExactlyInAnyOrder("name", "pod");
         assertThat(network.getProperties()).doesNotContainKey("multus");

@@ -34,10 +34,9 @@ class SchemaMatchesParserTest {
     }
 
     @Test
-    void modelPatternListsEveryModel() {
-        Pattern p = Pattern.compile(VmiInterface.MODEL_PATTERN);
-        assertThat(Arrays.stream(NicModel.values())).allMatch(m -> p.matcher(m.libvirtName()).find());
-        assertThat(p.matcher("rtl8029").find()).isFalse();
+    void theModelListIsEveryModel() {
+        assertThat(VmiInterface.MODELS).isEqualTo(Arrays.stream(NicModel.values()).map(m -> "'" + m.libvirtName() + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
         assertThat(parserAccepts("model: rtl8029", "default")).isFalse();
     }
 

@@ -77,6 +77,19 @@ public class VmiControllerTest {
     }
 
     @Test
+    void theSeedsInterfaceFormWorksTheSameWay() throws IOException {
+        client.resource(vmi(Files.readString(Path.of("..", "examples", "seed-vmi.yaml"))
+                .replace("kind: VirtualMachine", "apiVersion: podnic.dev/v1alpha1\nkind: VirtualMachineInstance")
+                .replace("name: testvm", "name: vm9\n  namespace: team-a"))).create();
+        Pod pod = eventually(() -> client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm9")).get());
+        assertThat(pod.getMetadata().getAnnotations().get(LauncherPods.SPEC_ANNOTATION)).contains("\"type\":\"pod-network\"")
+                .contains("\"model\":{\"type\":\"virtio\"}");
+        VirtualMachineInstance vmi = eventually(() -> withPhase("vm9", "Pending"));
+        assertThat(vmi.getStatus().getInterfaces()).extracting(VmiStatus.InterfaceStatus::getName, VmiStatus.InterfaceStatus::getMac)
+                .containsExactly(tuple("nic0", "00:11:22:33:44:55"));
+    }
+
+    @Test
     void launcherReportFillsStatusAndNetworkStatus() throws IOException {
         create("vm2");
         report("vm2", "node-1");
