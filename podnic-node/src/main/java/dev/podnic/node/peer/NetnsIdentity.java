@@ -20,6 +20,21 @@ public record NetnsIdentity(long dev, long ino) {
         return of(Path.of("/proc/" + pid + "/ns/net"));
     }
 
+    /** The file in {@code dir} that is this namespace (a runtime's pin, as /var/run/netns/NAME), if any. */
+    public java.util.Optional<Path> pinnedIn(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> {
+                try {
+                    return of(f).equals(this);
+                } catch (IOException e) {
+                    return false; // vanished while we looked, or not a namespace
+                }
+            }).findFirst();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public String toString() {
         return "net:[" + ino + "]";

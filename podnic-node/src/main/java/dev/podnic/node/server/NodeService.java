@@ -163,7 +163,7 @@ public final class NodeService {
      */
     private String ownNetns(NetnsIdentity caller, String netns) {
         if (netns.isEmpty()) {
-            return pinned(caller).orElseThrow(() -> new Refused(ProxyError.FORBIDDEN, "netns \"\": the caller's network namespace ("
+            return caller.pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(ProxyError.FORBIDDEN, "netns \"\": the caller's network namespace ("
                     + caller + ") is not pinned under " + netnsDir + "; give its path"));
         }
         Path p = Path.of(netns);
@@ -178,20 +178,6 @@ public final class NodeService {
                     + caller + "); a pod may only act on its own");
         }
         return netns;
-    }
-
-    private java.util.Optional<String> pinned(NetnsIdentity caller) {
-        try (var files = Files.list(netnsDir)) {
-            return files.filter(f -> {
-                try {
-                    return NetnsIdentity.of(f).equals(caller);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).map(Path::toString).findFirst();
-        } catch (IOException e) {
-            return java.util.Optional.empty();
-        }
     }
 
     private Object lock(String key) {
