@@ -37,8 +37,16 @@ public final class ApiRequests {
     }
 
     public static Set<String> granted(ClusterRole role) {
+        return granted(role.getRules());
+    }
+
+    public static Set<String> granted(io.fabric8.kubernetes.api.model.rbac.Role role) {
+        return granted(role.getRules());
+    }
+
+    private static Set<String> granted(java.util.List<PolicyRule> rules) {
         Set<String> out = new TreeSet<>();
-        for (PolicyRule rule : role.getRules()) {
+        for (PolicyRule rule : rules) {
             for (String g : rule.getApiGroups()) {
                 for (String r : rule.getResources()) {
                     for (String v : rule.getVerbs()) {

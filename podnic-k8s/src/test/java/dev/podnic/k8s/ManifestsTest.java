@@ -99,11 +99,13 @@ public class ManifestsTest {
     }
 
     @Test
-    void exactlyOneControllerRunsUnderItsServiceAccount() throws IOException {
+    void controllerReplicasElectALeaderUnderTheirServiceAccount() throws IOException {
         Deployment d = load("controller.yaml").stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
                 .findFirst().orElseThrow();
-        assertThat(d.getSpec().getReplicas()).as("no leader election: one controller").isEqualTo(1);
-        assertThat(d.getSpec().getStrategy().getType()).as("never two at once, even during a rollout").isEqualTo("Recreate");
+        assertThat(d.getSpec().getReplicas()).as("a standby for fast failover").isGreaterThanOrEqualTo(2);
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--leader-elect");
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).singleElement()
+                .satisfies(e -> assertThat(e.getName()).isEqualTo("POD_NAMESPACE"));
         String sa = load("controller-rbac.yaml").stream().filter(o -> o.getKind().equals("ServiceAccount")).findFirst().orElseThrow()
                 .getMetadata().getName();
         assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(sa);
@@ -118,6 +120,6 @@ public class ManifestsTest {
     @Test
     void controllerRbacParses() throws IOException {
         assertThat(load("controller-rbac.yaml")).extracting(HasMetadata::getKind)
-                .containsExactly("ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+                .containsExactly("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
     }
 }

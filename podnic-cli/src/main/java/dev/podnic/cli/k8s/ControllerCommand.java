@@ -2,10 +2,10 @@ package dev.podnic.cli.k8s;
 
 import dev.podnic.cli.UserError;
 import dev.podnic.k8s.controller.AgentReleaser;
+import dev.podnic.k8s.controller.ControllerLeadership;
 import dev.podnic.k8s.controller.LauncherPods;
 import dev.podnic.k8s.controller.VmiController;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         + "the node agents report, Events; on deletion it waits until the VM's node freed every interface. Talks to the API "
         + "server with the in-cluster service account, or $KUBECONFIG / ~/.kube/config.",
         "",
-        "  podnic controller --launcher-image registry.example/podnic:0.1.0"})
+        "  podnic controller --launcher-image registry.example/podnic:0.1.0",
+        "  podnic controller --no-leader-elect     (one controller, e.g. against a test cluster)"})
 public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--launcher-image", paramLabel = "IMAGE", defaultValue = "podnic/podnic:0.1.0",
             description = "Image of the launcher pods (the podnic image; its entry point is the podnic command) "
@@ -24,24 +25,46 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
             description = "VM instances reconciled at once (default: ${DEFAULT-VALUE}).")
     int workers;
+    @Option(names = "--leader-elect", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Work only while holding the Lease podnic-controller, so replicas can stand by "
+                    + "(default: ${DEFAULT-VALUE}; --no-leader-elect for a single controller outside a cluster).")
+    boolean leaderElect;
+    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE:-podnic-system}",
+            description = "Namespace of the Lease (default: $POD_NAMESPACE, else podnic-system).")
+    String leaseNamespace;
+    @Option(names = "--lease-duration", paramLabel = "SECONDS", defaultValue = "15",
+            description = "How long a dead leader blocks the others (default: ${DEFAULT-VALUE}).")
+    int leaseSeconds;
 
     @Override
     public Integer call() throws Exception {
         if (workers < 1) {
             throw new UserError("--workers " + workers + ": must be at least 1");
         }
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        VmiController controller = new VmiController(client, new LauncherPods(launcherImage), new AgentReleaser(client), workers);
-        try {
-            controller.start();
-        } catch (RuntimeException e) {
-            controller.close();
-            client.close();
-            throw e;
+        KubernetesClient client = KubernetesApi.connect();
+        java.util.function.Supplier<VmiController> controllers =
+                () -> new VmiController(client, new LauncherPods(launcherImage), new AgentReleaser(client), workers);
+        AutoCloseable running;
+        if (leaderElect) {
+            String identity = System.getenv().getOrDefault("HOSTNAME", "podnic-controller-" + ProcessHandle.current().pid());
+            running = new ControllerLeadership(client, leaseNamespace, identity, java.time.Duration.ofSeconds(leaseSeconds), controllers,
+                    () -> System.exit(1)).start(); // lost the lease: exit, and come back as a follower
+            System.err.println("podnic controller: " + identity + " campaigning for the Lease " + leaseNamespace + "/"
+                    + ControllerLeadership.LEASE);
+        } else {
+            VmiController controller = controllers.get();
+            try {
+                controller.start();
+            } catch (RuntimeException e) {
+                controller.close();
+                client.close();
+                throw e;
+            }
+            running = controller;
         }
-        System.err.println("podnic controller: watching VirtualMachineInstances (API " + client.getMasterUrl() + ", " + workers
-                + " workers, launcher image " + launcherImage + ")");
-        Until.stopped(controller, client);
+        System.err.println("podnic controller: API " + client.getMasterUrl() + ", " + workers + " workers, launcher image "
+                + launcherImage);
+        Until.stopped(running, client);
         return 0;
     }
 }

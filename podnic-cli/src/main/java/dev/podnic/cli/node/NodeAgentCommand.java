@@ -1,10 +1,10 @@
 package dev.podnic.cli.node;
 
 import dev.podnic.cli.UserError;
+import dev.podnic.cli.k8s.KubernetesApi;
 import dev.podnic.cli.k8s.Until;
 import dev.podnic.k8s.agent.NodeAgent;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ final class NodeAgentCommand implements Callable<Integer> {
         if (!Files.exists(adminSocket)) {
             throw new UserError("--admin-socket " + adminSocket + ": no such socket; is `podnic node` running with this --admin-socket?");
         }
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = KubernetesApi.connect();
         NodeAgent agent = new NodeAgent(client, nodeName, new AdminAttachments(adminSocket), Duration.ofMillis(intervalMillis));
         try {
             agent.start();
