@@ -74,6 +74,23 @@ class DeployManifestsTest {
     }
 
     @Test
+    void livenessProbesAskWhereTheCommandsServeHealth() throws IOException {
+        for (Container c : containers()) {
+            if (c.getLivenessProbe() == null || c.getLivenessProbe().getHttpGet() == null) {
+                continue;
+            }
+            var get = c.getLivenessProbe().getHttpGet();
+            String host = get.getHost() == null ? "0.0.0.0" : get.getHost();
+            String served = c.getArgs().stream().filter(a -> a.startsWith("--health-address=") || a.startsWith("--metrics-address=")
+                    || a.startsWith("--address=")).findFirst().map(a -> a.substring(a.indexOf('=') + 1)).orElse("");
+            assertThat(served).as(c.getName() + " serves its probe").isEqualTo(host + ":" + get.getPort().getIntVal());
+            assertThat(get.getPath()).isEqualTo("/healthz");
+        }
+        assertThat(containers()).filteredOn(c -> c.getLivenessProbe() != null).extracting(Container::getName)
+                .contains("node", "agent", "controller", "webhook");
+    }
+
+    @Test
     void theDockerfileBuildsTheJarTheImageRunsWithWhatTheLauncherNeeds() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         assertThat(dockerfile).contains("-pl podnic-cli -am package")

@@ -47,6 +47,7 @@ class ControllerLeadershipTest {
             Thread.sleep(500);
             assertThat(a.leading() && b.leading()).as("never two leaders").isFalse();
             assertThat(controllersStarted).hasValue(1);
+            assertThat(a.healthy() && b.healthy()).as("leader and standby").isTrue();
             ControllerLeadership leader = a.leading() ? a : b;
             ControllerLeadership follower = leader == a ? b : a;
             String leaderName = leader == a ? "replica-a" : "replica-b";

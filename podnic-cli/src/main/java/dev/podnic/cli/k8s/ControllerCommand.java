@@ -32,6 +32,10 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE:-podnic-system}",
             description = "Namespace of the Lease (default: $POD_NAMESPACE, else podnic-system).")
     String leaseNamespace;
+    @Option(names = "--health-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8080",
+            description = "GET /healthz for a liveness probe: 503 once an informer stopped for good; \"off\" disables "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String healthAddress;
     @Option(names = "--lease-duration", paramLabel = "SECONDS", defaultValue = "15",
             description = "How long a dead leader blocks the others (default: ${DEFAULT-VALUE}).")
     int leaseSeconds;
@@ -45,10 +49,13 @@ public final class ControllerCommand implements Callable<Integer> {
         java.util.function.Supplier<VmiController> controllers =
                 () -> new VmiController(client, new LauncherPods(launcherImage), new AgentReleaser(client), workers);
         AutoCloseable running;
+        java.util.function.BooleanSupplier healthy;
         if (leaderElect) {
             String identity = System.getenv().getOrDefault("HOSTNAME", "podnic-controller-" + ProcessHandle.current().pid());
-            running = new ControllerLeadership(client, leaseNamespace, identity, java.time.Duration.ofSeconds(leaseSeconds), controllers,
-                    () -> System.exit(1)).start(); // lost the lease: exit, and come back as a follower
+            ControllerLeadership leadership = new ControllerLeadership(client, leaseNamespace, identity,
+                    java.time.Duration.ofSeconds(leaseSeconds), controllers, () -> System.exit(1)); // lost the lease: come back as a follower
+            running = leadership.start();
+            healthy = leadership::healthy;
             System.err.println("podnic controller: " + identity + " campaigning for the Lease " + leaseNamespace + "/"
                     + ControllerLeadership.LEASE);
         } else {
@@ -61,10 +68,12 @@ public final class ControllerCommand implements Callable<Integer> {
                 throw e;
             }
             running = controller;
+            healthy = controller::healthy;
         }
+        AutoCloseable health = Health.serve(healthAddress, java.util.Map.of("controller", healthy));
         System.err.println("podnic controller: API " + client.getMasterUrl() + ", " + workers + " workers, launcher image "
                 + launcherImage);
-        Until.stopped(running, client);
+        Until.stopped(health, running, client);
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.podnic.cli.node;
 
 import dev.podnic.cli.UserError;
+import dev.podnic.cli.k8s.Health;
 import dev.podnic.cli.k8s.KubernetesApi;
 import dev.podnic.cli.k8s.Until;
 import dev.podnic.k8s.agent.NodeAgent;
@@ -25,6 +26,10 @@ final class NodeAgentCommand implements Callable<Integer> {
     @Option(names = "--admin-socket", paramLabel = "PATH", defaultValue = "/var/lib/podnic/node/" + NodeCommand.ADMIN_SOCKET,
             description = "The node daemon's admin socket (default: ${DEFAULT-VALUE}).")
     Path adminSocket;
+    @Option(names = "--health-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9465",
+            description = "GET /healthz for a liveness probe (the DaemonSet is on the host network: loopback); \"off\" "
+                    + "disables (default: ${DEFAULT-VALUE}).")
+    String healthAddress;
     @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000",
             description = "How often the ledger is compared with the API objects, besides every watch event (default: ${DEFAULT-VALUE}).")
     long intervalMillis;
@@ -48,7 +53,7 @@ final class NodeAgentCommand implements Callable<Integer> {
         }
         System.err.println("podnic node agent: watching node " + nodeName + " (admin socket " + adminSocket + ", API "
                 + client.getMasterUrl() + ")");
-        Until.stopped(agent, client);
+        Until.stopped(Health.serve(healthAddress, java.util.Map.of("agent", agent::healthy)), agent, client);
         return 0;
     }
 }

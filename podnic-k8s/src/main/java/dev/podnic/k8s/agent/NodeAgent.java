@@ -221,6 +221,11 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
+    /** False once an informer stopped for good (it does not restart itself): time for a new process. */
+    public boolean healthy() {
+        return pods.isRunning() && vmis.isRunning() && !loop.isShutdown();
+    }
+
     @Override
     public void close() {
         loop.shutdownNow();

@@ -63,6 +63,12 @@ public final class ControllerLeadership implements AutoCloseable {
         return running != null;
     }
 
+    /** A standby is healthy; a leader is as healthy as its controller. */
+    public boolean healthy() {
+        VmiController c = running;
+        return c == null || c.healthy();
+    }
+
     private synchronized void lead() {
         if (closing) {
             return;

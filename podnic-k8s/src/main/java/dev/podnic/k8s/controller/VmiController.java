@@ -82,6 +82,11 @@ public final class VmiController implements AutoCloseable {
         return namespace + "/" + name;
     }
 
+    /** False once an informer stopped for good (it does not restart itself): time for a new process. */
+    public boolean healthy() {
+        return vmis.isRunning() && pods.isRunning();
+    }
+
     public WorkQueue queue() {
         return queue;
     }

@@ -86,6 +86,7 @@ class NodeAgentTest {
                 .isEqualTo("[{\"interface\":\"vmi0\",\"ips\":[\"10.244.1.5/24\"]},{\"interface\":\"vmi1\",\"ips\":[\"10.244.1.6/24\"]}]");
         assertThat(node1.released).isEmpty();
         assertThat(uid).isNotBlank();
+        assertThat(agent.healthy()).isTrue();
     }
 
     @Test
@@ -115,6 +116,7 @@ class NodeAgentTest {
         createAndLaunch("vm4");
         eventually(() -> withPhase("vm4", "Running"));
         agent.close(); // the node died with its agent...
+        assertThat(agent.healthy()).as("a stopped agent fails its liveness probe").isFalse();
         client.nodes().withName("node-1").delete(); // ...and was removed from the cluster
         client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").delete();
         eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm4").get() == null ? true : null);
