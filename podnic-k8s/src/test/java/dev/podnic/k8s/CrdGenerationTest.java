@@ -80,6 +80,16 @@ class CrdGenerationTest {
     }
 
     @Test
+    void kubectlGetShowsPhaseNodeAndAddress() throws IOException {
+        CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(generated, CustomResourceDefinition.class);
+        assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+                .extracting(c -> c.getName() + "=" + c.getJsonPath())
+                .as("the generator orders them by path") // Age, vNICs (-o wide), IP, Node, Phase
+                .containsExactlyInAnyOrder("Phase=.status.phase", "Node=.status.interfaces[0].node",
+                        "IP=.status.interfaces[0].ipAddresses[0]", "vNICs=.status.interfaces[*].name", "Age=.metadata.creationTimestamp");
+    }
+
+    @Test
     void networksMustPairWithInterfaces() {
         assertThat(spec.getRequired()).contains("domain");
         assertThat(rules(spec)).containsExactlyInAnyOrder(

@@ -1,5 +1,6 @@
 package dev.podnic.k8s.crd;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,6 +16,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(VirtualMachineInstance.GROUP)
 @Version(VirtualMachineInstance.VERSION)
 @ShortNames("pvmi")
+// `kubectl get pvmi`: what an operator looks for first (one vNIC's worth; -o wide / describe for all).
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Node", jsonPath = ".status.interfaces[0].node", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "IP", jsonPath = ".status.interfaces[0].ipAddresses[0]", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "vNICs", jsonPath = ".status.interfaces[*].name", type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class VirtualMachineInstance extends CustomResource<VmiSpec, VmiStatus> implements Namespaced {
     public static final String GROUP = "podnic.dev";
     public static final String VERSION = "v1alpha1";
