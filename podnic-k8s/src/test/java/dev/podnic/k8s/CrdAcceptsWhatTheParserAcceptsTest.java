@@ -108,6 +108,18 @@ class CrdAcceptsWhatTheParserAcceptsTest {
         assertThat(parses(yaml)).as(name + " through the parser").isEqualTo(parserVerdict.equals("ok"));
     }
 
+    @org.junit.jupiter.api.Test
+    void anUpdateMayNotChangeTheSpec() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode old = yaml.readTree(vmi("default,second", "default,second"));
+        JsonNode relabelled = yaml.readTree(vmi("default,second", "default,second").replace("metadata: {name: vm1,",
+                "metadata: {labels: {team: a}, name: vm1,"));
+        assertThat(crd.validateUpdate(old, relabelled)).isEmpty();
+        List<String> violations = crd.validateUpdate(old, yaml.readTree(vmi("default", "default")));
+        violations.forEach(v -> RULES_SEEN.add(v.replaceFirst(".*Invalid value: ", "")));
+        assertThat(violations).containsExactly(".spec: Invalid value: spec is immutable: delete the VM instance and create it again");
+    }
+
     private boolean parses(String yaml) {
         try {
             parser.parse(yaml.getBytes(StandardCharsets.UTF_8), "test");

@@ -94,7 +94,8 @@ class CrdGenerationTest {
         assertThat(spec.getRequired()).contains("domain");
         assertThat(rules(spec)).containsExactlyInAnyOrder(
                 "every interface with bridge: {} needs a network of the same name in spec.networks",
-                "every network in spec.networks needs an interface of the same name (seed-form interfaces take none)");
+                "every network in spec.networks needs an interface of the same name (seed-form interfaces take none)",
+                "spec is immutable: delete the VM instance and create it again");
         JSONSchemaProps network = spec.getProperties().get("networks").getItems().getSchema();
         assertThat(network.getRequired()).containsExactlyInAnyOrder("name", "pod");
         assertThat(network.getProperties()).doesNotContainKey("multus");

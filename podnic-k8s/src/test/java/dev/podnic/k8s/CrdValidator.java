@@ -32,7 +32,7 @@ final class CrdValidator {
     private final JsonNode schema;
     private final CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS) // has(), all(), exists(), exists_one()
-            .addVar("self", SimpleType.DYN).addLibraries(CelExtensions.strings()).build();
+            .addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN).addLibraries(CelExtensions.strings()).build();
     private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
     private final Map<String, CelRuntime.Program> programs = new LinkedHashMap<>();
 
@@ -58,12 +58,21 @@ final class CrdValidator {
 
     /** The violations, each "path: message"; empty when the API server would store the object. */
     List<String> validate(JsonNode object) {
+        return validateUpdate(null, object);
+    }
+
+    /**
+     * The same for an update from {@code old}: transition rules (those using {@code oldSelf}) run
+     * where the old object has a value at the same path (not inside lists: ours are atomic, and the
+     * API server correlates no elements of those).
+     */
+    List<String> validateUpdate(JsonNode old, JsonNode object) {
         List<String> out = new ArrayList<>();
-        walk(schema, object, "", out);
+        walk(schema, object, old, "", out);
         return out;
     }
 
-    private void walk(JsonNode s, JsonNode v, String path, List<String> out) {
+    private void walk(JsonNode s, JsonNode v, JsonNode old, String path, List<String> out) {
         String type = s.path("type").asText("");
         if (!typeMatches(type, v)) {
             out.add(path + ": Invalid value: must be of type " + type);
@@ -78,7 +87,8 @@ final class CrdValidator {
             for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
                 if (v.has(p.getKey()) && !v.get(p.getKey()).isNull()) {
-                    walk(p.getValue(), v.get(p.getKey()), path + "." + p.getKey(), out);
+                    JsonNode oldChild = old == null || !old.has(p.getKey()) || old.get(p.getKey()).isNull() ? null : old.get(p.getKey());
+                    walk(p.getValue(), v.get(p.getKey()), oldChild, path + "." + p.getKey(), out);
                 }
             }
         } else if (v.isArray()) {
@@ -86,15 +96,20 @@ final class CrdValidator {
                 out.add(path + ": Too many: " + v.size() + ": must have at most " + s.path("maxItems").asInt() + " items");
             }
             for (int i = 0; i < v.size(); i++) {
-                walk(s.path("items"), v.get(i), path + "[" + i + "]", out);
+                walk(s.path("items"), v.get(i), null, path + "[" + i + "]", out);
             }
         } else if (v.isTextual() && s.has("pattern") && !Pattern.compile(s.path("pattern").asText()).matcher(v.asText()).find()) {
             out.add(path + ": Invalid value: \"" + v.asText() + "\": should match '" + s.path("pattern").asText() + "'");
         }
         for (JsonNode rule : s.path("x-kubernetes-validations")) {
+            boolean transition = rule.path("rule").asText().contains("oldSelf");
+            if (transition && old == null) {
+                continue; // a transition rule applies to updates only
+            }
             Object result;
             try {
-                result = program(rule.path("rule").asText()).eval(Map.of("self", cel(v)));
+                result = program(rule.path("rule").asText()).eval(transition ? Map.of("self", cel(v), "oldSelf", cel(old))
+                        : Map.of("self", cel(v)));
             } catch (Exception e) {
                 throw new IllegalStateException("rule " + rule.path("rule").asText() + " at " + path + ": " + e.getMessage(), e);
             }

@@ -51,6 +51,21 @@ class VmiAdmissionTest {
     }
 
     @Test
+    void anUpdateMayChangeMetadataButNotTheSpec() throws IOException {
+        JsonNode old = exampleObject();
+        JsonNode relabelled = old.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) relabelled.path("metadata")).putObject("labels").put("team", "a");
+        assertThat(review("UPDATE", relabelled, old).path("response").path("allowed").asBoolean()).isTrue();
+        JsonNode changed = old.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) changed.path("spec").path("domain").path("devices").path("interfaces"))
+                .remove(1);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) changed.path("spec").path("networks")).remove(1);
+        JsonNode response = review("UPDATE", changed, old).path("response");
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("message").asText()).endsWith(VmiAdmission.IMMUTABLE);
+    }
+
+    @Test
     void deleteIsAlwaysAdmitted() throws IOException {
         assertThat(review("DELETE", null).path("response").path("allowed").asBoolean()).isTrue();
     }
@@ -63,6 +78,10 @@ class VmiAdmissionTest {
     }
 
     private JsonNode review(String operation, JsonNode object) throws IOException {
+        return review(operation, object, null);
+    }
+
+    private JsonNode review(String operation, JsonNode object, JsonNode oldObject) throws IOException {
         var request = json.createObjectNode()
                 .put("uid", "7f0b2c6e-1")
                 .put("operation", operation)
@@ -71,6 +90,9 @@ class VmiAdmissionTest {
         request.putObject("kind").put("group", "podnic.dev").put("version", "v1alpha1").put("kind", "VirtualMachineInstance");
         if (object != null) {
             request.set("object", object);
+        }
+        if (oldObject != null) {
+            request.set("oldObject", oldObject);
         }
         var in = json.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         in.set("request", request);

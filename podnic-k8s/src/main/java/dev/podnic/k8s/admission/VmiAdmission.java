@@ -1,5 +1,7 @@
 package dev.podnic.k8s.admission;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.SpecError;
 import dev.podnic.api.SpecException;
 import dev.podnic.api.VmiParser;
@@ -10,17 +12,23 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 
 /**
  * The validating admission webhook's handler: runs the very parser the CLI and node side use on the
  * object being created or updated, so the API server refuses exactly what podnic would refuse later,
- * with every problem named by field path and value. The HTTP(S) endpoint around it only moves bytes.
+ * with every problem named by field path and value; an update may not change the spec. The HTTP(S)
+ * endpoint around it only moves bytes.
  */
 public final class VmiAdmission {
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+    /** The launcher wired the spec the VMI was created with; a new spec means a new VMI (as in KubeVirt). */
+    public static final String IMMUTABLE = "spec is immutable: delete the VM instance and create it again";
+
     private final VmiParser parser = new VmiParser();
+    private final ObjectMapper json = new ObjectMapper();
 
     /** Reviews an AdmissionReview (admission.k8s.io/v1) given as JSON; returns the answering review as JSON. */
     public String review(String admissionReviewJson) {
@@ -47,19 +55,29 @@ public final class VmiAdmission {
         }
         String source = "VirtualMachineInstance " + request.getNamespace() + "/" + request.getName();
         byte[] object = serialization.asJson(request.getObject()).getBytes(StandardCharsets.UTF_8);
+        if ("UPDATE".equals(request.getOperation()) && request.getOldObject() != null
+                && !spec(object).equals(spec(serialization.asJson(request.getOldObject()).getBytes(StandardCharsets.UTF_8)))) {
+            return denied(response, source + ": " + IMMUTABLE);
+        }
         try {
             parser.parse(object, source);
             return response.build();
         } catch (SpecException e) {
-            String message = e.errors().stream().map(SpecError::toString).collect(Collectors.joining("; "));
-            return response.withAllowed(false)
-                    .withStatus(new StatusBuilder()
-                            .withStatus("Failure")
-                            .withCode(422)
-                            .withReason("Invalid")
-                            .withMessage(source + ": " + message)
-                            .build())
-                    .build();
+            return denied(response, source + ": " + e.errors().stream().map(SpecError::toString).collect(Collectors.joining("; ")));
+        }
+    }
+
+    private static AdmissionResponse denied(AdmissionResponseBuilder response, String message) {
+        return response.withAllowed(false)
+                .withStatus(new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message).build())
+                .build();
+    }
+
+    private JsonNode spec(byte[] object) {
+        try {
+            return json.readTree(object).path("spec");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable object in the AdmissionReview: " + e.getMessage(), e);
         }
     }
 }

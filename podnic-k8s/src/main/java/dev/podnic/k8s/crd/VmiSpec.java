@@ -11,6 +11,7 @@ import java.util.List;
         message = "every interface with bridge: {} needs a network of the same name in spec.networks")
 @ValidationRule(value = "!has(self.networks) || self.networks.all(n, has(self.domain.devices.interfaces) && self.domain.devices.interfaces.exists(i, has(i.name) && i.name == n.name))",
         message = "every network in spec.networks needs an interface of the same name (seed-form interfaces take none)")
+@ValidationRule(value = "self == oldSelf", message = "spec is immutable: delete the VM instance and create it again")
 public class VmiSpec {
     @Required
     private Domain domain = new Domain();
