@@ -6,6 +6,8 @@ import dev.podnic.k8s.controller.ControllerLeadership;
 import dev.podnic.k8s.controller.LauncherPods;
 import dev.podnic.k8s.controller.VmiController;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +35,8 @@ public final class ControllerCommand implements Callable<Integer> {
             description = "Namespace of the Lease (default: $POD_NAMESPACE, else podnic-system).")
     String leaseNamespace;
     @Option(names = "--health-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8080",
-            description = "GET /healthz for a liveness probe: 503 once an informer stopped for good; \"off\" disables "
+            description = "GET /healthz for a liveness probe (503 once an informer stopped for good) and /metrics for "
+                    + "Prometheus; \"off\" disables "
                     + "(default: ${DEFAULT-VALUE}).")
     String healthAddress;
     @Option(names = "--lease-duration", paramLabel = "SECONDS", defaultValue = "15",
@@ -46,8 +49,9 @@ public final class ControllerCommand implements Callable<Integer> {
             throw new UserError("--workers " + workers + ": must be at least 1");
         }
         KubernetesClient client = KubernetesApi.connect();
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         java.util.function.Supplier<VmiController> controllers =
-                () -> new VmiController(client, new LauncherPods(launcherImage), new AgentReleaser(client), workers);
+                () -> new VmiController(client, new LauncherPods(launcherImage), new AgentReleaser(client), workers, metrics);
         AutoCloseable running;
         java.util.function.BooleanSupplier healthy;
         if (leaderElect) {
@@ -70,7 +74,7 @@ public final class ControllerCommand implements Callable<Integer> {
             running = controller;
             healthy = controller::healthy;
         }
-        AutoCloseable health = Health.serve(healthAddress, java.util.Map.of("controller", healthy));
+        AutoCloseable health = Health.serve(healthAddress, java.util.Map.of("controller", healthy), metrics);
         System.err.println("podnic controller: API " + client.getMasterUrl() + ", " + workers + " workers, launcher image "
                 + launcherImage);
         Until.stopped(health, running, client);

@@ -6,6 +6,8 @@ import dev.podnic.cli.k8s.KubernetesApi;
 import dev.podnic.cli.k8s.Until;
 import dev.podnic.k8s.agent.NodeAgent;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,8 @@ final class NodeAgentCommand implements Callable<Integer> {
             description = "The node daemon's admin socket (default: ${DEFAULT-VALUE}).")
     Path adminSocket;
     @Option(names = "--health-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9465",
-            description = "GET /healthz for a liveness probe (the DaemonSet is on the host network: loopback); \"off\" "
+            description = "GET /healthz for a liveness probe and /metrics for Prometheus (the DaemonSet is on the host "
+                    + "network: loopback); \"off\" "
                     + "disables (default: ${DEFAULT-VALUE}).")
     String healthAddress;
     @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000",
@@ -43,7 +46,9 @@ final class NodeAgentCommand implements Callable<Integer> {
             throw new UserError("--admin-socket " + adminSocket + ": no such socket; is `podnic node` running with this --admin-socket?");
         }
         KubernetesClient client = KubernetesApi.connect();
-        NodeAgent agent = new NodeAgent(client, nodeName, new AdminAttachments(adminSocket), Duration.ofMillis(intervalMillis));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        NodeAgent agent = new NodeAgent(client, nodeName, new AdminAttachments(adminSocket), Duration.ofMillis(intervalMillis), true,
+                metrics);
         try {
             agent.start();
         } catch (RuntimeException e) {
@@ -53,7 +58,7 @@ final class NodeAgentCommand implements Callable<Integer> {
         }
         System.err.println("podnic node agent: watching node " + nodeName + " (admin socket " + adminSocket + ", API "
                 + client.getMasterUrl() + ")");
-        Until.stopped(Health.serve(healthAddress, java.util.Map.of("agent", agent::healthy)), agent, client);
+        Until.stopped(Health.serve(healthAddress, java.util.Map.of("agent", agent::healthy), metrics), agent, client);
         return 0;
     }
 }

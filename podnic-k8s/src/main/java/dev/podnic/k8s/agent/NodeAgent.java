@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.time.Duration;
@@ -54,19 +57,36 @@ public final class NodeAgent implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final Counter vmisReleased;
+    private final Counter interfacesReleased;
+    private final Counter reports;
+    private final Counter failures;
     /** VMs (uid) this agent released and annotated, until they leave the cache: touched by the loop thread only. */
     private final Set<String> releasedHere = new java.util.HashSet<>();
 
     public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval) {
-        this(client, node, attachments, interval, true);
+        this(client, node, attachments, interval, true, new SimpleMeterRegistry());
+    }
+
+    /** As above, with fabric8's mock server in mind (see the next constructor). */
+    public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval, boolean byField) {
+        this(client, node, attachments, interval, byField, new SimpleMeterRegistry());
     }
 
     /**
      * @param byField select this node's pods on the server (field spec.nodeName), as the API server
      *                can; fabric8's mock server cannot, and then the agent filters them itself
      */
-    public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval, boolean byField) {
+    public NodeAgent(KubernetesClient client, String node, NodeAttachments attachments, Duration interval, boolean byField,
+                     MeterRegistry registry) {
         this.client = client;
+        this.vmisReleased = Counter.builder("podnic_agent_vmis_released").description("deleted VM instances released on this node")
+                .register(registry);
+        this.interfacesReleased = Counter.builder("podnic_agent_interfaces_released")
+                .description("VMI interfaces freed (CNI DEL) for deleted VM instances").register(registry);
+        this.reports = Counter.builder("podnic_agent_reports_written").description("launcher pod reports written").register(registry);
+        this.failures = Counter.builder("podnic_agent_failures").description("releases or reports that failed (retried next pass)")
+                .register(registry);
         this.node = node;
         this.attachments = attachments;
         this.interval = interval;
@@ -159,9 +179,11 @@ public final class NodeAgent implements AutoCloseable {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 LOG.debug("{}: the object changed meanwhile; next pass", what);
             } else {
+                failures.increment();
                 LOG.warn("{} failed (next pass in {} ms): {}", what, interval.toMillis(), e.getMessage());
             }
         } catch (IOException | RuntimeException e) {
+            failures.increment();
             LOG.warn("{} failed (next pass in {} ms): {}", what, interval.toMillis(), e.getMessage());
         }
     }
@@ -191,6 +213,8 @@ public final class NodeAgent implements AutoCloseable {
         new MetadataPatch().annotation(VirtualMachineInstance.RELEASED_ON, String.join(",", nodes))
                 .guardedBy(vmi.getMetadata().getResourceVersion()).applyTo(client, vmi);
         releasedHere.add(vmi.getMetadata().getUid());
+        vmisReleased.increment();
+        interfacesReleased.increment(freed.size());
         LOG.info("released VM instance {}/{} on node {}: {} interface(s) freed", vmi.getMetadata().getNamespace(),
                 vmi.getMetadata().getName(), node, freed.size());
     }
@@ -214,6 +238,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         try {
             new MetadataPatch().annotation(LauncherReport.ANNOTATION, wanted).applyTo(client, pod);
+            reports.increment();
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) { // 404: gone since the cache saw it, nothing to report to
                 throw e;

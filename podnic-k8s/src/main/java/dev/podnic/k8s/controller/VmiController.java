@@ -2,6 +2,10 @@ package dev.podnic.k8s.controller;
 
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -23,12 +27,24 @@ public final class VmiController implements AutoCloseable {
     private final SharedIndexInformer<VirtualMachineInstance> vmis;
     private final SharedIndexInformer<Pod> pods;
     private final VmiReconciler reconciler;
+    private final MeterRegistry registry;
+    private Gauge depth;
 
     public VmiController(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser, int workers) {
+        this(client, launchers, releaser, workers, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param registry where {@code podnic_reconcile} (by outcome), {@code podnic_workqueue_depth} and
+     *                 {@code podnic_vmi_running_after} (creation to Running) go; shared by the controllers
+     *                 that succeed each other under leader election
+     */
+    public VmiController(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser, int workers, MeterRegistry registry) {
         this.client = client;
+        this.registry = registry;
         this.vmis = client.resources(VirtualMachineInstance.class).inAnyNamespace().runnableInformer(0);
         this.pods = client.pods().inAnyNamespace().withLabel(LauncherPods.VMI_LABEL).runnableInformer(0);
-        this.reconciler = new VmiReconciler(client, launchers, releaser, new ObjectLookup() {
+        this.reconciler = new VmiReconciler(client, launchers, releaser, registry, new ObjectLookup() {
             @Override
             public VirtualMachineInstance vmi(String namespace, String name) {
                 return vmis.getStore().getByKey(key(namespace, name));
@@ -41,7 +57,18 @@ public final class VmiController implements AutoCloseable {
         });
         this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), key -> {
             int slash = key.indexOf('/');
-            reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
+            Timer.Sample sample = Timer.start(registry);
+            String outcome = "error";
+            try {
+                reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
+                outcome = "ok";
+            } catch (InterfaceReleaser.Pending e) {
+                outcome = "waiting_for_node";
+                throw e;
+            } finally {
+                sample.stop(Timer.builder("podnic_reconcile").description("reconcile passes of VM instances")
+                        .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(registry));
+            }
         }, (message, e) -> {
             if (e instanceof InterfaceReleaser.Pending) {
                 LOG.debug("{}", message); // waiting for a node agent is the normal course of a deletion
@@ -53,6 +80,8 @@ public final class VmiController implements AutoCloseable {
 
     /** Starts both informers and returns once their caches hold the current state. */
     public void start() {
+        depth = Gauge.builder("podnic_workqueue_depth", queue, WorkQueue::depth).description("VM instances waiting to be reconciled")
+                .register(registry);
         vmis.addEventHandler(handler(v -> key(v.getMetadata().getNamespace(), v.getMetadata().getName())));
         pods.addEventHandler(handler(p -> key(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(LauncherPods.VMI_LABEL))));
         pods.run();
@@ -93,6 +122,9 @@ public final class VmiController implements AutoCloseable {
 
     @Override
     public void close() {
+        if (depth != null) {
+            registry.remove(depth); // the next leader's controller registers its own queue
+        }
         pods.close();
         vmis.close();
         queue.close();

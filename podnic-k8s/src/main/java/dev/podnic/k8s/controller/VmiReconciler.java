@@ -12,7 +12,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,12 +45,14 @@ public final class VmiReconciler implements AutoCloseable {
     private final ObjectLookup live;
     private final KubernetesSerialization serialization;
     private final VmiParser parser = new VmiParser();
+    private final Timer runningAfter;
 
     public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser) {
-        this(client, launchers, releaser, ObjectLookup.live(client));
+        this(client, launchers, releaser, new SimpleMeterRegistry(), ObjectLookup.live(client));
     }
 
-    public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser, ObjectLookup cache) {
+    public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser, MeterRegistry registry,
+                         ObjectLookup cache) {
         this.client = client;
         this.cache = cache;
         this.live = ObjectLookup.live(client);
@@ -53,6 +60,8 @@ public final class VmiReconciler implements AutoCloseable {
         this.releaser = releaser;
         this.events = new EventRecorder(client);
         this.serialization = client.getKubernetesSerialization();
+        this.runningAfter = Timer.builder("podnic_vmi_running_after").description("from a VM instance's creation to phase Running "
+                + "(every vNIC bound, as the controller wrote it)").publishPercentiles(0.5, 0.99).register(registry);
     }
 
     public void reconcile(String namespace, String name) throws Exception {
@@ -202,6 +211,9 @@ public final class VmiReconciler implements AutoCloseable {
             if (!Objects.equals(before, status.getPhase()) && !"Pending".equals(status.getPhase())) {
                 // (Pending follows LauncherCreated at once: no event of its own.)
                 events.normal(vmi, "Phase" + status.getPhase(), "phase " + status.getPhase());
+                if ("Running".equals(status.getPhase()) && vmi.getMetadata().getCreationTimestamp() != null) {
+                    runningAfter.record(Duration.between(Instant.parse(vmi.getMetadata().getCreationTimestamp()), Instant.now()));
+                }
             }
         }
     }

@@ -101,6 +101,11 @@ public final class WorkQueue implements AutoCloseable {
         }
     }
 
+    /** Keys waiting (now or after a backoff), not counting those being handled. */
+    public synchronized int depth() {
+        return queued.size();
+    }
+
     public synchronized int failures(String key) {
         return failures.getOrDefault(key, 0);
     }

@@ -9,10 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /healthz} for a liveness probe: 200 when every check passes, 503 naming the ones that
- * fail. The checks are the things that do not heal by themselves — an informer that stopped for good
+ * fail; optionally {@code GET /metrics} for Prometheus. The checks are the things that do not heal by themselves — an informer that stopped for good
  * — so that the kubelet restarts the process instead of leaving it deaf.
  */
 public final class HealthServer implements AutoCloseable {
@@ -23,9 +24,27 @@ public final class HealthServer implements AutoCloseable {
     }
 
     public static HealthServer start(InetSocketAddress address, Map<String, BooleanSupplier> checks) throws IOException {
+        return start(address, checks, null);
+    }
+
+    /** Also {@code GET /metrics} from {@code metrics} (a Prometheus registry's scrape) when given. */
+    public static HealthServer start(InetSocketAddress address, Map<String, BooleanSupplier> checks, Supplier<String> metrics)
+            throws IOException {
         HttpServer http = HttpServer.create(address, 0);
         Map<String, BooleanSupplier> ordered = new LinkedHashMap<>(checks);
         http.createContext("/healthz", ex -> answer(ex, ordered));
+        if (metrics != null) {
+            http.createContext("/metrics", ex -> {
+                try (ex) {
+                    byte[] bytes = metrics.get().getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    ex.sendResponseHeaders(200, bytes.length);
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(bytes);
+                    }
+                }
+            });
+        }
         http.start();
         return new HealthServer(http);
     }

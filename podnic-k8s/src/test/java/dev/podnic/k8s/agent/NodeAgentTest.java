@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,6 +42,8 @@ class NodeAgentTest {
     static KubernetesMockServer server;
 
     private final FakeNodeAttachments node1 = new FakeNodeAttachments();
+    private final PrometheusMeterRegistry controllerMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry agentMetrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private KubernetesClient controllerClient;
     private KubernetesClient agentClient;
     private VmiController controller;
@@ -50,9 +54,10 @@ class NodeAgentTest {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build()).createOr(n -> n.update());
         controllerClient = as("podnic-controller");
         agentClient = as("podnic-agent");
-        controller = new VmiController(controllerClient, new LauncherPods("podnic/podnic:test"), new AgentReleaser(controllerClient), 2);
+        controller = new VmiController(controllerClient, new LauncherPods("podnic/podnic:test"), new AgentReleaser(controllerClient), 2,
+                controllerMetrics);
         controller.start();
-        agent = new NodeAgent(agentClient, "node-1", node1, Duration.ofMillis(200), false).start();
+        agent = new NodeAgent(agentClient, "node-1", node1, Duration.ofMillis(200), false, agentMetrics).start();
     }
 
     /** A client that says who it is, so the recorded requests tell the controller's from the agent's. */
@@ -98,6 +103,12 @@ class NodeAgentTest {
         eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm2").get() == null ? true : null);
         assertThat(node1.released).containsExactly(uid + "=[vmi0, vmi1]");
         assertThat(node1.ledger).isEmpty();
+        // What an operator's dashboard shows for this: the two failed DELs, one release of two interfaces,
+        // the creation-to-Running time, and reconciles that waited for the node.
+        assertThat(agentMetrics.scrape()).contains("podnic_agent_failures_total 2.0", "podnic_agent_vmis_released_total 1.0",
+                "podnic_agent_interfaces_released_total 2.0");
+        assertThat(controllerMetrics.scrape()).contains("podnic_vmi_running_after_seconds_count 1", "podnic_workqueue_depth",
+                "podnic_reconcile_seconds_count{outcome=\"waiting_for_node\"}");
     }
 
     @Test
