@@ -55,27 +55,30 @@ public final class VmiController implements AutoCloseable {
                 return pods.getStore().getByKey(key(namespace, LauncherPods.podName(vmiName)));
             }
         });
-        this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), key -> {
-            int slash = key.indexOf('/');
-            Timer.Sample sample = Timer.start(registry);
-            String outcome = "error";
-            try {
-                reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
-                outcome = "ok";
-            } catch (InterfaceReleaser.Pending e) {
-                outcome = "waiting_for_node";
-                throw e;
-            } finally {
-                sample.stop(Timer.builder("podnic_reconcile").description("reconcile passes of VM instances")
-                        .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(registry));
-            }
-        }, (message, e) -> {
+        this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), this::reconcile, (message, e) -> {
             if (e instanceof InterfaceReleaser.Pending) {
                 LOG.debug("{}", message); // waiting for a node agent is the normal course of a deletion
             } else {
                 LOG.warn("reconcile failed: {}", message);
             }
         });
+    }
+
+    /** One pass for a "namespace/name" key, timed by outcome. */
+    private void reconcile(String key) throws Exception {
+        int slash = key.indexOf('/');
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "error";
+        try {
+            reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
+            outcome = "ok";
+        } catch (InterfaceReleaser.Pending e) {
+            outcome = "waiting_for_node";
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("podnic_reconcile").description("reconcile passes of VM instances")
+                    .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(registry));
+        }
     }
 
     /** Starts both informers and returns once their caches hold the current state. */
