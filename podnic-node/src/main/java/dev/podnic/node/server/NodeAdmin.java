@@ -1,15 +1,13 @@
 package dev.podnic.node.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import dev.podnic.node.api.AdminClient;
 import dev.podnic.node.api.ProxyError;
-import dev.podnic.node.api.ProxyRequest;
 import dev.podnic.node.ledger.LedgerEntry;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -20,7 +18,6 @@ import java.util.List;
  */
 public final class NodeAdmin {
     private final NodeService service;
-    private final ObjectMapper json = new ObjectMapper();
 
     public NodeAdmin(NodeService service) {
         this.service = service;
@@ -28,22 +25,10 @@ public final class NodeAdmin {
 
     /** Handles one request; never throws: every outcome is a response. */
     public ObjectNode handle(byte[] body) {
-        JsonNode n;
         try {
-            n = json.readTree(body);
-        } catch (IOException e) {
-            return error(ProxyError.MALFORMED, "request is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (n == null || !n.isObject()) {
-            return error(ProxyError.MALFORMED, "request must be a JSON object");
-        }
-        String apiVersion = n.path("apiVersion").asText("");
-        if (!ProxyRequest.API_VERSION.equals(apiVersion)) {
-            return error(ProxyError.MALFORMED, "apiVersion \"" + apiVersion + "\" is not supported (expected " + ProxyRequest.API_VERSION + ")");
-        }
-        String op = n.path("op").asText("");
-        String vmi = n.path("vmi").asText("");
-        try {
+            JsonNode n = Envelope.read(body);
+            String op = n.path("op").asText("");
+            String vmi = n.path("vmi").asText("");
             return switch (op) {
                 case AdminClient.ATTACHMENTS -> attachments();
                 case AdminClient.RELEASE -> vmi.isEmpty()
@@ -52,10 +37,12 @@ public final class NodeAdmin {
                 default -> error(ProxyError.MALFORMED, "op \"" + op + "\" is not one of [" + AdminClient.ATTACHMENTS + ", "
                         + AdminClient.RELEASE + "]");
             };
+        } catch (Envelope.Refused e) {
+            return Envelope.error(e.error);
         } catch (CniException e) {
             return error(e.error().code(), e.getMessage());
         } catch (RuntimeException e) {
-            return error(dev.podnic.cni.CniError.GENERIC, "internal error: " + e);
+            return error(CniError.GENERIC, "internal error: " + e);
         }
     }
 
@@ -76,13 +63,11 @@ public final class NodeAdmin {
         return out;
     }
 
-    private ObjectNode ok() {
-        return json.createObjectNode().put("apiVersion", ProxyRequest.API_VERSION).put("ok", true);
+    private static ObjectNode ok() {
+        return Envelope.ok();
     }
 
-    private ObjectNode error(int code, String msg) {
-        ObjectNode o = json.createObjectNode().put("apiVersion", ProxyRequest.API_VERSION).put("ok", false);
-        o.putObject("error").put("code", code).put("msg", msg).put("details", "");
-        return o;
+    private static ObjectNode error(int code, String msg) {
+        return Envelope.error(new ProxyError(code, msg, ""));
     }
 }

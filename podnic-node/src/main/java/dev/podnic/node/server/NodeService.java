@@ -19,6 +19,7 @@ import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.server.Envelope.Refused;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,16 +76,6 @@ public final class NodeService {
         return metrics;
     }
 
-    /** A request that failed before or during its operation, as the response's error. */
-    static final class Refused extends RuntimeException {
-        final ProxyError error;
-
-        Refused(int code, String msg) {
-            super(msg);
-            this.error = new ProxyError(code, msg, "");
-        }
-    }
-
     public static String containerId(NetnsIdentity netns, String vmi) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256")
@@ -126,21 +117,9 @@ public final class NodeService {
     }
 
     ProxyRequest parse(byte[] body) {
-        JsonNode n;
-        try {
-            n = json.readTree(body);
-        } catch (IOException e) {
-            throw new Refused(ProxyError.MALFORMED, "request is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (n == null || !n.isObject()) {
-            throw new Refused(ProxyError.MALFORMED, "request must be a JSON object");
-        }
+        JsonNode n = Envelope.read(body);
         ProxyRequest r = new ProxyRequest(n.path("apiVersion").asText(""), n.path("op").asText(""), n.path("netns").asText(""),
                 n.path("ifName").asText(""), n.path("vmi").asText(""), n.path("network").asText(""));
-        if (!ProxyRequest.API_VERSION.equals(r.apiVersion())) {
-            throw new Refused(ProxyError.MALFORMED, "apiVersion \"" + r.apiVersion() + "\" is not supported (expected "
-                    + ProxyRequest.API_VERSION + ")");
-        }
         if (!OPS.contains(r.op())) {
             throw new Refused(ProxyError.MALFORMED, "op \"" + r.op() + "\" is not one of " + OPS);
         }
@@ -157,14 +136,23 @@ public final class NodeService {
     }
 
     /**
-     * The caller's namespace as a path the daemon can use: the one the caller gave, checked to be
-     * its own, or — when it gave none, as a launcher inside a container that only knows
+     * The caller's namespace as a path the plugins can use (ADD): the one the caller gave, checked to
+     * be its own, or — when it gave none, as a launcher inside a container that only knows
      * /proc/self/ns/net — the file under the runtime's netns directory that is its namespace.
      */
-    private String ownNetns(NetnsIdentity caller, String netns) {
+    private String ownNetnsPath(NetnsIdentity caller, String netns) {
         if (netns.isEmpty()) {
-            return caller.pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(ProxyError.FORBIDDEN, "netns \"\": the caller's network namespace ("
-                    + caller + ") is not pinned under " + netnsDir + "; give its path"));
+            return caller.pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(ProxyError.FORBIDDEN,
+                    "netns \"\": the caller's network namespace (" + caller + ") is not pinned under " + netnsDir + "; give its path"));
+        }
+        requireOwnNetns(caller, netns);
+        return netns;
+    }
+
+    /** A path the caller gave must be its own namespace; none at all means its own (the kernel told us which). */
+    private static void requireOwnNetns(NetnsIdentity caller, String netns) {
+        if (netns.isEmpty()) {
+            return;
         }
         Path p = Path.of(netns);
         NetnsIdentity asked;
@@ -177,7 +165,6 @@ public final class NodeService {
             throw new Refused(ProxyError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
                     + caller + "); a pod may only act on its own");
         }
-        return netns;
     }
 
     private Object lock(String key) {
@@ -185,7 +172,7 @@ public final class NodeService {
     }
 
     private ObjectNode add(PeerCredentials caller, NetnsIdentity callerNetns, ProxyRequest r) {
-        String netns = ownNetns(callerNetns, r.netns());
+        String netns = ownNetnsPath(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
             var existing = ledger.get(cid, r.ifName());
@@ -217,7 +204,7 @@ public final class NodeService {
     }
 
     private ObjectNode del(NetnsIdentity callerNetns, ProxyRequest r) {
-        ownNetns(callerNetns, r.netns());
+        requireOwnNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
             ledger.get(cid, r.ifName()).ifPresent(this::undo);
@@ -226,7 +213,7 @@ public final class NodeService {
     }
 
     private ObjectNode check(NetnsIdentity callerNetns, ProxyRequest r) {
-        ownNetns(callerNetns, r.netns());
+        requireOwnNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
                 .orElseThrow(() -> new Refused(ProxyError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
@@ -362,19 +349,12 @@ public final class NodeService {
         return ledger.all();
     }
 
-    private ObjectNode ok() {
-        ObjectNode o = json.createObjectNode();
-        o.put("apiVersion", ProxyRequest.API_VERSION);
-        o.put("ok", true);
-        return o;
+    private static ObjectNode ok() {
+        return Envelope.ok();
     }
 
-    private ObjectNode error(ProxyError e) {
-        ObjectNode o = json.createObjectNode();
-        o.put("apiVersion", ProxyRequest.API_VERSION);
-        o.put("ok", false);
-        o.putObject("error").put("code", e.code()).put("msg", e.msg()).put("details", e.details());
-        return o;
+    private static ObjectNode error(ProxyError e) {
+        return Envelope.error(e);
     }
 
     /** The error response for a request that could not even be read. */
