@@ -12,7 +12,6 @@ import dev.podnic.node.ledger.LedgerEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -70,11 +69,8 @@ class CliNodeIT {
         }
     }
 
-    private List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
+    private static List<String> java(String... args) {
+        return PodnicProcesses.command(args);
     }
 
     private void startDaemon() throws Exception {
@@ -82,12 +78,7 @@ class CliNodeIT {
                 "--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", tmp.resolve("bin") + ":" + RealPlugins.DIR,
                 "--node-netns", path(node).toString(), "--timeout", "120", "--gc-interval", "3600", "--metrics-address", "127.0.0.1:0"))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
-        Path log = tmp.resolve("daemon.log");
-        for (int i = 0; i < 600 && !(Files.exists(log) && Files.readString(log).contains("msg=\"serving\"")); i++) {
-            assertThat(daemon.isAlive()).as(Files.exists(log) ? Files.readString(log) : "").isTrue();
-            Thread.sleep(50);
-        }
-        assertThat(Files.readString(log)).contains("msg=\"serving\" socket=" + socket);
+        PodnicProcesses.awaitLine(tmp.resolve("daemon.log"), "msg=\"serving\" socket=" + socket, daemon);
     }
 
     private void stopDaemon(boolean kill9) throws Exception {

@@ -94,7 +94,7 @@ class KubernetesIT {
                 tmp.resolve("node").toString(), "--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", RealPlugins.DIR,
                 "--node-netns", path(node).toString(), "--gc-interval", "3600", "--metrics-address", "off"))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
-        waitForLine(tmp.resolve("daemon.log"), "msg=\"serving\"", daemon);
+        PodnicProcesses.awaitLine(tmp.resolve("daemon.log"), "msg=\"serving\"", daemon);
         controller = new VmiController(client, new LauncherPods("podnic/podnic:test"), new AgentReleaser(client), 2);
         controller.start();
         agent = new NodeAgent(client, NODE, new AdminAttachments(tmp.resolve("node/admin.sock")), Duration.ofMillis(200), false)
@@ -213,23 +213,12 @@ class KubernetesIT {
         }
         Launch launch = new Launch(podNs, p, log, dir);
         launchers.add(launch);
-        waitForLine(log, "holding until SIGTERM", p);
+        PodnicProcesses.awaitLine(log, "holding until SIGTERM", p);
         return launch;
     }
 
     private static List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private static void waitForLine(Path log, String text, Process p) throws Exception {
-        for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(text)); i++) {
-            assertThat(p.isAlive()).as(Files.exists(log) ? Files.readString(log) : "").isTrue();
-            Thread.sleep(50);
-        }
-        assertThat(Files.readString(log)).contains(text);
+        return PodnicProcesses.command(args);
     }
 
     private static VirtualMachineInstance withPhase(String name, String phase) {

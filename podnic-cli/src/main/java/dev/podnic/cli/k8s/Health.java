@@ -1,10 +1,10 @@
 package dev.podnic.cli.k8s;
 
+import dev.podnic.cli.HostPort;
 import dev.podnic.cli.UserError;
 import dev.podnic.k8s.health.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -18,14 +18,9 @@ public final class Health {
         if (address.equals("off")) {
             return () -> { };
         }
-        int colon = address.lastIndexOf(':');
-        if (colon < 0) {
-            throw new UserError("--health-address " + address + ": expected HOST:PORT or off");
-        }
         try {
-            return HealthServer.start(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
-                    checks, metrics::scrape);
-        } catch (IOException | NumberFormatException e) {
+            return HealthServer.start(HostPort.parse("--health-address", address), checks, metrics::scrape);
+        } catch (IOException e) {
             throw new UserError("--health-address " + address + ": " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.podnic.cli.k8s;
 
+import dev.podnic.cli.HostPort;
 import dev.podnic.cli.UserError;
 import dev.podnic.k8s.admission.AdmissionServer;
 import dev.podnic.k8s.admission.VmiAdmission;
@@ -31,13 +32,9 @@ public final class WebhookCommand implements Callable<Integer> {
                 throw new UserError((p == cert ? "--tls-cert " : "--tls-key ") + p + ": no such readable file");
             }
         }
-        int colon = address.lastIndexOf(':');
-        if (colon < 0) {
-            throw new UserError("--address " + address + ": expected HOST:PORT");
-        }
-        AdmissionServer server = AdmissionServer.start(new InetSocketAddress(address.substring(0, colon),
-                Integer.parseInt(address.substring(colon + 1))), cert, key, new VmiAdmission());
-        System.err.println("podnic webhook: serving https://" + address.substring(0, colon) + ":" + server.port() + "/validate");
+        InetSocketAddress listen = HostPort.parse("--address", address);
+        AdmissionServer server = AdmissionServer.start(listen, cert, key, new VmiAdmission());
+        System.err.println("podnic webhook: serving https://" + listen.getHostString() + ":" + server.port() + "/validate");
         Until.stopped(server);
         return 0;
     }

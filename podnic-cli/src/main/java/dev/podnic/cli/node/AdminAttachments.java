@@ -22,7 +22,7 @@ public final class AdminAttachments implements NodeAttachments {
         for (JsonNode a : admin.attachments()) {
             List<String> ips = new ArrayList<>();
             a.path("result").path("ips").forEach(ip -> ips.add(ip.path("address").asText()));
-            out.add(new Attachment(a.path("vmi").isNull() ? null : a.path("vmi").asText(null), a.path("ifName").asText(),
+            out.add(new Attachment(a.path("vmi").asText(null), a.path("ifName").asText(),
                     a.path("network").asText(), a.path("state").asText(), ips));
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.podnic.cli.node;
 
+import dev.podnic.cli.HostPort;
 import dev.podnic.cli.cni.CniOptions;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.invoke.ProcessPluginExec;
@@ -83,9 +84,7 @@ public final class NodeCommand implements Callable<Integer> {
             NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, new Ledger(stateDir.resolve("ledger")),
                     netnsDir);
             if (!metricsAddress.equals("off")) {
-                int colon = metricsAddress.lastIndexOf(':');
-                service.metrics().serve(new java.net.InetSocketAddress(metricsAddress.substring(0, colon),
-                        Integer.parseInt(metricsAddress.substring(colon + 1))));
+                service.metrics().serve(HostPort.parse("--metrics-address", metricsAddress));
                 log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
             Path admin = adminSocket == null ? stateDir.resolve(ADMIN_SOCKET) : adminSocket.equals("off") ? null : Path.of(adminSocket);

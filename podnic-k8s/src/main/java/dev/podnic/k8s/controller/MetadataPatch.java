@@ -35,10 +35,6 @@ public final class MetadataPatch {
         return this;
     }
 
-    public boolean isEmpty() {
-        return metadata.isEmpty();
-    }
-
     @SuppressWarnings("unchecked")
     private Map<String, Object> section(String name) {
         return (Map<String, Object>) metadata.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());

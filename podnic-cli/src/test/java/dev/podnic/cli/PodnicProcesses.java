@@ -1,0 +1,30 @@
+package dev.podnic.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** `podnic ARGS` as a separate process (this JVM, this class path), and waiting for what it logs. */
+final class PodnicProcesses {
+    private PodnicProcesses() {
+    }
+
+    static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Waits (up to 60 s) until {@code log} contains {@code text}; fails with the log if {@code p} dies first. */
+    static void awaitLine(Path log, String text, Process p) throws Exception {
+        for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(text)); i++) {
+            assertThat(p.isAlive()).as(Files.exists(log) ? Files.readString(log) : "").isTrue();
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(log)).contains(text);
+    }
+}
