@@ -14,6 +14,11 @@ public record VNic(int index, String name, MacAddress mac, boolean macGenerated,
 
     /** The pod interface CNI creates for this vNIC. */
     public String vmiInterface() {
-        return "vmi" + index;
+        return VmNames.vmiInterface(index);
+    }
+
+    /** The bridge joining the VMI interface and the VM's NIC. */
+    public String bridge() {
+        return VmNames.bridge(vmiInterface());
     }
 }

@@ -113,7 +113,7 @@ public final class VmiParser {
         List<VNic> defaulted = new ArrayList<>();
         for (VNic n : nics) {
             defaulted.add(n.mac() != null ? n
-                    : new VNic(n.index(), n.name(), MacDefaults.derive(partial.identity(), n.index()), true, n.model()));
+                    : new VNic(n.index(), n.name(), VmNames.of(partial.identity()).defaultMac(n.index()), true, n.model()));
         }
         return new VmiSpec(namespace, name, uid, form, defaulted);
     }

@@ -7,9 +7,9 @@ import dev.podnic.inet.MacAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class VmiParserTest {
     private final VmiParser parser = new VmiParser();
@@ -48,9 +48,9 @@ class VmiParserTest {
         assertThat(second.macGenerated()).isTrue();
         assertThat(second.mac().isUnicast()).isTrue();
         assertThat(second.mac().bytes()[0] & 0x02).as("locally administered").isEqualTo(2);
-        assertThat(second.mac()).isEqualTo(MacDefaults.derive("default/testvm", 1));
+        assertThat(second.mac()).isEqualTo(VmNames.of("default/testvm").defaultMac(1));
         assertThat(parser.parse(resource("kubevirt-form-vmi.yaml"), "again").nics().get(1).mac()).isEqualTo(second.mac());
-        assertThat(MacDefaults.derive("default/othervm", 1)).isNotEqualTo(second.mac());
+        assertThat(VmNames.of("default/othervm").defaultMac(1)).isNotEqualTo(second.mac());
         assertThat(second.vmiInterface()).isEqualTo("vmi1");
     }
 
@@ -70,7 +70,7 @@ class VmiParserTest {
                 """);
         assertThat(s.identity()).isEqualTo("6b7c0d6e-1111-2222-3333-444455556666");
         assertThat(s.nics().get(0).model()).isEqualTo(NicModel.E1000E);
-        assertThat(s.nics().get(0).mac()).isEqualTo(MacDefaults.derive(s.identity(), 0));
+        assertThat(s.nics().get(0).mac()).isEqualTo(VmNames.of(s.identity()).defaultMac(0));
         assertThat(s.nics().get(1).mac().toString()).isEqualTo("02:00:00:00:00:2a");
     }
 

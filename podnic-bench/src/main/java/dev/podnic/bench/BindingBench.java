@@ -1,13 +1,15 @@
 package dev.podnic.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BoundVNic;
-import dev.podnic.binding.apply.VNicBinder;
-import dev.podnic.binding.apply.VmiBinding;
+import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtNetworkXml;
 import dev.podnic.binding.libvirt.LibvirtPod;
@@ -74,11 +76,11 @@ final class BindingBench implements Callable<Integer> {
                 Path script = Files.writeString(work.resolve("udhcpc.sh"), "#!/bin/sh\nexit 0\n");
                 script.toFile().setExecutable(true);
                 libvirtd.start();
-                try (LibvirtBackend libvirt = new LibvirtBackend(libvirtd.uri(), LibvirtBackend.tagFor(VMI.identity()))) {
+                try (LibvirtBackend libvirt = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI))) {
                     List<DhcpBackend> backends = List.of(new DnsmasqBackend(podThread, work.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")), libvirt);
                     for (DhcpBackend backend : backends) {
-                        VmiBinding binding = new VmiBinding(new VNicBinder(cni, net, pod, podOps, backend, resolv),
-                                new RecordStore(work.resolve("records")), net.name(), pod, backend.name());
+                        BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, pod), podOps, backend,
+                                Domains.NONE, new RecordStore(work.resolve("records")), resolv, pod);
                         List<double[]> rows = new ArrayList<>();
                         for (int i = -3; i < iterations; i++) { // 3 warm-up cycles
                             BoundVNic b = binding.up(VMI).get(0);
@@ -91,7 +93,7 @@ final class BindingBench implements Callable<Integer> {
                                 throw new IllegalStateException("no lease with " + backend.name());
                             }
                             double lease = (System.nanoTime() - t0) / 1e6;
-                            binding.down("default", "benchvm");
+                            binding.down("default", "benchvm", java.util.Optional.empty());
                             if (i >= 0) {
                                 rows.add(new double[] {b.cniMillis(), b.podnicMillis(), b.dhcpMillis(), lease});
                             }

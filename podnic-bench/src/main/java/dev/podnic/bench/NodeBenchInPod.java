@@ -8,8 +8,9 @@ import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.invoke.ProcessLaunch;
 import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.netlink.netns.NetnsThread;
-import dev.podnic.node.api.ProxyClient;
-import dev.podnic.node.api.ProxyRequest;
+import dev.podnic.node.api.NodeClient;
+import dev.podnic.node.api.NodeRequest;
+import dev.podnic.node.api.NodeResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class NodeBenchInPod {
                 .parseList(Files.readAllBytes(Path.of(a[3])), a[3]);
         int iterations = Integer.parseInt(a[5]);
         int extra = Integer.parseInt(a[6]);
-        ProxyClient client = new ProxyClient(socket);
+        NodeClient client = new NodeClient(socket);
         List<Double> proxy = new ArrayList<>();
         List<Double> inProcess = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
@@ -91,9 +92,9 @@ public final class NodeBenchInPod {
         System.out.println("RESULT daemon-ops " + (2 * extra + 2 * (iterations + Integer.getInteger("podnic.bench.warmup", 30))));
     }
 
-    private static void call(ProxyClient c, String op, String netns, String ifName, String vmi) throws Exception {
-        JsonNode r = c.call(new ProxyRequest(ProxyRequest.API_VERSION, op, netns, ifName, vmi, ""));
-        if (!r.path("ok").asBoolean()) {
+    private static void call(NodeClient c, String op, String netns, String ifName, String vmi) throws Exception {
+        NodeResponse r = c.call(NodeRequest.attachment(op, netns, ifName, vmi, ""));
+        if (!r.ok()) {
             throw new IllegalStateException(op + " failed: " + r);
         }
     }

@@ -100,28 +100,6 @@ public final class GuestDomain implements AutoCloseable {
         }
     }
 
-    /** Destroys the transient domain {@code name} if it runs; false when there was none. */
-    public static boolean destroy(String uri, String name) {
-        LibvirtErrors.quiet();
-        try {
-            Connect c = new Connect(uri);
-            try {
-                for (int id : c.listDomains()) { // looked up among the running ones: no "not found" noise
-                    Domain d = c.domainLookupByID(id);
-                    if (d.getName().equals(name)) {
-                        d.destroy();
-                        return true;
-                    }
-                }
-                return false;
-            } finally {
-                c.close();
-            }
-        } catch (LibvirtException e) {
-            return false;
-        }
-    }
-
     /** Destroys the domain if it still runs (QEMU ends with it). */
     @Override
     public void close() {

@@ -4,12 +4,13 @@ import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BoundVNic;
-import dev.podnic.binding.apply.VNicBinder;
-import dev.podnic.binding.apply.VmiBinding;
-import dev.podnic.binding.domain.DomainInterfaceXml;
+import dev.podnic.binding.attach.InProcessAttacher;
+import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.plan.GuestConfig;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,15 +109,14 @@ class GuestBootIT {
         CniResult otherPod = cni.add(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
         String otherIp = otherPod.ips().get(0).address().address().getHostAddress();
         Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
-        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), LibvirtBackend.tagFor(VMI.identity()))) {
-            VmiBinding binding = new VmiBinding(new VNicBinder(cni, net, path(pod), podOps, backend, resolv),
-                    new RecordStore(tmp.resolve("records")), net.name(), path(pod), backend.name());
+        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI))) {
+            BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, path(pod)), podOps, backend, Domains.NONE,
+                    new RecordStore(tmp.resolve("records")), resolv, path(pod));
             try {
                 List<BoundVNic> bound = binding.up(VMI);
-                List<String> interfaces = bound.stream().map(b -> DomainInterfaceXml.forNetwork(b.plan().vnic(), b.dhcp().ref()))
-                        .toList();
+                List<String> interfaces = bound.stream().map(BoundVNic::domainInterface).toList();
                 Path console = tmp.resolve("console.log");
-                String xml = GuestDomain.xml("podnic-" + LibvirtBackend.tagFor(VMI.identity()), image, interfaces,
+                String xml = GuestDomain.xml(VmNames.of(VMI).domain(), image, interfaces,
                         List.of("10.250.12.1", otherIp), console, GuestDomain.kvmUsable());
                 ConsoleReport report;
                 try (GuestDomain vm = GuestDomain.boot(libvirtd.uri(), xml, console)) {
@@ -135,7 +136,7 @@ class GuestBootIT {
                 assertThat(report.pings()).containsEntry("10.250.12.1", true).containsEntry(otherIp, true);
                 System.err.println("guest lease times (s): " + report.leaseSecondsByIf());
             } finally {
-                binding.down("default", "testvm");
+                binding.down("default", "testvm", Optional.empty());
                 cni.del(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
             }
             assertThat(backend.podnicNetworks()).isEmpty();

@@ -5,9 +5,13 @@ import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.cni.result.CniResult;
 
 /**
- * A vNIC that is wired: its plan, the CNI result it came from, its DHCP server, and how long the
- * steps took (milliseconds), for progress output and benchmarks.
+ * A vNIC that is wired: its plan, the CNI result it came from, its DHCP server, the libvirt domain
+ * {@code <interface>} that plugs the VM into it, and how long the steps took (milliseconds).
+ *
+ * @param cniMillis    CNI ADD (or finding it from before)
+ * @param podnicMillis podnic's own work: reading the pod, stripping, bridging, every record write
+ * @param dhcpMillis   starting the DHCP server (a libvirt network also makes the bridge)
  */
-public record BoundVNic(VNicPlan plan, CniResult cniResult, DhcpServer dhcp, double cniMillis, double podnicMillis,
-                        double dhcpMillis) {
+public record BoundVNic(VNicPlan plan, CniResult cniResult, DhcpServer dhcp, String domainInterface, double cniMillis,
+                        double podnicMillis, double dhcpMillis) {
 }

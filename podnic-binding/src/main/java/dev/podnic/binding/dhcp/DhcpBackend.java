@@ -1,9 +1,15 @@
 package dev.podnic.binding.dhcp;
 
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
 import dev.podnic.binding.plan.VNicPlan;
+import java.util.List;
 
-/** Serves a vNIC's plan by DHCP on its bridge. Two backends: libvirt networks, plain dnsmasq. */
-public interface DhcpBackend {
+/**
+ * Serves a vNIC's plan by DHCP on its bridge. Two backends: libvirt networks, plain dnsmasq; a fake
+ * for hermetic tests. {@code DhcpBackendContract} holds them to the same behaviour.
+ */
+public interface DhcpBackend extends AutoCloseable {
     String name();
 
     /**
@@ -22,4 +28,18 @@ public interface DhcpBackend {
      * died between starting it and recording it).
      */
     void stopStray(String bridge);
+
+    /** The libvirt domain {@code <interface>} that plugs {@code nic} into what {@code server} serves. */
+    String domainInterface(VNic nic, DhcpServer server);
+
+    /**
+     * What this backend serves for the VM's vNICs, found without a record (the record was lost): the
+     * seed's way, following the VM's libvirt networks; dnsmasq finds its own processes.
+     */
+    List<DhcpServer> discover(VmNames vm);
+
+    /** Lets go of connections; the servers keep running. */
+    @Override
+    default void close() {
+    }
 }

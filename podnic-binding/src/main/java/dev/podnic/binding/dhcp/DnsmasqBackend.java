@@ -1,5 +1,8 @@
 package dev.podnic.binding.dhcp;
 
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.netlink.netns.NetnsThread;
 import java.io.IOException;
@@ -87,6 +90,32 @@ public final class DnsmasqBackend implements DhcpBackend {
     @Override
     public void stopStray(String bridge) {
         ProcessHandle.allProcesses().filter(h -> serves(h, bridge)).forEach(DnsmasqBackend::end);
+    }
+
+    @Override
+    public String domainInterface(VNic nic, DhcpServer server) {
+        return DomainInterfaceXml.forBridge(nic, server.bridge());
+    }
+
+    /**
+     * Every dnsmasq this backend's state directory runs, whatever the VM: a launcher's state directory
+     * serves one VM, as a pod runs one.
+     */
+    @Override
+    public List<DhcpServer> discover(VmNames vm) {
+        return ProcessHandle.allProcesses().flatMap(h -> h.info().commandLine().stream()
+                        .filter(c -> c.contains("dnsmasq") && c.contains("--dhcp-leasefile=" + stateDir + "/"))
+                        .flatMap(c -> bridgeOf(c).stream().map(b -> new DhcpServer(name(), b, "pid:" + h.pid()))))
+                .toList();
+    }
+
+    private static java.util.Optional<String> bridgeOf(String commandLine) {
+        int i = commandLine.indexOf("--interface=");
+        if (i < 0) {
+            return java.util.Optional.empty();
+        }
+        int end = commandLine.indexOf(' ', i);
+        return java.util.Optional.of(commandLine.substring(i + "--interface=".length(), end < 0 ? commandLine.length() : end));
     }
 
     /** Our dnsmasq for this bridge: its command line names the bridge and this backend's state directory. */

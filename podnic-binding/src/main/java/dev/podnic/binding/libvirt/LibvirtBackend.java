@@ -1,8 +1,11 @@
 package dev.podnic.binding.libvirt;
 
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpException;
 import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.VNicPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,34 +19,21 @@ import org.libvirt.Network;
  * domain's {@code <interface type='network'>} then plugs the VM into it.
  */
 public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
-    /** Every libvirt network podnic defines is named podnic-&lt;VM hash&gt;-&lt;VMI interface&gt;. */
-    public static final String PREFIX = "podnic-";
-
     private final String uri;
-    private final String vmTag;
+    private final VmNames vm;
     private Connect connection;
 
     /**
-     * @param uri   e.g. qemu:///system?socket=/run/podnic/libvirt/pod1/sock/libvirt-sock
-     * @param vmTag a short tag of the VM's identity, so networks of different VMs never collide
+     * @param uri e.g. qemu:///system?socket=/run/podnic/libvirt/pod1/sock/libvirt-sock
+     * @param vm  the VM whose vNICs it serves: names its networks, so networks of different VMs never collide
      */
-    public LibvirtBackend(String uri, String vmTag) {
+    public LibvirtBackend(String uri, VmNames vm) {
         this.uri = uri;
-        this.vmTag = vmTag;
-    }
-
-    /** A short, stable tag of a VM identity for network names: 8 hex digits of its SHA-256. */
-    public static String tagFor(String identity) {
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(h, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.vm = vm;
     }
 
     public String networkName(VNicPlan plan) {
-        return PREFIX + vmTag + "-" + plan.vmiInterface();
+        return vm.libvirtNetwork(plan.vmiInterface());
     }
 
     @Override
@@ -92,17 +82,37 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
         }
     }
 
+    @Override
+    public String domainInterface(VNic nic, DhcpServer server) {
+        return DomainInterfaceXml.forNetwork(nic, server.ref());
+    }
+
+    /** The VM's networks (podnic-TAG-vmiN), each with the bridge it made. */
+    @Override
+    public synchronized List<DhcpServer> discover(VmNames someVm) {
+        List<DhcpServer> out = new ArrayList<>();
+        for (String network : podnicNetworks()) {
+            if (someVm.vmiInterfaceOfNetwork(network).isPresent()) {
+                String bridge = bridgeOf(network);
+                if (bridge != null) {
+                    out.add(new DhcpServer(name(), bridge, network));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every network named podnic-*, running or only defined. */
     public synchronized List<String> podnicNetworks() {
         List<String> out = new ArrayList<>();
         try {
             for (String n : connect().listNetworks()) {
-                if (n.startsWith(PREFIX)) {
+                if (n.startsWith(VmNames.LIBVIRT_PREFIX)) {
                     out.add(n);
                 }
             }
             for (String n : connect().listDefinedNetworks()) {
-                if (n.startsWith(PREFIX)) {
+                if (n.startsWith(VmNames.LIBVIRT_PREFIX)) {
                     out.add(n);
                 }
             }

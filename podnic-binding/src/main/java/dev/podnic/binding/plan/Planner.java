@@ -28,7 +28,6 @@ import java.util.Set;
  */
 public final class Planner {
     public static final int LEASE_SECONDS = 86400;
-    private static final String BRIDGE_PREFIX = "pdnbr-";
 
     private Planner() {
     }
@@ -36,10 +35,6 @@ public final class Planner {
     /** The bridge's link-local /32 for vNIC {@code index}: 169.254.75.(index + 1). */
     public static IpNet bridgeAddress(int index) {
         return IpNet.parse("169.254.75." + (index + 1) + "/32");
-    }
-
-    public static String bridgeName(VNic nic) {
-        return BRIDGE_PREFIX + nic.vmiInterface();
     }
 
     public static VNicPlan plan(VmiSpec vmi, VNic nic, CniResult result, PodFacts pod) {
@@ -108,7 +103,7 @@ public final class Planner {
         }
         GuestConfig guest = new GuestConfig(guestAddress, gateway, routes, pod.mtu(), dns, search,
                 result.dns().domain(), vmi.name(), LEASE_SECONDS);
-        return new VNicPlan(nic, nic.vmiInterface(), bridgeName(nic), bridgeAddress, guest);
+        return new VNicPlan(nic, nic.vmiInterface(), nic.bridge(), bridgeAddress, guest);
     }
 
     /** The result's IPv4 address on the VMI interface (by the result's interface index), else its first IPv4. */

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * fsync, rename, fsync of the directory — a record that says a step started survives a crash or a
  * power cut, so {@code down} always knows what to undo.
  */
-public final class RecordStore {
+public final class RecordStore implements Records {
     private final Path dir;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -29,6 +29,7 @@ public final class RecordStore {
         return dir.resolve(namespace + "_" + name + ".json");
     }
 
+    @Override
     public void save(VmiRecord r) {
         try {
             AtomicFiles.write(file(r.namespace(), r.name()), json.writeValueAsBytes(r), true);
@@ -37,6 +38,7 @@ public final class RecordStore {
         }
     }
 
+    @Override
     public Optional<VmiRecord> load(String namespace, String name) {
         Path f = file(namespace, name);
         if (!Files.exists(f)) {
@@ -49,6 +51,7 @@ public final class RecordStore {
         }
     }
 
+    @Override
     public void delete(String namespace, String name) {
         try {
             Files.deleteIfExists(file(namespace, name));
@@ -57,6 +60,7 @@ public final class RecordStore {
         }
     }
 
+    @Override
     public List<VmiRecord> list() {
         if (!Files.isDirectory(dir)) {
             return List.of();

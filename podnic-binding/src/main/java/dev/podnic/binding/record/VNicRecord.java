@@ -6,9 +6,12 @@ import java.util.List;
 /**
  * What podnic did for one vNIC, as persisted. The guest fields are strings so the record stays
  * readable by people and by other tools.
+ *
+ * @param facts what the plan is made from, recorded at {@link Step#CNI_ADDED}; null before
  */
 public record VNicRecord(int index, String name, String mac, String model, String vmiInterface, String bridge, Step step,
-                         DhcpServer dhcp, String address, String gateway, List<String> routes, int mtu, List<String> dns) {
+                         RecordedFacts facts, DhcpServer dhcp, String address, String gateway, List<String> routes, int mtu,
+                         List<String> dns) {
 
     public VNicRecord {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -16,6 +19,12 @@ public record VNicRecord(int index, String name, String mac, String model, Strin
     }
 
     public VNicRecord withStep(Step s) {
-        return new VNicRecord(index, name, mac, model, vmiInterface, bridge, s, dhcp, address, gateway, routes, mtu, dns);
+        return new VNicRecord(index, name, mac, model, vmiInterface, bridge, s, facts, dhcp, address, gateway, routes, mtu, dns);
+    }
+
+    /** CNI ADD is done; the plan will be made from {@code f}. */
+    public VNicRecord added(RecordedFacts f) {
+        return new VNicRecord(index, name, mac, model, vmiInterface, bridge, Step.CNI_ADDED, f, dhcp, address, gateway, routes,
+                mtu, dns);
     }
 }

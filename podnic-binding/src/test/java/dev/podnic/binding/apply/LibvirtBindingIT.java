@@ -3,8 +3,11 @@ package dev.podnic.binding.apply;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.attach.InProcessAttacher;
+import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.record.RecordStore;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,14 +89,14 @@ class LibvirtBindingIT {
     void libvirtNetworksServeEachVNicItsCniConfiguration() throws Exception {
         CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
-        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), LibvirtBackend.tagFor(VMI.identity()))) {
-            VmiBinding binding = new VmiBinding(new VNicBinder(cni, net, path(pod), podOps, backend, resolv),
-                    new RecordStore(tmp.resolve("records")), net.name(), path(pod), backend.name());
+        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI))) {
+            BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, path(pod)), podOps, backend, Domains.NONE,
+                    new RecordStore(tmp.resolve("records")), resolv, path(pod));
             try {
                 List<BoundVNic> bound = binding.up(VMI);
                 assertThat(backend.podnicNetworks()).hasSize(2);
                 for (BoundVNic b : bound) {
-                    assertThat(b.dhcp().ref()).isEqualTo("podnic-" + LibvirtBackend.tagFor(VMI.identity()) + "-" + b.plan().vmiInterface());
+                    assertThat(b.dhcp().ref()).isEqualTo("podnic-" + VmNames.of(VMI).tag() + "-" + b.plan().vmiInterface());
                     GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(),
                             "pdng" + b.plan().vnic().index(), b.plan().vnic().mac(),
                             Files.createDirectories(tmp.resolve("guest" + b.plan().vnic().index())));
@@ -106,7 +110,7 @@ class LibvirtBindingIT {
                     assertThat(guest.ping(eth0.ips().get(0).address().address().getHostAddress())).isTrue();
                 }
             } finally {
-                assertThat(binding.down("default", "testvm")).isTrue();
+                assertThat(binding.down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
                 cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
             }
             assertThat(backend.podnicNetworks()).isEmpty();
@@ -118,14 +122,14 @@ class LibvirtBindingIT {
     @Test
     void withoutItsRecordAVmIsFoundThroughItsLibvirtNetworks() throws Exception {
         Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
-        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), LibvirtBackend.tagFor(VMI.identity()))) {
+        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI))) {
             RecordStore records = new RecordStore(tmp.resolve("records"));
-            VmiBinding binding = new VmiBinding(new VNicBinder(cni, net, path(pod), podOps, backend, resolv), records,
-                    net.name(), path(pod), backend.name());
+            BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, path(pod)), podOps, backend, Domains.NONE,
+                    records, resolv, path(pod));
             binding.up(VMI);
             records.delete("default", "testvm"); // the state directory is lost
-            assertThat(binding.down("default", "testvm")).isFalse();
-            assertThat(binding.downByLibvirtNetworks(VMI.identity(), backend)).isEqualTo(2);
+            assertThat(binding.down("default", "testvm", Optional.empty())).isEqualTo(new Released.Nothing());
+            assertThat(binding.down("default", "testvm", Optional.of(VmNames.of(VMI)))).isEqualTo(new Released.Discovered(2));
             assertThat(backend.podnicNetworks()).isEmpty();
             assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
         }

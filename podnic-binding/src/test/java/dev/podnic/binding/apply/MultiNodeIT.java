@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,10 +117,10 @@ class MultiNodeIT {
         NetnsThread podThread = NetnsThread.enter(path(launcherPod));
         closers.add(podOps);
         closers.add(podThread);
-        VmiBinding binding = new VmiBinding(new VNicBinder(cni1, net1, path(launcherPod), podOps,
-                new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")),
-                Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n")),
-                new RecordStore(tmp.resolve("records")), net1.name(), path(launcherPod), "dnsmasq");
+        BindingEngine binding = new BindingEngine(new InProcessAttacher(cni1, net1, path(launcherPod)), podOps,
+                new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")), Domains.NONE,
+                new RecordStore(tmp.resolve("records")), Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n"),
+                path(launcherPod));
         try {
             BoundVNic b = binding.up(VMI).get(0);
             GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(), "pdng0",
@@ -130,7 +133,7 @@ class MultiNodeIT {
             assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", remotePod, "busybox", "ping", "-c", "1", "-W", "2", vmIp)))
                     .as("pod on node 2 -> VM on node 1").contains("1 packets received");
         } finally {
-            binding.down("default", "vm1");
+            binding.down("default", "vm1", Optional.empty());
             cni2.del(net2, RuntimeConf.of("kubelet-remote", path(remotePod).toString(), "eth0"));
         }
     }

@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpServer;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.record.Step;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,13 +102,13 @@ class VmiBindingIT {
         return new RecordStore(tmp.resolve("records"));
     }
 
-    private VmiBinding binding() throws Exception {
+    private BindingEngine binding() throws Exception {
         return binding(new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")));
     }
 
-    private VmiBinding binding(DhcpBackend backend) throws Exception {
-        VNicBinder binder = new VNicBinder(cni, net, path(pod), podOps, backend, resolvConf());
-        return new VmiBinding(binder, records(), net.name(), path(pod), backend.name());
+    private BindingEngine binding(DhcpBackend backend) throws Exception {
+        return new BindingEngine(new InProcessAttacher(cni, net, path(pod)), podOps, backend, Domains.NONE, records(), resolvConf(),
+                path(pod));
     }
 
     /**
@@ -123,8 +127,8 @@ class VmiBindingIT {
         VmiSpec one = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: ptpvm}\nspec: {domain: {devices: "
                 + "{interfaces: [{type: pod-network, mac: {address: '02:00:00:00:07:01'}}]}}}").getBytes(StandardCharsets.UTF_8), "t");
         DhcpBackend dnsmasq = new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"));
-        VmiBinding binding = new VmiBinding(new VNicBinder(cni, ptp, path(pod), podOps, dnsmasq, resolvConf()), records(),
-                ptp.name(), path(pod), dnsmasq.name());
+        BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, ptp, path(pod)), podOps, dnsmasq, Domains.NONE,
+                records(), resolvConf(), path(pod));
         try {
             BoundVNic b = binding.up(one).get(0);
             String assigned = b.cniResult().ips().get(0).address().address().getHostAddress();
@@ -138,7 +142,7 @@ class VmiBindingIT {
             assertThat(guest.ping("10.251.7.1")).as("the gateway").isTrue();
             assertThat(guest.ping(otherPod.ips().get(0).address().address().getHostAddress())).as("another pod").isTrue();
         } finally {
-            binding.down("default", "ptpvm");
+            binding.down("default", "ptpvm", Optional.empty());
             cni.del(ptp, RuntimeConf.of("kubelet-pod-2", path(other).toString(), "eth0"));
         }
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "ptpnet").allocations()).isEmpty();
@@ -175,13 +179,23 @@ class VmiBindingIT {
             public void stopStray(String bridge) {
                 real.stopStray(bridge);
             }
+
+            @Override
+            public String domainInterface(dev.podnic.api.VNic nic, DhcpServer server) {
+                return real.domainInterface(nic, server);
+            }
+
+            @Override
+            public List<DhcpServer> discover(VmNames vm) {
+                return real.discover(vm);
+            }
         };
         assertThatThrownBy(() -> binding(failing).up(VMI)).hasMessageContaining("killed while starting DHCP");
         VmiRecord rec = records().load("default", "testvm").orElseThrow();
-        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.CNI_ADDED);
+        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.BRIDGED);
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).hasSize(2);
 
-        assertThat(binding().down("default", "testvm")).isTrue();
+        assertThat(binding().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
         assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
         assertThat(ourDnsmasqs()).isEmpty();
     }
@@ -194,7 +208,7 @@ class VmiBindingIT {
     void twoVNicsGetExactlyTheirCniConfigurationByDhcpWithDnsmasq() throws Exception {
         CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         String podIp = eth0.ips().get(0).address().address().getHostAddress();
-        VmiBinding binding = binding();
+        BindingEngine binding = binding();
         List<BoundVNic> bound = new ArrayList<>();
         try {
             bound.addAll(binding.up(VMI));
@@ -234,11 +248,11 @@ class VmiBindingIT {
                     "10.250.7.1"))).contains("1 packets received");
         } finally {
             // As `podnic vmi down` does: fresh objects, everything from the record.
-            assertThat(binding().down("default", "testvm")).isTrue();
+            assertThat(binding().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
             cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         }
         assertThat(records().load("default", "testvm")).isEmpty();
-        assertThat(binding().down("default", "testvm")).as("a second down finds nothing to do").isFalse();
+        assertThat(binding().down("default", "testvm", Optional.empty())).as("a second down finds nothing to do").isEqualTo(new Released.Nothing());
         for (BoundVNic b : bound) {
             assertThat(podOps.findLink(b.plan().bridge())).isEmpty();
             assertThat(podOps.findLink(b.plan().vmiInterface())).isEmpty();

@@ -1,8 +1,9 @@
 package dev.podnic.cli.vmi;
 
+import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BoundVNic;
-import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.cli.UserError;
 import dev.podnic.guest.ConsoleReport;
@@ -26,7 +27,7 @@ final class GuestBoot {
         this.out = out;
     }
 
-    void boot(VmiSpec vmi, List<BoundVNic> bound, Pod pod, VmiOptions options, Path podNetns, Path cache, List<String> pings,
+    void boot(VmiSpec vmi, List<BoundVNic> bound, BindingEngine engine, VmiOptions options, Path podNetns, Path cache, List<String> pings,
               int linger, int waitSeconds) throws Exception {
         GuestImage image;
         try {
@@ -38,16 +39,16 @@ final class GuestBoot {
             throw new UserError("cannot build the guest image here (" + e.getMessage().lines().reduce((a, b) -> b).orElse("")
                     + "); build it once from the host's namespace: podnic guest build");
         }
-        String name = "podnic-" + LibvirtBackend.tagFor(vmi.identity());
+        String name = VmNames.of(vmi).domain();
         Path console = Files.createDirectories(options.stateDir.resolve("console")).resolve(vmi.namespace() + "_" + vmi.name() + ".log");
         Files.deleteIfExists(console);
         String uri = options.libvirtUri(podNetns);
         if (!Files.exists(Path.of(uri.substring(uri.indexOf("socket=") + 7)))) {
             throw new UserError("--boot needs the pod's libvirtd: podnic pod libvirtd start --netns " + podNetns);
         }
-        String xml = GuestDomain.xml(name, image, bound.stream().map(pod::domainXml).toList(), pings, linger, console,
+        String xml = GuestDomain.xml(name, image, bound.stream().map(BoundVNic::domainInterface).toList(), pings, linger, console,
                 GuestDomain.kvmUsable());
-        pod.binding.recordDomain(vmi.namespace(), vmi.name(), name);
+        engine.recordDomain(vmi.namespace(), vmi.name(), name);
         long t0 = System.nanoTime();
         GuestDomain vm = GuestDomain.boot(uri, xml, console);
         err.printf("podnic: domain %s started (console: %s)%n", name, console);

@@ -1,9 +1,12 @@
 package dev.podnic.cli.vmi;
 
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.apply.Released;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cli.cni.CniOptions;
-import dev.podnic.guest.GuestDomain;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,41 +35,31 @@ final class VmiDown implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return release(cni, vmiOptions, namespace, name, spec.commandLine().getErr()) ? 0 : followLibvirtNetworks();
-    }
-
-    /** Undoes what the record says (domain, DHCP, bridges, CNI DEL); false when nothing is recorded. */
-    static boolean release(CniOptions cni, VmiOptions vmiOptions, String namespace, String name, java.io.PrintWriter err) {
+        PrintWriter err = spec.commandLine().getErr();
         VmiRecord rec = vmiOptions.records().load(namespace, name).orElse(null);
-        if (rec == null) {
-            return false;
-        }
-        if (rec.domain() != null && GuestDomain.destroy(vmiOptions.libvirtUri(Path.of(rec.podNetns())), rec.domain())) {
-            err.println(namespace + "/" + name + ": domain " + rec.domain() + " destroyed");
-        }
-        String net = rec.network().isEmpty() ? null : rec.network();
-        try (Pod pod = new Pod(cni, vmiOptions, net, Path.of(rec.podNetns()), rec.backend(), Path.of("/etc/resolv.conf"),
-                rec.identity())) {
-            pod.binding.down(namespace, name);
-        }
-        err.println(namespace + "/" + name + ": " + rec.nics().size() + " vNIC(s) released");
-        err.flush();
-        return true;
-    }
-
-    /** No record: with --pod-netns, look for the VM's libvirt networks in that pod's libvirtd (the seed's way). */
-    private int followLibvirtNetworks() {
-        if (podNetns == null) {
-            spec.commandLine().getErr().println("nothing recorded for " + namespace + "/" + name
+        if (rec == null && podNetns == null) {
+            err.println("nothing recorded for " + namespace + "/" + name
                     + "; nothing to do (give --pod-netns to also look for its libvirt networks)");
             return 0;
         }
-        String identity = uid != null ? uid : namespace + "/" + name;
-        try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, "libvirt", Path.of("/etc/resolv.conf"), identity)) {
-            int n = pod.binding.downByLibvirtNetworks(identity, (dev.podnic.binding.libvirt.LibvirtBackend) pod.backend);
-            spec.commandLine().getErr().println(namespace + "/" + name + ": no record; " + n
-                    + " vNIC(s) found through libvirt networks and released");
-        }
+        VmNames vm = VmNames.of(rec != null ? rec.identity() : uid != null ? uid : namespace + "/" + name);
+        Released released = rec != null ? release(cni, vmiOptions, rec)
+                : release(cni, vmiOptions, network, podNetns, "libvirt", namespace, name, vm);
+        err.println(namespace + "/" + name + ": " + released.summary());
+        err.flush();
         return 0;
+    }
+
+    /** Undoes what the record says (domain, DHCP, bridges, CNI DEL). */
+    static Released release(CniOptions cni, VmiOptions vmiOptions, VmiRecord rec) {
+        return release(cni, vmiOptions, rec.network().isEmpty() ? null : rec.network(), Path.of(rec.podNetns()), rec.backend(),
+                rec.namespace(), rec.name(), VmNames.of(rec.identity()));
+    }
+
+    private static Released release(CniOptions cni, VmiOptions vmiOptions, String network, Path podNetns, String backend,
+                                    String namespace, String name, VmNames vm) {
+        try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, backend, Path.of("/etc/resolv.conf"), vm)) {
+            return pod.engine.down(namespace, name, Optional.of(vm));
+        }
     }
 }

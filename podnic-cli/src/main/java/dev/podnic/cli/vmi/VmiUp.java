@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BindingException;
 import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.cli.Json;
@@ -73,18 +75,24 @@ final class VmiUp implements Callable<Integer> {
         }
         VmiSpec vmi = new VmiParser().parse(Files.readAllBytes(file), file.toString());
         PrintWriter out = spec.commandLine().getOut();
-        try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, dhcp, resolvConf, vmi.identity())) {
-            List<BoundVNic> bound = pod.binding.up(vmi);
+        try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, dhcp, resolvConf, VmNames.of(vmi))) {
+            List<BoundVNic> bound;
+            try {
+                bound = pod.engine.up(vmi);
+            } catch (BindingException e) {
+                throw new UserError(e.getMessage() + "\n(what was done is recorded: rerun up to finish, or run podnic vmi down "
+                        + vmi.name() + " -n " + vmi.namespace() + " to undo it)");
+            }
             if (output.equals("json")) {
                 ArrayNode arr = new ObjectMapper().createArrayNode();
-                bound.forEach(b -> arr.add(json(b, pod.domainXml(b))));
+                bound.forEach(b -> arr.add(json(b)));
                 out.println(Json.pretty(arr));
             } else {
-                bound.forEach(b -> text(out, b, pod.domainXml(b)));
+                bound.forEach(b -> text(out, b));
             }
             if (boot) {
-                new GuestBoot(spec.commandLine().getErr(), out).boot(vmi, bound, pod, vmiOptions, podNetns, guestCache, pings,
-                        linger, waitSeconds);
+                new GuestBoot(spec.commandLine().getErr(), out).boot(vmi, bound, pod.engine, vmiOptions, podNetns, guestCache,
+                        pings, linger, waitSeconds);
             }
         }
         if (hold) {
@@ -99,7 +107,10 @@ final class VmiUp implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println(vmi.namespace() + "/" + vmi.name() + ": stopping, releasing its vNICs");
             try {
-                VmiDown.release(cni, vmiOptions, vmi.namespace(), vmi.name(), err);
+                vmiOptions.records().load(vmi.namespace(), vmi.name())
+                        .ifPresent(rec -> err.println(vmi.namespace() + "/" + vmi.name() + ": "
+                                + VmiDown.release(cni, vmiOptions, rec).summary()));
+                err.flush();
             } catch (RuntimeException e) {
                 err.println(vmi.namespace() + "/" + vmi.name() + ": release failed (the node daemon frees the attachments once "
                         + "the pod is gone): " + e.getMessage());
@@ -111,16 +122,16 @@ final class VmiUp implements Callable<Integer> {
         new java.util.concurrent.CountDownLatch(1).await();
     }
 
-    private static ObjectNode json(BoundVNic b, String xml) {
+    private static ObjectNode json(BoundVNic b) {
         VNic n = b.plan().vnic();
         GuestConfig g = b.plan().guest();
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("name", n.name()).put("mac", n.mac().toString()).put("model", n.model().libvirtName())
                 .put("vmiInterface", n.vmiInterface()).put("bridge", b.plan().bridge()).put("address", g.address().toString())
                 .put("gateway", g.gateway() == null ? null : g.gateway().getHostAddress()).put("mtu", g.mtu())
-                .put("dhcpBackend", b.dhcp().backend()).put("dhcp", b.dhcp().ref()).put("domainInterfaceXml", xml);
+                .put("dhcpBackend", b.dhcp().backend()).put("dhcp", b.dhcp().ref()).put("domainInterfaceXml", b.domainInterface());
         ArrayNode routes = o.putArray("routes");
-        g.routes().forEach(r -> routes.add(r.destination() + (r.onLink() ? " on-link" : " via " + r.gateway().getHostAddress())));
+        g.routes().forEach(r -> routes.add(r.toString()));
         ArrayNode dns = o.putArray("dns");
         g.dnsServers().forEach(d -> dns.add(d.getHostAddress()));
         o.put("cniMillis", round(b.cniMillis())).put("podnicMillis", round(b.podnicMillis())).put("dhcpMillis", round(b.dhcpMillis()));
@@ -131,21 +142,20 @@ final class VmiUp implements Callable<Integer> {
         return Math.round(ms * 10) / 10.0;
     }
 
-    private static void text(PrintWriter out, BoundVNic b, String xml) {
+    private static void text(PrintWriter out, BoundVNic b) {
         VNic n = b.plan().vnic();
         GuestConfig g = b.plan().guest();
         out.printf("vNIC %s  %s  %s%n", n.name(), n.mac(), n.model().libvirtName());
         out.printf("  VMI interface  %s on bridge %s%n", n.vmiInterface(), b.plan().bridge());
         out.printf("  address        %s%n", g.address());
         out.printf("  gateway        %s%n", g.gateway() == null ? "-" : g.gateway().getHostAddress());
-        out.printf("  routes         %s%n", g.routes().stream().map(r -> r.destination() + (r.onLink() ? " on-link"
-                : " via " + r.gateway().getHostAddress())).collect(Collectors.joining(", ")));
+        out.printf("  routes         %s%n", g.routes().stream().map(Object::toString).collect(Collectors.joining(", ")));
         out.printf("  MTU            %d%n", g.mtu());
         out.printf("  DNS            %s%n", g.dnsServers().isEmpty() ? "-"
                 : g.dnsServers().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")));
         out.printf("  DHCP           %s (%s)%n", b.dhcp().backend(), b.dhcp().ref());
         out.printf("  took           CNI ADD %.1f ms, podnic %.1f ms, DHCP start %.1f ms%n", b.cniMillis(), b.podnicMillis(), b.dhcpMillis());
         out.println("  domain XML");
-        xml.lines().forEach(l -> out.println("    " + l));
+        b.domainInterface().lines().forEach(l -> out.println("    " + l));
     }
 }

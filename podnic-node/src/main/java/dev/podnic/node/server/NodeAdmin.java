@@ -1,12 +1,12 @@
 package dev.podnic.node.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
-import dev.podnic.node.api.AdminClient;
-import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.api.NodeError;
+import dev.podnic.node.api.NodeRequest;
+import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.LedgerEntry;
 import java.util.List;
 
@@ -26,19 +26,19 @@ public final class NodeAdmin {
     /** Handles one request; never throws: every outcome is a response. */
     public ObjectNode handle(byte[] body) {
         try {
-            JsonNode n = Envelope.read(body);
-            String op = n.path("op").asText("");
-            String vmi = n.path("vmi").asText("");
+            NodeRequest r = NodeWire.readRequest(body);
+            String op = r.op();
+            String vmi = r.vmi();
             return switch (op) {
-                case AdminClient.ATTACHMENTS -> attachments();
-                case AdminClient.RELEASE -> vmi.isEmpty()
-                        ? error(ProxyError.MALFORMED, "RELEASE needs \"vmi\": the VM's identity (its uid)")
+                case NodeRequest.ATTACHMENTS -> attachments();
+                case NodeRequest.RELEASE -> vmi.isEmpty()
+                        ? error(NodeError.MALFORMED, "RELEASE needs \"vmi\": the VM's identity (its uid)")
                         : released(service.release(vmi));
-                default -> error(ProxyError.MALFORMED, "op \"" + op + "\" is not one of [" + AdminClient.ATTACHMENTS + ", "
-                        + AdminClient.RELEASE + "]");
+                default -> error(NodeError.MALFORMED, "op \"" + op + "\" is not one of [" + NodeRequest.ATTACHMENTS + ", "
+                        + NodeRequest.RELEASE + "]");
             };
-        } catch (Envelope.Refused e) {
-            return Envelope.error(e.error);
+        } catch (NodeWire.MalformedException e) {
+            return NodeWire.error(e.error());
         } catch (CniException e) {
             return error(e.error().code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -64,10 +64,10 @@ public final class NodeAdmin {
     }
 
     private static ObjectNode ok() {
-        return Envelope.ok();
+        return NodeWire.ok();
     }
 
     private static ObjectNode error(int code, String msg) {
-        return Envelope.error(new ProxyError(code, msg, ""));
+        return NodeWire.error(NodeError.of(code, msg));
     }
 }

@@ -1,8 +1,8 @@
 package dev.podnic.node.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.api.NodeError;
+import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
 import dev.podnic.node.peer.RequestException;
@@ -34,7 +34,6 @@ public final class NodeServer implements AutoCloseable {
     private final NodeService service;
     private final ExecutorService workers;
     private final Thread acceptor;
-    private final ObjectMapper json = new ObjectMapper();
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
         this(socket, service, service::handle, workers);
@@ -87,13 +86,12 @@ public final class NodeServer implements AutoCloseable {
             try {
                 NetnsIdentity netns = NetnsIdentity.ofProcess(peer.pid());
                 byte[] body = c.readLine(MAX_REQUEST);
-                response = json.writeValueAsBytes(handler.handle(peer, netns, body));
+                response = NodeWire.response(handler.handle(peer, netns, body));
             } catch (RequestException e) {
-                int code = e.kind() == RequestException.Kind.TOO_LARGE ? ProxyError.TOO_LARGE : ProxyError.TOO_SLOW;
-                response = json.writeValueAsBytes(service.unreadable(code, e.getMessage()));
+                int code = e.kind() == RequestException.Kind.TOO_LARGE ? NodeError.TOO_LARGE : NodeError.TOO_SLOW;
+                response = NodeWire.response(service.unreadable(code, e.getMessage()));
             }
             c.write(response);
-            c.write(new byte[] {'\n'});
         } catch (IOException e) {
             // the client went away; nothing to answer
         }

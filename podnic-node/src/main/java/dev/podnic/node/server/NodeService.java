@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.api.VmNames;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.CniRuntime;
@@ -13,20 +14,17 @@ import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
-import dev.podnic.node.api.ProxyError;
-import dev.podnic.node.api.ProxyRequest;
+import dev.podnic.node.api.NodeError;
+import dev.podnic.node.api.NodeRequest;
+import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
-import dev.podnic.node.server.Envelope.Refused;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,6 @@ import java.util.regex.Pattern;
  * Every attachment is in the durable ledger before its plugins run.
  */
 public final class NodeService {
-    private static final Pattern VMI_INTERFACE = Pattern.compile("vmi[0-9]{1,3}");
     private static final Pattern VMI_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
     private static final Set<String> OPS = Set.of("ADD", "DEL", "CHECK", "LIST");
 
@@ -76,14 +73,9 @@ public final class NodeService {
         return metrics;
     }
 
+    /** The container ID of {@code vmi}'s attachments in the caller's namespace (see {@link VmNames#containerIdInNetns}). */
     public static String containerId(NetnsIdentity netns, String vmi) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((netns.dev() + ":" + netns.ino() + "/" + vmi).getBytes(StandardCharsets.UTF_8));
-            return "podnic-" + HexFormat.of().formatHex(h, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return VmNames.of(vmi).containerIdInNetns(netns.dev(), netns.ino());
     }
 
     /** Handles one request; never throws: every outcome is a response. */
@@ -98,7 +90,7 @@ public final class NodeService {
 
     private ObjectNode dispatch(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body, String[] opOut) {
         try {
-            ProxyRequest r = parse(body);
+            NodeRequest r = parse(body);
             opOut[0] = r.op();
             return switch (r.op()) {
                 case "LIST" -> list(callerNetns);
@@ -108,28 +100,28 @@ public final class NodeService {
             };
         } catch (Refused e) {
             return error(e.error);
+        } catch (NodeWire.MalformedException e) {
+            return error(e.error());
         } catch (CniException e) {
             CniError c = e.error();
-            return error(new ProxyError(c.code(), e.getMessage(), c.details()));
+            return error(new NodeError(c.code(), e.getMessage(), c.details()));
         } catch (RuntimeException e) {
-            return error(new ProxyError(CniError.GENERIC, "internal error: " + e, ""));
+            return error(new NodeError(CniError.GENERIC, "internal error: " + e, ""));
         }
     }
 
-    ProxyRequest parse(byte[] body) {
-        JsonNode n = Envelope.read(body);
-        ProxyRequest r = new ProxyRequest(n.path("apiVersion").asText(""), n.path("op").asText(""), n.path("netns").asText(""),
-                n.path("ifName").asText(""), n.path("vmi").asText(""), n.path("network").asText(""));
+    NodeRequest parse(byte[] body) {
+        NodeRequest r = NodeWire.readRequest(body);
         if (!OPS.contains(r.op())) {
-            throw new Refused(ProxyError.MALFORMED, "op \"" + r.op() + "\" is not one of " + OPS);
+            throw new Refused(NodeError.MALFORMED, "op \"" + r.op() + "\" is not one of " + OPS);
         }
         if (!r.op().equals("LIST")) {
-            if (!VMI_INTERFACE.matcher(r.ifName()).matches()) {
-                throw new Refused(ProxyError.FORBIDDEN, "ifName \"" + r.ifName()
+            if (VmNames.vmiIndex(r.ifName()).isEmpty()) {
+                throw new Refused(NodeError.FORBIDDEN, "ifName \"" + r.ifName()
                         + "\": the node daemon only manages VMI interfaces (vmi0, vmi1, ...), never the pod's own");
             }
             if (!VMI_ID.matcher(r.vmi()).matches()) {
-                throw new Refused(ProxyError.MALFORMED, "vmi \"" + r.vmi() + "\" must be the VM's identity (its uid)");
+                throw new Refused(NodeError.MALFORMED, "vmi \"" + r.vmi() + "\" must be the VM's identity (its uid)");
             }
         }
         return r;
@@ -142,7 +134,7 @@ public final class NodeService {
      */
     private String ownNetnsPath(NetnsIdentity caller, String netns) {
         if (netns.isEmpty()) {
-            return caller.pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(ProxyError.FORBIDDEN,
+            return caller.pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(NodeError.FORBIDDEN,
                     "netns \"\": the caller's network namespace (" + caller + ") is not pinned under " + netnsDir + "; give its path"));
         }
         requireOwnNetns(caller, netns);
@@ -162,7 +154,7 @@ public final class NodeService {
             asked = null;
         }
         if (asked == null || !asked.equals(caller)) {
-            throw new Refused(ProxyError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
+            throw new Refused(NodeError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
                     + caller + "); a pod may only act on its own");
         }
     }
@@ -171,7 +163,7 @@ public final class NodeService {
         return locks.computeIfAbsent(key, k -> new Object());
     }
 
-    private ObjectNode add(PeerCredentials caller, NetnsIdentity callerNetns, ProxyRequest r) {
+    private ObjectNode add(PeerCredentials caller, NetnsIdentity callerNetns, NodeRequest r) {
         String netns = ownNetnsPath(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
@@ -203,7 +195,7 @@ public final class NodeService {
         }
     }
 
-    private ObjectNode del(NetnsIdentity callerNetns, ProxyRequest r) {
+    private ObjectNode del(NetnsIdentity callerNetns, NodeRequest r) {
         requireOwnNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
@@ -212,11 +204,11 @@ public final class NodeService {
         }
     }
 
-    private ObjectNode check(NetnsIdentity callerNetns, ProxyRequest r) {
+    private ObjectNode check(NetnsIdentity callerNetns, NodeRequest r) {
         requireOwnNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
-                .orElseThrow(() -> new Refused(ProxyError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
+                .orElseThrow(() -> new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
         cni.check(network(e), RuntimeConf.of(cid, e.netns(), e.ifName()));
         return ok();
     }
@@ -350,15 +342,15 @@ public final class NodeService {
     }
 
     private static ObjectNode ok() {
-        return Envelope.ok();
+        return NodeWire.ok();
     }
 
-    private static ObjectNode error(ProxyError e) {
-        return Envelope.error(e);
+    private static ObjectNode error(NodeError e) {
+        return NodeWire.error(e);
     }
 
     /** The error response for a request that could not even be read. */
     public ObjectNode unreadable(int code, String msg) {
-        return error(new ProxyError(code, msg, ""));
+        return error(NodeError.of(code, msg));
     }
 }

@@ -13,14 +13,15 @@ import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
-import dev.podnic.node.api.ProxyClient;
-import dev.podnic.node.api.ProxyError;
-import dev.podnic.node.api.ProxyRequest;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.api.NodeClient;
+import dev.podnic.node.api.NodeError;
+import dev.podnic.node.api.NodeRequest;
+import dev.podnic.node.api.NodeResponse;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.UnixServer;
-import dev.podnic.netlink.netns.NetnsThread;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -96,7 +97,7 @@ class NodeServerIT {
         String java = ProcessHandle.current().info().command().orElse("java");
         try (NetnsThread t = NetnsThread.enter(path(netnsName))) {
             Process p = t.call(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    ProxyClient.class.getName(), socket.toString(), op, netns, ifName, vmi).redirectErrorStream(true)::start);
+                    NodeClient.class.getName(), socket.toString(), op, netns, ifName, vmi).redirectErrorStream(true)::start);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(60, TimeUnit.SECONDS);
             return JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
@@ -105,6 +106,10 @@ class NodeServerIT {
 
     private static int code(JsonNode r) {
         return r.path("error").path("code").asInt();
+    }
+
+    private static int code(NodeResponse r) {
+        return r.error().map(NodeError::code).orElse(0);
     }
 
     @Test
@@ -149,10 +154,10 @@ class NodeServerIT {
         var bAllocations = allocations();
 
         JsonNode other = fromPod(a, "ADD", path(b).toString(), "vmi1", "uid-a");
-        assertThat(code(other)).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(code(other)).isEqualTo(NodeError.FORBIDDEN);
         assertThat(other.path("error").path("msg").asText()).contains("is not the caller's network namespace");
-        assertThat(code(fromPod(a, "DEL", path(b).toString(), "vmi0", "uid-b"))).isEqualTo(ProxyError.FORBIDDEN);
-        assertThat(code(fromPod(a, "DEL", path(a).toString(), "eth0", "uid-a"))).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(code(fromPod(a, "DEL", path(b).toString(), "vmi0", "uid-b"))).isEqualTo(NodeError.FORBIDDEN);
+        assertThat(code(fromPod(a, "DEL", path(a).toString(), "eth0", "uid-a"))).isEqualTo(NodeError.FORBIDDEN);
         // Naming B's VM from A's own namespace reaches a different attachment: nothing of B's is freed.
         assertThat(fromPod(a, "DEL", path(a).toString(), "vmi0", "uid-b").path("ok").asBoolean()).isTrue();
 
@@ -246,20 +251,20 @@ class NodeServerIT {
 
     @Test
     void malformedOversizedAndSlowRequestsGetAnErrorAndOthersAreStillServed() throws Exception {
-        ProxyClient client = new ProxyClient(socket);
-        assertThat(code(client.raw("{not json\n"))).isEqualTo(ProxyError.MALFORMED);
-        assertThat(code(client.raw("[1,2]\n"))).isEqualTo(ProxyError.MALFORMED);
-        assertThat(code(client.raw("{\"apiVersion\":\"v0\",\"op\":\"ADD\"}\n"))).isEqualTo(ProxyError.MALFORMED);
+        NodeClient client = new NodeClient(socket);
+        assertThat(code(client.raw("{not json\n"))).isEqualTo(NodeError.MALFORMED);
+        assertThat(code(client.raw("[1,2]\n"))).isEqualTo(NodeError.MALFORMED);
+        assertThat(code(client.raw("{\"apiVersion\":\"v0\",\"op\":\"ADD\"}\n"))).isEqualTo(NodeError.MALFORMED);
         assertThat(code(client.raw("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ADD\",\"ifName\":\"vmi0\",\"vmi\":\"x\"")))
-                .as("truncated").isEqualTo(ProxyError.MALFORMED);
-        assertThat(code(client.raw("x".repeat(NodeServer.MAX_REQUEST + 10)))).isEqualTo(ProxyError.TOO_LARGE);
+                .as("truncated").isEqualTo(NodeError.MALFORMED);
+        assertThat(code(client.raw("x".repeat(NodeServer.MAX_REQUEST + 10)))).isEqualTo(NodeError.TOO_LARGE);
 
         try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             slow.connect(UnixDomainSocketAddress.of(socket)); // says nothing
-            JsonNode meanwhile = client.call(new ProxyRequest(ProxyRequest.API_VERSION, "LIST", "", "", "", ""));
-            assertThat(meanwhile.path("ok").asBoolean()).isTrue();
+            NodeResponse meanwhile = client.call(NodeRequest.of(NodeRequest.LIST));
+            assertThat(meanwhile.ok()).isTrue();
             byte[] answer = java.nio.channels.Channels.newInputStream(slow).readAllBytes();
-            assertThat(code(JSON.readTree(answer))).isEqualTo(ProxyError.TOO_SLOW);
+            assertThat(code(JSON.readTree(answer))).isEqualTo(NodeError.TOO_SLOW);
         }
     }
 }

@@ -9,7 +9,7 @@ import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.testing.RecordingPluginExec;
-import dev.podnic.node.api.ProxyError;
+import dev.podnic.node.api.NodeError;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
@@ -72,11 +72,11 @@ class NodeServiceTest {
 
     @Test
     void onlyVmiInterfacesAndOnlyTheCallersNamespace() throws Exception {
-        assertThat(handle(req("ADD", "eth0")).path("error").path("code").asInt()).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(handle(req("ADD", "eth0")).path("error").path("code").asInt()).isEqualTo(NodeError.FORBIDDEN);
         assertThat(handle(req("ADD", "vmi0").replace(netns.toString(), tmp.resolve("nope").toString()))
-                .path("error").path("code").asInt()).isEqualTo(ProxyError.FORBIDDEN);
+                .path("error").path("code").asInt()).isEqualTo(NodeError.FORBIDDEN);
         assertThat(handle("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"DROP\"}").path("error").path("code").asInt())
-                .isEqualTo(ProxyError.MALFORMED);
+                .isEqualTo(NodeError.MALFORMED);
         assertThat(exec.sequence()).isEmpty();
     }
 
@@ -111,7 +111,7 @@ class NodeServiceTest {
         assertThat(admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ADD\"}").path("error").path("msg").asText())
                 .contains("op \"ADD\" is not one of [ATTACHMENTS, RELEASE]");
         assertThat(admin("{\"apiVersion\":\"v0\",\"op\":\"ATTACHMENTS\"}").path("error").path("code").asInt())
-                .isEqualTo(ProxyError.MALFORMED);
+                .isEqualTo(NodeError.MALFORMED);
         assertThat(admin("[").path("ok").asBoolean()).isFalse();
         assertThat(exec.sequence()).isEmpty();
     }
@@ -128,7 +128,7 @@ class NodeServiceTest {
         NetnsIdentity unpinned = NetnsIdentity.of(Files.createFile(Files.createDirectories(tmp.resolve("elsewhere")).resolve("ns")));
         JsonNode refused = service.handle(new PeerCredentials(1, 0, 0), unpinned,
                 req("ADD", "vmi0").replace(netns.toString(), "").getBytes(StandardCharsets.UTF_8));
-        assertThat(refused.path("error").path("code").asInt()).isEqualTo(ProxyError.FORBIDDEN);
+        assertThat(refused.path("error").path("code").asInt()).isEqualTo(NodeError.FORBIDDEN);
         assertThat(refused.path("error").path("msg").asText()).contains("is not pinned under " + tmp);
     }
 }

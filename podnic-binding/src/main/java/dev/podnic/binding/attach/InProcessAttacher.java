@@ -1,13 +1,15 @@
-package dev.podnic.binding.apply;
+package dev.podnic.binding.attach;
 
+import dev.podnic.api.VmNames;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Runs the CNI plugins in this process (the node's namespace is the runtime's business). */
-public final class InProcessAttacher implements VmiAttacher {
+public final class InProcessAttacher implements Attacher {
     private final CniRuntime cni;
     private final NetworkConfigList network;
     private final Path podNetns;
@@ -19,14 +21,14 @@ public final class InProcessAttacher implements VmiAttacher {
     }
 
     @Override
-    public CniResult attach(String vmIdentity, String vmiInterface) {
-        RuntimeConf rt = RuntimeConf.of(VNicBinder.containerId(vmIdentity), podNetns.toString(), vmiInterface);
+    public CniResult attach(VmNames vm, String vmiInterface) {
+        RuntimeConf rt = RuntimeConf.of(vm.containerId(), podNetns.toString(), vmiInterface);
         return cni.cachedResult(network, rt).orElseGet(() -> cni.add(network, rt));
     }
 
     @Override
-    public void detach(String vmIdentity, String vmiInterface) {
-        cni.del(network, RuntimeConf.of(VNicBinder.containerId(vmIdentity), podNetns.toString(), vmiInterface));
+    public void detach(VmNames vm, String vmiInterface) {
+        cni.del(network, RuntimeConf.of(vm.containerId(), podNetns.toString(), vmiInterface));
     }
 
     @Override
@@ -35,7 +37,7 @@ public final class InProcessAttacher implements VmiAttacher {
     }
 
     @Override
-    public String containerId(String vmIdentity) {
-        return VNicBinder.containerId(vmIdentity);
+    public Optional<String> containerId(VmNames vm) {
+        return Optional.of(vm.containerId());
     }
 }

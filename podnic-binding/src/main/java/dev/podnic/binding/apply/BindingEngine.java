@@ -1,0 +1,283 @@
+package dev.podnic.binding.apply;
+
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.attach.Attacher;
+import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.binding.domain.Domains;
+import dev.podnic.binding.plan.GuestConfig;
+import dev.podnic.binding.plan.GuestRoute;
+import dev.podnic.binding.plan.Planner;
+import dev.podnic.binding.plan.PodFacts;
+import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.binding.record.RecordedFacts;
+import dev.podnic.binding.record.Records;
+import dev.podnic.binding.record.Step;
+import dev.podnic.binding.record.VNicRecord;
+import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.netlink.Address;
+import dev.podnic.netlink.Family;
+import dev.podnic.netlink.Link;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.Route;
+import dev.podnic.netlink.Scope;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A VM's network lifecycle in one pod: for every pod-network vNIC, CNI ADD of its VMI interface,
+ * remember what the plan is made from, strip the interface, bridge it, serve the plan by DHCP; and
+ * the reverse. Driven by whoever holds the pod's network namespace — the launcher inside the pod,
+ * or the node daemon from the host side — through seams for every effect: {@link Attacher} (CNI),
+ * {@link NetworkOps} (the pod's links), {@link DhcpBackend}, {@link Domains}, {@link Records}.
+ *
+ * <p>Crash-safe by checkpoints: the record is written before each step's effects begin (PENDING
+ * before CNI ADD; CNI_ADDED with the pod facts before stripping; BRIDGED before DHCP; SERVING), so
+ * {@link #up} run again after a crash at any point finishes the job with the same plan, and
+ * {@link #down} undoes whatever a partial {@code up} did.
+ */
+public final class BindingEngine {
+    private final Attacher attacher;
+    private final NetworkOps pod;
+    private final DhcpBackend dhcp;
+    private final Domains domains;
+    private final Records records;
+    private final Path resolvConf;
+    private final Path podNetns;
+
+    /**
+     * @param pod        netlink in the pod's network namespace
+     * @param resolvConf the pod's resolv.conf: DNS for guests when CNI gives none
+     * @param podNetns   the pod's namespace as the attacher names it (recorded; a rerun must use the same)
+     */
+    public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
+                         Path resolvConf, Path podNetns) {
+        this.attacher = attacher;
+        this.pod = pod;
+        this.dhcp = dhcp;
+        this.domains = domains;
+        this.records = records;
+        this.resolvConf = resolvConf;
+        this.podNetns = podNetns;
+    }
+
+    /**
+     * Wires every vNIC of {@code vmi}; resumes where an earlier run stopped. On failure of one vNIC
+     * the ones before it stay wired and recorded: a rerun continues, {@link #down} undoes.
+     *
+     * @throws BindingException naming the vNIC and the step that failed
+     */
+    public List<BoundVNic> up(VmiSpec vmi) {
+        VmNames names = VmNames.of(vmi);
+        Optional<VmiRecord> earlier = records.load(vmi.namespace(), vmi.name());
+        VmiRecord rec = earlier.orElseGet(() -> fresh(vmi, names));
+        if (!rec.podNetns().equals(podNetns.toString()) || !rec.network().equals(attacher.network())
+                || !rec.backend().equals(dhcp.name()) || rec.nics().size() != vmi.nics().size()) {
+            throw new BindingException(vmi.namespace() + "/" + vmi.name() + " is already up in " + rec.podNetns()
+                    + " on network " + (rec.network().isEmpty() ? "(the node daemon's default)" : rec.network()) + " with "
+                    + rec.nics().size() + " vNIC(s) served by " + rec.backend() + "; run down first");
+        }
+        records.save(rec); // before any plugin runs
+        List<BoundVNic> bound = new ArrayList<>();
+        for (VNic nic : vmi.nics()) {
+            String where = vmi.namespace() + "/" + vmi.name() + " vNIC " + nic.name() + " (" + nic.vmiInterface() + ")";
+            VNicWiring wiring = new VNicWiring(rec, nic.index());
+            try {
+                bound.add(wiring.up(vmi, names, nic, earlier.isPresent()));
+            } catch (BindingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new BindingException(where + ": " + wiring.doing + " failed", e);
+            } finally {
+                rec = wiring.rec;
+            }
+        }
+        return bound;
+    }
+
+    /** Records the libvirt domain about to be started for the VM, so that {@link #down} destroys it. */
+    public void recordDomain(String namespace, String name, String domain) {
+        records.load(namespace, name).ifPresent(r -> records.save(r.withDomain(domain)));
+    }
+
+    public Optional<VmiRecord> status(String namespace, String name) {
+        return records.load(namespace, name);
+    }
+
+    /**
+     * Undoes everything recorded for namespace/name: the domain, then per vNIC (last first) DHCP,
+     * bridge and CNI DEL. Without a record and with {@code unrecorded} given, finds the VM's vNICs
+     * through the DHCP backend (the seed's way: the VM's libvirt networks) and undoes those. Safe to
+     * repeat. When a vNIC cannot be released the record is kept (a rerun tries again) and the error thrown.
+     */
+    public Released down(String namespace, String name, Optional<VmNames> unrecorded) {
+        Optional<VmiRecord> found = records.load(namespace, name);
+        if (found.isEmpty()) {
+            return unrecorded.map(this::downWithoutRecord).orElse(new Released.Nothing());
+        }
+        VmiRecord rec = found.get();
+        VmNames names = VmNames.of(rec.identity());
+        boolean destroyed = rec.domain() != null && domains.destroy(rec.domain());
+        List<VNicRecord> nics = new ArrayList<>(rec.nics());
+        Collections.reverse(nics);
+        List<String> failures = new ArrayList<>();
+        for (VNicRecord n : nics) {
+            try {
+                unwire(names, n.vmiInterface(), n.bridge(), n.dhcp());
+            } catch (RuntimeException e) {
+                failures.add(n.vmiInterface() + ": " + e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new BindingException(namespace + "/" + name + ": could not release " + String.join("; ", failures)
+                    + " (the record is kept: run down again)");
+        }
+        records.delete(namespace, name);
+        return new Released.Recorded(rec.nics().size(), destroyed ? rec.domain() : null);
+    }
+
+    private Released downWithoutRecord(VmNames vm) {
+        int n = 0;
+        for (DhcpServer server : dhcp.discover(vm)) {
+            Optional<String> vmiInterface = VmNames.vmiInterfaceOfBridge(server.bridge());
+            if (vmiInterface.isPresent()) {
+                unwire(vm, vmiInterface.get(), server.bridge(), server);
+                n++;
+            }
+        }
+        return n == 0 ? new Released.Nothing() : new Released.Discovered(n);
+    }
+
+    /** Every part is looked for before it is removed: safe after any partial up, and to repeat. */
+    private void unwire(VmNames vm, String vmiInterface, String bridge, DhcpServer server) {
+        if (server != null) {
+            dhcp.stop(server);
+        }
+        dhcp.stopStray(bridge);
+        pod.findLink(bridge).ifPresent(b -> pod.deleteLink(b.name()));
+        attacher.detach(vm, vmiInterface);
+    }
+
+    private VmiRecord fresh(VmiSpec vmi, VmNames names) {
+        List<VNicRecord> nics = vmi.nics().stream().map(n -> new VNicRecord(n.index(), n.name(), n.mac().toString(),
+                n.model().libvirtName(), n.vmiInterface(), n.bridge(), Step.PENDING, null, null, null, null, List.of(), 0,
+                List.of())).toList();
+        return new VmiRecord(vmi.namespace(), vmi.name(), vmi.identity(), attacher.containerId(names).orElse(null),
+                podNetns.toString(), attacher.network(), dhcp.name(), nics, null);
+    }
+
+    /** One vNIC's way up, keeping the record current at each checkpoint. */
+    private final class VNicWiring {
+        private VmiRecord rec;
+        private final int index;
+        private String doing = "CNI ADD";
+
+        VNicWiring(VmiRecord rec, int index) {
+            this.rec = rec;
+            this.index = index;
+        }
+
+        private VNicRecord recorded() {
+            return rec.nics().get(index);
+        }
+
+        private void checkpoint(VNicRecord n) {
+            rec = rec.with(n);
+            records.save(rec);
+        }
+
+        /** @param resuming an earlier run recorded this VM (and may have been killed in the middle of a step) */
+        BoundVNic up(VmiSpec vmi, VmNames names, VNic nic, boolean resuming) {
+            long t0 = System.nanoTime();
+            if (resuming && recorded().step() == Step.PENDING) {
+                // An ADD may have been killed half-way: plugins refuse to ADD over its leftovers, so DEL first.
+                doing = "CNI DEL of an interrupted ADD";
+                attacher.detach(names, nic.vmiInterface());
+                doing = "CNI ADD";
+            }
+            CniResult result = attacher.attach(names, nic.vmiInterface());
+            long t1 = System.nanoTime();
+
+            doing = "reading the VMI interface";
+            RecordedFacts facts = recorded().facts();
+            if (facts == null) { // first time past CNI ADD: the interface is still as the plugins left it
+                facts = RecordedFacts.of(readFacts(nic.vmiInterface()));
+                checkpoint(recorded().added(facts));
+            }
+            doing = "planning";
+            VNicPlan plan = Planner.plan(vmi, nic, result, facts.toFacts());
+            doing = "stripping and bridging";
+            strip(nic.vmiInterface());
+            if (!dhcp.createsBridge()) {
+                bridge(plan);
+            }
+            if (recorded().step().compareTo(Step.BRIDGED) < 0) {
+                checkpoint(recorded().withStep(Step.BRIDGED));
+            }
+            long t2 = System.nanoTime();
+            doing = "starting DHCP";
+            dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
+            DhcpServer server = dhcp.start(plan); // a libvirt network creates its bridge here
+            long t3 = System.nanoTime();
+            doing = "plugging into the bridge";
+            pod.setMtu(plan.bridge(), plan.guest().mtu());
+            pod.setMaster(nic.vmiInterface(), plan.bridge());
+            pod.setUp(nic.vmiInterface(), true);
+            checkpoint(served(nic, plan, server));
+            long t4 = System.nanoTime();
+            return new BoundVNic(plan, result, server, dhcp.domainInterface(nic, server), (t1 - t0) / 1e6,
+                    ((t2 - t1) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
+        }
+
+        private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {
+            GuestConfig g = plan.guest();
+            return new VNicRecord(nic.index(), nic.name(), nic.mac().toString(), nic.model().libvirtName(), nic.vmiInterface(),
+                    plan.bridge(), Step.SERVING, recorded().facts(), server, g.address().toString(),
+                    g.gateway() == null ? null : g.gateway().getHostAddress(), g.routes().stream().map(GuestRoute::toString).toList(),
+                    g.mtu(), g.dnsServers().stream().map(InetAddress::getHostAddress).toList());
+        }
+    }
+
+    /** The VMI interface's MTU and the routes the plugins installed on it, and the pod's DNS. */
+    private PodFacts readFacts(String vmiInterface) {
+        Link link = pod.link(vmiInterface);
+        List<GuestRoute> routes = installedRoutes(link).stream().map(r -> new GuestRoute(r.destination(), r.gateway())).toList();
+        ResolvConf resolv = ResolvConf.read(resolvConf);
+        return new PodFacts(link.mtu(), routes, resolv.nameservers(), resolv.search());
+    }
+
+    private List<Route> installedRoutes(Link link) {
+        return pod.routes(Family.V4, Route.MAIN_TABLE).stream()
+                .filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
+    }
+
+    /** Removes the interface's IPv4 configuration (the guest gets it); keeps its IPv6 link-local address. */
+    private void strip(String vmiInterface) {
+        for (Route r : installedRoutes(pod.link(vmiInterface))) {
+            pod.deleteRoute(r);
+        }
+        for (Address a : pod.addresses(vmiInterface)) {
+            if (a.scope() != Scope.LINK || a.address().isIpv4()) {
+                pod.deleteAddress(vmiInterface, a.address());
+            }
+        }
+    }
+
+    /** The bridge with only its link-local /32 (the DHCP server's address), for backends that do not make it. */
+    private void bridge(VNicPlan plan) {
+        if (pod.findLink(plan.bridge()).isEmpty()) {
+            pod.createBridge(plan.bridge());
+        }
+        pod.setUp(plan.bridge(), true);
+        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
+            pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package dev.podnic.binding.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.podnic.api.VmNames;
+import dev.podnic.api.VmiParser;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.dhcp.DhcpException;
+import dev.podnic.binding.plan.GuestConfig;
+import dev.podnic.binding.plan.GuestRoute;
+import dev.podnic.binding.plan.PlanFixtures;
+import dev.podnic.binding.record.RecordStore;
+import dev.podnic.binding.record.Records;
+import dev.podnic.binding.record.Step;
+import dev.podnic.binding.record.VNicRecord;
+import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.binding.testing.Crash;
+import dev.podnic.binding.testing.CrashingNetworkOps;
+import dev.podnic.binding.testing.CrashingRecords;
+import dev.podnic.binding.testing.FakeAttacher;
+import dev.podnic.binding.testing.FakeDhcpBackend;
+import dev.podnic.binding.testing.FakeDomains;
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
+import dev.podnic.inet.IpLiteral;
+import dev.podnic.inet.IpNet;
+import dev.podnic.netlink.Family;
+import dev.podnic.netlink.Link;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.Route;
+import dev.podnic.netlink.fake.FakeKernel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The whole lifecycle of a VM's network without root or a kernel: the engine against the in-memory
+ * kernel, CNI setup, DHCP servers and domains, with durable records in a temporary directory. A
+ * "crash" is an Error thrown after a record write or a change to the pod — no catch or finally of
+ * the engine undoes anything — and the "rerun" is a new engine on what the crash left.
+ */
+class BindingEngineTest {
+    private static final Path NODE = Path.of("/run/netns/pdnt-node");
+    private static final Path POD = Path.of("/run/netns/pdnt-pod");
+    private static final VmiSpec VMI = PlanFixtures.VMI; // two vNICs
+
+    @TempDir
+    Path tmp;
+    private FakeKernel kernel;
+    private NetworkOps pod;
+    private FakeAttacher cni;
+    private FakeDhcpBackend dhcp;
+    private final FakeDomains domains = new FakeDomains();
+    private RecordStore store;
+    private Path resolv;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        kernel = new FakeKernel();
+        kernel.createNamespace(NODE);
+        kernel.createNamespace(POD);
+        pod = kernel.open(POD);
+        cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.BRIDGE, "podnet");
+        dhcp = FakeDhcpBackend.dnsmasq(pod);
+        store = new RecordStore(tmp.resolve("records"));
+        resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\nsearch example.test\n");
+    }
+
+    private BindingEngine engine() {
+        return engine(store, pod);
+    }
+
+    private BindingEngine engine(Records records, NetworkOps ops) {
+        return new BindingEngine(cni, ops, dhcp, domains, records, resolv, POD);
+    }
+
+    /** Everything podnic's work is visible in, by name (indexes change when links are made again). */
+    private record State(Map<String, String> links, TreeSet<String> addresses, TreeSet<String> routes,
+                         Map<String, GuestConfig> dhcp, Map<String, String> allocations, List<String> record) {
+    }
+
+    private State state() {
+        Map<Integer, String> names = pod.links().stream().collect(Collectors.toMap(Link::index, Link::name));
+        Map<String, String> links = new TreeMap<>();
+        for (Link l : pod.links()) {
+            links.put(l.name(), l.kind() + " mtu " + l.mtu() + (l.up() ? " up" : " down")
+                    + (l.masterIndex() > 0 ? " master " + names.get(l.masterIndex()) : ""));
+        }
+        TreeSet<String> addresses = pod.addresses(null).stream().map(a -> names.get(a.linkIndex()) + " " + a.address())
+                .collect(Collectors.toCollection(TreeSet::new));
+        TreeSet<String> routes = pod.routes(Family.V4, Route.MAIN_TABLE).stream()
+                .map(r -> r.destination() + " via " + r.gateway() + " dev " + names.get(r.linkIndex()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Map<String, GuestConfig> served = new TreeMap<>();
+        dhcp.running().forEach((bridge, plan) -> served.put(bridge, plan.guest()));
+        Map<String, String> allocations = new TreeMap<>();
+        cni.allocations().forEach((k, v) -> allocations.put(k, v.getHostAddress()));
+        List<String> record = store.load("default", "testvm").map(r -> r.nics().stream()
+                .map(n -> n.vmiInterface() + " " + n.step() + " " + n.address() + " " + n.gateway() + " " + n.routes() + " "
+                        + n.mtu() + " " + n.dns() + " " + (n.dhcp() == null ? null : n.dhcp().bridge()))
+                .toList()).orElse(List.of());
+        return new State(links, addresses, routes, served, allocations, record);
+    }
+
+    private State cleanUpState() {
+        BindingEngine e = engine();
+        e.up(VMI);
+        State s = state();
+        e.down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+        return s;
+    }
+
+    /** The pod as it was before podnic: only its loopback. */
+    private State nothing() {
+        assertThat(pod.links()).extracting(Link::name).contains("lo");
+        return new State(Map.of("lo", pod.link("lo").kind() + " mtu " + pod.link("lo").mtu() + " down"), new TreeSet<>(),
+                new TreeSet<>(), Map.of(), Map.of(), List.of());
+    }
+
+    @Test
+    void upWiresEveryVNicAndDownLeavesNothing() {
+        List<BoundVNic> bound = engine().up(VMI);
+
+        assertThat(bound).hasSize(2);
+        BoundVNic first = bound.get(0);
+        assertThat(first.plan().guest().address()).isEqualTo(IpNet.parse("10.250.9.2/24"));
+        assertThat(first.plan().guest().gateway()).isEqualTo(IpLiteral.parse("10.250.9.1"));
+        assertThat(first.plan().guest().mtu()).isEqualTo(1450);
+        assertThat(first.plan().guest().dnsServers()).containsExactly(IpLiteral.parse("192.0.2.53"));
+        assertThat(first.plan().guest().searchDomains()).containsExactly("example.test");
+        assertThat(first.domainInterface()).contains("<source bridge='pdnbr-vmi0'/>").contains("00:11:22:33:44:55");
+        assertThat(bound.get(1).plan().guest().address()).isEqualTo(IpNet.parse("10.250.9.3/24"));
+
+        State up = state();
+        assertThat(up.links()).containsEntry("vmi0", "veth mtu 1450 up master pdnbr-vmi0")
+                .containsEntry("pdnbr-vmi0", "bridge mtu 1450 up").containsEntry("pdnbr-vmi1", "bridge mtu 1450 up");
+        assertThat(up.addresses()).containsExactlyInAnyOrder("pdnbr-vmi0 169.254.75.1/32", "pdnbr-vmi1 169.254.75.2/32");
+        assertThat(up.dhcp()).containsOnlyKeys("pdnbr-vmi0", "pdnbr-vmi1");
+        assertThat(up.allocations()).hasSize(2);
+        VmiRecord rec = store.load("default", "testvm").orElseThrow();
+        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.SERVING);
+        assertThat(rec.containerId()).isEqualTo(VmNames.of(VMI).containerId());
+        assertThat(rec.nics().get(0).facts().mtu()).isEqualTo(1450);
+
+        Released released = engine().down("default", "testvm", Optional.empty());
+        assertThat(released).isEqualTo(new Released.Recorded(2, null));
+        assertThat(state()).isEqualTo(nothing());
+        assertThat(engine().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Nothing());
+    }
+
+    @Test
+    void aSecondUpChangesNothing() {
+        engine().up(VMI);
+        State once = state();
+        int adds = cni.adds;
+        engine().up(VMI);
+        assertThat(state()).isEqualTo(once);
+        assertThat(cni.adds).as("no second CNI ADD").isEqualTo(adds);
+    }
+
+    private static final int RECORD_WRITES = 7;
+    private static final int POD_CHANGES = 14;
+
+    /** Every record write of a clean up, and every change it makes to the pod, as a crash point. */
+    static Stream<String> crashPoints() {
+        return Stream.concat(IntStream.rangeClosed(1, RECORD_WRITES).mapToObj(i -> "record:" + i),
+                IntStream.rangeClosed(1, POD_CHANGES).mapToObj(i -> "pod:" + i));
+    }
+
+    @Test
+    void theCrashPointsAreEveryWriteAndEveryChangeOfACleanUp() {
+        CrashingRecords records = new CrashingRecords(store, 0);
+        CrashingNetworkOps ops = new CrashingNetworkOps(pod, 0);
+        engine(records, ops.ops()).up(VMI);
+        assertThat(records.saves()).isEqualTo(RECORD_WRITES);
+        assertThat(ops.changes()).isEqualTo(POD_CHANGES);
+    }
+
+    private void upCrashingAt(String point) {
+        String[] p = point.split(":");
+        int n = Integer.parseInt(p[1]);
+        CrashingRecords records = new CrashingRecords(store, p[0].equals("record") ? n : 0);
+        CrashingNetworkOps ops = new CrashingNetworkOps(pod, p[0].equals("pod") ? n : 0);
+        assertThatThrownBy(() -> engine(records, ops.ops()).up(VMI)).isInstanceOf(Crash.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("crashPoints")
+    void aRerunAfterACrashAtAnyPointEndsInTheSameStateAsACleanUp(String point) {
+        State clean = cleanUpState();
+        upCrashingAt(point);
+        engine().up(VMI);
+        assertThat(state()).isEqualTo(clean);
+    }
+
+    @ParameterizedTest
+    @MethodSource("crashPoints")
+    void downAfterACrashAtAnyPointLeavesNothing(String point) {
+        upCrashingAt(point);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aCrashInTheMiddleOfCniAddIsFinishedByARerunAndUndoneByDown() {
+        State clean = cleanUpState();
+        cni.midAdd(() -> {
+            throw new Crash("in the middle of CNI ADD");
+        });
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
+        assertThat(cni.allocations()).as("host-local allocated before the crash").hasSize(1);
+        cni.midAdd(() -> { });
+        engine().up(VMI);
+        assertThat(state()).isEqualTo(clean);
+
+        cni.midAdd(() -> {
+            throw new Crash("in the middle of CNI ADD");
+        });
+        engine().down("default", "testvm", Optional.empty());
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aCrashRightAfterDhcpStartedLeavesOneServerAfterTheRerunAndNoneAfterDown() {
+        State clean = cleanUpState();
+        dhcp.afterStart(() -> {
+            throw new Crash("after dnsmasq started, before it was recorded");
+        });
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
+        assertThat(dhcp.running()).hasSize(1);
+        assertThat(store.load("default", "testvm").orElseThrow().nics().get(0).dhcp()).as("not recorded").isNull();
+        dhcp.afterStart(() -> { });
+        engine().up(VMI);
+        assertThat(state()).isEqualTo(clean);
+
+        dhcp.afterStart(() -> {
+            throw new Crash("after dnsmasq started, before it was recorded");
+        });
+        engine().down("default", "testvm", Optional.empty());
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aRoutedNetworkKeepsItsPlanWhenUpIsRerunAfterTheInterfaceWasStripped() {
+        cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.PTP, "ptpnet");
+        VmiSpec one = oneNic();
+        CrashingNetworkOps crashing = new CrashingNetworkOps(pod, 1); // the first change: removing ptp's first route
+        assertThatThrownBy(() -> new BindingEngine(cni, crashing.ops(), dhcp, domains, store, resolv, POD).up(one))
+                .isInstanceOf(Crash.class);
+        assertThat(store.load("default", "onevm").orElseThrow().nics().get(0).facts().routes()).hasSize(2);
+
+        BoundVNic b = engine().up(one).get(0);
+        GuestConfig g = b.plan().guest();
+        assertThat(g.address()).as("routed: the guest's own address only").isEqualTo(IpNet.parse("10.250.9.2/32"));
+        assertThat(g.routes()).contains(new GuestRoute(IpNet.parse("10.250.9.0/24"), IpLiteral.parse("10.250.9.1")));
+        assertThat(pod.routes(Family.V4, Route.MAIN_TABLE)).as("ptp's routes are stripped from vmi0")
+                .noneMatch(r -> r.linkIndex() == pod.link("vmi0").index());
+    }
+
+    private static VmiSpec oneNic() {
+        return new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: onevm}\nspec: {domain: {devices: "
+                + "{interfaces: [{type: pod-network, mac: {address: '02:00:00:00:07:01'}}]}}}").getBytes(StandardCharsets.UTF_8), "t");
+    }
+
+    @Test
+    void whenTheSecondVNicFailsTheFirstStaysWiredARerunFinishesAndDownUndoesBoth() {
+        cni.failOn("vmi1", new CniException(CniError.GENERIC, "no IP addresses available in range set"));
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageContaining("default/testvm vNIC nic1 (vmi1): CNI ADD failed")
+                .hasMessageContaining("no IP addresses available");
+        VmiRecord rec = store.load("default", "testvm").orElseThrow();
+        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.PENDING);
+        assertThat(dhcp.running()).containsOnlyKeys("pdnbr-vmi0");
+
+        cni.clearFailures();
+        engine().up(VMI);
+        assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
+                .containsExactly(Step.SERVING, Step.SERVING);
+
+        cni.failOn("vmi1", new CniException(CniError.GENERIC, "unused"));
+        engine().down("default", "testvm", Optional.empty());
+        cni.clearFailures();
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aDhcpFailureNamesTheVNicAndTheStepAndDownUndoesIt() {
+        dhcp.failWith(new DhcpException("dnsmasq for pdnbr-vmi0 failed (status 2): address in use"));
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessage("default/testvm vNIC nic0 (vmi0): starting DHCP failed: dnsmasq for pdnbr-vmi0 failed (status 2): "
+                        + "address in use");
+        assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
+                .containsExactly(Step.BRIDGED, Step.PENDING);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aReleaseThatFailsKeepsTheRecordAndTheNextDownFinishes() {
+        engine().up(VMI);
+        BindingEngine failingDel = new BindingEngine(new dev.podnic.binding.attach.Attacher() {
+            @Override
+            public dev.podnic.cni.result.CniResult attach(VmNames vm, String vmiInterface) {
+                return cni.attach(vm, vmiInterface);
+            }
+
+            @Override
+            public void detach(VmNames vm, String vmiInterface) {
+                if (vmiInterface.equals("vmi1")) {
+                    throw new CniException(CniError.TRY_AGAIN_LATER, "node daemon unavailable for DEL of vmi1");
+                }
+                cni.detach(vm, vmiInterface);
+            }
+
+            @Override
+            public String network() {
+                return cni.network();
+            }
+
+            @Override
+            public Optional<String> containerId(VmNames vm) {
+                return cni.containerId(vm);
+            }
+        }, pod, dhcp, domains, store, resolv, POD);
+        assertThatThrownBy(() -> failingDel.down("default", "testvm", Optional.empty())).isInstanceOf(BindingException.class)
+                .hasMessageContaining("vmi1: node daemon unavailable").hasMessageContaining("run down again");
+        assertThat(store.load("default", "testvm")).isPresent();
+        assertThat(cni.allocations()).hasSize(1);
+
+        assertThat(engine().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aRecordedDomainIsDestroyedByDown() {
+        BindingEngine e = engine();
+        e.up(VMI);
+        String domain = VmNames.of(VMI).domain();
+        e.recordDomain("default", "testvm", domain);
+        domains.running.add(domain);
+        assertThat(e.down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, domain));
+        assertThat(domains.running).isEmpty();
+    }
+
+    @Test
+    void withoutARecordTheVmsVNicsAreFoundThroughItsLibvirtNetworks() {
+        dhcp = FakeDhcpBackend.libvirt(pod, VmNames.of(VMI));
+        engine().up(VMI);
+        assertThat(state().links()).containsKeys("pdnbr-vmi0", "pdnbr-vmi1");
+        store.delete("default", "testvm"); // the state directory is lost
+
+        assertThat(engine().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Nothing());
+        assertThat(engine().down("default", "testvm", Optional.of(VmNames.of("default/othervm"))))
+                .as("another VM's networks are not this VM's").isEqualTo(new Released.Nothing());
+        assertThat(engine().down("default", "testvm", Optional.of(VmNames.of(VMI)))).isEqualTo(new Released.Discovered(2));
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void upInAnotherPodNetworkOrBackendIsRefusedAndChangesNothing() {
+        engine().up(VMI);
+        State before = state();
+        BindingEngine otherPod = new BindingEngine(cni, pod, dhcp, domains, store, resolv, Path.of("/run/netns/elsewhere"));
+        assertThatThrownBy(() -> otherPod.up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageContaining("is already up in /run/netns/pdnt-pod").hasMessageContaining("run down first");
+        BindingEngine libvirt = new BindingEngine(cni, pod, FakeDhcpBackend.libvirt(pod, VmNames.of(VMI)), domains, store,
+                resolv, POD);
+        assertThatThrownBy(() -> libvirt.up(VMI)).isInstanceOf(BindingException.class).hasMessageContaining("served by dnsmasq");
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void theCniResultsDnsWinsOverThePodsResolvConf() throws Exception {
+        Files.writeString(resolv, "nameserver 127.0.0.53\n"); // a loopback resolver is unreachable from the guest
+        GuestConfig g = engine().up(VMI).get(0).plan().guest();
+        assertThat(g.dnsServers()).isEmpty();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.podnic.node.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Talks to the node daemon (proxy or admin socket): one request, one response per connection. */
+public final class NodeClient {
+    private final Path socket;
+
+    public NodeClient(Path socket) {
+        this.socket = socket;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public NodeResponse call(NodeRequest r) throws IOException {
+        return exchange(NodeWire.request(r));
+    }
+
+    /** Sends {@code text} as is (tests use it for malformed requests) and reads the answer. */
+    public NodeResponse raw(String text) throws IOException {
+        return exchange(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private NodeResponse exchange(byte[] request) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+            } catch (SocketException | java.nio.file.NoSuchFileException e) {
+                throw new NodeUnavailableException("no node daemon answers at " + socket + ": " + e.getMessage(), e);
+            }
+            byte[] answer;
+            try {
+                ByteBuffer b = ByteBuffer.wrap(request);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.shutdownOutput();
+                try (InputStream in = Channels.newInputStream(ch)) {
+                    answer = in.readAllBytes();
+                }
+            } catch (SocketException e) {
+                throw new NodeUnavailableException("the node daemon at " + socket + " went away: " + e.getMessage(), e);
+            }
+            return NodeWire.readResponse(answer);
+        }
+    }
+
+    /** For a client process started inside a pod's namespace: {@code NodeClient SOCKET OP NETNS IFNAME VMI [NETWORK]}. */
+    public static void main(String[] args) throws IOException {
+        NodeResponse answer = new NodeClient(Path.of(args[0]))
+                .call(NodeRequest.attachment(args[1], args[2], args[3], args[4], args.length > 5 ? args[5] : ""));
+        System.out.println(answer);
+    }
+}
