@@ -1,10 +1,12 @@
 package dev.podnic.bench;
 
 import dev.podnic.k8s.controller.LauncherPods;
-import dev.podnic.k8s.controller.LauncherReport;
+import dev.podnic.k8s.controller.Reconciled;
 import dev.podnic.k8s.controller.VmiController;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
+import dev.podnic.k8s.crd.VmiPhase;
 import dev.podnic.k8s.crd.VmiStatus;
+import dev.podnic.k8s.objects.LauncherReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -98,7 +100,7 @@ final class ControllerBench implements Callable<Integer> {
         Map<String, Double> latency = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(instances);
         ExecutorService nodeSide = Executors.newFixedThreadPool(workers);
-        try (VmiController controller = new VmiController(client, new LauncherPods("podnic/launcher:bench"), (vmi, node) -> { }, workers);
+        try (VmiController controller = new VmiController(client, new LauncherPods("podnic/launcher:bench"), (vmi, node) -> Reconciled.done(), workers);
              var launchers = client.pods().inAnyNamespace().inform(onAdd((Pod p) -> {
                  if (namespace.equals(p.getMetadata().getNamespace())) {
                      nodeSide.execute(() -> report(client, p));
@@ -113,7 +115,7 @@ final class ControllerBench implements Callable<Integer> {
 
                 @Override
                 public void onUpdate(VirtualMachineInstance o, VirtualMachineInstance v) {
-                    if (namespace.equals(v.getMetadata().getNamespace()) && v.getStatus() != null && "Running".equals(v.getStatus().getPhase())
+                    if (namespace.equals(v.getMetadata().getNamespace()) && v.getStatus() != null && v.getStatus().getPhase() == VmiPhase.Running
                             && latency.putIfAbsent(v.getMetadata().getName(), (System.nanoTime() - created.get(v.getMetadata().getName())) / 1e6) == null) {
                         all.countDown();
                     }
@@ -165,7 +167,7 @@ final class ControllerBench implements Callable<Integer> {
                 Pod pod = client.pods().resource(launchers.build(vmi)).create();
                 report(client, pod);
                 VmiStatus status = new VmiStatus();
-                status.setPhase("Running");
+                status.setPhase(VmiPhase.Running);
                 vmi.setStatus(status);
                 client.resource(vmi).updateStatus();
                 latency.add((System.nanoTime() - start) / 1e6);

@@ -2,16 +2,18 @@ package dev.podnic.cli;
 
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.testing.ChildProcess;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -96,10 +98,9 @@ class CliNodeIT {
     private String inPod(String... args) throws Exception {
         try (NetnsThread t = NetnsThread.enter(path(pod))) {
             Process p = t.call(new ProcessBuilder(java(args)).redirectErrorStream(true)::start);
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(out).isZero();
-            return out;
+            ChildProcess.Result r = ChildProcess.await(p, Duration.ofSeconds(120), List.of(args));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            return r.output();
         }
     }
 
@@ -112,8 +113,8 @@ class CliNodeIT {
         assertThat(up).contains("vmi0 on bridge pdnbr-vmi0").contains("vmi1 on bridge pdnbr-vmi1").contains("10.250.11.");
         assertThat(new Ledger(tmp.resolve("node/ledger")).all()).hasSize(2)
                 .allMatch(e -> e.state() == LedgerEntry.State.ADDED && e.netns().equals(path(pod).toString()));
-        String ls = new String(new ProcessBuilder(java("node", "ls", "--state-dir", tmp.resolve("node").toString()))
-                .start().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String ls = ChildProcess.run(new ProcessBuilder(java("node", "ls", "--state-dir", tmp.resolve("node").toString())),
+                Duration.ofSeconds(60)).output();
         assertThat(ls).contains("vmi0").contains("ADDED").contains("10.250.11.");
 
         inPod("vmi", "down", "testvm", "--proxy", socket.toString(), "--state-dir", state);
@@ -134,10 +135,7 @@ class CliNodeIT {
         });
         launcher.start();
         Path child = tmp.resolve("bin/hang.child");
-        for (int i = 0; i < 600 && !Files.exists(child); i++) {
-            Thread.sleep(50);
-        }
-        assertThat(child).as("the hang plugin was reached: bridge ADD is done").exists();
+        await("the hang plugin was reached: bridge ADD is done").atMost(Duration.ofSeconds(30)).until(() -> Files.exists(child));
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).hasSize(1);
         assertThat(new Ledger(tmp.resolve("node/ledger")).all()).singleElement()
                 .extracting(LedgerEntry::state).isEqualTo(LedgerEntry.State.ADDING);

@@ -2,6 +2,7 @@ package dev.podnic.cli;
 
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.podnic.cli.node.AdminAttachments;
 import dev.podnic.cni.ipam.HostLocalStore;
@@ -10,11 +11,11 @@ import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.k8s.agent.NodeAgent;
 import dev.podnic.k8s.controller.AgentReleaser;
 import dev.podnic.k8s.controller.LauncherPods;
-import dev.podnic.k8s.controller.LauncherReport;
 import dev.podnic.k8s.controller.VmiController;
 import dev.podnic.k8s.controller.VmiReconciler;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import dev.podnic.k8s.crd.VmiStatus;
+import dev.podnic.k8s.objects.LauncherReport;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.ledger.Ledger;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -223,22 +225,10 @@ class KubernetesIT {
 
     private static VirtualMachineInstance withPhase(String name, String phase) {
         VirtualMachineInstance v = client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName(name).get();
-        return v != null && v.getStatus() != null && phase.equals(v.getStatus().getPhase()) ? v : null;
+        return v != null && v.getStatus() != null && v.getStatus().getPhase() != null && phase.equals(v.getStatus().getPhase().name()) ? v : null;
     }
 
     private static <T> T eventually(Supplier<T> probe) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (T value = probe.get(); ; value = probe.get()) {
-            if (value != null) {
-                return value;
-            }
-            assertThat(System.nanoTime()).as("condition not reached in 30 s").isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(probe::get, Objects::nonNull);
     }
 }

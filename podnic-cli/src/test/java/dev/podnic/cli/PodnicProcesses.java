@@ -1,9 +1,11 @@
 package dev.podnic.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,11 +22,13 @@ final class PodnicProcesses {
     }
 
     /** Waits (up to 60 s) until {@code log} contains {@code text}; fails with the log if {@code p} dies first. */
-    static void awaitLine(Path log, String text, Process p) throws Exception {
-        for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(text)); i++) {
-            assertThat(p.isAlive()).as(Files.exists(log) ? Files.readString(log) : "").isTrue();
-            Thread.sleep(50);
-        }
-        assertThat(Files.readString(log)).contains(text);
+    static void awaitLine(Path log, String text, Process p) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .failFast("podnic exited", () -> assertThat(p.isAlive()).as(read(log)).isTrue())
+                .until(() -> read(log).contains(text));
+    }
+
+    private static String read(Path log) throws java.io.IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 }

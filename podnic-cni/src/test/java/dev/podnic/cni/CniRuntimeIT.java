@@ -4,6 +4,7 @@ import static dev.podnic.cni.testing.TestNamespaces.ip;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,23 +119,23 @@ class CniRuntimeIT {
     }
 
     /** True once {@code pid} is gone or a zombie (killed, waiting to be reaped by its new parent). */
-    private static boolean endsSoon(long pid) throws Exception {
-        Path stat = Path.of("/proc/" + pid + "/stat");
-        for (int i = 0; i < 50; i++) {
-            if (!Files.exists(stat)) {
-                return true;
-            }
-            try {
-                String s = Files.readString(stat);
-                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
-                    return true;
-                }
-            } catch (java.io.IOException gone) {
-                return true;
-            }
-            Thread.sleep(100);
+    private static boolean endsSoon(long pid) {
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> ended(pid));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
+    }
+
+    /** Gone, or a zombie awaiting its reaper. */
+    private static boolean ended(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException gone) {
+            return true;
+        }
     }
 
     private static String address(CniResult r) {

@@ -3,7 +3,7 @@ package dev.podnic.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.podnic.k8s.controller.MetadataPatch;
+import dev.podnic.k8s.objects.MetadataPatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

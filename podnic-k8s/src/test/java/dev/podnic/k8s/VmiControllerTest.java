@@ -2,13 +2,16 @@ package dev.podnic.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import dev.podnic.k8s.controller.LauncherPods;
-import dev.podnic.k8s.controller.LauncherReport;
+import dev.podnic.k8s.controller.Reconciled;
 import dev.podnic.k8s.controller.VmiController;
 import dev.podnic.k8s.controller.VmiReconciler;
+import dev.podnic.k8s.crd.InterfacePhase;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import dev.podnic.k8s.crd.VmiStatus;
+import dev.podnic.k8s.objects.LauncherReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +51,7 @@ public class VmiControllerTest {
                 throw new IllegalStateException("node daemon unreachable");
             }
             released.add(vmi.getMetadata().getNamespace() + "/" + vmi.getMetadata().getName() + "@" + node);
+            return Reconciled.done();
         }, 2);
         c.start();
         return c;
@@ -98,7 +103,7 @@ public class VmiControllerTest {
         assertThat(first.getIpAddresses()).containsExactly("10.244.1.5/24");
         assertThat(first.getInterfaceName()).isEqualTo("vmi0");
         assertThat(first.getNode()).isEqualTo("node-1");
-        assertThat(first.getPhase()).isEqualTo("Bound");
+        assertThat(first.getPhase()).isEqualTo(InterfacePhase.Bound);
         assertThat(vmi.getMetadata().getLabels()).containsEntry(VirtualMachineInstance.NODE_LABEL, "node-1");
         assertThat(vmi.getMetadata().getAnnotations().get(VmiReconciler.NETWORK_STATUS))
                 .contains("\"interface\":\"vmi0\"", "\"ips\":[\"10.244.1.5\"]", "\"default\":true");
@@ -183,7 +188,8 @@ public class VmiControllerTest {
     void anInvalidSpecThatGotPastAdmissionFailsWithoutALauncher() throws Exception {
         client.resource(vmi(example("vm6").replace("00:11:22:33:44:55", "01:00:5e:00:00:01"))).create();
         eventually(() -> withPhase("vm6", "Failed"));
-        Thread.sleep(200); // the event writer is asynchronous
+        eventually(() -> client.v1().events().inNamespace("team-a").list().getItems().stream() // written asynchronously
+                .anyMatch(e -> e.getReason().equals("InvalidSpec")) ? true : null);
         assertThat(client.v1().events().inNamespace("team-a").list().getItems())
                 .filteredOn(e -> e.getInvolvedObject().getName().equals("vm6") && e.getReason().equals("InvalidSpec"))
                 .singleElement()
@@ -219,25 +225,11 @@ public class VmiControllerTest {
 
     static VirtualMachineInstance withPhase(String name, String phase) {
         VirtualMachineInstance v = client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName(name).get();
-        return v != null && v.getStatus() != null && phase.equals(v.getStatus().getPhase()) ? v : null;
+        return v != null && v.getStatus() != null && v.getStatus().getPhase() != null && phase.equals(v.getStatus().getPhase().name()) ? v : null;
     }
 
+    /** What {@code probe} returns once it is not null, awaited up to 20 s. */
     public static <T> T eventually(Supplier<T> probe) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached in 20 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(probe::get, Objects::nonNull);
     }
 }

@@ -1,7 +1,9 @@
 package dev.podnic.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.podnic.k8s.controller.Reconciled;
 import dev.podnic.k8s.controller.WorkQueue;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,7 @@ class WorkQueueTest {
                 throw new IllegalStateException("409 conflict");
             }
             done.countDown();
+            return Reconciled.done();
         }, (m, e) -> retries.add(m))) {
             q.add("ns/vm");
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
@@ -29,8 +32,7 @@ class WorkQueueTest {
                     "ns/vm: 409 conflict (retry in 5 ms)",
                     "ns/vm: 409 conflict (retry in 10 ms)",
                     "ns/vm: 409 conflict (retry in 15 ms)");
-            Thread.sleep(50);
-            assertThat(q.failures("ns/vm")).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> q.failures("ns/vm") == 0);
         }
     }
 
@@ -45,8 +47,9 @@ class WorkQueueTest {
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             runs.incrementAndGet();
             inside.countDown();
-            release.await();
+            await().atMost(Duration.ofSeconds(5)).until(() -> release.getCount() == 0);
             concurrent.decrementAndGet();
+            return Reconciled.done();
         }, (m, e) -> { })) {
             q.add("ns/vm");
             assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
@@ -54,7 +57,7 @@ class WorkQueueTest {
             q.add("ns/vm");
             q.add("ns/vm");
             release.countDown();
-            Thread.sleep(100);
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2 && concurrent.get() == 0 && q.depth() == 0);
             assertThat(runs.get()).isEqualTo(2);
             assertThat(maxConcurrent.get()).isEqualTo(1);
         }
@@ -66,14 +69,13 @@ class WorkQueueTest {
         CountDownLatch second = new CountDownLatch(1);
         try (WorkQueue q = new WorkQueue(1, Duration.ofSeconds(30), Duration.ofSeconds(30), key -> {
             if (attempts.incrementAndGet() == 1) {
-                throw new IllegalStateException("waiting for the node agent");
+                return Reconciled.waiting("waiting for the node agent");
             }
             second.countDown();
+            return Reconciled.done();
         }, (m, e) -> { })) {
             q.add("ns/vm");
-            while (q.failures("ns/vm") == 0) {
-                Thread.sleep(5);
-            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> q.failures("ns/vm") > 0);
             q.add("ns/vm"); // e.g. the agent's annotation arrived: no need to wait 30 s
             assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
         }

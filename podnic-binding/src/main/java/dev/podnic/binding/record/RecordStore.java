@@ -2,77 +2,49 @@ package dev.podnic.binding.record;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.podnic.cni.cache.AtomicFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.podnic.store.JsonFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * Per-VMI records under {@code <dir>/<namespace>_<name>.json}. Writes are durable: temporary file,
- * fsync, rename, fsync of the directory — a record that says a step started survives a crash or a
- * power cut, so {@code down} always knows what to undo.
+ * Per-VMI records under {@code <dir>/<namespace>_<name>.json}, written durably: a record that says a
+ * step started survives a crash or a power cut, so {@code down} always knows what to undo. Indented,
+ * for people reading them.
  */
 public final class RecordStore implements Records {
-    private final Path dir;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final JsonFiles<VmiRecord> files;
 
     public RecordStore(Path dir) {
-        this.dir = dir;
+        this.files = new JsonFiles<>(dir, VmiRecord.class, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT),
+                "record");
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "_" + name;
     }
 
     public Path file(String namespace, String name) {
-        return dir.resolve(namespace + "_" + name + ".json");
+        return files.file(key(namespace, name));
     }
 
     @Override
     public void save(VmiRecord r) {
-        try {
-            AtomicFiles.write(file(r.namespace(), r.name()), json.writeValueAsBytes(r), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the record of " + r.namespace() + "/" + r.name() + " in " + dir, e);
-        }
+        files.write(key(r.namespace(), r.name()), r, true);
     }
 
     @Override
     public Optional<VmiRecord> load(String namespace, String name) {
-        Path f = file(namespace, name);
-        if (!Files.exists(f)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(json.readValue(f.toFile(), VmiRecord.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable record " + f, e);
-        }
+        return files.read(key(namespace, name));
     }
 
     @Override
     public void delete(String namespace, String name) {
-        try {
-            Files.deleteIfExists(file(namespace, name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.delete(key(namespace, name));
     }
 
     @Override
     public List<VmiRecord> list() {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<VmiRecord> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).sorted().toList()) {
-                out.add(json.readValue(f.toFile(), VmiRecord.class));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+        return files.all();
     }
 }

@@ -16,8 +16,7 @@ import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.binding.testing.Crash;
-import dev.podnic.binding.testing.CrashingNetworkOps;
-import dev.podnic.binding.testing.CrashingRecords;
+import dev.podnic.binding.testing.CrashAfter;
 import dev.podnic.binding.testing.FakeAttacher;
 import dev.podnic.binding.testing.FakeDhcpBackend;
 import dev.podnic.binding.testing.FakeDomains;
@@ -40,11 +39,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -173,35 +172,28 @@ class BindingEngineTest {
         assertThat(cni.adds).as("no second CNI ADD").isEqualTo(adds);
     }
 
-    private static final int RECORD_WRITES = 7;
-    private static final int POD_CHANGES = 14;
+    /** A clean up of the two vNICs writes its record 7 times and changes the pod 14 times: 21 crash points. */
+    private static final int CRASH_POINTS = 21;
 
-    /** Every record write of a clean up, and every change it makes to the pod, as a crash point. */
-    static Stream<String> crashPoints() {
-        return Stream.concat(IntStream.rangeClosed(1, RECORD_WRITES).mapToObj(i -> "record:" + i),
-                IntStream.rangeClosed(1, POD_CHANGES).mapToObj(i -> "pod:" + i));
+    static IntStream crashPoints() {
+        return IntStream.rangeClosed(1, CRASH_POINTS);
     }
 
     @Test
     void theCrashPointsAreEveryWriteAndEveryChangeOfACleanUp() {
-        CrashingRecords records = new CrashingRecords(store, 0);
-        CrashingNetworkOps ops = new CrashingNetworkOps(pod, 0);
-        engine(records, ops.ops()).up(VMI);
-        assertThat(records.saves()).isEqualTo(RECORD_WRITES);
-        assertThat(ops.changes()).isEqualTo(POD_CHANGES);
+        CrashAfter never = new CrashAfter(0);
+        engine(never.records(store), never.pod(pod)).up(VMI);
+        assertThat(never.events()).isEqualTo(CRASH_POINTS);
     }
 
-    private void upCrashingAt(String point) {
-        String[] p = point.split(":");
-        int n = Integer.parseInt(p[1]);
-        CrashingRecords records = new CrashingRecords(store, p[0].equals("record") ? n : 0);
-        CrashingNetworkOps ops = new CrashingNetworkOps(pod, p[0].equals("pod") ? n : 0);
-        assertThatThrownBy(() -> engine(records, ops.ops()).up(VMI)).isInstanceOf(Crash.class);
+    private void upCrashingAt(int point) {
+        CrashAfter crash = new CrashAfter(point);
+        assertThatThrownBy(() -> engine(crash.records(store), crash.pod(pod)).up(VMI)).isInstanceOf(Crash.class);
     }
 
     @ParameterizedTest
     @MethodSource("crashPoints")
-    void aRerunAfterACrashAtAnyPointEndsInTheSameStateAsACleanUp(String point) {
+    void aRerunAfterACrashAtAnyPointEndsInTheSameStateAsACleanUp(int point) {
         State clean = cleanUpState();
         upCrashingAt(point);
         engine().up(VMI);
@@ -210,49 +202,44 @@ class BindingEngineTest {
 
     @ParameterizedTest
     @MethodSource("crashPoints")
-    void downAfterACrashAtAnyPointLeavesNothing(String point) {
+    void downAfterACrashAtAnyPointLeavesNothing(int point) {
         upCrashingAt(point);
         engine().down("default", "testvm", Optional.empty());
         assertThat(state()).isEqualTo(nothing());
     }
 
-    @Test
-    void aCrashInTheMiddleOfCniAddIsFinishedByARerunAndUndoneByDown() {
-        State clean = cleanUpState();
-        cni.midAdd(() -> {
-            throw new Crash("in the middle of CNI ADD");
-        });
-        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
-        assertThat(cni.allocations()).as("host-local allocated before the crash").hasSize(1);
-        cni.midAdd(() -> { });
-        engine().up(VMI);
-        assertThat(state()).isEqualTo(clean);
-
-        cni.midAdd(() -> {
-            throw new Crash("in the middle of CNI ADD");
-        });
-        engine().down("default", "testvm", Optional.empty());
-        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
-        engine().down("default", "testvm", Optional.empty());
-        assertThat(state()).isEqualTo(nothing());
+    /** Crash points inside an effect, where no record write or pod change marks them. */
+    enum InsideAnEffect {
+        /** host-local allocated the address, the plugin has not made the interface yet */
+        CNI_ADD,
+        /** dnsmasq runs, the record does not name it yet */
+        DHCP_START
     }
 
-    @Test
-    void aCrashRightAfterDhcpStartedLeavesOneServerAfterTheRerunAndNoneAfterDown() {
+    private void crashInside(InsideAnEffect where, boolean crash) {
+        Runnable hook = crash ? () -> {
+            throw new Crash("inside " + where);
+        } : () -> { };
+        if (where == InsideAnEffect.CNI_ADD) {
+            cni.midAdd(hook);
+        } else {
+            dhcp.afterStart(hook);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(InsideAnEffect.class)
+    void aCrashInsideAnEffectIsFinishedByARerunAndUndoneByDown(InsideAnEffect where) {
         State clean = cleanUpState();
-        dhcp.afterStart(() -> {
-            throw new Crash("after dnsmasq started, before it was recorded");
-        });
+        crashInside(where, true);
         assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
-        assertThat(dhcp.running()).hasSize(1);
-        assertThat(store.load("default", "testvm").orElseThrow().nics().get(0).dhcp()).as("not recorded").isNull();
-        dhcp.afterStart(() -> { });
+        int leftBehind = where == InsideAnEffect.CNI_ADD ? cni.allocations().size() : dhcp.running().size();
+        assertThat(leftBehind).as("left behind by the crash").isEqualTo(1);
+        crashInside(where, false);
         engine().up(VMI);
         assertThat(state()).isEqualTo(clean);
 
-        dhcp.afterStart(() -> {
-            throw new Crash("after dnsmasq started, before it was recorded");
-        });
+        crashInside(where, true);
         engine().down("default", "testvm", Optional.empty());
         assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
         engine().down("default", "testvm", Optional.empty());
@@ -263,9 +250,9 @@ class BindingEngineTest {
     void aRoutedNetworkKeepsItsPlanWhenUpIsRerunAfterTheInterfaceWasStripped() {
         cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.PTP, "ptpnet");
         VmiSpec one = oneNic();
-        CrashingNetworkOps crashing = new CrashingNetworkOps(pod, 1); // the first change: removing ptp's first route
-        assertThatThrownBy(() -> new BindingEngine(cni, crashing.ops(), dhcp, domains, store, resolv, POD).up(one))
-                .isInstanceOf(Crash.class);
+        CrashAfter firstChange = new CrashAfter(3); // two record writes, then removing ptp's first route
+        assertThatThrownBy(() -> new BindingEngine(cni, firstChange.pod(pod), dhcp, domains, firstChange.records(store), resolv, POD)
+                .up(one)).isInstanceOf(Crash.class);
         assertThat(store.load("default", "onevm").orElseThrow().nics().get(0).facts().routes()).hasSize(2);
 
         BoundVNic b = engine().up(one).get(0);

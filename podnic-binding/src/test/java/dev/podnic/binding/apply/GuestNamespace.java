@@ -4,14 +4,14 @@ import dev.podnic.inet.MacAddress;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.netns.NetnsThread;
-import java.nio.charset.StandardCharsets;
+import dev.podnic.netlink.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for a VM's NIC: a namespace whose eth0 (with the vNIC's MAC) is a veth into the
@@ -60,10 +60,9 @@ final class GuestNamespace implements AutoCloseable {
                 "-s", script.toString(), "-O", "staticroutes", "-O", "mtu", "-O", "dns", "-O", "search", "-O", "hostname")
                 .redirectErrorStream(true);
         pb.environment().put("OUT", out.toString());
-        Process p = thread.call(pb::start);
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(out)) {
-            throw new IllegalStateException("udhcpc got no lease: " + log);
+        ChildProcess.Result udhcpc = ChildProcess.await(thread.call(pb::start), Duration.ofSeconds(30), "udhcpc");
+        if (!udhcpc.ok() || !Files.exists(out)) {
+            throw new IllegalStateException("udhcpc got no lease: " + udhcpc.output());
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : Files.readAllLines(out)) {
@@ -77,15 +76,12 @@ final class GuestNamespace implements AutoCloseable {
     boolean ping(String address) throws Exception {
         Process p = thread.call(() -> new ProcessBuilder("busybox", "ping", "-c", "1", "-W", "2", address)
                 .redirectErrorStream(true).start());
-        p.getInputStream().readAllBytes();
-        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        return ChildProcess.await(p, Duration.ofSeconds(10), "ping " + address).ok();
     }
 
     String run(List<String> cmd) throws Exception {
         Process p = thread.call(() -> new ProcessBuilder(cmd).redirectErrorStream(true).start());
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
+        return ChildProcess.await(p, Duration.ofSeconds(10), cmd).output();
     }
 
     Path path() {

@@ -18,13 +18,15 @@ class FakeDhcpBackendTest {
         pod = kernel.open(Path.of("/run/netns/pod"));
     }
 
-    @Nested
-    class DnsmasqShape extends DhcpBackendContract {
+    /** The contract on one shape of the fake, over this test's fake kernel. */
+    abstract class Shape extends DhcpBackendContract {
         private FakeDhcpBackend backend;
 
+        abstract FakeDhcpBackend make();
+
         @BeforeEach
-        void make() {
-            backend = FakeDhcpBackend.dnsmasq(pod);
+        void start() {
+            backend = make();
         }
 
         @Override
@@ -44,27 +46,18 @@ class FakeDhcpBackendTest {
     }
 
     @Nested
-    class LibvirtShape extends DhcpBackendContract {
-        private FakeDhcpBackend backend;
-
-        @BeforeEach
-        void make() {
-            backend = FakeDhcpBackend.libvirt(pod, VM);
-        }
-
+    class DnsmasqShape extends Shape {
         @Override
-        protected DhcpBackend backend() {
-            return backend;
+        FakeDhcpBackend make() {
+            return FakeDhcpBackend.dnsmasq(pod);
         }
+    }
 
+    @Nested
+    class LibvirtShape extends Shape {
         @Override
-        protected NetworkOps pod() {
-            return pod;
-        }
-
-        @Override
-        protected boolean serving(String bridge) {
-            return backend.running().containsKey(bridge);
+        FakeDhcpBackend make() {
+            return FakeDhcpBackend.libvirt(pod, VM);
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.podnic.cni.testing;
 
+import dev.podnic.netlink.testing.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -99,23 +99,7 @@ public final class TestNamespaces implements AutoCloseable {
     }
 
     public static String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(cmd + " timed out");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(cmd + " failed (" + p.exitValue() + "): " + out.strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(cmd + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ChildProcess.run(new ProcessBuilder(cmd), Duration.ofSeconds(30)).orThrow(cmd);
     }
 
     /** Fails fast, with the fix, when the machine cannot run the integration tests. */

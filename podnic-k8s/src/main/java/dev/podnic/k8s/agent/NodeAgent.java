@@ -1,10 +1,10 @@
 package dev.podnic.k8s.agent;
 
 import dev.podnic.k8s.controller.LauncherPods;
-import dev.podnic.k8s.controller.LauncherReport;
-import dev.podnic.k8s.controller.MetadataPatch;
 import dev.podnic.k8s.controller.VmiReconciler;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
+import dev.podnic.k8s.objects.LauncherReport;
+import dev.podnic.k8s.objects.MetadataPatch;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

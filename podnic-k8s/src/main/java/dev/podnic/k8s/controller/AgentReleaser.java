@@ -20,15 +20,15 @@ public final class AgentReleaser implements InterfaceReleaser {
     }
 
     @Override
-    public void release(VirtualMachineInstance vmi, String node) throws Pending {
+    public Reconciled release(VirtualMachineInstance vmi, String node) {
         Map<String, String> annotations = vmi.getMetadata().getAnnotations();
         String released = annotations == null ? null : annotations.get(VirtualMachineInstance.RELEASED_ON);
         if (released != null && Arrays.asList(released.split(",")).contains(node)) {
-            return;
+            return Reconciled.done();
         }
         if (client.nodes().withName(node).get() == null) {
-            return;
+            return Reconciled.done();
         }
-        throw new Pending("waiting for the podnic agent on node " + node + " to release the interfaces");
+        return Reconciled.waiting("waiting for the podnic agent on node " + node + " to release the interfaces");
     }
 }

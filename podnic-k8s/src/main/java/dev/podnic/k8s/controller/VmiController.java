@@ -2,14 +2,14 @@ package dev.podnic.k8s.controller;
 
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -55,26 +55,22 @@ public final class VmiController implements AutoCloseable {
                 return pods.getStore().getByKey(key(namespace, LauncherPods.podName(vmiName)));
             }
         });
-        this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), this::reconcile, (message, e) -> {
-            if (e instanceof InterfaceReleaser.Pending) {
-                LOG.debug("{}", message); // waiting for a node agent is the normal course of a deletion
-            } else {
-                LOG.warn("reconcile failed: {}", message);
-            }
-        });
+        this.queue = new WorkQueue(workers, Duration.ofMillis(100), Duration.ofSeconds(30), this::reconcile,
+                (message, e) -> LOG.warn("reconcile failed: {}", message));
     }
 
     /** One pass for a "namespace/name" key, timed by outcome. */
-    private void reconcile(String key) throws Exception {
+    private Reconciled reconcile(String key) {
         int slash = key.indexOf('/');
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
         try {
-            reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
-            outcome = "ok";
-        } catch (InterfaceReleaser.Pending e) {
-            outcome = "waiting_for_node";
-            throw e;
+            Reconciled r = reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
+            outcome = r.outcome();
+            if (!r.finished()) {
+                LOG.debug("{}: {}", key, r); // waiting for a node agent is the normal course of a deletion
+            }
+            return r;
         } finally {
             sample.stop(Timer.builder("podnic_reconcile").description("reconcile passes of VM instances")
                     .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(registry));

@@ -4,8 +4,12 @@ import dev.podnic.api.SpecException;
 import dev.podnic.api.VNic;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
+import dev.podnic.k8s.crd.InterfacePhase;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
+import dev.podnic.k8s.crd.VmiPhase;
 import dev.podnic.k8s.crd.VmiStatus;
+import dev.podnic.k8s.objects.LauncherReport;
+import dev.podnic.k8s.objects.MetadataPatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,9 +20,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Brings one VM instance to its wanted state: finalizer on, launcher pod present, status and the
@@ -46,6 +51,8 @@ public final class VmiReconciler implements AutoCloseable {
     private final KubernetesSerialization serialization;
     private final VmiParser parser = new VmiParser();
     private final Timer runningAfter;
+    /** VM instances (uids) whose phase change was announced: a pass on a stale cache must not announce it again. */
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
     public VmiReconciler(KubernetesClient client, LauncherPods launchers, InterfaceReleaser releaser) {
         this(client, launchers, releaser, new SimpleMeterRegistry(), ObjectLookup.live(client));
@@ -64,14 +71,14 @@ public final class VmiReconciler implements AutoCloseable {
                 + "(every vNIC bound, as the controller wrote it)").publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    public void reconcile(String namespace, String name) throws Exception {
+    /** One pass for namespace/name; API failures are exceptions (the work queue retries them). */
+    public Reconciled reconcile(String namespace, String name) {
         VirtualMachineInstance vmi = cache.vmi(namespace, name);
         if (vmi == null) {
-            return;
+            return Reconciled.done();
         }
         if (vmi.getMetadata().getDeletionTimestamp() != null) {
-            finish(vmi);
-            return;
+            return finish(vmi);
         }
         if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
             vmi = MetadataPatch.addFinalizer(client, vmi, FINALIZER);
@@ -85,7 +92,7 @@ public final class VmiReconciler implements AutoCloseable {
                 setStatus(vmi, failedStatus(), null);
                 events.warning(vmi, "InvalidSpec", e.getMessage());
             }
-            return;
+            return Reconciled.done();
         }
         Pod pod = cache.launcher(namespace, name);
         boolean launched = vmi.getStatus() != null && vmi.getStatus().getPhase() != null;
@@ -95,19 +102,20 @@ public final class VmiReconciler implements AutoCloseable {
         if (pod == null && launched) {
             // The launcher existed and is gone: the VM instance is over (as in KubeVirt, a VMI runs
             // once). Keep what was bound, so deletion can release it on the node.
-            if (!"Failed".equals(vmi.getStatus().getPhase())) {
+            if (vmi.getStatus().getPhase() != VmiPhase.Failed) {
                 VmiStatus failed = serialization.clone(vmi.getStatus());
-                failed.setPhase("Failed");
+                failed.setPhase(VmiPhase.Failed);
                 setStatus(vmi, failed, null);
                 events.warning(vmi, "LauncherGone", "launcher pod " + LauncherPods.podName(name) + " is gone; the VM instance has failed");
             }
-            return;
+            return Reconciled.done();
         }
         if (pod == null) {
             pod = createLauncher(vmi);
         }
         VmiStatus status = status(spec, pod);
         setStatus(vmi, status, networkStatus(status));
+        return Reconciled.done();
     }
 
     private VmiSpec parse(VirtualMachineInstance vmi) {
@@ -142,25 +150,25 @@ public final class VmiReconciler implements AutoCloseable {
             if (reported != null && reported.ips() != null && !reported.ips().isEmpty()) {
                 s.setIpAddresses(List.copyOf(reported.ips()));
                 s.setInterfaceName(reported.vmiInterface());
-                s.setPhase("Bound");
+                s.setPhase(InterfacePhase.Bound);
             } else {
                 s.setInterfaceName(nic.vmiInterface());
-                s.setPhase("Pending");
+                s.setPhase(InterfacePhase.Pending);
                 allBound = false;
             }
             status.getInterfaces().add(s);
         }
-        status.setPhase(allBound ? "Running" : "Pending");
+        status.setPhase(allBound ? VmiPhase.Running : VmiPhase.Pending);
         return status;
     }
 
     private static boolean failed(VirtualMachineInstance vmi) {
-        return vmi != null && vmi.getStatus() != null && "Failed".equals(vmi.getStatus().getPhase());
+        return vmi != null && vmi.getStatus() != null && vmi.getStatus().getPhase() == VmiPhase.Failed;
     }
 
     private static VmiStatus failedStatus() {
         VmiStatus s = new VmiStatus();
-        s.setPhase("Failed");
+        s.setPhase(VmiPhase.Failed);
         return s;
     }
 
@@ -201,17 +209,18 @@ public final class VmiReconciler implements AutoCloseable {
             vmi = patch.applyTo(client, vmi);
         }
         if (!serialization.asJson(status).equals(serialization.asJson(vmi.getStatus()))) {
-            String before = vmi.getStatus() == null ? null : vmi.getStatus().getPhase();
+            VmiPhase before = vmi.getStatus() == null ? null : vmi.getStatus().getPhase();
             vmi.setStatus(status);
             // The status is computed whole from spec and launcher: last writer wins, no resourceVersion race.
             // One JSON patch "add" of the whole status (RFC 6902: replaces it when present); an unlocked
             // update would GET first, and a merge patch's list semantics vary (fabric8's mock appends).
             client.resource(vmi).subresource("status").patch(PatchContext.of(PatchType.JSON),
                     serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
-            if (!Objects.equals(before, status.getPhase()) && !"Pending".equals(status.getPhase())) {
+            if (before != status.getPhase() && status.getPhase() != VmiPhase.Pending
+                    && announced.add(vmi.getMetadata().getUid() + "/" + status.getPhase())) {
                 // (Pending follows LauncherCreated at once: no event of its own.)
                 events.normal(vmi, "Phase" + status.getPhase(), "phase " + status.getPhase());
-                if ("Running".equals(status.getPhase()) && vmi.getMetadata().getCreationTimestamp() != null) {
+                if (status.getPhase() == VmiPhase.Running && vmi.getMetadata().getCreationTimestamp() != null) {
                     runningAfter.record(Duration.between(Instant.parse(vmi.getMetadata().getCreationTimestamp()), Instant.now()));
                 }
             }
@@ -246,11 +255,12 @@ public final class VmiReconciler implements AutoCloseable {
 
     /**
      * Deletion: every node the VM used frees its interfaces (its agent does, launcher alive or not),
-     * then the finalizer comes off. Until then this throws, and the work queue comes back.
+     * then the finalizer comes off. Until then it is {@link Reconciled.Waiting}, and the agent's
+     * answer (or the work queue's backoff) brings the VM instance back.
      */
-    private void finish(VirtualMachineInstance vmi) throws Exception {
+    private Reconciled finish(VirtualMachineInstance vmi) {
         if (!vmi.getMetadata().getFinalizers().contains(FINALIZER)) {
-            return;
+            return Reconciled.done();
         }
         Set<String> nodes = nodesUsed(vmi);
         Map<String, String> labels = vmi.getMetadata().getLabels();
@@ -259,24 +269,29 @@ public final class VmiReconciler implements AutoCloseable {
             vmi = new MetadataPatch().label(VirtualMachineInstance.NODE_LABEL, node).applyTo(client, vmi);
         }
         for (String node : nodes) {
+            Reconciled released;
             try {
-                releaser.release(vmi, node);
-            } catch (InterfaceReleaser.Pending e) {
-                throw e; // the agent is on it; its answer wakes us
-            } catch (Exception e) {
+                released = releaser.release(vmi, node);
+            } catch (RuntimeException e) {
                 events.warning(vmi, "ReleaseFailed", "releasing on node " + node + ": " + e.getMessage() + "; retrying");
                 throw e;
+            }
+            if (!released.finished()) {
+                return released; // the agent is on it; its answer wakes us
             }
         }
         try {
             MetadataPatch.removeFinalizer(client, vmi, FINALIZER);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                return; // a stale cache: an earlier pass already let it go
+                return Reconciled.done(); // a stale cache: an earlier pass already let it go
             }
             throw e;
         }
+        String uid = vmi.getMetadata().getUid() + "/";
+        announced.removeIf(k -> k.startsWith(uid));
         events.normal(vmi, "InterfacesReleased", nodes.isEmpty() ? "no launcher ever ran on a node: nothing to release"
                 : "interfaces released on node " + String.join(", ", nodes));
+        return Reconciled.done();
     }
 }

@@ -18,15 +18,15 @@ import java.util.function.BiConsumer;
  * Like client-go's rate-limited work queue, minus the frills.
  */
 public final class WorkQueue implements AutoCloseable {
-    /** What one attempt does; throwing means "retry later". */
+    /** What one attempt does: a {@link Reconciled} that is not finished, or an exception, means "again later". */
     @FunctionalInterface
     public interface Handler {
-        void handle(String key) throws Exception;
+        Reconciled handle(String key);
     }
 
     private final ScheduledExecutorService executor;
     private final Handler handler;
-    private final BiConsumer<String, Exception> onRetry;
+    private final BiConsumer<String, RuntimeException> onRetry;
     private final long baseMillis;
     private final long capMillis;
     private final Map<String, ScheduledFuture<?>> queued = new HashMap<>();
@@ -34,7 +34,8 @@ public final class WorkQueue implements AutoCloseable {
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Integer> failures = new HashMap<>();
 
-    public WorkQueue(int workers, Duration base, Duration cap, Handler handler, BiConsumer<String, Exception> onRetry) {
+    /** @param onRetry told of each failure (with the exception) before its retry; waiting is no failure */
+    public WorkQueue(int workers, Duration base, Duration cap, Handler handler, BiConsumer<String, RuntimeException> onRetry) {
         this.executor = Executors.newScheduledThreadPool(workers, r -> {
             Thread t = new Thread(r, "podnic-reconcile");
             t.setDaemon(true);
@@ -77,15 +78,15 @@ public final class WorkQueue implements AutoCloseable {
         }
         long retryIn = -1;
         try {
-            handler.handle(key);
-            synchronized (this) {
-                failures.remove(key);
+            if (handler.handle(key).finished()) {
+                synchronized (this) {
+                    failures.remove(key);
+                }
+            } else {
+                retryIn = backoff(key);
             }
-        } catch (Exception e) {
-            synchronized (this) {
-                int n = failures.merge(key, 1, Integer::sum);
-                retryIn = Math.min(capMillis, baseMillis << Math.min(n - 1, 20));
-            }
+        } catch (RuntimeException e) {
+            retryIn = backoff(key);
             onRetry.accept(key + ": " + e.getMessage() + " (retry in " + retryIn + " ms)", e);
         } finally {
             boolean again;
@@ -99,6 +100,12 @@ public final class WorkQueue implements AutoCloseable {
                 schedule(key, 0);
             }
         }
+    }
+
+    /** Counts one more unfinished attempt; the delay before the next. */
+    private synchronized long backoff(String key) {
+        int n = failures.merge(key, 1, Integer::sum);
+        return Math.min(capMillis, baseMillis << Math.min(n - 1, 20));
     }
 
     /** Keys waiting (now or after a backoff), not counting those being handled. */

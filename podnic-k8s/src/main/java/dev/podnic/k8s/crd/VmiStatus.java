@@ -5,14 +5,14 @@ import java.util.List;
 
 /** {@code status}: what the node side made of each vNIC. Written by the controller, never by users. */
 public class VmiStatus {
-    private String phase;
+    private VmiPhase phase;
     private List<InterfaceStatus> interfaces = new ArrayList<>();
 
-    public String getPhase() {
+    public VmiPhase getPhase() {
         return phase;
     }
 
-    public void setPhase(String phase) {
+    public void setPhase(VmiPhase phase) {
         this.phase = phase;
     }
 
@@ -32,7 +32,7 @@ public class VmiStatus {
         /** The VMI interface in the pod netns the CNI ADD ran for (e.g. {@code vmi0}). */
         private String interfaceName;
         private String node;
-        private String phase;
+        private InterfacePhase phase;
 
         public String getName() {
             return name;
@@ -74,11 +74,11 @@ public class VmiStatus {
             this.node = node;
         }
 
-        public String getPhase() {
+        public InterfacePhase getPhase() {
             return phase;
         }
 
-        public void setPhase(String phase) {
+        public void setPhase(InterfacePhase phase) {
             this.phase = phase;
         }
     }

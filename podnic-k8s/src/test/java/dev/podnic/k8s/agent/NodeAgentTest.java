@@ -1,18 +1,17 @@
 package dev.podnic.k8s.agent;
 
 import static dev.podnic.k8s.VmiControllerTest.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnic.k8s.ApiRequests;
 import dev.podnic.k8s.ManifestsTest;
 import dev.podnic.k8s.VmiControllerTest;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.podnic.k8s.controller.AgentReleaser;
 import dev.podnic.k8s.controller.LauncherPods;
-import dev.podnic.k8s.controller.LauncherReport;
 import dev.podnic.k8s.controller.VmiController;
 import dev.podnic.k8s.crd.VirtualMachineInstance;
 import dev.podnic.k8s.crd.VmiStatus;
+import dev.podnic.k8s.objects.LauncherReport;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -149,15 +148,22 @@ class NodeAgentTest {
         client.resource(client.getKubernetesSerialization().unmarshal(VmiControllerTest.example("vm6")
                 .replace("00:11:22:33:44:55", "01:00:5e:00:00:01"), VirtualMachineInstance.class)).create();
         eventually(() -> withPhase("vm6", "Failed"));
-        agent.close(); // so that the controller surely asks whether the node still exists while it waits
+        agent.close(); // so that the controller asks whether the node still exists while it waits
         client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm5").delete();
-        Thread.sleep(500);
+        java.util.List<RecordedRequest> seen = new java.util.ArrayList<>();
+        eventually(() -> {
+            seen.addAll(drainRequests());
+            return seen.stream().anyMatch(r -> r.getPath().startsWith("/api/v1/nodes/node-1")) ? true : null;
+        });
         agent = new NodeAgent(agentClient, "node-1", node1, Duration.ofMillis(200), false).start();
         eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm5").get() == null ? true : null);
-        Thread.sleep(200); // the event writer is asynchronous
+        controller.close(); // writes the events it recorded, then stops
+        controller = new VmiController(controllerClient, new LauncherPods("podnic/podnic:test"), new AgentReleaser(controllerClient), 2);
+        controller.start();
+        seen.addAll(drainRequests());
         Set<String> byController = new TreeSet<>();
         Set<String> byAgent = new TreeSet<>();
-        for (RecordedRequest r : drainRequests()) {
+        for (RecordedRequest r : seen) {
             String ua = String.valueOf(r.getHeader("User-Agent"));
             (ua.startsWith("podnic-controller") ? byController : ua.startsWith("podnic-agent") ? byAgent : new TreeSet<String>())
                     .add(ApiRequests.permission(r.getMethod(), r.getPath()));
@@ -168,7 +174,7 @@ class NodeAgentTest {
 
     private static VirtualMachineInstance withPhase(String name, String phase) {
         VirtualMachineInstance v = client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName(name).get();
-        return v != null && v.getStatus() != null && phase.equals(v.getStatus().getPhase()) ? v : null;
+        return v != null && v.getStatus() != null && v.getStatus().getPhase() != null && phase.equals(v.getStatus().getPhase().name()) ? v : null;
     }
 
     private static ClusterRole role(String manifest) throws Exception {
@@ -176,10 +182,15 @@ class NodeAgentTest {
                 .orElseThrow();
     }
 
-    private static java.util.List<RecordedRequest> drainRequests() throws InterruptedException {
+    private static java.util.List<RecordedRequest> drainRequests() {
         java.util.List<RecordedRequest> out = new java.util.ArrayList<>();
-        for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
-            out.add(r);
+        try {
+            for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
+                out.add(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
         return out;
     }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.NetworkOpsContract;
-import java.nio.charset.StandardCharsets;
+import dev.podnic.netlink.testing.ChildProcess;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,16 +18,7 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
     private final List<String> created = new ArrayList<>();
 
     static String run(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-            }
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ChildProcess.run(new ProcessBuilder(cmd), Duration.ofSeconds(30)).orThrow(String.join(" ", cmd));
     }
 
     @Override

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnic.netlink.sys.Errno;
-import java.nio.charset.StandardCharsets;
+import dev.podnic.netlink.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,13 +17,8 @@ class NetnsThreadIT {
     private final String name = "pdnt" + ProcessHandle.current().pid() + "x" + System.nanoTime() % 100000;
     private final Path path = Path.of("/run/netns", name);
 
-    private static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-        }
-        return out;
+    private static String run(String... cmd) {
+        return ChildProcess.run(new ProcessBuilder(cmd), Duration.ofSeconds(30)).orThrow(String.join(" ", cmd));
     }
 
     private static Object inode(Path p) throws Exception {

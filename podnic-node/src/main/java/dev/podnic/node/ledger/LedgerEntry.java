@@ -18,6 +18,10 @@ public record LedgerEntry(String containerId, String ifName, String network, Str
 
     /** File-safe key: container ID and interface name. */
     public String key() {
+        return key(containerId, ifName);
+    }
+
+    public static String key(String containerId, String ifName) {
         return containerId + "_" + ifName;
     }
 

@@ -14,6 +14,7 @@ import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.testing.ChildProcess;
 import dev.podnic.node.api.NodeClient;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeRequest;
@@ -25,7 +26,6 @@ import dev.podnic.node.peer.UnixServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,8 +98,7 @@ class NodeServerIT {
         try (NetnsThread t = NetnsThread.enter(path(netnsName))) {
             Process p = t.call(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     NodeClient.class.getName(), socket.toString(), op, netns, ifName, vmi).redirectErrorStream(true)::start);
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(60, TimeUnit.SECONDS);
+            String out = ChildProcess.await(p, Duration.ofSeconds(60), "client " + op).output();
             return JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
         }
     }

@@ -3,9 +3,9 @@ package dev.podnic.node.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.netlink.netns.NetnsThread;
-import java.nio.charset.StandardCharsets;
+import dev.podnic.netlink.testing.ChildProcess;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * A launcher stand-in that starts in milliseconds: perl (Essential on Debian, with IO::Socket::UNIX
@@ -23,12 +23,7 @@ final class PerlClient {
 
     static JsonNode call(NetnsThread pod, Path socket, String requestJson) throws Exception {
         Process p = pod.call(new ProcessBuilder("perl", "-e", SCRIPT, socket.toString(), requestJson).redirectErrorStream(true)::start);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("client timed out");
-        }
-        return JSON.readTree(out);
+        return JSON.readTree(ChildProcess.await(p, Duration.ofSeconds(120), "perl client").output());
     }
 
     static String request(String op, String netns, String ifName, String vmi) {

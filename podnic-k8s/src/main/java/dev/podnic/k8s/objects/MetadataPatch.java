@@ -1,4 +1,4 @@
-package dev.podnic.k8s.controller;
+package dev.podnic.k8s.objects;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,4 +1,4 @@
-package dev.podnic.k8s.controller;
+package dev.podnic.k8s.objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

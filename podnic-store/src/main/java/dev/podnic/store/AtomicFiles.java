@@ -1,4 +1,4 @@
-package dev.podnic.cni.cache;
+package dev.podnic.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

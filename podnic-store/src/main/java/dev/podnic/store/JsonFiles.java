@@ -1,0 +1,100 @@
+package dev.podnic.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A directory of JSON documents, one file {@code <key>.json} each, replaced atomically (see
+ * {@link AtomicFiles}): readers see a whole old or a whole new document, and a durable write
+ * survives a crash or a power cut. Keys must be file names (callers derive them from names they
+ * validated). Failures are {@link UncheckedIOException}s naming the file and what it holds.
+ *
+ * @param <T> the document type, read and written by Jackson
+ */
+public final class JsonFiles<T> {
+    private static final String SUFFIX = ".json";
+
+    private final Path dir;
+    private final Class<T> type;
+    private final ObjectMapper json;
+    private final String what;
+
+    /** @param what what a document is, for messages ("record", "ledger entry") */
+    public JsonFiles(Path dir, Class<T> type, ObjectMapper json, String what) {
+        this.dir = dir;
+        this.type = type;
+        this.json = json;
+        this.what = what;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(String key) {
+        return dir.resolve(key + SUFFIX);
+    }
+
+    /** Replaces the document; {@code durable} fsyncs it and the directory before returning. */
+    public void write(String key, T value, boolean durable) {
+        try {
+            AtomicFiles.write(file(key), json.writeValueAsBytes(value), durable);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + what + " " + file(key), e);
+        }
+    }
+
+    public Optional<T> read(String key) {
+        Path f = file(key);
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        return Optional.of(parse(f));
+    }
+
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(file(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + what + " " + file(key), e);
+        }
+    }
+
+    /** Every document, in the order of their keys. */
+    public List<T> all() {
+        List<T> out = new ArrayList<>();
+        for (Path f : files()) {
+            out.add(parse(f));
+        }
+        return out;
+    }
+
+    /** The documents' files (not the temporary files of writes in progress), sorted. */
+    public List<Path> files() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** The document in {@code f}; an {@link UncheckedIOException} naming the file when it cannot be read. */
+    public T parse(Path f) {
+        try {
+            return json.readValue(f.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + what + " " + f + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+}
