@@ -51,8 +51,13 @@ public final class VmiParser {
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")")));
         }
         List<SpecError> errors = new ArrayList<>();
-        if (root == null || !root.isObject()) {
-            throw new SpecException(source, List.of(new SpecError("", "", "expected a VirtualMachine or VirtualMachineInstance object")));
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new SpecException(source, List.of(new SpecError("", "", "the file is empty; expected a VirtualMachine or "
+                    + "VirtualMachineInstance object (kind, metadata, spec)")));
+        }
+        if (!root.isObject()) {
+            throw new SpecException(source, List.of(new SpecError("", brief(root),
+                    "expected a VirtualMachine or VirtualMachineInstance object (kind, metadata, spec)")));
         }
         String kind = root.path("kind").asText("");
         JsonNode spec;
@@ -72,6 +77,11 @@ public final class VmiParser {
                     "expected VirtualMachine (seed form, or KubeVirt with spec.template) or VirtualMachineInstance")));
         }
         String specPath = form == VmiSpec.Form.KUBEVIRT && kind.equals("VirtualMachine") ? "spec.template.spec" : "spec";
+        if (!spec.isObject()) {
+            errors.add(new SpecError(specPath, spec.isMissingNode() ? "" : brief(spec), spec.isMissingNode()
+                    ? "missing; a VM's interfaces are in " + specPath + ".domain.devices.interfaces"
+                    : "must be an object with domain.devices.interfaces"));
+        }
 
         JsonNode meta = root.path("metadata");
         String name = meta.path("name").asText("");

@@ -99,6 +99,10 @@ class VmiParserTest {
         not YAML                 | 'kind: [unclosed'                                                                               | not valid YAML
         unknown kind             | 'kind: Pod\nmetadata: {name: x}'                                                                | kind = "Pod"
         missing name             | 'kind: VirtualMachine\nspec: {domain: {devices: {interfaces: []}}}'                             | metadata.name: missing
+        missing spec             | 'kind: VirtualMachineInstance\nmetadata: {name: x}'                                             | spec: missing; a VM's interfaces are in spec.domain.devices.interfaces
+        missing template spec    | 'kind: VirtualMachine\nmetadata: {name: x}\nspec: {template: {metadata: {}}}'                   | spec.template.spec: missing
+        spec not an object       | 'kind: VirtualMachine\nmetadata: {name: x}\nspec: 3'                                           | spec = "3": must be an object
+        not an object            | '[1, 2]'                                                                                        | = "[1,2]": expected a VirtualMachine
         bad name                 | 'kind: VirtualMachine\nmetadata: {name: My_VM}'                                                 | metadata.name = "My_VM"
         interfaces not a list    | 'kind: VirtualMachine\nmetadata: {name: vm1}\nspec: {domain: {devices: {interfaces: 3}}}'      | spec.domain.devices.interfaces = "3": must be a list
         missing type             | SEED:{mac: {address: '02:00:00:00:00:01'}}                                                      | interfaces[0].type: missing; expected pod-network
@@ -159,6 +163,13 @@ class VmiParserTest {
         String doc = "kind: VirtualMachineInstance\nmetadata: {name: vm1}\nspec: {domain: {devices: {interfaces: [" + interfaces + "]}}"
                 + networks + "}";
         assertThatThrownBy(() -> parse(doc)).isInstanceOf(SpecException.class).hasMessageContaining(expected);
+    }
+
+    @Test
+    void anEmptyFileIsCalledEmpty() {
+        assertThatThrownBy(() -> parse("")).isInstanceOf(SpecException.class).hasMessageContaining("the file is empty");
+        assertThatThrownBy(() -> parse("# only a comment\n")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("the file is empty");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.podnic.k8s.objects.LauncherReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -106,34 +107,50 @@ final class ControllerBench implements Callable<Integer> {
                      nodeSide.execute(() -> report(client, p));
                  }
              }));
-             var done = client.resources(VirtualMachineInstance.class).inAnyNamespace().inform()) {
-            done.addEventHandler(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(VirtualMachineInstance v) {
-                    onUpdate(null, v);
-                }
-
-                @Override
-                public void onUpdate(VirtualMachineInstance o, VirtualMachineInstance v) {
-                    if (namespace.equals(v.getMetadata().getNamespace()) && v.getStatus() != null && v.getStatus().getPhase() == VmiPhase.Running
-                            && latency.putIfAbsent(v.getMetadata().getName(), (System.nanoTime() - created.get(v.getMetadata().getName())) / 1e6) == null) {
-                        all.countDown();
-                    }
-                }
-
-                @Override
-                public void onDelete(VirtualMachineInstance v, boolean unknown) {
-                }
-            });
+             var done = observeRunning(client, namespace, created, latency, all)) {
             controller.start();
             createAll(client, namespace, created);
-            if (!all.await(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("only " + latency.size() + " of " + instances + " instances reached Running in 120 s");
-            }
+            awaitAll(all, latency);
         } finally {
             nodeSide.shutdownNow();
         }
         return new ArrayList<>(latency.values());
+    }
+
+    /**
+     * Stops an instance's clock when a watch sees it Running — the same way for the controller and the
+     * baseline, so watch delivery is in both.
+     */
+    private static SharedIndexInformer<VirtualMachineInstance> observeRunning(KubernetesClient client, String namespace,
+            Map<String, Long> created, Map<String, Double> latency, CountDownLatch all) {
+        SharedIndexInformer<VirtualMachineInstance> done = client.resources(VirtualMachineInstance.class).inAnyNamespace().inform();
+        done.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(VirtualMachineInstance v) {
+                onUpdate(null, v);
+            }
+
+            @Override
+            public void onUpdate(VirtualMachineInstance o, VirtualMachineInstance v) {
+                Long start = created.get(v.getMetadata().getName());
+                if (namespace.equals(v.getMetadata().getNamespace()) && start != null && v.getStatus() != null
+                        && v.getStatus().getPhase() == VmiPhase.Running
+                        && latency.putIfAbsent(v.getMetadata().getName(), (System.nanoTime() - start) / 1e6) == null) {
+                    all.countDown();
+                }
+            }
+
+            @Override
+            public void onDelete(VirtualMachineInstance v, boolean unknown) {
+            }
+        });
+        return done;
+    }
+
+    private void awaitAll(CountDownLatch all, Map<String, Double> latency) throws InterruptedException {
+        if (!all.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("only " + latency.size() + " of " + instances + " instances reached Running in 120 s");
+        }
     }
 
     private static KubernetesMockServer server() {
@@ -155,27 +172,33 @@ final class ControllerBench implements Callable<Integer> {
         return b.substring(0, Math.max(b.length() - 2, 0)) + ")";
     }
 
+    /** The baseline: the same objects written directly, as few requests as it takes; clocks stop as the controller's do. */
     private List<Double> directly(KubernetesClient client, String namespace) throws Exception {
-        List<Double> latency = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Long> created = new ConcurrentHashMap<>();
+        Map<String, Double> latency = new ConcurrentHashMap<>();
+        CountDownLatch all = new CountDownLatch(instances);
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         LauncherPods launchers = new LauncherPods("podnic/launcher:bench");
-        long start = System.nanoTime();
-        for (int i = 0; i < instances; i++) {
-            String name = "vm" + i;
-            pool.execute(() -> {
-                VirtualMachineInstance vmi = client.resource(vmi(client, namespace, name)).create();
-                Pod pod = client.pods().resource(launchers.build(vmi)).create();
-                report(client, pod);
-                VmiStatus status = new VmiStatus();
-                status.setPhase(VmiPhase.Running);
-                vmi.setStatus(status);
-                client.resource(vmi).updateStatus();
-                latency.add((System.nanoTime() - start) / 1e6);
-            });
+        try (var done = observeRunning(client, namespace, created, latency, all)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < instances; i++) {
+                String name = "vm" + i;
+                created.put(name, start); // "created at once", as for the controller
+                pool.execute(() -> {
+                    VirtualMachineInstance vmi = client.resource(vmi(client, namespace, name)).create();
+                    Pod pod = client.pods().resource(launchers.build(vmi)).create();
+                    report(client, pod);
+                    VmiStatus status = new VmiStatus();
+                    status.setPhase(VmiPhase.Running);
+                    vmi.setStatus(status);
+                    client.resource(vmi).updateStatus();
+                });
+            }
+            awaitAll(all, latency);
+        } finally {
+            pool.shutdownNow();
         }
-        pool.shutdown();
-        pool.awaitTermination(120, TimeUnit.SECONDS);
-        return latency;
+        return new ArrayList<>(latency.values());
     }
 
     private void createAll(KubernetesClient client, String namespace, Map<String, Long> created) throws InterruptedException {

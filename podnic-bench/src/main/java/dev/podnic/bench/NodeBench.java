@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.api.NodeRequest;
+import dev.podnic.node.api.NodeWire;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +40,11 @@ final class NodeBench implements Callable<Integer> {
     int ops;
     @Option(names = "--pods", defaultValue = "50", description = "Concurrent pods, two VMI interfaces each (default ${DEFAULT-VALUE}).")
     int pods;
-    @Option(names = "--cli", defaultValue = "./podnic", description = "The podnic command (default ${DEFAULT-VALUE}).")
-    Path cli;
+    @Option(names = "--jar", defaultValue = "podnic-cli/target/podnic.jar", description = "The podnic jar (default ${DEFAULT-VALUE}).")
+    Path jar;
+    @Option(names = "--dockerfile", defaultValue = "deploy/Dockerfile",
+            description = "Whose ENTRYPOINT (JVM flags) starts the daemon (default ${DEFAULT-VALUE}).")
+    Path dockerfile;
 
     @Override
     public Integer call() throws Exception {
@@ -87,7 +92,7 @@ final class NodeBench implements Callable<Integer> {
                 try (NetnsThread t = NetnsThread.enter(podPaths.get(0))) {
                     for (int i = 0; i < 20; i++) {
                         long t0 = System.nanoTime();
-                        perl(t, socket, "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"LIST\"}");
+                        perl(t, socket, new String(NodeWire.request(NodeRequest.of(NodeRequest.LIST)), StandardCharsets.UTF_8).strip());
                         perlList.add((System.nanoTime() - t0) / 1e6);
                     }
                 }
@@ -167,16 +172,32 @@ final class NodeBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The daemon as the deployed image runs it: the image's ENTRYPOINT (its JVM flags) from
+     * deploy/Dockerfile with this build's jar, and the DaemonSet's memory limit (256Mi) as the JVM's
+     * view of the machine, so heap sizing (MaxRAMPercentage) and hence RSS are what a node would see.
+     */
     private Process startDaemon(Path socket, Path work, Path node, Path log) throws Exception {
-        return new ProcessBuilder(cli.toString(), "node", "--socket", socket.toString(), "--state-dir",
+        List<String> cmd = new ArrayList<>(imageEntrypoint());
+        cmd.addAll(List.of("node", "--socket", socket.toString(), "--state-dir",
                 work.resolve("state").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
-                "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private List<String> imageEntrypoint() throws Exception {
+        String line = Files.readAllLines(dockerfile).stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException(dockerfile + " has no ENTRYPOINT"));
+        List<String> entry = new ArrayList<>();
+        JSON.readTree(line.substring("ENTRYPOINT ".length())).forEach(n -> entry.add(n.asText()));
+        int jar = entry.indexOf("-jar");
+        entry.set(jar + 1, this.jar.toString());
+        entry.add(1, "-XX:MaxRAM=256m"); // deploy/node-daemon.yaml: limits: {memory: 256Mi}
+        return entry;
     }
 
     private static String request(String op, String netns, String ifName, String vmi) {
-        return "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"" + op + "\",\"netns\":\"" + netns + "\",\"ifName\":\"" + ifName
-                + "\",\"vmi\":\"" + vmi + "\"}";
+        return new String(NodeWire.request(NodeRequest.attachment(op, netns, ifName, vmi, "")), StandardCharsets.UTF_8).strip();
     }
 
     private static JsonNode perl(NetnsThread t, Path socket, String req) throws Exception {

@@ -117,6 +117,10 @@ class CliNodeIT {
                 Duration.ofSeconds(60)).output();
         assertThat(ls).contains("vmi0").contains("ADDED").contains("10.250.11.");
 
+        assertThat(inPod("vmi", "status", "testvm", "--check", "--proxy", socket.toString(), "--state-dir", state))
+                .as("the daemon's CHECK of a bound vNIC, and podnic's own checks").contains("    healthy")
+                .doesNotContain("UNHEALTHY");
+
         inPod("vmi", "down", "testvm", "--proxy", socket.toString(), "--state-dir", state);
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0").doesNotContain("pdnbr");
     }

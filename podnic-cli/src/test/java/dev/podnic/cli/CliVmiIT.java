@@ -56,7 +56,7 @@ class CliVmiIT {
 
     private Outcome podnic(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        if (args[0].equals("vmi") && !args[1].equals("status")) {
+        if (args[0].equals("vmi") && (!args[1].equals("status") || all.contains("--check"))) {
             all.addAll(List.of("--conf-dir", tmp.resolve("net.d").toString(), "--bin-dir", RealPlugins.DIR,
                     "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
         }
@@ -93,8 +93,22 @@ class CliVmiIT {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("SERVING").contains("pdnbr-vmi1");
 
+        Outcome healthy = podnic("vmi", "status", "testvm", "--check");
+        assertThat(healthy.exit()).as(healthy.out() + healthy.err()).isZero();
+        assertThat(healthy.out()).contains("    healthy").doesNotContain("UNHEALTHY");
+        String dnsmasqOfVmi1 = tmp.resolve("state/dhcp/pdnbr-vmi1.leases").toString();
+        ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(dnsmasqOfVmi1)).orElse(false))
+                .forEach(h -> {
+                    h.destroyForcibly(); // kill -9 of one vNIC's DHCP server
+                    h.onExit().join();
+                });
+        Outcome broken = podnic("vmi", "status", "testvm", "--check");
+        assertThat(broken.exit()).as(broken.out() + broken.err()).isEqualTo(3);
+        assertThat(broken.out()).contains("UNHEALTHY: DHCP server pid:").contains("is not serving pdnbr-vmi1");
+
         assertThat(podnic("vmi", "up", vm.toString(), "--pod-netns", path(pod).toString(), "--dhcp", "dnsmasq").exit())
                 .as("rerun").isZero();
+        assertThat(podnic("vmi", "status", "testvm", "--check").exit()).as("repaired by the rerun").isZero();
         String dhcpDir = tmp.resolve("state/dhcp").toString();
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(dhcpDir)).orElse(false)))
                 .as("one dnsmasq per vNIC after a rerun").hasSize(2);

@@ -27,7 +27,7 @@ class CniRuntimeTest {
     private static final String[] UP_TO_100 = {"0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"};
     private static final String BRIDGE_RESULT = "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"cni0\"},"
             + "{\"name\":\"vmi0\",\"sandbox\":\"/run/netns/p\"}],\"ips\":[{\"interface\":1,\"address\":\"10.1.0.5/24\","
-            + "\"gateway\":\"10.1.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}";
+            + "\"gateway\":\"10.1.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}],\"dns\":{}}"; // as the plugin prints it
 
     @TempDir
     Path cacheDir;

@@ -18,6 +18,7 @@ import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.result.CniResult;
+import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
 import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
@@ -28,7 +29,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -84,13 +87,15 @@ public final class BindingEngine {
                     + " on network " + (rec.network().isEmpty() ? "(the node daemon's default)" : rec.network()) + " with "
                     + rec.nics().size() + " vNIC(s) served by " + rec.backend() + "; run down first");
         }
+        long t = System.nanoTime();
         records.save(rec); // before any plugin runs
+        long firstRecordNanos = System.nanoTime() - t; // podnic's work too: booked on the first vNIC
         List<BoundVNic> bound = new ArrayList<>();
         for (VNic nic : vmi.nics()) {
             String where = vmi.namespace() + "/" + vmi.name() + " vNIC " + nic.name() + " (" + nic.vmiInterface() + ")";
             VNicWiring wiring = new VNicWiring(rec, nic.index());
             try {
-                bound.add(wiring.up(vmi, names, nic, earlier.isPresent()));
+                bound.add(wiring.up(vmi, names, nic, earlier.isPresent(), bound.isEmpty() ? firstRecordNanos : 0));
             } catch (BindingException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -109,6 +114,65 @@ public final class BindingEngine {
 
     public Optional<VmiRecord> status(String namespace, String name) {
         return records.load(namespace, name);
+    }
+
+    /**
+     * Checks a VM that was brought up against its record, per vNIC: the attachment (the attacher's
+     * CHECK), the VMI interface (there, up, a port of its bridge, no IPv4 address left), the bridge
+     * (there, up, its link-local address) and the DHCP server (running). Empty when nothing is recorded.
+     */
+    public Optional<VmiHealth> health(String namespace, String name) {
+        return records.load(namespace, name).map(rec -> {
+            VmNames names = VmNames.of(rec.identity());
+            Map<String, List<String>> problems = new LinkedHashMap<>();
+            for (VNicRecord n : rec.nics()) {
+                problems.put(n.vmiInterface(), problems(names, n));
+            }
+            return new VmiHealth(namespace, name, problems);
+        });
+    }
+
+    private List<String> problems(VmNames names, VNicRecord n) {
+        List<String> out = new ArrayList<>();
+        if (n.step() != Step.SERVING) {
+            out.add("not up: it reached " + n.step() + " (rerun up, or down)");
+        }
+        try {
+            attacher.check(names, n.vmiInterface());
+        } catch (RuntimeException e) {
+            out.add("attachment: " + e.getMessage());
+        }
+        Optional<Link> bridge = pod.findLink(n.bridge());
+        Optional<Link> vmi = pod.findLink(n.vmiInterface());
+        if (vmi.isEmpty()) {
+            out.add(n.vmiInterface() + " is gone from the pod");
+        } else {
+            if (!vmi.get().up()) {
+                out.add(n.vmiInterface() + " is down");
+            }
+            if (bridge.isPresent() && vmi.get().masterIndex() != bridge.get().index()) {
+                out.add(n.vmiInterface() + " is not a port of " + n.bridge());
+            }
+            pod.addresses(n.vmiInterface()).stream().filter(a -> a.address().isIpv4()).forEach(a ->
+                    out.add(n.vmiInterface() + " has " + a.address() + " again (the guest's address; something re-added it)"));
+        }
+        if (bridge.isEmpty()) {
+            out.add("bridge " + n.bridge() + " is gone");
+        } else {
+            if (!bridge.get().up()) {
+                out.add("bridge " + n.bridge() + " is down");
+            }
+            IpNet own = Planner.bridgeAddress(n.index());
+            if (pod.addresses(n.bridge()).stream().noneMatch(a -> a.address().equals(own))) {
+                out.add("bridge " + n.bridge() + " lacks its address " + own + " (the DHCP server's)");
+            }
+        }
+        if (n.dhcp() == null) {
+            out.add("no DHCP server recorded");
+        } else if (!dhcp.serves(n.dhcp())) {
+            out.add("DHCP server " + n.dhcp().ref() + " (" + n.dhcp().backend() + ") is not serving " + n.bridge());
+        }
+        return out;
     }
 
     /**
@@ -193,8 +257,11 @@ public final class BindingEngine {
             records.save(rec);
         }
 
-        /** @param resuming an earlier run recorded this VM (and may have been killed in the middle of a step) */
-        BoundVNic up(VmiSpec vmi, VmNames names, VNic nic, boolean resuming) {
+        /**
+         * @param resuming           an earlier run recorded this VM (and may have been killed in the middle of a step)
+         * @param earlierPodnicNanos podnic's work before this vNIC that no other vNIC was booked for
+         */
+        BoundVNic up(VmiSpec vmi, VmNames names, VNic nic, boolean resuming, long earlierPodnicNanos) {
             long t0 = System.nanoTime();
             if (resuming && recorded().step() == Step.PENDING) {
                 // An ADD may have been killed half-way: plugins refuse to ADD over its leftovers, so DEL first.
@@ -233,7 +300,7 @@ public final class BindingEngine {
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
             return new BoundVNic(plan, result, server, dhcp.domainInterface(nic, server), (t1 - t0) / 1e6,
-                    ((t2 - t1) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
+                    (earlierPodnicNanos + (t2 - t1) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
         }
 
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {

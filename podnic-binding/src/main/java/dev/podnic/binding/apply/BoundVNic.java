@@ -9,7 +9,8 @@ import dev.podnic.cni.result.CniResult;
  * {@code <interface>} that plugs the VM into it, and how long the steps took (milliseconds).
  *
  * @param cniMillis    CNI ADD (or finding it from before)
- * @param podnicMillis podnic's own work: reading the pod, stripping, bridging, every record write
+ * @param podnicMillis podnic's own work: reading the pod, stripping, bridging, every record write (the VM's
+ *                     first record is booked on its first vNIC)
  * @param dhcpMillis   starting the DHCP server (a libvirt network also makes the bridge)
  */
 public record BoundVNic(VNicPlan plan, CniResult cniResult, DhcpServer dhcp, String domainInterface, double cniMillis,

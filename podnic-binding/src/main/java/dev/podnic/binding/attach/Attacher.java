@@ -15,6 +15,12 @@ public interface Attacher {
     /** The attachment of {@code vmiInterface} for the VM, added now or found from before. */
     CniResult attach(VmNames vm, String vmiInterface);
 
+    /**
+     * Whether the attachment still stands as it was made (not the plugins' CHECK: podnic moved the
+     * address to the guest on purpose); a {@link dev.podnic.cni.CniException} says what is wrong.
+     */
+    void check(VmNames vm, String vmiInterface);
+
     /** Releases it (CNI DEL); nothing to do when it does not exist. */
     void detach(VmNames vm, String vmiInterface);
 

@@ -1,6 +1,8 @@
 package dev.podnic.binding.attach;
 
 import dev.podnic.api.VmNames;
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.NetworkConfigList;
@@ -24,6 +26,16 @@ public final class InProcessAttacher implements Attacher {
     public CniResult attach(VmNames vm, String vmiInterface) {
         RuntimeConf rt = RuntimeConf.of(vm.containerId(), podNetns.toString(), vmiInterface);
         return cni.cachedResult(network, rt).orElseGet(() -> cni.add(network, rt));
+    }
+
+    /** Its cached result exists: ADD completed and no DEL ran since. */
+    @Override
+    public void check(VmNames vm, String vmiInterface) {
+        RuntimeConf rt = RuntimeConf.of(vm.containerId(), podNetns.toString(), vmiInterface);
+        if (cni.cachedResult(network, rt).isEmpty()) {
+            throw new CniException(CniError.GENERIC, vmiInterface + " is not attached in network " + network.name()
+                    + " (no cached result for container " + vm.containerId() + ")");
+        }
     }
 
     @Override

@@ -32,6 +32,12 @@ public final class NodeDaemonAttacher implements Attacher {
         return ResultJson.parse(call(NodeRequest.ADD, vm, vmiInterface).get("result"), SpecVersion.V1_0_0);
     }
 
+    /** The daemon's CHECK: its ledger says ADDED, the namespace is the same live one, the interface is there. */
+    @Override
+    public void check(VmNames vm, String vmiInterface) {
+        call(NodeRequest.CHECK, vm, vmiInterface);
+    }
+
     @Override
     public void detach(VmNames vm, String vmiInterface) {
         call(NodeRequest.DEL, vm, vmiInterface);

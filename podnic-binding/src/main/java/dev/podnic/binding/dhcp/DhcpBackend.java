@@ -20,6 +20,9 @@ public interface DhcpBackend extends AutoCloseable {
 
     DhcpServer start(VNicPlan plan);
 
+    /** Whether {@code server} still runs and serves its bridge (the health of a bound vNIC). */
+    boolean serves(DhcpServer server);
+
     /** Stops a server this backend started (also one recorded by an earlier, dead podnic); idempotent. */
     void stop(DhcpServer server);
 

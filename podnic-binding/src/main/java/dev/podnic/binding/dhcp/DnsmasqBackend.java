@@ -88,6 +88,12 @@ public final class DnsmasqBackend implements DhcpBackend {
     }
 
     @Override
+    public boolean serves(DhcpServer server) {
+        long pid = Long.parseLong(server.ref().substring("pid:".length()));
+        return ProcessHandle.of(pid).filter(h -> serves(h, server.bridge())).isPresent() && !exited(pid);
+    }
+
+    @Override
     public void stopStray(String bridge) {
         ProcessHandle.allProcesses().filter(h -> serves(h, bridge)).forEach(DnsmasqBackend::end);
     }
@@ -133,24 +139,30 @@ public final class DnsmasqBackend implements DhcpBackend {
         }
     }
 
+    /** Gone, or a zombie awaiting its reaper. */
+    private static boolean exited(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException gone) {
+            return true;
+        }
+    }
+
     private static boolean exitedWithin(long pid, long millis) {
-        Path stat = Path.of("/proc/" + pid + "/stat");
         long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
+        while (!exited(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             try {
-                String s = Files.readString(stat);
-                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
-                    return true;
-                }
                 Thread.sleep(5);
-            } catch (IOException gone) {
-                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return false;
+        return true;
     }
 
     /** Whether dnsmasq is installed where expected. */

@@ -63,6 +63,17 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
         }
     }
 
+    /** The network is defined, active and still owns the bridge. */
+    @Override
+    public synchronized boolean serves(DhcpServer server) {
+        try {
+            Network n = connect().networkLookupByName(server.ref());
+            return n.isActive() == 1 && server.bridge().equals(n.getBridgeName());
+        } catch (LibvirtException e) {
+            return false;
+        }
+    }
+
     @Override
     public synchronized void stop(DhcpServer server) {
         remove(server.ref());

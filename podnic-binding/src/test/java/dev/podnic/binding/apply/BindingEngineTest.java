@@ -304,35 +304,14 @@ class BindingEngineTest {
     @Test
     void aReleaseThatFailsKeepsTheRecordAndTheNextDownFinishes() {
         engine().up(VMI);
-        BindingEngine failingDel = new BindingEngine(new dev.podnic.binding.attach.Attacher() {
-            @Override
-            public dev.podnic.cni.result.CniResult attach(VmNames vm, String vmiInterface) {
-                return cni.attach(vm, vmiInterface);
-            }
-
-            @Override
-            public void detach(VmNames vm, String vmiInterface) {
-                if (vmiInterface.equals("vmi1")) {
-                    throw new CniException(CniError.TRY_AGAIN_LATER, "node daemon unavailable for DEL of vmi1");
-                }
-                cni.detach(vm, vmiInterface);
-            }
-
-            @Override
-            public String network() {
-                return cni.network();
-            }
-
-            @Override
-            public Optional<String> containerId(VmNames vm) {
-                return cni.containerId(vm);
-            }
-        }, pod, dhcp, domains, store, resolv, POD);
+        cni.failDetachOf("vmi1", new CniException(CniError.TRY_AGAIN_LATER, "node daemon unavailable for DEL of vmi1"));
+        BindingEngine failingDel = engine();
         assertThatThrownBy(() -> failingDel.down("default", "testvm", Optional.empty())).isInstanceOf(BindingException.class)
                 .hasMessageContaining("vmi1: node daemon unavailable").hasMessageContaining("run down again");
         assertThat(store.load("default", "testvm")).isPresent();
         assertThat(cni.allocations()).hasSize(1);
 
+        cni.clearFailures();
         assertThat(engine().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
         assertThat(state()).isEqualTo(nothing());
     }
@@ -373,6 +352,38 @@ class BindingEngineTest {
                 resolv, POD);
         assertThatThrownBy(() -> libvirt.up(VMI)).isInstanceOf(BindingException.class).hasMessageContaining("served by dnsmasq");
         assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void aVmThatIsUpIsHealthyAndEveryBreakageIsNamed() {
+        assertThat(engine().health("default", "testvm")).as("nothing recorded").isEmpty();
+        engine().up(VMI);
+        assertThat(engine().health("default", "testvm")).get().satisfies(h -> assertThat(h.healthy()).as(h.toString()).isTrue());
+
+        dhcp.kill("pdnbr-vmi0"); // dnsmasq was killed
+        pod.addAddress("vmi1", IpNet.parse("10.250.9.3/24"), dev.podnic.netlink.Scope.UNIVERSE); // someone re-added it
+        VmiHealth h = engine().health("default", "testvm").orElseThrow();
+        assertThat(h.healthy()).isFalse();
+        assertThat(h.problems().get("vmi0")).singleElement().asString().contains("DHCP server pid:").contains("is not serving pdnbr-vmi0");
+        assertThat(h.problems().get("vmi1")).containsExactly("vmi1 has 10.250.9.3/24 again (the guest's address; something re-added it)");
+
+        engine().up(VMI); // a rerun repairs both
+        assertThat(engine().health("default", "testvm").orElseThrow().healthy()).isTrue();
+
+        pod.deleteLink("pdnbr-vmi1");
+        cni.detach(VmNames.of(VMI), "vmi0"); // released behind podnic's back
+        h = engine().health("default", "testvm").orElseThrow();
+        assertThat(h.problems().get("vmi0")).contains("attachment: vmi0 is not attached in network podnet",
+                "vmi0 is gone from the pod");
+        assertThat(h.problems().get("vmi1")).contains("bridge pdnbr-vmi1 is gone");
+    }
+
+    @Test
+    void aVmHalfWayUpIsNotHealthy() {
+        upCrashingAt(4); // killed while vmi0 was on its way: vmi1 never started
+        VmiHealth h = engine().health("default", "testvm").orElseThrow();
+        assertThat(h.healthy()).isFalse();
+        assertThat(h.problems().get("vmi1")).contains("not up: it reached PENDING (rerun up, or down)");
     }
 
     @Test

@@ -176,6 +176,11 @@ class VmiBindingIT {
             }
 
             @Override
+            public boolean serves(DhcpServer server) {
+                return real.serves(server);
+            }
+
+            @Override
             public void stopStray(String bridge) {
                 real.stopStray(bridge);
             }

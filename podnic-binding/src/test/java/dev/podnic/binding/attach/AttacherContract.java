@@ -1,12 +1,15 @@
 package dev.podnic.binding.attach;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnic.api.VmNames;
+import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.IpConfig;
 import dev.podnic.netlink.NetworkOps;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,16 +19,43 @@ import org.junit.jupiter.api.Test;
 public abstract class AttacherContract {
     protected static final VmNames VM = VmNames.of("default/contractvm");
 
-    protected abstract Attacher attacher();
+    /**
+     * What the contract runs against.
+     *
+     * @param pod       the pod's links, as the kernel (or the fake kernel) shows them
+     * @param allocated the addresses the node's IPAM has handed out (host-local's store, or the fake's)
+     * @param deletePod deletes the pod's network namespace, as the container runtime does when a pod goes
+     */
+    public record Subject(Attacher attacher, NetworkOps pod, Supplier<Set<String>> allocated, Runnable deletePod) {
+    }
 
-    /** The pod's links, as the kernel (or the fake kernel) shows them. */
-    protected abstract NetworkOps pod();
+    /** The subject of one test, made once the subclass's own set-up ran (a fresh one for each test). */
+    protected abstract Subject subject();
 
-    /** The addresses the node's IPAM has handed out (host-local's store, or the fake's). */
-    protected abstract Set<String> allocated();
+    private Subject current;
 
-    /** Deletes the pod's network namespace, as the container runtime does when a pod goes. */
-    protected abstract void deletePod();
+    private Subject s() {
+        if (current == null) {
+            current = subject();
+        }
+        return current;
+    }
+
+    private Attacher attacher() {
+        return s().attacher();
+    }
+
+    private NetworkOps pod() {
+        return s().pod();
+    }
+
+    private Set<String> allocated() {
+        return s().allocated().get();
+    }
+
+    private void deletePod() {
+        s().deletePod().run();
+    }
 
     private static String address(CniResult r) {
         return r.ips().stream().filter(IpConfig::isIpv4).findFirst().orElseThrow().address().address().getHostAddress();
@@ -71,6 +101,15 @@ public abstract class AttacherContract {
         attacher().detach(VM, "vmi0");
         attacher().detach(VM, "vmi7"); // never attached
         assertThat(allocated()).isEmpty();
+    }
+
+    @Test
+    void checkPassesWhileAttachedAndFailsAfterwards() {
+        attacher().attach(VM, "vmi0");
+        attacher().check(VM, "vmi0");
+        attacher().detach(VM, "vmi0");
+        assertThatThrownBy(() -> attacher().check(VM, "vmi0")).isInstanceOf(CniException.class).hasMessageContaining("vmi0");
+        assertThatThrownBy(() -> attacher().check(VM, "vmi5")).isInstanceOf(CniException.class);
     }
 
     @Test

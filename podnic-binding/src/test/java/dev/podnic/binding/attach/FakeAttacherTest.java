@@ -5,7 +5,6 @@ import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.fake.FakeKernel;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -26,22 +25,8 @@ class FakeAttacherTest extends AttacherContract {
     }
 
     @Override
-    protected Attacher attacher() {
-        return attacher;
-    }
-
-    @Override
-    protected NetworkOps pod() {
-        return pod;
-    }
-
-    @Override
-    protected Set<String> allocated() {
-        return attacher.allocations().values().stream().map(InetAddress::getHostAddress).collect(Collectors.toSet());
-    }
-
-    @Override
-    protected void deletePod() {
-        kernel.deleteNamespace(POD);
+    protected Subject subject() {
+        return new Subject(attacher, pod, () -> attacher.allocations().values().stream().map(InetAddress::getHostAddress)
+                .collect(Collectors.toSet()), () -> kernel.deleteNamespace(POD));
     }
 }

@@ -65,27 +65,16 @@ class InProcessAttacherIT extends AttacherContract {
     }
 
     @Override
-    protected Attacher attacher() {
-        return attacher;
+    protected Subject subject() {
+        return new Subject(attacher, podOps, this::allocated, () -> namespaces.delete(pod));
     }
 
-    @Override
-    protected NetworkOps pod() {
-        return podOps;
-    }
-
-    @Override
-    protected Set<String> allocated() {
+    private Set<String> allocated() {
         try {
             return new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations().stream().map(HostLocalStore.Allocation::ip)
                     .collect(Collectors.toSet());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    @Override
-    protected void deletePod() {
-        namespaces.delete(pod);
     }
 }

@@ -9,6 +9,7 @@ import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Scope;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,13 +20,38 @@ import org.junit.jupiter.api.Test;
 public abstract class DhcpBackendContract {
     protected static final VmNames VM = VmNames.of(PlanFixtures.VMI);
 
-    /** The backend under test, serving {@link #VM}'s vNICs in {@link #pod()}. */
-    protected abstract DhcpBackend backend();
+    /**
+     * What the contract runs against.
+     *
+     * @param backend the backend under test, serving {@link #VM}'s vNICs in {@code pod}
+     * @param serving whether a server of the backend serves a bridge, found the test's own way (as ps or virsh would)
+     */
+    public record Subject(DhcpBackend backend, NetworkOps pod, Predicate<String> serving) {
+    }
 
-    protected abstract NetworkOps pod();
+    /** The subject of one test, made once the subclass's own set-up ran (a fresh one for each test). */
+    protected abstract Subject subject();
 
-    /** Whether a server of this backend (found the backend's own way, not through it) serves {@code bridge}. */
-    protected abstract boolean serving(String bridge);
+    private Subject current;
+
+    private Subject s() {
+        if (current == null) {
+            current = subject();
+        }
+        return current;
+    }
+
+    private DhcpBackend backend() {
+        return s().backend();
+    }
+
+    private NetworkOps pod() {
+        return s().pod();
+    }
+
+    private boolean serving(String bridge) {
+        return s().serving().test(bridge);
+    }
 
     protected VNicPlan plan(int index) throws Exception {
         return Planner.plan(PlanFixtures.VMI, PlanFixtures.VMI.nics().get(index),
@@ -49,10 +75,12 @@ public abstract class DhcpBackendContract {
         assertThat(server.backend()).isEqualTo(backend().name());
         assertThat(server.bridge()).isEqualTo(p.bridge());
         assertThat(serving(p.bridge())).isTrue();
+        assertThat(backend().serves(server)).as("the backend sees it too").isTrue();
         assertThat(pod().findLink(p.bridge())).isPresent();
 
         backend().stop(server);
         assertThat(serving(p.bridge())).isFalse();
+        assertThat(backend().serves(server)).isFalse();
         backend().stop(server); // again: nothing to do
         assertThat(serving(p.bridge())).isFalse();
     }
@@ -61,9 +89,10 @@ public abstract class DhcpBackendContract {
     void stopStrayEndsAServerNoRecordNames() throws Exception {
         VNicPlan p = plan(0);
         bridgeFor(p);
-        backend().start(p); // podnic "died" before recording it
+        DhcpServer unrecorded = backend().start(p); // podnic "died" before recording it
         backend().stopStray(p.bridge());
         assertThat(serving(p.bridge())).isFalse();
+        assertThat(backend().serves(unrecorded)).isFalse();
         backend().stopStray(p.bridge());
         backend().start(p);
         assertThat(serving(p.bridge())).as("the bridge can be served again").isTrue();

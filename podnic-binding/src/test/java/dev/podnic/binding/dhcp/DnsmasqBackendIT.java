@@ -48,18 +48,12 @@ class DnsmasqBackendIT extends DhcpBackendContract {
     }
 
     @Override
-    protected DhcpBackend backend() {
-        return backend;
-    }
-
-    @Override
-    protected NetworkOps pod() {
-        return pod;
+    protected Subject subject() {
+        return new Subject(backend, pod, this::serving);
     }
 
     /** A dnsmasq process of this test's state directory bound to the bridge, as ps would show it. */
-    @Override
-    protected boolean serving(String bridge) {
+    private boolean serving(String bridge) {
         String dir = tmp.resolve("dhcp").toString();
         return ProcessHandle.allProcesses().anyMatch(h -> h.isAlive() && h.info().commandLine()
                 .map(c -> c.contains("dnsmasq") && c.contains("--interface=" + bridge + " ") && c.contains(dir)).orElse(false)

@@ -18,46 +18,23 @@ class FakeDhcpBackendTest {
         pod = kernel.open(Path.of("/run/netns/pod"));
     }
 
-    /** The contract on one shape of the fake, over this test's fake kernel. */
-    abstract class Shape extends DhcpBackendContract {
-        private FakeDhcpBackend backend;
-
-        abstract FakeDhcpBackend make();
-
-        @BeforeEach
-        void start() {
-            backend = make();
-        }
-
+    @Nested
+    class DnsmasqShape extends DhcpBackendContract {
         @Override
-        protected DhcpBackend backend() {
-            return backend;
-        }
-
-        @Override
-        protected NetworkOps pod() {
-            return pod;
-        }
-
-        @Override
-        protected boolean serving(String bridge) {
-            return backend.running().containsKey(bridge);
+        protected Subject subject() {
+            return fake(FakeDhcpBackend.dnsmasq(pod));
         }
     }
 
     @Nested
-    class DnsmasqShape extends Shape {
+    class LibvirtShape extends DhcpBackendContract {
         @Override
-        FakeDhcpBackend make() {
-            return FakeDhcpBackend.dnsmasq(pod);
+        protected Subject subject() {
+            return fake(FakeDhcpBackend.libvirt(pod, VM));
         }
     }
 
-    @Nested
-    class LibvirtShape extends Shape {
-        @Override
-        FakeDhcpBackend make() {
-            return FakeDhcpBackend.libvirt(pod, VM);
-        }
+    private DhcpBackendContract.Subject fake(FakeDhcpBackend backend) {
+        return new DhcpBackendContract.Subject(backend, pod, bridge -> backend.running().containsKey(bridge));
     }
 }

@@ -2,7 +2,6 @@ package dev.podnic.binding.libvirt;
 
 import static dev.podnic.cni.testing.TestNamespaces.path;
 
-import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpBackendContract;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.NetworkOps;
@@ -63,18 +62,12 @@ class LibvirtBackendIT extends DhcpBackendContract {
     }
 
     @Override
-    protected DhcpBackend backend() {
-        return backend;
-    }
-
-    @Override
-    protected NetworkOps pod() {
-        return podOps;
+    protected Subject subject() {
+        return new Subject(backend, podOps, this::serving);
     }
 
     /** An active network of this libvirtd on the bridge, as virsh net-list would show it. */
-    @Override
-    protected boolean serving(String bridge) {
+    private boolean serving(String bridge) {
         try {
             Connect c = new Connect(libvirtd.uri());
             try {

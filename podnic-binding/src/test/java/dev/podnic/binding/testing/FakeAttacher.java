@@ -41,6 +41,7 @@ public final class FakeAttacher implements Attacher {
     private final Map<String, InetAddress> ipam = new LinkedHashMap<>();
     private final Map<String, CniResult> cache = new HashMap<>();
     private final Map<String, RuntimeException> failures = new HashMap<>();
+    private final Map<String, RuntimeException> detachFailures = new HashMap<>();
     private Runnable midAdd = () -> { };
     private int hostVeths;
 
@@ -57,8 +58,14 @@ public final class FakeAttacher implements Attacher {
         failures.put(vmiInterface, e);
     }
 
+    /** Every DEL of {@code vmiInterface} fails with {@code e} (the node daemon is away, say) until cleared. */
+    public void failDetachOf(String vmiInterface, RuntimeException e) {
+        detachFailures.put(vmiInterface, e);
+    }
+
     public void clearFailures() {
         failures.clear();
+        detachFailures.clear();
     }
 
     /** Runs between allocating the address and creating the interface (to crash there). */
@@ -132,7 +139,18 @@ public final class FakeAttacher implements Attacher {
     }
 
     @Override
+    public synchronized void check(VmNames vm, String vmiInterface) {
+        if (!cache.containsKey(vm.containerId() + "/" + vmiInterface)) {
+            throw new CniException(CniError.GENERIC, vmiInterface + " is not attached in network " + network);
+        }
+    }
+
+    @Override
     public synchronized void detach(VmNames vm, String vmiInterface) {
+        RuntimeException failure = detachFailures.get(vmiInterface);
+        if (failure != null) {
+            throw failure;
+        }
         del(vm.containerId() + "/" + vmiInterface, vmiInterface);
     }
 

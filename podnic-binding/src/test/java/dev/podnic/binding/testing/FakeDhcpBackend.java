@@ -97,6 +97,17 @@ public final class FakeDhcpBackend implements DhcpBackend {
     }
 
     @Override
+    public synchronized boolean serves(DhcpServer server) {
+        return server.ref().equals(refs.get(server.bridge()));
+    }
+
+    /** The server "died" (kill -9 of dnsmasq): its record remains, it serves no more. */
+    public synchronized void kill(String bridge) {
+        running.remove(bridge);
+        refs.remove(bridge);
+    }
+
+    @Override
     public synchronized void stop(DhcpServer server) {
         if (server.ref().equals(refs.get(server.bridge()))) {
             remove(server.bridge());

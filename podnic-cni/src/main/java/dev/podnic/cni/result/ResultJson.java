@@ -107,9 +107,8 @@ public final class ResultJson {
         } else {
             writeCurrent(result, target, out);
         }
-        if (!result.dns().isEmpty()) {
-            out.set("dns", writeDns(result.dns()));
-        }
+        // Always, as libcni and the plugins print it: Go's omitempty never omits a struct.
+        out.set("dns", writeDns(result.dns()));
         return out;
     }
 

@@ -75,10 +75,10 @@ class ResultJsonTest {
         String v020 = "{\"cniVersion\":\"0.2.0\",\"ip4\":{\"ip\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\","
                 + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]},\"dns\":{}}";
         assertThat(write(v020, SpecVersion.V1_0_0)).isEqualTo("{\"cniVersion\":\"1.0.0\","
-                + "\"ips\":[{\"address\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}");
+                + "\"ips\":[{\"address\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}],\"dns\":{}}");
         assertThat(write(v020, SpecVersion.V0_4_0)).isEqualTo("{\"cniVersion\":\"0.4.0\","
                 + "\"ips\":[{\"version\":\"4\",\"address\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\"}],"
-                + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}");
+                + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}],\"dns\":{}}");
     }
 
     @Test
@@ -87,7 +87,18 @@ class ResultJsonTest {
                 + "\"ips\":[{\"version\":\"4\",\"interface\":0,\"address\":\"10.1.0.5/24\"}]}";
         assertThat(write(v040, SpecVersion.V1_1_0)).isEqualTo("{\"cniVersion\":\"1.1.0\","
                 + "\"interfaces\":[{\"name\":\"eth0\",\"sandbox\":\"/run/netns/x\"}],"
-                + "\"ips\":[{\"interface\":0,\"address\":\"10.1.0.5/24\"}]}");
+                + "\"ips\":[{\"interface\":0,\"address\":\"10.1.0.5/24\"}],\"dns\":{}}");
+    }
+
+    @Test
+    void anEmptyDnsIsWrittenAsLibcniDoes() throws Exception {
+        // libcni's types (Go structs) print "dns": {} whatever the result holds; a result read and
+        // written again by podnic is byte-for-byte what the plugin printed.
+        String fromBridgePlugin = "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"cni0\",\"mac\":\"0a:58:0a:f4:01:01\"},"
+                + "{\"name\":\"vmi0\",\"mac\":\"26:16:6e:a3:32:50\",\"sandbox\":\"/run/netns/p\"}],"
+                + "\"ips\":[{\"interface\":1,\"address\":\"10.244.1.7/24\",\"gateway\":\"10.244.1.1\"}],"
+                + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}],\"dns\":{}}";
+        assertThat(write(fromBridgePlugin, SpecVersion.V1_0_0)).isEqualTo(fromBridgePlugin);
     }
 
     @Test

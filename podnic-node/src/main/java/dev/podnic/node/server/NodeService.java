@@ -54,6 +54,7 @@ public final class NodeService {
     private final Map<String, NetworkConfigList> parsedConfigs = new ConcurrentHashMap<>();
     private final Map<String, NetworkConfigList> current = new ConcurrentHashMap<>();
     private final NodeMetrics metrics;
+    private final PodInterfaces interfaces;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
@@ -61,6 +62,12 @@ public final class NodeService {
 
     /** @param netnsDir where the container runtime pins pod namespaces; a caller that sends no netns path is found there */
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir) {
+        this(cni, configs, defaultNetwork, ledger, netnsDir, PodInterfaces.KERNEL);
+    }
+
+    NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir,
+                PodInterfaces interfaces) {
+        this.interfaces = interfaces;
         this.netnsDir = netnsDir;
         this.cni = cni;
         this.configs = configs;
@@ -204,12 +211,24 @@ public final class NodeService {
         }
     }
 
+    /**
+     * The attachment as the daemon made it: ADDED in the ledger, in the same live namespace, its
+     * interface still there. Not the plugins' CHECK: a bound vNIC's address was moved to the guest
+     * on purpose, and the bridge plugin's CHECK looks for it on the interface (it can never pass).
+     */
     private ObjectNode check(NetnsIdentity callerNetns, NodeRequest r) {
         requireOwnNetns(callerNetns, r.netns());
         String cid = containerId(callerNetns, r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
                 .orElseThrow(() -> new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
-        cni.check(network(e), RuntimeConf.of(cid, e.netns(), e.ifName()));
+        if (!alive(e)) {
+            throw new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + ": its namespace " + e.netns()
+                    + " is gone");
+        }
+        if (!interfaces.exists(Path.of(e.netns()), e.ifName())) {
+            throw new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is attached but the interface is "
+                    + "gone from " + e.netns());
+        }
         return ok();
     }
 
