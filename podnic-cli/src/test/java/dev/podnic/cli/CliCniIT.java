@@ -6,58 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
-import dev.podnic.cni.testing.TestNamespaces;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code podnic cni ...} end to end: real plugins, a test-made node namespace and pod. */
-class CliCniIT {
-    @TempDir
-    Path tmp;
-    private TestNamespaces namespaces;
-    private String node;
-    private String pod;
-    private Path confDir;
-
-    @BeforeAll
-    static void machine() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
+class CliCniIT extends WithNodeAndPod {
+    @Override
+    String subnet() {
+        return "10.252.0.0/24";
     }
 
-    @BeforeEach
-    void setUp() throws Exception {
-        namespaces = new TestNamespaces();
-        node = namespaces.create();
-        pod = namespaces.create();
-        confDir = Files.createDirectories(tmp.resolve("net.d"));
-        Files.writeString(confDir.resolve("10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
-                + "{\"type\":\"bridge\",\"bridge\":\"pdnbr0\",\"isGateway\":true,\"ipMasq\":false,"
-                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"10.252.0.0/24\"}]]}},{\"type\":\"tuning\",\"mtu\":1400}]}");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
-        } finally {
-            namespaces.close();
-        }
+    @Override
+    String morePlugins() {
+        return ",{\"type\":\"tuning\",\"mtu\":1400}";
     }
 
     private Outcome podnic(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--conf-dir", confDir.toString(), "--bin-dir", RealPlugins.DIR,
+        all.addAll(List.of("--conf-dir", confDir().toString(), "--bin-dir", RealPlugins.DIR,
                 "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
         return Outcome.of(all);
     }
@@ -106,7 +75,7 @@ class CliCniIT {
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("--netns is required");
 
-        Files.writeString(confDir.resolve("20-broken.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"broken\",\"plugins\":[{}]}");
+        Files.writeString(confDir().resolve("20-broken.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"broken\",\"plugins\":[{}]}");
         Outcome broken = podnic("cni", "add", "--net", "broken", "--netns", path(pod).toString(), "--container-id", "x");
         assertThat(broken.exit()).isEqualTo(1);
         assertThat(broken.err()).contains("20-broken.conflist: field \"plugins[0].type\": missing");

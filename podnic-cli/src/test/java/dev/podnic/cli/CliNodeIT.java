@@ -17,57 +17,35 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `podnic node` as a real daemon process in the node namespace, and `podnic vmi` launchers as
  * processes inside the pod: the whole proxy path, and what happens when the daemon is killed.
  */
-class CliNodeIT {
-    @TempDir
-    Path tmp;
-    private TestNamespaces namespaces;
-    private String node;
-    private String pod;
+class CliNodeIT extends WithNodeAndPod {
     private Process daemon;
     private Path socket;
 
-    @BeforeAll
-    static void machine() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
+    @Override
+    String subnet() {
+        return "10.250.11.0/24";
     }
 
     @BeforeEach
-    void setUp() throws Exception {
-        namespaces = new TestNamespaces();
-        node = namespaces.create();
-        pod = namespaces.create();
+    void hangPlugin() throws Exception {
         socket = tmp.resolve("node.sock");
-        Files.createDirectories(tmp.resolve("net.d"));
         Files.createDirectories(tmp.resolve("bin"));
         RealPlugins.hang(tmp.resolve("bin"));
-        conf("");
-    }
-
-    private void conf(String extraPlugin) throws Exception {
-        Files.writeString(tmp.resolve("net.d/10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
-                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
-                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"10.250.11.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}" + extraPlugin + "]}");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopDaemonAndCheckLedger() throws Exception {
         try {
-            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
             assertThat(new Ledger(tmp.resolve("node/ledger")).all()).isEmpty();
         } finally {
             stopDaemon(false);
-            namespaces.close();
         }
     }
 
@@ -127,7 +105,7 @@ class CliNodeIT {
 
     @Test
     void killedInTheMiddleOfAddTheDaemonCleansUpAfterARestart() throws Exception {
-        conf(",{\"type\":\"hang\"}");
+        writeNetwork(",{\"type\":\"hang\"}");
         startDaemon();
         Thread launcher = new Thread(() -> {
             try {

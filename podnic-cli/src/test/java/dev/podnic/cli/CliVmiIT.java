@@ -6,52 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code podnic vmi up/status/down} with real plugins and dnsmasq in test-made namespaces. */
-class CliVmiIT {
-    @TempDir
-    Path tmp;
-    private TestNamespaces namespaces;
-    private String node;
-    private String pod;
-
-    @BeforeAll
-    static void machine() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        namespaces = new TestNamespaces();
-        node = namespaces.create();
-        pod = namespaces.create();
-        Files.createDirectories(tmp.resolve("net.d"));
-        Files.writeString(tmp.resolve("net.d/10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
-                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
-                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"10.250.9.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
-        } finally {
-            namespaces.close();
-        }
+class CliVmiIT extends WithNodeAndPod {
+    @Override
+    String subnet() {
+        return "10.250.9.0/24";
     }
 
     private Outcome podnic(String... args) {

@@ -3,7 +3,6 @@ package dev.podnic.guest;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
@@ -15,18 +14,9 @@ import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.binding.record.RecordStore;
-import dev.podnic.cni.CniRuntime;
+import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
-import dev.podnic.cni.config.ConfigParser;
-import dev.podnic.cni.config.NetworkConfigList;
-import dev.podnic.cni.invoke.ProcessPluginExec;
-import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
-import dev.podnic.cni.testing.RealPlugins;
-import dev.podnic.cni.testing.TestNamespaces;
-import dev.podnic.netlink.NetworkOps;
-import dev.podnic.netlink.kernel.KernelNetworkOps;
-import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,69 +26,43 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end with a real virtual machine: QEMU started by the libvirtd of the pod, two
  * pod-network vNICs wired by podnic (libvirt networks), the guest's own DHCP client; the guest
  * reports on its serial console what it got and whether it reached the gateway and another pod.
  */
-class GuestBootIT {
+class GuestBootIT extends WithRealPod {
     private static final VmiSpec VMI = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: testvm}\n"
             + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}, "
             + "model: {type: virtio}}, {type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
     private static final Path GUEST_CACHE = Path.of("/var/cache/podnic/guest");
 
-    @TempDir
-    Path tmp;
-    private TestNamespaces namespaces;
-    private NetnsThread nodeThread;
-    private ProcessPluginExec exec;
-    private CniRuntime cni;
-    private NetworkConfigList net;
-    private String pod;
     private String other;
-    private NetworkOps podOps;
     private LibvirtPod libvirtd;
 
-    @BeforeAll
-    static void machine() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
+    @Override
+    protected String subnet() {
+        return "10.250.12.0/24";
+    }
+
+    @Override
+    protected int mtu() {
+        return 1450;
     }
 
     @BeforeEach
-    void podsAndLibvirt() throws Exception {
-        namespaces = new TestNamespaces();
-        nodeThread = NetnsThread.enter(path(namespaces.create()));
-        exec = new ProcessPluginExec(nodeThread);
-        cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
-        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
-                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
-                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"10.250.12.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
-                + "{\"type\":\"tuning\",\"mtu\":1450}]}").getBytes(StandardCharsets.UTF_8), "test");
-        pod = namespaces.create();
+    void anotherPodAndLibvirt() {
         other = namespaces.create();
-        podOps = KernelNetworkOps.open(path(pod));
         libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
         libvirtd.start();
     }
 
     @AfterEach
-    void nothingLeaks() throws Exception {
-        try {
-            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
-        } finally {
-            libvirtd.stop();
-            podOps.close();
-            exec.close();
-            nodeThread.close();
-            namespaces.close();
-        }
+    void stopLibvirtd() {
+        libvirtd.stop();
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains("qemu-system")
                 && c.contains(tmp.toString())).orElse(false))).as("QEMU processes left").isEmpty();
     }

@@ -11,14 +11,9 @@ import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.record.RecordStore;
-import dev.podnic.cni.CniRuntime;
+import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
-import dev.podnic.cni.config.NetworkConfigList;
-import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
-import dev.podnic.cni.testing.TestNamespaces;
-import dev.podnic.netlink.NetworkOps;
-import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,61 +22,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed's design with real libvirt: a libvirtd running inside the pod's namespace (its own
  * mount namespace, isolated from any other libvirtd), one libvirt network per vNIC serving the
  * CNI-assigned configuration, guests (udhcpc in namespaces) on the networks' bridges.
  */
-class LibvirtBindingIT {
+class LibvirtBindingIT extends WithRealPod {
     private static final VmiSpec VMI = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: testvm}\n"
             + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}}, "
             + "{type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
 
-    @TempDir
-    Path tmp;
-    private TestPod fixture;
-    private TestNamespaces namespaces;
-    private NetnsThread podThread;
-    private CniRuntime cni;
-    private NetworkConfigList net;
-    private String pod;
-    private NetworkOps podOps;
     private LibvirtPod libvirtd;
     private final List<GuestNamespace> guests = new ArrayList<>();
 
-    @BeforeAll
-    static void machine() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
+    @Override
+    protected String subnet() {
+        return "10.250.8.0/24";
     }
 
     @BeforeEach
-    void nodeAndPod() throws Exception {
-        fixture = new TestPod(tmp, "10.250.8.0/24");
-        namespaces = fixture.namespaces;
-        podThread = fixture.podThread;
-        cni = fixture.cni;
-        net = fixture.net;
-        pod = fixture.pod;
-        podOps = fixture.podOps;
+    void startLibvirtd() {
         libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
         libvirtd.start();
     }
 
     @AfterEach
-    void nothingLeaks() throws Exception {
-        try {
-            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
-        } finally {
-            guests.forEach(GuestNamespace::close);
-            libvirtd.stop();
-            fixture.close();
-        }
+    void stopLibvirtd() {
+        guests.forEach(GuestNamespace::close);
+        libvirtd.stop();
         assertThat(libvirtd.pid()).isEmpty();
     }
 

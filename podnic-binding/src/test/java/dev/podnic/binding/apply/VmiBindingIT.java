@@ -7,28 +7,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VNic;
-import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
-import dev.podnic.binding.dhcp.DhcpServer;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.domain.Domains;
-import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
-import dev.podnic.cni.CniRuntime;
+import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.testing.TestNamespaces;
-import dev.podnic.netlink.NetworkOps;
-import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline end to end with real parts: a node namespace running Debian's bridge + host-local +
@@ -48,47 +40,21 @@ import org.junit.jupiter.api.io.TempDir;
  * vNICs wired by podnic with the dnsmasq backend, and for each vNIC a guest namespace running
  * busybox udhcpc on a veth into the vNIC's bridge.
  */
-class VmiBindingIT {
+class VmiBindingIT extends WithRealPod {
     private static final VmiSpec VMI = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: testvm}\n"
             + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}, "
             + "model: {type: virtio}}, {type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
 
-    @TempDir
-    Path tmp;
-    private TestPod fixture;
-    private TestNamespaces namespaces;
-    private NetnsThread podThread;
-    private CniRuntime cni;
-    private NetworkConfigList net;
-    private String pod;
-    private NetworkOps podOps;
     private final List<GuestNamespace> guests = new ArrayList<>();
 
-    @BeforeAll
-    static void machine() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
-    }
-
-    @BeforeEach
-    void nodeAndPod() throws Exception {
-        fixture = new TestPod(tmp, "10.250.7.0/24");
-        namespaces = fixture.namespaces;
-        podThread = fixture.podThread;
-        cni = fixture.cni;
-        net = fixture.net;
-        pod = fixture.pod;
-        podOps = fixture.podOps;
+    @Override
+    protected String subnet() {
+        return "10.250.7.0/24";
     }
 
     @AfterEach
-    void nothingLeaks() throws Exception {
-        try {
-            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
-        } finally {
-            guests.forEach(GuestNamespace::close);
-            fixture.close();
-        }
+    void closeGuests() {
+        guests.forEach(GuestNamespace::close);
     }
 
     /** dnsmasq daemons started for this test (their command line names its state directory). */
@@ -148,61 +114,27 @@ class VmiBindingIT {
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "ptpnet").allocations()).isEmpty();
     }
 
+    /** The second vNIC's CNI ADD fails for real: host-local's /30 range has one address, the first vNIC took it. */
     @Test
     void aFailureHalfWayIsUndoneFromTheRecord() throws Exception {
-        DnsmasqBackend real = new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"));
-        DhcpBackend failing = new DhcpBackend() {
-            @Override
-            public String name() {
-                return "dnsmasq";
-            }
-
-            @Override
-            public boolean createsBridge() {
-                return false;
-            }
-
-            @Override
-            public DhcpServer start(VNicPlan plan) {
-                if (plan.vnic().index() == 1) {
-                    throw new IllegalStateException("killed while starting DHCP for the second vNIC");
-                }
-                return real.start(plan);
-            }
-
-            @Override
-            public void stop(DhcpServer server) {
-                real.stop(server);
-            }
-
-            @Override
-            public boolean serves(DhcpServer server) {
-                return real.serves(server);
-            }
-
-            @Override
-            public void stopStray(String bridge) {
-                real.stopStray(bridge);
-            }
-
-            @Override
-            public String domainInterface(dev.podnic.api.VNic nic, DhcpServer server) {
-                return real.domainInterface(nic, server);
-            }
-
-            @Override
-            public List<DhcpServer> discover(VmNames vm) {
-                return real.discover(vm);
-            }
-        };
-        assertThatThrownBy(() -> binding(failing).up(VMI)).hasMessageContaining("killed while starting DHCP");
+        NetworkConfigList tiny = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"tiny\","
+                + "\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-tiny\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.250.17.0/30\"}]]}}]}").getBytes(StandardCharsets.UTF_8), "test");
+        DhcpBackend dnsmasq = new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"));
+        BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, tiny, path(pod)), podOps, dnsmasq, Domains.NONE,
+                records(), resolvConf(), path(pod));
+        assertThatThrownBy(() -> binding.up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageContaining("vNIC nic1 (vmi1): CNI ADD failed").hasMessageContaining("no IP addresses available");
         VmiRecord rec = records().load("default", "testvm").orElseThrow();
-        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.BRIDGED);
-        assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).hasSize(2);
+        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.PENDING);
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "tiny").allocations()).hasSize(1);
+        assertThat(ourDnsmasqs()).hasSize(1);
 
-        assertThat(binding().down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
+        assertThat(binding.down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
         assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
         assertThat(ourDnsmasqs()).isEmpty();
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "tiny").allocations()).isEmpty();
     }
 
     private Path resolvConf() throws Exception {

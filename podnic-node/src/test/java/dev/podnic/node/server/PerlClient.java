@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.netlink.testing.ChildProcess;
+import dev.podnic.node.api.NodeRequest;
+import dev.podnic.node.api.NodeWire;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,8 +29,8 @@ final class PerlClient {
         return JSON.readTree(ChildProcess.await(p, Duration.ofSeconds(120), "perl client").output());
     }
 
+    /** The request line as the launcher's client writes it (the perl script adds the newline). */
     static String request(String op, String netns, String ifName, String vmi) {
-        return "{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"" + op + "\",\"netns\":\"" + netns + "\",\"ifName\":\"" + ifName
-                + "\",\"vmi\":\"" + vmi + "\"}";
+        return new String(NodeWire.request(NodeRequest.attachment(op, netns, ifName, vmi, "")), StandardCharsets.UTF_8).strip();
     }
 }

@@ -1,0 +1,85 @@
+package dev.podnic.binding.testing;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * For integration tests with real parts: a node namespace running Debian's plugins (network
+ * {@code podnet}: bridge + host-local on {@link #subnet()} + tuning with {@link #mtu()}), a pod
+ * namespace with netlink and a thread inside it. After each test no address may be left allocated;
+ * then everything is removed (a subclass's own {@code @AfterEach} runs first).
+ */
+public abstract class WithRealPod {
+    @TempDir
+    protected Path tmp;
+    protected TestNamespaces namespaces;
+    protected NetnsThread nodeThread;
+    protected ProcessPluginExec exec;
+    protected CniRuntime cni;
+    protected NetworkConfigList net;
+    protected String pod;
+    protected NetnsThread podThread;
+    protected NetworkOps podOps;
+
+    /** The node's pod subnet, distinct per test class. */
+    protected abstract String subnet();
+
+    protected int mtu() {
+        return 1400;
+    }
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void nodeAndPod() {
+        namespaces = new TestNamespaces();
+        nodeThread = NetnsThread.enter(path(namespaces.create()));
+        exec = new ProcessPluginExec(nodeThread);
+        cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
+        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"" + subnet() + "\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
+                + "{\"type\":\"tuning\",\"mtu\":" + mtu() + "}]}").getBytes(StandardCharsets.UTF_8), "test");
+        pod = namespaces.create();
+        podThread = NetnsThread.enter(path(pod));
+        podOps = KernelNetworkOps.open(path(pod));
+    }
+
+    @AfterEach
+    void nothingLeaks() throws Exception {
+        try {
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).as("addresses left allocated").isEmpty();
+        } finally {
+            podOps.close();
+            podThread.close();
+            exec.close();
+            nodeThread.close();
+            namespaces.close();
+        }
+    }
+}
