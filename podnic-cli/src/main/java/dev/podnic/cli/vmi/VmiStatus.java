@@ -53,7 +53,8 @@ final class VmiStatus implements Callable<Integer> {
             return health == null || health.healthy() ? 0 : 3;
         }
         out.printf("%s/%s  pod netns %s  network %s  container ID %s  DHCP %s%n", rec.namespace(), rec.name(),
-                rec.podNetns(), rec.network().isEmpty() ? "(node daemon's default)" : rec.network(), rec.containerId(), rec.backend());
+                rec.podNetns(), rec.network().isEmpty() ? "(node daemon's default)" : rec.network(),
+                rec.containerId() == null ? "(derived by the node daemon)" : rec.containerId(), rec.backend());
         for (VNicRecord n : rec.nics()) {
             out.printf("  %-10s %-9s %s %s  %s on %s  %s gw %s mtu %d  %s%n", n.name(), n.step(), n.mac(), n.model(),
                     n.vmiInterface(), n.bridge(), n.address() == null ? "-" : n.address(), n.gateway() == null ? "-" : n.gateway(),
