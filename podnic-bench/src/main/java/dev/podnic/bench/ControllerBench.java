@@ -196,7 +196,8 @@ final class ControllerBench implements Callable<Integer> {
             }
             awaitAll(all, latency);
         } finally {
-            pool.shutdownNow();
+            pool.shutdown(); // the last status writes may still be waiting for their answers
+            pool.awaitTermination(60, TimeUnit.SECONDS);
         }
         return new ArrayList<>(latency.values());
     }

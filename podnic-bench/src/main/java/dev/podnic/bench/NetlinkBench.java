@@ -83,14 +83,15 @@ final class NetlinkBench implements Callable<Integer> {
                         System.err.printf("%d/%d cycles%n", i + 1, iterations);
                     }
                 }
-                System.out.printf("## netlink: create %s, add address, set up, delete (µs, medians over %d cycles)%n%n",
-                        kind, iterations);
+                System.out.printf("## netlink, the headline: the whole cycle — create %s, add address, set up, delete "
+                        + "(µs, medians over %d cycles)%n%n", kind, iterations);
                 System.out.println("| operation | podnic-netlink | ip (one process each) | ratio ip/podnic |");
                 System.out.println("| --- | --- | --- | --- |");
                 for (int k = 0; k < 5; k++) {
                     double o = Stats.of(ours.get(k)).median();
                     double t = Stats.of(ip.get(k)).median();
-                    System.out.printf("| %s | %.1f | %.1f | %.1fx |%n", k < 4 ? names[k] : "whole cycle", o, t, t / o);
+                    System.out.printf(k < 4 ? "| %s | %.1f | %.1f | %.1fx |%n" : "| **%s** | **%.1f** | **%.1f** | **%.1fx** |%n",
+                            k < 4 ? names[k] : "whole cycle", o, t, t / o);
                 }
                 steadyState(ops, nsName, kind);
             }
@@ -145,7 +146,8 @@ final class NetlinkBench implements Callable<Integer> {
         }
         ops.deleteLink("pdnb0");
         ipRun(nsName, new String[] {"link", "del", "pdnb1"});
-        System.out.printf("%n## netlink: operations on an existing %s (µs, medians over %d rounds)%n%n", "bridge", iterations);
+        System.out.printf("%n## netlink, per operation (not the cycle): on an existing %s, where the kernel's own work is "
+                + "small (µs, medians over %d rounds)%n%n", "bridge", iterations);
         System.out.println("| operation | podnic-netlink | ip (one process each) | ratio ip/podnic |");
         System.out.println("| --- | --- | --- | --- |");
         for (int k = 0; k < names.length; k++) {
@@ -155,7 +157,7 @@ final class NetlinkBench implements Callable<Integer> {
         }
         double o = Stats.of(ours).median();
         double t = Stats.of(ip).median();
-        System.out.printf("| all five | %.1f | %.1f | **%.1fx** |%n", o, t, t / o);
+        System.out.printf("| all five, per operation | %.1f | %.1f | %.1fx |%n", o, t, t / o);
     }
 
     private static boolean dummyAvailable(NetworkOps ops) {
