@@ -12,6 +12,7 @@ import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.node.api.NodeClient;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
 import dev.podnic.node.server.NodeService;
@@ -71,7 +72,7 @@ class NodeDaemonAttacherIT extends WithRealPod {
                     // until the request's newline
                 }
                 byte[] body = Arrays.copyOf(buf.array(), buf.position());
-                c.write(ByteBuffer.wrap(NodeWire.response(service.handle(new PeerCredentials(1, 0, 0), caller, body))));
+                c.write(ByteBuffer.wrap(NodeWire.response(service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), caller, path(pod)), body))));
             } catch (IOException closed) {
                 return;
             }

@@ -8,8 +8,8 @@ import dev.podnic.k8s.crd.VirtualMachineInstance;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -76,6 +76,8 @@ public class ManifestsTest {
         Container c = spec.getContainers().get(0);
         assertThat(c.getArgs()).contains("--proxy=" + LauncherPods.SOCKET, "--pod-netns=/proc/self/ns/net", "--hold", LauncherPods.SPEC_FILE);
         assertThat(mounts(c)).containsKeys(LauncherPods.SOCKET_DIR, "/etc/podnic");
+        assertThat(c.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals(LauncherPods.SOCKET_DIR)).singleElement()
+                .satisfies(m -> assertThat(m.getReadOnly()).as("a launcher cannot unlink or replace the daemon's socket").isTrue());
         Volume specVolume = spec.getVolumes().stream().filter(v -> v.getName().equals("vmi-spec")).findFirst().orElseThrow();
         assertThat(specVolume.getDownwardAPI().getItems()).singleElement().satisfies(i -> {
             assertThat("/etc/podnic/" + i.getPath()).isEqualTo(LauncherPods.SPEC_FILE);

@@ -76,6 +76,47 @@ public final class JsonFiles<T> {
         return out;
     }
 
+    /**
+     * Every document that can be read, in the order of their keys; each one that cannot is moved to
+     * {@code <dir>/quarantine/} (out of the way, kept for people to look at) and reported to
+     * {@code quarantined} — one bad file never stops the rest.
+     */
+    public List<T> readable(java.util.function.BiConsumer<Path, UncheckedIOException> quarantined) {
+        List<T> out = new ArrayList<>();
+        for (Path f : files()) {
+            try {
+                out.add(parse(f));
+            } catch (UncheckedIOException e) {
+                quarantined.accept(quarantine(f), e);
+            }
+        }
+        return out;
+    }
+
+    /** Moves a document aside into {@code <dir>/quarantine/}; returns where it went. */
+    public Path quarantine(Path file) {
+        try {
+            Path q = Files.createDirectories(dir.resolve("quarantine"));
+            Path target = q.resolve(file.getFileName() + "." + System.currentTimeMillis());
+            return Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + file + " aside", e);
+        }
+    }
+
+    /** The documents moved aside as unreadable. */
+    public List<Path> quarantined() {
+        Path q = dir.resolve("quarantine");
+        if (!Files.isDirectory(q)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(q)) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + q, e);
+        }
+    }
+
     /** The documents' files (not the temporary files of writes in progress), sorted. */
     public List<Path> files() {
         if (!Files.isDirectory(dir)) {

@@ -64,4 +64,18 @@ class JsonFilesTest {
         assertThatThrownBy(() -> s.read("a")).isInstanceOf(UncheckedIOException.class)
                 .hasMessageStartingWith("unreadable doc " + s.file("a"));
     }
+
+    @Test
+    void anUnreadableDocumentIsMovedAsideAndTheOthersAreStillRead() throws Exception {
+        JsonFiles<Doc> s = store();
+        s.write("a", new Doc("a", 1), true);
+        s.write("b", new Doc("b", 2), true);
+        Files.writeString(s.file("a"), "{\"name\":\"a\",");
+        java.util.List<Path> moved = new java.util.ArrayList<>();
+        assertThat(s.readable((f, e) -> moved.add(f))).containsExactly(new Doc("b", 2));
+        assertThat(moved).singleElement().satisfies(f -> assertThat(f.getParent()).isEqualTo(s.dir().resolve("quarantine")));
+        assertThat(s.quarantined()).isEqualTo(moved);
+        assertThat(Files.readString(moved.get(0))).as("kept for people to look at").isEqualTo("{\"name\":\"a\",");
+        assertThat(s.all()).containsExactly(new Doc("b", 2));
+    }
 }

@@ -1,19 +1,24 @@
 package dev.podnic.cli.node;
 
 import dev.podnic.cli.HostPort;
+import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.ledger.Ledger;
-import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.UnixServer;
+import dev.podnic.node.server.GcPass;
+import dev.podnic.node.server.Limits;
 import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -56,6 +61,14 @@ public final class NodeCommand implements Callable<Integer> {
     Path stateDir;
     @Option(names = "--net", paramLabel = "NAME", description = "Default CNI network (default: the first in --conf-dir).")
     String network;
+    @Option(names = "--allow-network", paramLabel = "NAME", split = ",",
+            description = "A CNI network launchers may request (repeatable; default: only the default network, --net). Any other "
+                    + "is refused: a pod must not reach networks the operator did not mean for VMs.")
+    List<String> allowedNetworks = new ArrayList<>();
+    @Option(names = "--max-interfaces-per-pod", paramLabel = "N", defaultValue = "16",
+            description = "VMI interfaces one pod may hold at once; each takes an IP from the node's pool, which the kubelet's "
+                    + "pods share (default: ${DEFAULT-VALUE}).")
+    int maxInterfacesPerPod;
     @Option(names = "--gc-interval", paramLabel = "SECONDS", defaultValue = "60", description = "Garbage collection period (default: ${DEFAULT-VALUE}).")
     int gcSeconds;
     @Option(names = "--workers", paramLabel = "N", defaultValue = "32", description = "Requests served at once (default: ${DEFAULT-VALUE}).")
@@ -81,30 +94,50 @@ public final class NodeCommand implements Callable<Integer> {
         NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
         try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node)) {
             CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
-            NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, new Ledger(stateDir.resolve("ledger")),
-                    netnsDir);
+            Ledger ledger = new Ledger(stateDir.resolve("ledger"), (file, why) -> log(err, "warn", "ledger entry quarantined",
+                    "file=" + file + " why=\"" + why.replace('"', '\'') + "\""));
+            if (maxInterfacesPerPod < 1) {
+                throw new UserError("--max-interfaces-per-pod " + maxInterfacesPerPod + ": must be at least 1");
+            }
+            Set<String> allowed = new TreeSet<>(allowedNetworks.isEmpty() ? List.of(defaultNet) : allowedNetworks);
+            for (String name : allowed) {
+                cni.configDirectory().load(name); // a name that is not configured fails here, with the file it looked in
+            }
+            NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, ledger, netnsDir,
+                    new Limits(maxInterfacesPerPod, allowed), refusal -> log(err, "warn", "refused", refusal));
+            Duration gcInterval = Duration.ofSeconds(gcSeconds);
             if (!metricsAddress.equals("off")) {
-                service.metrics().serve(HostPort.parse("--metrics-address", metricsAddress));
+                service.metrics().serve(HostPort.parse("--metrics-address", metricsAddress), () -> service.problem(gcInterval));
                 log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
             Path admin = adminSocket == null ? stateDir.resolve(ADMIN_SOCKET) : adminSocket.equals("off") ? null : Path.of(adminSocket);
             long started = System.nanoTime();
-            List<LedgerEntry> freed = service.collectGarbage(true);
-            log(err, "info", "start-up GC", String.format("freed=%d millis=%.0f", freed.size(), (System.nanoTime() - started) / 1e6));
+            GcPass first = service.collectGarbage(true);
+            log(err, "info", "start-up GC", String.format("freed=%d failures=%d millis=%.0f", first.freed().size(),
+                    first.failures().size(), (System.nanoTime() - started) / 1e6));
+            first.failures().forEach(f -> log(err, "warn", "GC could not free", "what=\"" + f.replace('"', '\'') + "\""));
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
             try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start();
                  NodeServer adminServer = admin == null ? null : NodeServer.admin(UnixServer.bind(admin, 0600), service).start()) {
                 gc.scheduleWithFixedDelay(() -> {
-                    long t0 = System.nanoTime();
-                    List<LedgerEntry> f = service.collectGarbage(false);
-                    if (!f.isEmpty()) {
-                        log(err, "info", "GC", String.format("freed=%d millis=%.0f", f.size(), (System.nanoTime() - t0) / 1e6));
+                    // Nothing may end the periodic GC: an exception would cancel it for good, silently.
+                    try {
+                        long t0 = System.nanoTime();
+                        GcPass pass = service.collectGarbage(false);
+                        if (!pass.freed().isEmpty() || !pass.failures().isEmpty()) {
+                            log(err, "info", "GC", String.format("freed=%d failures=%d millis=%.0f", pass.freed().size(),
+                                    pass.failures().size(), (System.nanoTime() - t0) / 1e6));
+                        }
+                        pass.failures().forEach(f -> log(err, "warn", "GC could not free", "what=\"" + f.replace('"', '\'') + "\""));
+                    } catch (RuntimeException e) {
+                        log(err, "error", "GC pass failed; the next one runs as planned", "error=\"" + String.valueOf(e).replace('"', '\'') + "\"");
                     }
                 }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                log(err, "info", "serving", "socket=" + socket + " admin-socket=" + (admin == null ? "off" : admin) + " network=" + defaultNet + " attachments="
-                        + service.attachments().size());
+                log(err, "info", "serving", "socket=" + socket + " admin-socket=" + (admin == null ? "off" : admin) + " network=" + defaultNet
+                        + " allowed-networks=" + String.join(",", allowed) + " max-interfaces-per-pod=" + maxInterfacesPerPod
+                        + " attachments=" + service.attachments().size());
                 stop.await();
             } finally {
                 gc.shutdownNow();

@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ls", description = "List the node daemon's ledger: every attachment it made, its state, IP, VM (uid) and namespace.")
+@Command(name = "ls", description = "List the node daemon's ledger: every attachment it made, its state, IP, VM (uid) and namespace; "
+        + "then entries that cannot be read, and those the daemon moved aside (quarantine) for being unreadable.")
 final class NodeLs implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node", description = "(default: ${DEFAULT-VALUE})")
     Path stateDir;
@@ -19,11 +20,15 @@ final class NodeLs implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (LedgerEntry e : new Ledger(stateDir.resolve("ledger")).all()) {
+        Ledger.Listing listing = new Ledger(stateDir.resolve("ledger")).list();
+        for (LedgerEntry e : listing.entries()) {
             String ip = e.result() == null ? "-" : e.result().path("ips").path(0).path("address").asText("-");
             out.printf("%-8s %-7s %-31s %-10s %-18s %-36s net:[%d] %s%n", e.ifName(), e.state(), e.containerId(), e.network(), ip,
                     e.vmi() == null ? "-" : e.vmi(), e.netnsIno(), e.netns());
         }
+        listing.unreadable().forEach(u -> out.println("UNREADABLE " + u + " (the daemon moves it aside at its next pass)"));
+        listing.quarantined().forEach(q -> out.println("QUARANTINED " + q + " (unreadable; its attachment, if any, is not tracked: "
+                + "check the node and remove the file)"));
         return 0;
     }
 }

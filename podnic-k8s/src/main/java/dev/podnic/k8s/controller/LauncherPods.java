@@ -67,7 +67,9 @@ public final class LauncherPods {
                             .withNewCapabilities().addToAdd("NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE").endCapabilities()
                         .endSecurityContext()
                         .addNewVolumeMount().withName("vmi-spec").withMountPath("/etc/podnic").withReadOnly(true).endVolumeMount()
-                        .addNewVolumeMount().withName("podnic-run").withMountPath(SOCKET_DIR).endVolumeMount()
+                        // Read-only: the launcher can connect to the daemon's socket but not unlink or replace it
+                        // (and so cannot pose as the daemon to other pods).
+                        .addNewVolumeMount().withName("podnic-run").withMountPath(SOCKET_DIR).withReadOnly(true).endVolumeMount()
                         .addNewVolumeMount().withName("state").withMountPath("/var/lib/podnic").endVolumeMount()
                     .endContainer()
                     .addNewVolume().withName("vmi-spec").withNewDownwardAPI()

@@ -29,6 +29,11 @@ public interface LibC extends Library {
     int AF_UNIX = 1;
     int SOCK_STREAM = 1;
     int SO_PEERCRED = 17;
+    /** Linux 6.5+: a pidfd of the peer as it was at connect time. */
+    int SO_PEERPIDFD = 77;
+    /** x86_64 syscall numbers (no glibc 2.36 wrappers can be assumed). */
+    long SYS_PIDFD_SEND_SIGNAL = 424;
+    long SYS_PIDFD_OPEN = 434;
     int SO_RCVTIMEO = 20;
     int SO_SNDTIMEO = 21;
 
@@ -65,6 +70,9 @@ public interface LibC extends Library {
     int shutdown(int fd, int how) throws LastErrorException;
 
     int chmod(String path, int mode) throws LastErrorException;
+
+    /** A raw system call with up to four integer arguments (pidfd_open, pidfd_send_signal). */
+    long syscall(long number, long a1, long a2, long a3, long a4) throws LastErrorException;
 
     int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
 

@@ -39,18 +39,25 @@ public final class NodeClient {
             } catch (SocketException | java.nio.file.NoSuchFileException e) {
                 throw new NodeUnavailableException("no node daemon answers at " + socket + ": " + e.getMessage(), e);
             }
-            byte[] answer;
+            IOException writeFailed = null;
             try {
                 ByteBuffer b = ByteBuffer.wrap(request);
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
                 ch.shutdownOutput();
-                try (InputStream in = Channels.newInputStream(ch)) {
-                    answer = in.readAllBytes();
-                }
-            } catch (SocketException e) {
+            } catch (IOException e) {
+                // A daemon that answers at once ("busy, try again") may close before reading: its answer counts.
+                writeFailed = e;
+            }
+            byte[] answer;
+            try (InputStream in = Channels.newInputStream(ch)) {
+                answer = in.readAllBytes();
+            } catch (IOException e) {
                 throw new NodeUnavailableException("the node daemon at " + socket + " went away: " + e.getMessage(), e);
+            }
+            if (answer.length == 0 && writeFailed != null) {
+                throw new NodeUnavailableException("the node daemon at " + socket + " went away: " + writeFailed.getMessage(), writeFailed);
             }
             return NodeWire.readResponse(answer);
         }

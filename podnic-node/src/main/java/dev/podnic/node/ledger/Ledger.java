@@ -2,6 +2,7 @@ package dev.podnic.node.ledger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.store.JsonFiles;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -9,13 +10,28 @@ import java.util.Optional;
 /**
  * Every attachment the node daemon made, one file each under {@code dir}, written durably (fsync of
  * file and directory) so that after a crash — even a power cut — the daemon knows every IP it may
- * have allocated.
+ * have allocated. An entry that cannot be read (a disk error, a hand edit) is moved to
+ * {@code dir/quarantine/} and reported, never fatal: the daemon keeps serving and collecting.
  */
 public final class Ledger {
+    /** Told of each entry moved aside: where it went and why. */
+    @FunctionalInterface
+    public interface Quarantine {
+        Quarantine IGNORE = (file, why) -> { };
+
+        void moved(Path file, String why);
+    }
+
     private final JsonFiles<LedgerEntry> files;
+    private final Quarantine quarantine;
 
     public Ledger(Path dir) {
+        this(dir, Quarantine.IGNORE);
+    }
+
+    public Ledger(Path dir, Quarantine quarantine) {
         this.files = new JsonFiles<>(dir, LedgerEntry.class, new ObjectMapper(), "ledger entry");
+        this.quarantine = quarantine;
     }
 
     public void put(LedgerEntry e) {
@@ -31,7 +47,12 @@ public final class Ledger {
     }
 
     public Optional<LedgerEntry> get(String containerId, String ifName) {
-        return files.read(LedgerEntry.key(containerId, ifName));
+        try {
+            return files.read(LedgerEntry.key(containerId, ifName));
+        } catch (UncheckedIOException unreadable) {
+            quarantine.moved(files.quarantine(files.file(LedgerEntry.key(containerId, ifName))), unreadable.getMessage());
+            return Optional.empty();
+        }
     }
 
     public void remove(LedgerEntry e) {
@@ -39,6 +60,28 @@ public final class Ledger {
     }
 
     public List<LedgerEntry> all() {
-        return files.all();
+        return files.readable((file, why) -> quarantine.moved(file, why.getMessage()));
+    }
+
+    /** What a person asks for (`podnic node ls`): changes nothing, not even an unreadable entry's place. */
+    public record Listing(List<LedgerEntry> entries, List<String> unreadable, List<Path> quarantined) {
+    }
+
+    public Listing list() {
+        List<LedgerEntry> entries = new java.util.ArrayList<>();
+        List<String> unreadable = new java.util.ArrayList<>();
+        for (Path f : files.files()) {
+            try {
+                entries.add(files.parse(f));
+            } catch (UncheckedIOException e) {
+                unreadable.add(e.getMessage());
+            }
+        }
+        return new Listing(entries, unreadable, files.quarantined());
+    }
+
+    /** The entries moved aside as unreadable (for `podnic node ls` and the metrics). */
+    public List<Path> quarantined() {
+        return files.quarantined();
     }
 }

@@ -2,9 +2,9 @@ package dev.podnic.node.peer;
 
 import java.io.IOException;
 
-/** A request that cannot be read: too large, or not arriving in time. */
+/** A request that cannot be read or answered: too large, not arriving in time, or its caller gone before it was identified. */
 public final class RequestException extends IOException {
-    public enum Kind { TOO_LARGE, TIMED_OUT }
+    public enum Kind { TOO_LARGE, TIMED_OUT, GONE }
 
     private final Kind kind;
 

@@ -25,6 +25,10 @@ public final class UnixConnection implements AutoCloseable {
         return new PeerCredentials(b.getInt(0), b.getInt(4), b.getInt(8));
     }
 
+    int fd() {
+        return fd;
+    }
+
     /** Reads and writes give up after {@code timeout} (a slow or stuck client cannot hold a worker). */
     public void setTimeout(Duration timeout) throws IOException {
         byte[] tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
@@ -33,17 +37,26 @@ public final class UnixConnection implements AutoCloseable {
         UnixServer.call("setsockopt SO_SNDTIMEO", () -> LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDTIMEO, tv, 16));
     }
 
-    /** One request: bytes up to the first newline (or EOF). */
-    public byte[] readLine(int maxBytes) throws IOException {
+    /**
+     * One request: bytes up to the first newline (or EOF), all of it within {@code within} — a client
+     * trickling a byte at a time cannot hold a worker past that, however often it sends.
+     */
+    public byte[] readLine(int maxBytes, Duration within) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[4096];
+        long deadline = System.nanoTime() + within.toNanos();
         while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new RequestException(RequestException.Kind.TIMED_OUT, "the request did not arrive within " + within.toMillis() + " ms");
+            }
+            setTimeout(Duration.ofNanos(Math.max(remaining, 1_000_000)));
             long n;
             try {
                 n = LibC.INSTANCE.read(fd, buf, buf.length);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == EAGAIN) {
-                    throw new RequestException(RequestException.Kind.TIMED_OUT, "the request did not arrive in time");
+                    throw new RequestException(RequestException.Kind.TIMED_OUT, "the request did not arrive within " + within.toMillis() + " ms");
                 }
                 throw new UnixSocketException("read", e.getErrorCode());
             }

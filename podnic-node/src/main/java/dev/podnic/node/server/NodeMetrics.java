@@ -23,12 +23,15 @@ public final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter gcRuns;
     private final Counter gcFreed;
+    private final Counter gcFailures;
     private HttpServer http;
 
     public NodeMetrics(Supplier<Number> attachments) {
         Gauge.builder("podnic_attachments", attachments).description("VMI interfaces in the ledger").register(registry);
         gcRuns = Counter.builder("podnic_gc_runs").description("garbage collection passes").register(registry);
         gcFreed = Counter.builder("podnic_gc_freed").description("attachments freed by GC (vanished pods, interrupted operations)")
+                .register(registry);
+        gcFailures = Counter.builder("podnic_gc_failures").description("what a GC pass could not do (kept for the next pass)")
                 .register(registry);
     }
 
@@ -37,9 +40,15 @@ public final class NodeMetrics implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(registry).record(Duration.ofNanos(nanos));
     }
 
-    public void gc(int freed) {
+    public void gc(int freed, int failures) {
         gcRuns.increment();
         gcFreed.increment(freed);
+        gcFailures.increment(failures);
+    }
+
+    /** Ledger entries moved aside as unreadable, as a gauge. */
+    public void quarantined(Supplier<Number> count) {
+        Gauge.builder("podnic_ledger_quarantined", count).description("ledger entries moved aside as unreadable").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -50,11 +59,17 @@ public final class NodeMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** Serves /metrics and /healthz on {@code address} (use a loopback address). */
-    public void serve(InetSocketAddress address) throws IOException {
+    /**
+     * Serves /metrics and /healthz on {@code address} (use a loopback address); /healthz answers 503
+     * with the reason while {@code problem} names one.
+     */
+    public void serve(InetSocketAddress address, Supplier<java.util.Optional<String>> problem) throws IOException {
         http = HttpServer.create(address, 16);
-        http.createContext("/metrics", x -> reply(x, scrape()));
-        http.createContext("/healthz", x -> reply(x, "ok\n"));
+        http.createContext("/metrics", x -> reply(x, 200, scrape()));
+        http.createContext("/healthz", x -> {
+            java.util.Optional<String> p = problem.get();
+            reply(x, p.isPresent() ? 503 : 200, p.map(why -> "unhealthy: " + why + "\n").orElse("ok\n"));
+        });
         http.start();
     }
 
@@ -62,10 +77,10 @@ public final class NodeMetrics implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange x, String body) throws IOException {
+    private static void reply(com.sun.net.httpserver.HttpExchange x, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        x.sendResponseHeaders(200, b.length);
+        x.sendResponseHeaders(status, b.length);
         try (OutputStream os = x.getResponseBody()) {
             os.write(b);
         }

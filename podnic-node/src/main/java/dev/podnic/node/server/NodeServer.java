@@ -1,18 +1,23 @@
 package dev.podnic.node.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.cni.CniError;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeWire;
+import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
-import dev.podnic.node.peer.PeerCredentials;
 import dev.podnic.node.peer.RequestException;
 import dev.podnic.node.peer.UnixConnection;
 import dev.podnic.node.peer.UnixServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves the node daemon's API on a Unix socket: one request per connection, read within a time
@@ -22,38 +27,54 @@ import java.util.concurrent.TimeUnit;
 public final class NodeServer implements AutoCloseable {
     public static final int MAX_REQUEST = 64 * 1024;
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** Requests that may wait per worker before the daemon answers "busy". */
+    static final int QUEUE_PER_WORKER = 4;
+    /** Requests one pod may have in flight at once. */
+    public static final int MAX_PER_POD = 8;
+    private static final Duration ACCEPT_BACKOFF_MAX = Duration.ofSeconds(1);
 
     /** What the server does with one request from a caller the kernel identified. */
     @FunctionalInterface
     public interface Handler {
-        ObjectNode handle(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body);
+        ObjectNode handle(Caller caller, byte[] body);
     }
 
     private final UnixServer socket;
     private final Handler handler;
     private final NodeService service;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
+    /** Connections in flight per pod namespace: one pod cannot take every worker. */
+    private final Map<NetnsIdentity, AtomicInteger> perPod = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
         this(socket, service, service::handle, workers);
     }
 
-    /** The admin API on its own socket (see {@link NodeAdmin}); the caller's identity is not consulted. */
+    /**
+     * The admin API on its own socket (see {@link NodeAdmin}), for root only: the socket's mode keeps
+     * others out, and the peer's uid from the kernel is checked as well — a file mode loosened by
+     * mistake (or a mount that maps owners) must not open it.
+     */
     public static NodeServer admin(UnixServer socket, NodeService service) {
         NodeAdmin admin = new NodeAdmin(service);
-        return new NodeServer(socket, service, (caller, netns, body) -> admin.handle(body), 2);
+        return new NodeServer(socket, service, (caller, body) -> caller.credentials().uid() == 0 ? admin.handle(body)
+                : NodeWire.error(NodeError.of(NodeError.FORBIDDEN, "the admin API is root's; uid " + caller.credentials().uid()
+                        + " may not use it")), 2);
     }
 
     private NodeServer(UnixServer socket, NodeService service, Handler handler, int workers) {
         this.socket = socket;
         this.service = service;
         this.handler = handler;
-        this.workers = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "podnic-node-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        // A bounded queue: when it is full the daemon answers "busy, try again" at once (CNI code 11)
+        // instead of piling up requests whose callers gave up long ago.
+        this.workers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(workers * QUEUE_PER_WORKER),
+                r -> {
+                    Thread t = new Thread(r, "podnic-node-worker");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
         this.acceptor = new Thread(this::acceptLoop, "podnic-node-accept");
         this.acceptor.setDaemon(true);
     }
@@ -64,37 +85,93 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        long backoffMillis = 0;
         while (!socket.isClosed()) {
             UnixConnection c;
             try {
                 c = socket.accept();
+                backoffMillis = 0;
             } catch (IOException e) {
                 if (socket.isClosed()) {
                     return;
                 }
+                // Out of descriptors, say: wait a little (longer each time) instead of spinning on the error.
+                backoffMillis = Math.min(ACCEPT_BACKOFF_MAX.toMillis(), Math.max(10, backoffMillis * 2));
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException stop) {
+                    return;
+                }
                 continue;
             }
-            workers.execute(() -> serve(c));
+            // The caller is pinned here, at once: not after the request waited for a worker.
+            Caller caller;
+            try {
+                caller = Caller.pin(c);
+            } catch (RequestException e) {
+                answerAtOnce(c, service.unreadable(code(e), e.getMessage()));
+                continue;
+            }
+            AtomicInteger inFlight = perPod.computeIfAbsent(caller.netns(), k -> new AtomicInteger());
+            if (inFlight.incrementAndGet() > MAX_PER_POD) {
+                done(caller);
+                answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "this pod has " + MAX_PER_POD
+                        + " requests in flight already; try again later"));
+                continue;
+            }
+            try {
+                workers.execute(() -> {
+                    try {
+                        serve(c, caller);
+                    } finally {
+                        done(caller);
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                done(caller);
+                answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
+            }
         }
     }
 
-    private void serve(UnixConnection c) {
+    /** Ends a caller's turn: its namespace handle is closed, its in-flight count drops. */
+    private void done(Caller caller) {
+        perPod.computeIfPresent(caller.netns(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        caller.close();
+    }
+
+    /** An answer written by the acceptor itself (small: it fits the socket buffer), then the connection closed. */
+    private static void answerAtOnce(UnixConnection c, ObjectNode answer) {
         try (c) {
-            c.setTimeout(READ_TIMEOUT);
-            PeerCredentials peer = c.peer();
+            c.setTimeout(Duration.ofMillis(100));
+            c.write(NodeWire.response(answer));
+        } catch (IOException e) {
+            // gone
+        }
+    }
+
+    private void serve(UnixConnection c, Caller caller) {
+        try (c) {
             byte[] response;
             try {
-                NetnsIdentity netns = NetnsIdentity.ofProcess(peer.pid());
-                byte[] body = c.readLine(MAX_REQUEST);
-                response = NodeWire.response(handler.handle(peer, netns, body));
+                byte[] body = c.readLine(MAX_REQUEST, READ_TIMEOUT);
+                response = NodeWire.response(handler.handle(caller, body));
             } catch (RequestException e) {
-                int code = e.kind() == RequestException.Kind.TOO_LARGE ? NodeError.TOO_LARGE : NodeError.TOO_SLOW;
-                response = NodeWire.response(service.unreadable(code, e.getMessage()));
+                response = NodeWire.response(service.unreadable(code(e), e.getMessage()));
             }
+            c.setTimeout(READ_TIMEOUT); // for the answer: the read may have used up its window
             c.write(response);
         } catch (IOException e) {
             // the client went away; nothing to answer
         }
+    }
+
+    private static int code(RequestException e) {
+        return switch (e.kind()) {
+            case TOO_LARGE -> NodeError.TOO_LARGE;
+            case TIMED_OUT -> NodeError.TOO_SLOW;
+            case GONE -> NodeError.FORBIDDEN;
+        };
     }
 
     @Override

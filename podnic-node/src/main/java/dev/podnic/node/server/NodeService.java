@@ -19,8 +19,8 @@ import dev.podnic.node.api.NodeRequest;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
+import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
-import dev.podnic.node.peer.PeerCredentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +55,9 @@ public final class NodeService {
     private final Map<String, NetworkConfigList> current = new ConcurrentHashMap<>();
     private final NodeMetrics metrics;
     private final PodInterfaces interfaces;
+    private final Limits limits;
+    private final java.util.function.Consumer<String> refusals;
+    private volatile long lastGcNanos = System.nanoTime();
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
@@ -62,11 +65,22 @@ public final class NodeService {
 
     /** @param netnsDir where the container runtime pins pod namespaces; a caller that sends no netns path is found there */
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir) {
-        this(cni, configs, defaultNetwork, ledger, netnsDir, PodInterfaces.KERNEL);
+        this(cni, configs, defaultNetwork, ledger, netnsDir, Limits.defaults(defaultNetwork), refusal -> { });
     }
 
-    NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir,
-                PodInterfaces interfaces) {
+    /**
+     * @param limits   what one pod may ask for
+     * @param refusals told of every refused request, in one line (for the daemon's log)
+     */
+    public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir, Limits limits,
+                       java.util.function.Consumer<String> refusals) {
+        this(cni, configs, defaultNetwork, ledger, netnsDir, limits, refusals, PodInterfaces.KERNEL);
+    }
+
+    NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir, Limits limits,
+                java.util.function.Consumer<String> refusals, PodInterfaces interfaces) {
+        this.limits = limits;
+        this.refusals = refusals;
         this.interfaces = interfaces;
         this.netnsDir = netnsDir;
         this.cni = cni;
@@ -74,6 +88,7 @@ public final class NodeService {
         this.defaultNetwork = defaultNetwork;
         this.ledger = ledger;
         this.metrics = new NodeMetrics(() -> ledger.all().size());
+        this.metrics.quarantined(() -> ledger.quarantined().size());
     }
 
     public NodeMetrics metrics() {
@@ -86,24 +101,29 @@ public final class NodeService {
     }
 
     /** Handles one request; never throws: every outcome is a response. */
-    public ObjectNode handle(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body) {
+    public ObjectNode handle(Caller caller, byte[] body) {
         long t0 = System.nanoTime();
         String[] op = {"unknown"};
-        ObjectNode response = dispatch(caller, callerNetns, body, op);
+        ObjectNode response = dispatch(caller, body, op);
+        if (!response.path("ok").asBoolean()) {
+            JsonNode e = response.path("error");
+            refusals.accept("op=" + op[0] + " caller=\"" + caller + "\" code=" + e.path("code").asInt() + " msg=\""
+                    + e.path("msg").asText().replace('"', '\'') + "\"");
+        }
         metrics.request(op[0], response.path("ok").asBoolean() ? "ok" : "error_" + response.path("error").path("code").asInt(),
                 System.nanoTime() - t0);
         return response;
     }
 
-    private ObjectNode dispatch(PeerCredentials caller, NetnsIdentity callerNetns, byte[] body, String[] opOut) {
+    private ObjectNode dispatch(Caller caller, byte[] body, String[] opOut) {
         try {
             NodeRequest r = parse(body);
             opOut[0] = r.op();
             return switch (r.op()) {
-                case "LIST" -> list(callerNetns);
-                case "ADD" -> add(caller, callerNetns, r);
-                case "DEL" -> del(callerNetns, r);
-                default -> check(callerNetns, r);
+                case "LIST" -> list(caller.netns());
+                case "ADD" -> add(caller, r);
+                case "DEL" -> del(caller, r);
+                default -> check(caller, r);
             };
         } catch (Refused e) {
             return error(e.error);
@@ -135,21 +155,21 @@ public final class NodeService {
     }
 
     /**
-     * The caller's namespace as a path the plugins can use (ADD): the one the caller gave, checked to
-     * be its own, or — when it gave none, as a launcher inside a container that only knows
-     * /proc/self/ns/net — the file under the runtime's netns directory that is its namespace.
+     * The path the plugins get for the caller's namespace: the container runtime's pin under
+     * {@code netnsDir} (root's, not the pod's to change) whose identity is the one the kernel gave for
+     * the caller — never a path the caller named. The caller's namespace stays pinned open for the
+     * whole request, so the identity cannot be reused meanwhile. A path the caller sends is only
+     * checked: it must name the same namespace.
      */
-    private String ownNetnsPath(NetnsIdentity caller, String netns) {
-        if (netns.isEmpty()) {
-            return caller.pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(NodeError.FORBIDDEN,
-                    "netns \"\": the caller's network namespace (" + caller + ") is not pinned under " + netnsDir + "; give its path"));
-        }
-        requireOwnNetns(caller, netns);
-        return netns;
+    private String pluginNetns(Caller caller, String asked) {
+        requireOwnNetns(caller, asked);
+        return caller.netns().pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(NodeError.FORBIDDEN,
+                "the caller's network namespace (" + caller.netns() + ") is not pinned under " + netnsDir
+                        + " (where the container runtime pins pods' namespaces; see --netns-dir)"));
     }
 
     /** A path the caller gave must be its own namespace; none at all means its own (the kernel told us which). */
-    private static void requireOwnNetns(NetnsIdentity caller, String netns) {
+    private static void requireOwnNetns(Caller caller, String netns) {
         if (netns.isEmpty()) {
             return;
         }
@@ -160,9 +180,9 @@ public final class NodeService {
         } catch (IOException e) {
             asked = null;
         }
-        if (asked == null || !asked.equals(caller)) {
+        if (asked == null || !asked.equals(caller.netns())) {
             throw new Refused(NodeError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
-                    + caller + "); a pod may only act on its own");
+                    + caller.netns() + "); a pod may only act on its own");
         }
     }
 
@@ -170,20 +190,35 @@ public final class NodeService {
         return locks.computeIfAbsent(key, k -> new Object());
     }
 
-    private ObjectNode add(PeerCredentials caller, NetnsIdentity callerNetns, NodeRequest r) {
-        String netns = ownNetnsPath(callerNetns, r.netns());
+    private ObjectNode add(Caller caller, NodeRequest r) {
+        String netns = pluginNetns(caller, r.netns());
+        NetnsIdentity callerNetns = caller.netns();
+        String network = r.network().isEmpty() ? defaultNetwork : r.network();
+        if (!limits.allowedNetworks().contains(network)) {
+            throw new Refused(NodeError.FORBIDDEN, "network \"" + network + "\" is not one launchers may use on this node (allowed: "
+                    + new java.util.TreeSet<>(limits.allowedNetworks()) + "; see podnic node --allow-network)");
+        }
         String cid = containerId(callerNetns, r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
+            long others = ledger.all().stream().filter(e -> e.netnsDev() == callerNetns.dev() && e.netnsIno() == callerNetns.ino()
+                    && !(e.containerId().equals(cid) && e.ifName().equals(r.ifName()))).count();
+            if (others >= limits.maxInterfacesPerPod()) {
+                throw new Refused(NodeError.QUOTA, "the pod already has " + others + " VMI interfaces, the most this node allows "
+                        + "one pod (see podnic node --max-interfaces-per-pod)");
+            }
             var existing = ledger.get(cid, r.ifName());
-            if (existing.isPresent() && existing.get().state() == LedgerEntry.State.ADDED) {
+            if (existing.isPresent() && existing.get().state() == LedgerEntry.State.ADDED
+                    && interfaces.exists(caller.namespace(), r.ifName())) {
                 return ok().set("result", existing.get().result()); // idempotent: no second allocation
             }
-            existing.ifPresent(this::undo); // an ADD or DEL a crash interrupted
-            NetworkConfigList net = configured(r.network().isEmpty() ? defaultNetwork : r.network());
+            // An ADD or DEL a crash interrupted; or an ADDED entry of a dead namespace whose nsfs inode
+            // the caller's new one reuses (its interface is not here): freed before a fresh ADD.
+            existing.ifPresent(this::undo);
+            NetworkConfigList net = configured(network);
             LedgerEntry entry;
             try {
                 entry = new LedgerEntry(cid, r.ifName(), net.name(), r.vmi(), netns, callerNetns.dev(), callerNetns.ino(),
-                        LedgerEntry.State.ADDING, caller.uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null);
+                        LedgerEntry.State.ADDING, caller.credentials().uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -202,9 +237,9 @@ public final class NodeService {
         }
     }
 
-    private ObjectNode del(NetnsIdentity callerNetns, NodeRequest r) {
-        requireOwnNetns(callerNetns, r.netns());
-        String cid = containerId(callerNetns, r.vmi());
+    private ObjectNode del(Caller caller, NodeRequest r) {
+        requireOwnNetns(caller, r.netns());
+        String cid = containerId(caller.netns(), r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
             ledger.get(cid, r.ifName()).ifPresent(this::undo);
             return ok();
@@ -216,16 +251,16 @@ public final class NodeService {
      * interface still there. Not the plugins' CHECK: a bound vNIC's address was moved to the guest
      * on purpose, and the bridge plugin's CHECK looks for it on the interface (it can never pass).
      */
-    private ObjectNode check(NetnsIdentity callerNetns, NodeRequest r) {
-        requireOwnNetns(callerNetns, r.netns());
-        String cid = containerId(callerNetns, r.vmi());
+    private ObjectNode check(Caller caller, NodeRequest r) {
+        requireOwnNetns(caller, r.netns());
+        String cid = containerId(caller.netns(), r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
                 .orElseThrow(() -> new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
         if (!alive(e)) {
             throw new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + ": its namespace " + e.netns()
                     + " is gone");
         }
-        if (!interfaces.exists(Path.of(e.netns()), e.ifName())) {
+        if (!interfaces.exists(caller.namespace(), e.ifName())) {
             throw new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is attached but the interface is "
                     + "gone from " + e.netns());
         }
@@ -289,8 +324,9 @@ public final class NodeService {
      * or crashed without DEL) and, at start-up, those a crash left half-added or half-deleted.
      * Returns the entries freed.
      */
-    public List<LedgerEntry> collectGarbage(boolean startup) {
+    public GcPass collectGarbage(boolean startup) {
         List<LedgerEntry> freed = new java.util.ArrayList<>();
+        List<String> failures = new java.util.ArrayList<>();
         for (LedgerEntry e : ledger.all()) {
             synchronized (lock(e.key())) {
                 boolean interrupted = startup && e.state() != LedgerEntry.State.ADDED;
@@ -299,13 +335,28 @@ public final class NodeService {
                         undo(e);
                         freed.add(e);
                     } catch (RuntimeException ex) {
-                        // kept in the ledger; the next pass tries again
+                        failures.add(e.ifName() + " of " + e.vmi() + " (" + e.containerId() + "): " + ex.getMessage());
                     }
                 }
             }
         }
-        metrics.gc(freed.size() + cniGc());
-        return freed;
+        int deleted = cniGc(failures);
+        metrics.gc(freed.size() + deleted, failures.size());
+        lastGcNanos = System.nanoTime();
+        return new GcPass(freed, failures);
+    }
+
+    /**
+     * Why the daemon is not doing its job, if it is not: its last GC pass ended longer than three
+     * intervals ago (a pass hangs), or the ledger needed entries moved aside. Empty when healthy.
+     */
+    public java.util.Optional<String> problem(java.time.Duration gcInterval) {
+        long sinceGc = System.nanoTime() - lastGcNanos;
+        if (sinceGc > gcInterval.multipliedBy(3).plusSeconds(60).toNanos()) {
+            return java.util.Optional.of("no garbage collection pass ended for " + sinceGc / 1_000_000_000L + " s (interval "
+                    + gcInterval.toSeconds() + " s)");
+        }
+        return java.util.Optional.empty();
     }
 
     /**
@@ -333,7 +384,7 @@ public final class NodeService {
      * attachments, so everything not ADDED in the ledger may go, and plugins of spec 1.1 get the
      * valid list to clean their own state. Returns how many cached attachments it deleted.
      */
-    private int cniGc() {
+    private int cniGc(List<String> failures) {
         Set<String> networks = new java.util.TreeSet<>();
         networks.add(defaultNetwork);
         List<LedgerEntry> all = ledger.all();
@@ -348,9 +399,11 @@ public final class NodeService {
                         valid.add(new dev.podnic.cni.Attachment(e.containerId(), e.ifName())); // ADDING ones too: in flight
                     }
                 }
-                deleted += cni.gc(net, valid).deleted().size();
+                var report = cni.gc(net, valid);
+                deleted += report.deleted().size();
+                report.errors().forEach(err -> failures.add("network " + name + ": " + err));
             } catch (RuntimeException e) {
-                // a network no longer configured, or a plugin's GC failed: the next pass tries again
+                failures.add("network " + name + ": " + e.getMessage()); // no longer configured, say: the next pass tries again
             }
         }
         return deleted;
@@ -368,8 +421,13 @@ public final class NodeService {
         return NodeWire.error(e);
     }
 
-    /** The error response for a request that could not even be read. */
+    /**
+     * The error response for a request refused before it was read (too large or slow, its caller
+     * gone, the daemon or the pod's share busy); counted and logged as every refusal is.
+     */
     public ObjectNode unreadable(int code, String msg) {
+        metrics.request("unread", "error_" + code, 0);
+        refusals.accept("op=unread code=" + code + " msg=\"" + msg.replace('"', '\'') + "\"");
         return error(NodeError.of(code, msg));
     }
 }

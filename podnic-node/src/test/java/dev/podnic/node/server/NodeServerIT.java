@@ -2,9 +2,11 @@ package dev.podnic.node.server;
 
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigDirectory;
@@ -19,6 +21,7 @@ import dev.podnic.node.api.NodeClient;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeRequest;
 import dev.podnic.node.api.NodeResponse;
+import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.NetnsIdentity;
@@ -26,10 +29,13 @@ import dev.podnic.node.peer.UnixServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +58,7 @@ class NodeServerIT {
     private NodeService service;
     private NodeServer server;
     private Path socket;
+    private final List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void machine() {
@@ -69,10 +76,12 @@ class NodeServerIT {
                 + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
                 + "\"ranges\":[[{\"subnet\":\"10.253.4.0/24\"}]]}}]}");
-        CniRuntime cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
-        service = new NodeService(cni, new ConfigDirectory(confDir, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")));
+        CniRuntime cni = new CniRuntime(List.of(Files.createDirectories(tmp.resolve("bin")), Path.of(RealPlugins.DIR)),
+                tmp.resolve("cache"), Duration.ofSeconds(30), exec);
+        service = new NodeService(cni, new ConfigDirectory(confDir, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
+                NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet", "swapnet")), refusals::add);
         socket = tmp.resolve("node.sock");
-        server = new NodeServer(UnixServer.bind(socket, 0660), service, 8).start();
+        server = new NodeServer(UnixServer.bind(socket, 0660), service, 16).start();
     }
 
     @AfterEach
@@ -94,10 +103,14 @@ class NodeServerIT {
 
     /** A client process living in {@code netnsName}, asking the daemon once. */
     private JsonNode fromPod(String netnsName, String op, String netns, String ifName, String vmi) throws Exception {
+        return fromPod(netnsName, op, netns, ifName, vmi, "");
+    }
+
+    private JsonNode fromPod(String netnsName, String op, String netns, String ifName, String vmi, String network) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         try (NetnsThread t = NetnsThread.enter(path(netnsName))) {
             Process p = t.call(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    NodeClient.class.getName(), socket.toString(), op, netns, ifName, vmi).redirectErrorStream(true)::start);
+                    NodeClient.class.getName(), socket.toString(), op, netns, ifName, vmi, network).redirectErrorStream(true)::start);
             String out = ChildProcess.await(p, Duration.ofSeconds(60), "client " + op).output();
             return JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
         }
@@ -128,7 +141,7 @@ class NodeServerIT {
         assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
         assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
 
-        service.metrics().serve(new java.net.InetSocketAddress("127.0.0.1", 0));
+        service.metrics().serve(new java.net.InetSocketAddress("127.0.0.1", 0), () -> service.problem(java.time.Duration.ofSeconds(60)));
         try {
             var http = java.net.http.HttpClient.newHttpClient();
             String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
@@ -224,9 +237,9 @@ class NodeServerIT {
         assertThat(allocations()).hasSize(2);
         namespaces.delete(pod); // the pod is gone; nobody will call DEL
 
-        assertThat(service.collectGarbage(false)).hasSize(2);
+        assertThat(service.collectGarbage(false).freed()).hasSize(2);
         assertThat(allocations()).isEmpty();
-        assertThat(service.collectGarbage(false)).isEmpty();
+        assertThat(service.collectGarbage(false).freed()).isEmpty();
     }
 
     @Test
@@ -244,8 +257,120 @@ class NodeServerIT {
         }
         assertThat(allocations()).hasSize(1);
 
-        assertThat(service.collectGarbage(true)).hasSize(1);
+        assertThat(service.collectGarbage(true).freed()).hasSize(1);
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
+    }
+
+    /**
+     * The attack that worked before the daemon pinned its callers: a launcher names its namespace
+     * through a symlink it controls, the check passes, and the link is repointed at another pod's
+     * namespace before the plugins use it. Made deterministic: the first plugin of the chain swaps the
+     * link (and records the CNI_NETNS it was given) before the bridge plugin runs.
+     */
+    @Test
+    void aSymlinkSwappedBetweenCheckAndUseNeverReachesThePlugins() throws Exception {
+        String mine = namespaces.create();
+        String victim = namespaces.create();
+        Path link = Files.createDirectories(tmp.resolve("links")).resolve("my-netns");
+        Files.createSymbolicLink(link, path(mine));
+        Path seen = tmp.resolve("seen-netns");
+        RealPlugins.script(tmp.resolve("bin"), "swap", "\"1.0.0\"", "cat >/dev/null\nif [ \"$CNI_COMMAND\" = ADD ]; then "
+                + "echo \"$CNI_NETNS\" >> " + seen + "; ln -sfn " + path(victim) + " " + link + "; echo '{\"cniVersion\":\"1.0.0\"}'; fi\nexit 0");
+        Files.writeString(tmp.resolve("net.d/20-swapnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"swapnet\",\"plugins\":["
+                + "{\"type\":\"swap\"},{\"type\":\"bridge\",\"bridge\":\"cni-swap\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.253.6.0/24\"}]]}}]}");
+
+        JsonNode add = fromPod(mine, "ADD", link.toString(), "vmi0", "uid-a", "swapnet");
+        assertThat(add.path("ok").asBoolean()).as(add.toString()).isTrue();
+        Path given = Path.of(Files.readString(seen).strip());
+        assertThat(given).as("the plugins got the runtime's pin, not the caller's link").isNotEqualTo(link)
+                .startsWith(NodeService.DEFAULT_NETNS_DIR);
+        assertThat(given.toRealPath()).isEqualTo(path(mine).toRealPath());
+        assertThat(TestNamespaces.ip("-n", mine, "-o", "link", "show")).contains("vmi0");
+        assertThat(TestNamespaces.ip("-n", victim, "-o", "link", "show")).doesNotContain("vmi0");
+
+        // The link now names the victim: a DEL through it is refused, and changes nothing there.
+        assertThat(code(fromPod(mine, "DEL", link.toString(), "vmi0", "uid-a", "swapnet"))).isEqualTo(NodeError.FORBIDDEN);
+        assertThat(TestNamespaces.ip("-n", mine, "-o", "link", "show")).contains("vmi0");
+        assertThat(fromPod(mine, "DEL", "", "vmi0", "uid-a", "swapnet").path("ok").asBoolean()).isTrue();
+        assertThat(TestNamespaces.ip("-n", mine, "-o", "link", "show")).doesNotContain("vmi0");
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "swapnet").allocations()).isEmpty();
+    }
+
+    /** The admin socket checks the peer's uid too: a mode loosened by mistake does not open it to others. */
+    @Test
+    void theAdminSocketServesRootOnlyWhateverItsMode() throws Exception {
+        Path open = Files.createTempDirectory("pdnt-admin", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"))); // others may reach the socket
+        Path sock = open.resolve("admin.sock");
+        try (NodeServer admin = NodeServer.admin(UnixServer.bind(sock, 0666), service).start()) {
+            String list = new String(NodeWire.request(NodeRequest.of(NodeRequest.ATTACHMENTS)), StandardCharsets.UTF_8).strip();
+            ChildProcess.Result nobody = ChildProcess.run(new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534",
+                    "--clear-groups", "perl", "-e", PerlClient.SCRIPT, sock.toString(), list),
+                    Duration.ofSeconds(30));
+            assertThat(code(JSON.readTree(nobody.output()))).as(nobody.output()).isEqualTo(NodeError.FORBIDDEN);
+            assertThat(nobody.output()).contains("the admin API is root's; uid 65534 may not use it");
+            ChildProcess.Result root = ChildProcess.run(new ProcessBuilder("perl", "-e", PerlClient.SCRIPT, sock.toString(), list),
+                    Duration.ofSeconds(30));
+            assertThat(JSON.readTree(root.output()).path("ok").asBoolean()).as(root.output()).isTrue();
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(open);
+        }
+    }
+
+    /** A client trickling a byte at a time is cut off at the read deadline, however often it sends. */
+    @Test
+    void aTricklingClientIsCutOffAtTheDeadline() throws Exception {
+        try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            slow.connect(UnixDomainSocketAddress.of(socket));
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return java.nio.channels.Channels.newInputStream(slow).readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            int sent = 0;
+            long trickle = NodeServer.READ_TIMEOUT.multipliedBy(6).toMillis() / 100; // a byte per 100 ms for 6 read windows
+            for (; sent < trickle && !answer.isDone(); sent++) {
+                try {
+                    slow.write(java.nio.ByteBuffer.wrap(new byte[] {' '}));
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                Thread.sleep(100); // the attacker's pace, not a wait for the daemon
+            }
+            assertThat(sent).as("cut off well before the trickle ended").isLessThan((int) trickle);
+            assertThat(code(JSON.readTree(answer.get(30, TimeUnit.SECONDS)))).isEqualTo(NodeError.TOO_SLOW);
+        }
+    }
+
+    /**
+     * One pod cannot take the daemon: past its share of requests in flight it is told "try again"
+     * (CNI code 11) at once, and another pod is still served meanwhile. Here "one pod" is this JVM's
+     * namespace holding silent connections; the other pod is a client process in its own namespace.
+     */
+    @Test
+    void onePodsFloodIsToldToTryAgainAndAnotherPodIsStillServed() throws Exception {
+        List<SocketChannel> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < NodeServer.MAX_PER_POD; i++) {
+                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                c.connect(UnixDomainSocketAddress.of(socket));
+                silent.add(c);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> code(new NodeClient(socket).call(NodeRequest.of(NodeRequest.LIST)))
+                    == CniError.TRY_AGAIN_LATER);
+            String other = namespaces.create();
+            assertThat(fromPod(other, "LIST", "", "", "").path("ok").asBoolean()).as("another pod").isTrue();
+            assertThat(refusals).anyMatch(r -> r.contains("code=11") && r.contains("requests in flight already"));
+        } finally {
+            for (SocketChannel c : silent) {
+                c.close();
+            }
+        }
     }
 
     @Test

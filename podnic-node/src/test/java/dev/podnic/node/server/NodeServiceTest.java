@@ -11,13 +11,16 @@ import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.testing.RecordingPluginExec;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +49,7 @@ class NodeServiceTest {
     }
 
     private JsonNode handle(String json) {
-        return service.handle(new PeerCredentials(1, 0, 0), me, json.getBytes(StandardCharsets.UTF_8));
+        return service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), me, netns), json.getBytes(StandardCharsets.UTF_8));
     }
 
     private String req(String op, String ifName) {
@@ -57,7 +60,7 @@ class NodeServiceTest {
     @Test
     void gcSendsTheValidAttachmentsToSpec11Plugins() {
         assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
-        assertThat(service.collectGarbage(false)).isEmpty();
+        assertThat(service.collectGarbage(false).freed()).isEmpty();
         String cid = NodeService.containerId(me, "uid-1");
         assertThat(exec.last("modern", "GC").stdin().get("cni.dev/valid-attachments").toString())
                 .isEqualTo("[{\"containerID\":\"" + cid + "\",\"ifname\":\"vmi0\"}]");
@@ -125,10 +128,49 @@ class NodeServiceTest {
         assertThat(handle(req("DEL", "vmi0").replace(netns.toString(), "")).path("ok").asBoolean()).isTrue();
         assertThat(service.attachments()).isEmpty();
 
-        NetnsIdentity unpinned = NetnsIdentity.of(Files.createFile(Files.createDirectories(tmp.resolve("elsewhere")).resolve("ns")));
-        JsonNode refused = service.handle(new PeerCredentials(1, 0, 0), unpinned,
+        Path elsewhere = Files.createFile(Files.createDirectories(tmp.resolve("elsewhere")).resolve("ns"));
+        JsonNode refused = service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), NetnsIdentity.of(elsewhere), elsewhere),
                 req("ADD", "vmi0").replace(netns.toString(), "").getBytes(StandardCharsets.UTF_8));
         assertThat(refused.path("error").path("code").asInt()).isEqualTo(NodeError.FORBIDDEN);
         assertThat(refused.path("error").path("msg").asText()).contains("is not pinned under " + tmp);
+    }
+
+    @Test
+    void aCorruptLedgerEntryIsMovedAsideAndNeitherStartUpNorGcStops() throws Exception {
+        assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
+        Files.writeString(tmp.resolve("ledger/podnic-000000000000000000000000_vmi9.json"), "{\"containerId\":"); // a torn disk block
+
+        GcPass pass = service.collectGarbage(true);
+        assertThat(pass.failures()).isEmpty();
+        assertThat(service.attachments()).as("the readable entry is kept").hasSize(1);
+        Ledger ledger = new Ledger(tmp.resolve("ledger"));
+        assertThat(ledger.quarantined()).singleElement().satisfies(f -> assertThat(f.getFileName().toString())
+                .startsWith("podnic-000000000000000000000000_vmi9.json."));
+        assertThat(service.metrics().scrape()).contains("podnic_ledger_quarantined 1.0");
+        assertThat(service.problem(Duration.ofSeconds(60))).as("healthy: GC ran").isEmpty();
+        assertThat(handle(req("DEL", "vmi0")).path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aPodGetsAtMostItsQuotaAndOnlyAllowedNetworks() throws Exception {
+        Path conf = tmp.resolve("net.d");
+        Files.writeString(conf.resolve("20-other.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"other\",\"plugins\":[{\"type\":\"modern\"}]}");
+        List<String> refusals = new ArrayList<>();
+        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
+                new ConfigDirectory(conf, new ConfigParser(JSON)), "net", new Ledger(tmp.resolve("ledger")), tmp,
+                new Limits(2, Set.of("net")), refusals::add, (netns, ifName) -> true); // the interfaces are "there"
+        assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
+        assertThat(handle(req("ADD", "vmi1")).path("ok").asBoolean()).isTrue();
+        assertThat(handle(req("ADD", "vmi1")).path("ok").asBoolean()).as("the same one again is no new one").isTrue();
+        JsonNode third = handle(req("ADD", "vmi2"));
+        assertThat(third.path("error").path("code").asInt()).isEqualTo(NodeError.QUOTA);
+        assertThat(third.path("error").path("msg").asText()).contains("already has 2 VMI interfaces");
+        JsonNode other = handle(req("ADD", "vmi3").replace("\"vmi\":", "\"network\":\"other\",\"vmi\":"));
+        assertThat(other.path("error").path("code").asInt()).isEqualTo(NodeError.FORBIDDEN);
+        assertThat(other.path("error").path("msg").asText()).contains("network \"other\" is not one launchers may use");
+        assertThat(exec.sequence().stream().filter(c -> c.startsWith("modern ADD")).count()).as("refused: no plugin ran").isEqualTo(2);
+        assertThat(refusals).hasSize(2).allMatch(r -> r.startsWith("op=ADD caller="));
+        assertThat(handle(req("DEL", "vmi0")).path("ok").asBoolean()).isTrue();
+        assertThat(handle(req("DEL", "vmi1")).path("ok").asBoolean()).isTrue();
     }
 }

@@ -16,7 +16,7 @@ import java.time.Duration;
  * request would be too slow (many concurrent pods).
  */
 final class PerlClient {
-    private static final String SCRIPT = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), "
+    static final String SCRIPT = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), "
             + "Peer => $ARGV[0]) or die \"connect: $!\\n\"; print $s $ARGV[1] . \"\\n\"; shutdown($s, 1); "
             + "local $/; my $r = <$s>; print $r;";
     private static final ObjectMapper JSON = new ObjectMapper();
