@@ -1,5 +1,6 @@
 package dev.podnic.cli.cni;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cli.UserError;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigDirectory;
@@ -7,7 +8,6 @@ import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.netlink.netns.NetnsThread;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +32,11 @@ public final class CniOptions {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Kill a plugin that runs longer than this (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+
+    /** Seconds before a hung plugin is killed. */
+    public int timeoutSeconds() {
+        return timeoutSeconds;
+    }
 
     @Option(names = "--node-netns", paramLabel = "PATH",
             description = "Run the plugins inside this network namespace (the node's) instead of the "

@@ -23,7 +23,7 @@ public final class AdminAttachments implements NodeAttachments {
             List<String> ips = new ArrayList<>();
             a.path("result").path("ips").forEach(ip -> ips.add(ip.path("address").asText()));
             out.add(new Attachment(a.path("vmi").asText(null), a.path("ifName").asText(),
-                    a.path("network").asText(), a.path("state").asText(), ips));
+                    a.path("network").asText(), a.path("state").asText(), ips, a.path("podUid").asText(null)));
         }
         return out;
     }
@@ -32,7 +32,7 @@ public final class AdminAttachments implements NodeAttachments {
     public List<Attachment> release(String vmi) throws IOException {
         List<Attachment> out = new ArrayList<>();
         for (JsonNode a : admin.release(vmi)) {
-            out.add(new Attachment(vmi, a.path("ifName").asText(), a.path("network").asText(), "RELEASED", List.of()));
+            out.add(new Attachment(vmi, a.path("ifName").asText(), a.path("network").asText(), "RELEASED", List.of(), null));
         }
         return out;
     }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -24,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,6 +81,11 @@ public final class NodeCommand implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Spec CommandSpec spec;
 
+    private static AutoCloseable publish(AtomicReference<NodeServer> ref, NodeServer server) {
+        ref.set(server);
+        return () -> ref.set(null);
+    }
+
     /** One logfmt line: easy for people, and for log shippers to parse. */
     private static synchronized void log(PrintWriter err, String level, String msg, String fields) {
         err.printf("ts=%s level=%s component=podnic-node msg=\"%s\" %s%n", java.time.Instant.now(), level, msg, fields);
@@ -106,8 +113,12 @@ public final class NodeCommand implements Callable<Integer> {
             NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, ledger, netnsDir,
                     new Limits(maxInterfacesPerPod, allowed), refusal -> log(err, "warn", "refused", refusal));
             Duration gcInterval = Duration.ofSeconds(gcSeconds);
+            AtomicReference<NodeServer> apiServer = new AtomicReference<>(); // for /healthz, once it serves
             if (!metricsAddress.equals("off")) {
-                service.metrics().serve(HostPort.parse("--metrics-address", metricsAddress), () -> service.problem(gcInterval));
+                // Stuck: a request served for longer than a plugin may take twice (its ADD, then the DEL of a failed ADD).
+                Duration stuckAfter = Duration.ofSeconds(Math.max(300, 2L * cni.timeoutSeconds() + 60));
+                service.metrics().serve(HostPort.parse("--metrics-address", metricsAddress), () -> service.problem(gcInterval)
+                        .or(() -> Optional.ofNullable(apiServer.get()).flatMap(s -> s.stuck(stuckAfter))));
                 log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
             Path admin = adminSocket == null ? stateDir.resolve(ADMIN_SOCKET) : adminSocket.equals("off") ? null : Path.of(adminSocket);
@@ -119,6 +130,7 @@ public final class NodeCommand implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
             try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start();
+                 AutoCloseable published = publish(apiServer, server);
                  NodeServer adminServer = admin == null ? null : NodeServer.admin(UnixServer.bind(admin, 0600), service).start()) {
                 gc.scheduleWithFixedDelay(() -> {
                     // Nothing may end the periodic GC: an exception would cancel it for good, silently.

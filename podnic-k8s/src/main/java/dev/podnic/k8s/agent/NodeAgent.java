@@ -162,7 +162,11 @@ public final class NodeAgent implements AutoCloseable {
             if (pod.getSpec() != null && node.equals(pod.getSpec().getNodeName()) && pod.getMetadata().getDeletionTimestamp() == null) {
                 String vmiUid = owningVmi(pod);
                 if (vmiUid != null) {
-                    attempt("reporting on pod " + key(pod.getMetadata()), () -> report(pod, byVmi.getOrDefault(vmiUid, List.of())));
+                    // Only what this pod itself bound: an entry whose caller ran in another pod (the kernel's
+                    // cgroup says so) claimed this VM's identity and is not reported on its status.
+                    List<NodeAttachments.Attachment> own = byVmi.getOrDefault(vmiUid, List.of()).stream()
+                            .filter(a -> a.podUid() == null || a.podUid().equals(pod.getMetadata().getUid())).toList();
+                    attempt("reporting on pod " + key(pod.getMetadata()), () -> report(pod, own));
                 }
             }
         }

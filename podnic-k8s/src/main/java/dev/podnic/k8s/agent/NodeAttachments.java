@@ -8,11 +8,12 @@ public interface NodeAttachments {
     /**
      * One attachment the node daemon made.
      *
-     * @param vmi   the VM's identity the launcher gave (its uid)
-     * @param state ADDING, ADDED or DELETING
-     * @param ips   the CNI result's addresses, CIDR form
+     * @param vmi    the VM's identity the launcher gave (its uid): a claim
+     * @param state  ADDING, ADDED or DELETING
+     * @param ips    the CNI result's addresses, CIDR form
+     * @param podUid the pod the caller really ran in (the kernel's cgroup path), or null when unknown
      */
-    record Attachment(String vmi, String ifName, String network, String state, List<String> ips) {
+    record Attachment(String vmi, String ifName, String network, String state, List<String> ips, String podUid) {
     }
 
     List<Attachment> list() throws IOException;

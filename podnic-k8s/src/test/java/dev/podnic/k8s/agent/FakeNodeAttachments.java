@@ -15,7 +15,12 @@ final class FakeNodeAttachments implements NodeAttachments {
     final AtomicInteger failuresLeft = new AtomicInteger();
 
     void bind(String vmi, String ifName, String ip) {
-        ledger.add(new Attachment(vmi, ifName, "podnet", "ADDED", List.of(ip)));
+        bind(vmi, ifName, ip, null);
+    }
+
+    /** A binding by a caller the daemon saw in pod {@code podUid}. */
+    void bind(String vmi, String ifName, String ip, String podUid) {
+        ledger.add(new Attachment(vmi, ifName, "podnet", "ADDED", List.of(ip), podUid));
     }
 
     @Override

@@ -93,6 +93,26 @@ class NodeAgentTest {
         assertThat(agent.healthy()).isTrue();
     }
 
+    /**
+     * A pod that claims another VM's identity in its requests cannot plant its addresses in that VM's
+     * status: the daemon recorded which pod really asked (from the kernel), and the agent reports on a
+     * launcher pod only what that pod bound.
+     */
+    @Test
+    void aPlantedVmIdentityIsNotReportedOnTheVictimsPod() throws Exception {
+        String uid = createAndLaunch("vm7");
+        eventually(() -> withPhase("vm7", "Running"));
+        String launcherUid = client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm7")).get().getMetadata().getUid();
+        node1.ledger.clear();
+        node1.bind(uid, "vmi0", "10.244.1.5/24", launcherUid);
+        node1.bind(uid, "vmi1", "10.244.1.6/24", launcherUid);
+        node1.bind(uid, "vmi2", "10.244.9.99/24", "00000000-0000-0000-0000-0000000000aa"); // another pod's ADD, claiming vm7
+        createAndLaunch("vm8"); // a later pass of the agent has run once this one's report is there
+        eventually(() -> withPhase("vm8", "Running"));
+        assertThat(client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm7")).get().getMetadata().getAnnotations()
+                .get(LauncherReport.ANNOTATION)).doesNotContain("10.244.9.99").contains("10.244.1.5/24");
+    }
+
     @Test
     void deletingARunningVmReleasesItsInterfacesOnItsNodeFirst() throws Exception {
         String uid = createAndLaunch("vm2");

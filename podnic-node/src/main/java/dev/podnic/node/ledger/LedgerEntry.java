@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param netns    the namespace path the caller gave (checked to be its own)
  * @param netnsDev with {@code netnsIno}: the namespace's identity at ADD time
  * @param config   the network list's JSON at ADD time, for DEL after the configuration changed
+ * @param podUid   the caller's Kubernetes pod (from its cgroup, as the kernel tells it), or null outside any pod
+ *                 or in entries from before it was kept: what the node agent matches, not the claimed {@code vmi}
  */
 public record LedgerEntry(String containerId, String ifName, String network, String vmi, String netns, long netnsDev, long netnsIno,
-                          State state, int callerUid, long createdMillis, JsonNode config, JsonNode result) {
+                          State state, int callerUid, long createdMillis, JsonNode config, JsonNode result, String podUid) {
 
     public enum State { ADDING, ADDED, DELETING }
 
@@ -26,6 +28,7 @@ public record LedgerEntry(String containerId, String ifName, String network, Str
     }
 
     public LedgerEntry with(State s, JsonNode r) {
-        return new LedgerEntry(containerId, ifName, network, vmi, netns, netnsDev, netnsIno, s, callerUid, createdMillis, config, r);
+        return new LedgerEntry(containerId, ifName, network, vmi, netns, netnsDev, netnsIno, s, callerUid, createdMillis, config, r,
+                podUid);
     }
 }

@@ -27,12 +27,14 @@ public final class Caller implements AutoCloseable {
     private final NetnsIdentity netns;
     private final int netnsFd;
     private final Path namespace;
+    private final String podUid;
 
-    private Caller(PeerCredentials credentials, NetnsIdentity netns, int netnsFd, Path namespace) {
+    private Caller(PeerCredentials credentials, NetnsIdentity netns, int netnsFd, Path namespace, String podUid) {
         this.credentials = credentials;
         this.netns = netns;
         this.netnsFd = netnsFd;
         this.namespace = namespace;
+        this.podUid = podUid;
     }
 
     /** Pins the peer of {@code c}; a {@link RequestException} (GONE) when it cannot be identified. */
@@ -57,13 +59,14 @@ public final class Caller implements AutoCloseable {
             } catch (LastErrorException e) {
                 throw new RequestException(RequestException.Kind.GONE, "the caller (PID " + peer.pid() + ") exited before it was identified");
             }
+            String pod = podOf(peer.pid()); // read before the liveness check, like the namespace
             if (!alive(pidfd)) { // the PID may have been reused between connect and open
                 LibC.INSTANCE.close(ns);
                 throw new RequestException(RequestException.Kind.GONE, "the caller (PID " + peer.pid() + ") exited before it was identified");
             }
             Path fdPath = Path.of("/proc/self/fd/" + ns);
             try {
-                return new Caller(peer, NetnsIdentity.of(fdPath), ns, fdPath);
+                return new Caller(peer, NetnsIdentity.of(fdPath), ns, fdPath, pod);
             } catch (IOException e) {
                 LibC.INSTANCE.close(ns);
                 throw new RequestException(RequestException.Kind.GONE, "the caller's namespace cannot be read: " + e.getMessage());
@@ -75,7 +78,20 @@ public final class Caller implements AutoCloseable {
 
     /** A caller whose namespace the test asserts (unit tests, and in-process tests that play the kernel). */
     public static Caller assumed(PeerCredentials credentials, NetnsIdentity netns, Path namespace) {
-        return new Caller(credentials, netns, -1, namespace);
+        return assumed(credentials, netns, namespace, null);
+    }
+
+    /** The same, for a caller in the pod with this UID. */
+    public static Caller assumed(PeerCredentials credentials, NetnsIdentity netns, Path namespace, String podUid) {
+        return new Caller(credentials, netns, -1, namespace, podUid);
+    }
+
+    private static String podOf(long pid) {
+        try {
+            return PodCgroup.podUid(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/cgroup"))).orElse(null);
+        } catch (IOException e) {
+            return null; // gone: the liveness check refuses it next
+        }
     }
 
     private static int pidfdOpen(long pid) {
@@ -118,6 +134,11 @@ public final class Caller implements AutoCloseable {
         return netns;
     }
 
+    /** The UID of the Kubernetes pod the caller runs in (from its cgroup), or null outside any pod. */
+    public String podUid() {
+        return podUid;
+    }
+
     /** The caller's namespace for this process's own use (netlink), valid until {@link #close}. */
     public Path namespace() {
         return namespace;
@@ -132,6 +153,6 @@ public final class Caller implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PID " + credentials.pid() + " uid " + credentials.uid() + " in " + netns;
+        return "PID " + credentials.pid() + " uid " + credentials.uid() + " in " + netns + (podUid == null ? "" : " pod " + podUid);
     }
 }

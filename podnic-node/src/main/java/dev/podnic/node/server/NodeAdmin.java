@@ -51,7 +51,8 @@ public final class NodeAdmin {
         ArrayNode arr = out.putArray("attachments");
         for (LedgerEntry e : service.attachments()) {
             arr.addObject().put("vmi", e.vmi()).put("ifName", e.ifName()).put("network", e.network()).put("state", e.state().name())
-                    .put("containerId", e.containerId()).put("netns", e.netns()).set("result", e.result());
+                    .put("containerId", e.containerId()).put("netns", e.netns()).put("podUid", e.podUid())
+                    .set("result", e.result());
         }
         return out;
     }

@@ -45,6 +45,8 @@ public final class NodeServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     /** Connections in flight per pod namespace: one pod cannot take every worker. */
     private final Map<NetnsIdentity, AtomicInteger> perPod = new ConcurrentHashMap<>();
+    /** When each request being served began (nanoTime), to tell a stuck daemon from a busy one. */
+    private final Map<Thread, Long> serving = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
@@ -150,7 +152,24 @@ public final class NodeServer implements AutoCloseable {
         }
     }
 
+    /** Why the workers are stuck, if a request has been served for longer than {@code limit}. */
+    public java.util.Optional<String> stuck(Duration limit) {
+        long now = System.nanoTime();
+        return serving.values().stream().mapToLong(t -> now - t).max().stream()
+                .filter(age -> age > limit.toNanos()).boxed().findFirst()
+                .map(age -> "a request has been served for " + age / 1_000_000_000L + " s (more than " + limit.toSeconds() + " s)");
+    }
+
     private void serve(UnixConnection c, Caller caller) {
+        serving.put(Thread.currentThread(), System.nanoTime());
+        try {
+            answer(c, caller);
+        } finally {
+            serving.remove(Thread.currentThread());
+        }
+    }
+
+    private void answer(UnixConnection c, Caller caller) {
         try (c) {
             byte[] response;
             try {

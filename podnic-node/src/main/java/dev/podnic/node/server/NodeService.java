@@ -218,7 +218,8 @@ public final class NodeService {
             LedgerEntry entry;
             try {
                 entry = new LedgerEntry(cid, r.ifName(), net.name(), r.vmi(), netns, callerNetns.dev(), callerNetns.ino(),
-                        LedgerEntry.State.ADDING, caller.credentials().uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null);
+                        LedgerEntry.State.ADDING, caller.credentials().uid(), System.currentTimeMillis(), json.readTree(net.bytes()), null,
+                        caller.podUid());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -79,7 +79,7 @@ class NodeServerIT {
         CniRuntime cni = new CniRuntime(List.of(Files.createDirectories(tmp.resolve("bin")), Path.of(RealPlugins.DIR)),
                 tmp.resolve("cache"), Duration.ofSeconds(30), exec);
         service = new NodeService(cni, new ConfigDirectory(confDir, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
-                NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet", "swapnet")), refusals::add);
+                NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet", "swapnet", "hangnet")), refusals::add);
         socket = tmp.resolve("node.sock");
         server = new NodeServer(UnixServer.bind(socket, 0660), service, 16).start();
     }
@@ -249,7 +249,7 @@ class NodeServerIT {
         String cid = NodeService.containerId(id, "uid-1");
         // As if the daemon died after the plugins ran but before it recorded ADDED:
         new Ledger(tmp.resolve("ledger")).put(new LedgerEntry(cid, "vmi0", "podnet", "uid-1", path(pod).toString(), id.dev(), id.ino(),
-                LedgerEntry.State.ADDING, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null));
+                LedgerEntry.State.ADDING, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null, null));
         try (ProcessPluginExec e = new ProcessPluginExec(nodeThread)) {
             new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), e)
                     .add(new ConfigParser(JSON).parseList(Files.readAllBytes(tmp.resolve("net.d/10-podnet.conflist")), "t"),
@@ -373,6 +373,29 @@ class NodeServerIT {
         }
     }
 
+    /** A request that hangs in a plugin shows as stuck workers (for /healthz) until it ends. */
+    @Test
+    void aHangingPluginShowsAsStuckWorkers() throws Exception {
+        RealPlugins.hang(tmp.resolve("bin"));
+        Files.writeString(tmp.resolve("net.d/30-hangnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"hangnet\","
+                + "\"plugins\":[{\"type\":\"hang\"}]}");
+        String pod = namespaces.create();
+        assertThat(server.stuck(Duration.ofMillis(100))).isEmpty();
+        var add = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return fromPod(pod, "ADD", "", "vmi0", "uid-h", "hangnet");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path child = tmp.resolve("bin/hang.child");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(child) && server.stuck(Duration.ofMillis(100)).isPresent());
+        assertThat(server.stuck(Duration.ofMillis(100))).get().asString().contains("a request has been served for");
+        ProcessHandle.of(Long.parseLong(Files.readString(child).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        assertThat(add.get(60, TimeUnit.SECONDS).path("ok").asBoolean()).as("the hang plugin's ADD gave no result").isFalse();
+        assertThat(server.stuck(Duration.ofMillis(100))).isEmpty();
+    }
+
     @Test
     void malformedOversizedAndSlowRequestsGetAnErrorAndOthersAreStillServed() throws Exception {
         NodeClient client = new NodeClient(socket);
@@ -382,6 +405,8 @@ class NodeServerIT {
         assertThat(code(client.raw("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ADD\",\"ifName\":\"vmi0\",\"vmi\":\"x\"")))
                 .as("truncated").isEqualTo(NodeError.MALFORMED);
         assertThat(code(client.raw("x".repeat(NodeServer.MAX_REQUEST + 10)))).isEqualTo(NodeError.TOO_LARGE);
+        assertThat(code(client.raw("x".repeat(10 * 1024 * 1024)))).as("10 MB: refused after 64 KiB, not read to the end")
+                .isEqualTo(NodeError.TOO_LARGE);
 
         try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             slow.connect(UnixDomainSocketAddress.of(socket)); // says nothing

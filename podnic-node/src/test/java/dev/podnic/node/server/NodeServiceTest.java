@@ -173,4 +173,16 @@ class NodeServiceTest {
         assertThat(handle(req("DEL", "vmi0")).path("ok").asBoolean()).isTrue();
         assertThat(handle(req("DEL", "vmi1")).path("ok").asBoolean()).isTrue();
     }
+
+    @Test
+    void theLedgerKeepsThePodTheKernelSawNotOnlyTheClaimedVm() {
+        String pod = "6a2c4c2e-1d55-4e3f-9f51-6e0c1f3a2b7d";
+        JsonNode added = service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), me, netns, pod),
+                req("ADD", "vmi0").getBytes(StandardCharsets.UTF_8));
+        assertThat(added.path("ok").asBoolean()).as(added.toString()).isTrue();
+        assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.podUid()).isEqualTo(pod));
+        assertThat(admin("{\"apiVersion\":\"podnic.dev/v1\",\"op\":\"ATTACHMENTS\"}").path("attachments").get(0).path("podUid")
+                .asText()).isEqualTo(pod);
+        assertThat(handle(req("DEL", "vmi0")).path("ok").asBoolean()).isTrue();
+    }
 }
