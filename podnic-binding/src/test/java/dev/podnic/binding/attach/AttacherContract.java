@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnic.api.VmNames;
+import dev.podnic.binding.testing.Contract;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.IpConfig;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * What the engine relies on from an attacher, asserted the same way against the in-memory fake and
  * the real CNI plugins: so the fake the lifecycle tests use cannot drift from them.
  */
-public abstract class AttacherContract {
+public abstract class AttacherContract extends Contract<AttacherContract.Subject> {
     protected static final VmNames VM = VmNames.of("default/contractvm");
 
     /**
@@ -29,17 +30,6 @@ public abstract class AttacherContract {
     public record Subject(Attacher attacher, NetworkOps pod, Supplier<Set<String>> allocated, Runnable deletePod) {
     }
 
-    /** The subject of one test, made once the subclass's own set-up ran (a fresh one for each test). */
-    protected abstract Subject subject();
-
-    private Subject current;
-
-    private Subject s() {
-        if (current == null) {
-            current = subject();
-        }
-        return current;
-    }
 
     private Attacher attacher() {
         return s().attacher();

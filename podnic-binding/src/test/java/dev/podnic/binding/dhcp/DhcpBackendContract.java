@@ -7,6 +7,7 @@ import dev.podnic.api.VmNames;
 import dev.podnic.binding.plan.PlanFixtures;
 import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.binding.testing.Contract;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Scope;
 import java.util.function.Predicate;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * and the real ones (dnsmasq and libvirt networks in a pod namespace): so the fake the lifecycle
  * tests use cannot drift from them.
  */
-public abstract class DhcpBackendContract {
+public abstract class DhcpBackendContract extends Contract<DhcpBackendContract.Subject> {
     protected static final VmNames VM = VmNames.of(PlanFixtures.VMI);
 
     /**
@@ -29,17 +30,6 @@ public abstract class DhcpBackendContract {
     public record Subject(DhcpBackend backend, NetworkOps pod, Predicate<String> serving) {
     }
 
-    /** The subject of one test, made once the subclass's own set-up ran (a fresh one for each test). */
-    protected abstract Subject subject();
-
-    private Subject current;
-
-    private Subject s() {
-        if (current == null) {
-            current = subject();
-        }
-        return current;
-    }
 
     private DhcpBackend backend() {
         return s().backend();

@@ -3,8 +3,8 @@ package dev.podnic.binding.dhcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnic.binding.plan.GuestRoute;
-import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.PlanFixtures;
+import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;

@@ -2,20 +2,19 @@ package dev.podnic.binding.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnic.binding.testing.Contract;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** What the engine relies on from {@link Domains}, asserted the same way against the fake and libvirt. */
-public abstract class DomainsContract {
+public abstract class DomainsContract extends Contract<DomainsContract.Subject> {
     /**
      * @param start   starts a domain of that name, as {@code vmi up --boot} does
      * @param running whether a domain of that name runs, seen the test's own way
      */
     public record Subject(Domains domains, Consumer<String> start, Predicate<String> running) {
     }
-
-    protected abstract Subject subject();
 
     @Test
     void destroyEndsARunningDomainAndSaysSo() {
