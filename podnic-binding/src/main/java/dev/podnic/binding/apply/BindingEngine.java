@@ -96,8 +96,6 @@ public final class BindingEngine {
             VNicWiring wiring = new VNicWiring(rec, nic.index());
             try {
                 bound.add(wiring.up(vmi, names, nic, earlier.isPresent(), bound.isEmpty() ? firstRecordNanos : 0));
-            } catch (BindingException e) {
-                throw e;
             } catch (RuntimeException e) {
                 throw new BindingException(where + ": " + wiring.doing + " failed", e);
             } finally {

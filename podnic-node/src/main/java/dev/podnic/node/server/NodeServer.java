@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves the node daemon's API on a Unix socket: one request per connection, read within a time
@@ -44,7 +43,7 @@ public final class NodeServer implements AutoCloseable {
     private final NodeService service;
     private final ThreadPoolExecutor workers;
     /** Connections in flight per pod namespace: one pod cannot take every worker. */
-    private final Map<NetnsIdentity, AtomicInteger> perPod = new ConcurrentHashMap<>();
+    private final Map<NetnsIdentity, Integer> perPod = new ConcurrentHashMap<>();
     /** When each request being served began (nanoTime), to tell a stuck daemon from a busy one. */
     private final Map<Thread, Long> serving = new ConcurrentHashMap<>();
     private final Thread acceptor;
@@ -114,8 +113,8 @@ public final class NodeServer implements AutoCloseable {
                 answerAtOnce(c, service.unreadable(code(e), e.getMessage()));
                 continue;
             }
-            AtomicInteger inFlight = perPod.computeIfAbsent(caller.netns(), k -> new AtomicInteger());
-            if (inFlight.incrementAndGet() > MAX_PER_POD) {
+            int inFlight = perPod.merge(caller.netns(), 1, Integer::sum); // atomic with done()'s decrement
+            if (inFlight > MAX_PER_POD) {
                 done(caller);
                 answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "this pod has " + MAX_PER_POD
                         + " requests in flight already; try again later"));
@@ -138,7 +137,7 @@ public final class NodeServer implements AutoCloseable {
 
     /** Ends a caller's turn: its namespace handle is closed, its in-flight count drops. */
     private void done(Caller caller) {
-        perPod.computeIfPresent(caller.netns(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        perPod.computeIfPresent(caller.netns(), (k, n) -> n <= 1 ? null : n - 1);
         caller.close();
     }
 
