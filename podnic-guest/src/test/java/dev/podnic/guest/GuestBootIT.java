@@ -11,7 +11,6 @@ import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
-import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.testing.WithRealPod;
@@ -41,7 +40,6 @@ class GuestBootIT extends WithRealPod {
     private static final Path GUEST_CACHE = Path.of("/var/cache/podnic/guest");
 
     private String other;
-    private LibvirtPod libvirtd;
 
     @Override
     protected String subnet() {
@@ -56,13 +54,12 @@ class GuestBootIT extends WithRealPod {
     @BeforeEach
     void anotherPodAndLibvirt() {
         other = namespaces.create();
-        libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
-        libvirtd.start();
+        startLibvirtd();
     }
 
     @AfterEach
-    void stopLibvirtd() {
-        libvirtd.stop();
+    void noQemuLeft() {
+        libvirtd.stop(); // before the check: QEMU ends with its domains
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains("qemu-system")
                 && c.contains(tmp.toString())).orElse(false))).as("QEMU processes left").isEmpty();
     }

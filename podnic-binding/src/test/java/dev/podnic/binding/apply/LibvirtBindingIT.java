@@ -9,7 +9,6 @@ import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
-import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
@@ -35,7 +34,6 @@ class LibvirtBindingIT extends WithRealPod {
             + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '00:11:22:33:44:55'}}, "
             + "{type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
 
-    private LibvirtPod libvirtd;
     private final List<GuestNamespace> guests = new ArrayList<>();
 
     @Override
@@ -44,16 +42,13 @@ class LibvirtBindingIT extends WithRealPod {
     }
 
     @BeforeEach
-    void startLibvirtd() {
-        libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
-        libvirtd.start();
+    void libvirtdInThePod() {
+        startLibvirtd();
     }
 
     @AfterEach
-    void stopLibvirtd() {
+    void closeGuests() {
         guests.forEach(GuestNamespace::close);
-        libvirtd.stop();
-        assertThat(libvirtd.pid()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * For integration tests with real parts: a node namespace running Debian's plugins (network
  * {@code podnet}: bridge + host-local on {@link #subnet()} + tuning with {@link #mtu()}), a pod
- * namespace with netlink and a thread inside it. After each test no address may be left allocated;
- * then everything is removed (a subclass's own {@code @AfterEach} runs first).
+ * namespace with netlink and a thread inside it, and on request a libvirtd in the pod. After each
+ * test the libvirtd is stopped, no address may be left allocated, and everything is removed (a
+ * subclass's own {@code @AfterEach} runs first).
  */
 public abstract class WithRealPod {
     @TempDir
@@ -40,6 +42,8 @@ public abstract class WithRealPod {
     protected String pod;
     protected NetnsThread podThread;
     protected NetworkOps podOps;
+    /** The pod's libvirtd, when the test started one ({@link #startLibvirtd}); stopped after the test. */
+    protected LibvirtPod libvirtd;
 
     /** The node's pod subnet, distinct per test class. */
     protected abstract String subnet();
@@ -70,8 +74,19 @@ public abstract class WithRealPod {
         podOps = KernelNetworkOps.open(path(pod));
     }
 
+    /** Starts a libvirtd inside the pod (its own mount namespace), as the seed's libvirt pod runs it. */
+    protected LibvirtPod startLibvirtd() {
+        libvirtd = new LibvirtPod(path(pod), tmp.resolve("libvirt"));
+        libvirtd.start();
+        return libvirtd;
+    }
+
     @AfterEach
     void nothingLeaks() throws Exception {
+        if (libvirtd != null) {
+            libvirtd.stop();
+            assertThat(libvirtd.pid()).as("libvirtd stopped").isEmpty();
+        }
         try {
             assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).as("addresses left allocated").isEmpty();
         } finally {
