@@ -51,11 +51,19 @@ public final class NodeClient {
                 writeFailed = e;
             }
             byte[] answer;
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
             try (InputStream in = Channels.newInputStream(ch)) {
-                answer = in.readAllBytes();
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    got.write(buf, 0, n);
+                }
             } catch (IOException e) {
-                throw new NodeUnavailableException("the node daemon at " + socket + " went away: " + e.getMessage(), e);
+                if (got.size() == 0) {
+                    throw new NodeUnavailableException("the node daemon at " + socket + " went away: " + e.getMessage(), e);
+                }
+                // an answer came, then the connection was reset (our unread request): the answer counts
             }
+            answer = got.toByteArray();
             if (answer.length == 0 && writeFailed != null) {
                 throw new NodeUnavailableException("the node daemon at " + socket + " went away: " + writeFailed.getMessage(), writeFailed);
             }

@@ -42,6 +42,13 @@ public final class NodeServer implements AutoCloseable {
     private final Handler handler;
     private final NodeService service;
     private final ThreadPoolExecutor workers;
+    /** Writes the answers that need no worker ("busy, try again"); bounded like the workers. */
+    private final ThreadPoolExecutor refusing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256),
+            r -> {
+                Thread t = new Thread(r, "podnic-node-refusals");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.AbortPolicy());
     /** Connections in flight per pod namespace: one pod cannot take every worker. */
     private final Map<NetnsIdentity, Integer> perPod = new ConcurrentHashMap<>();
     /** When each request being served began (nanoTime), to tell a stuck daemon from a busy one. */
@@ -141,13 +148,25 @@ public final class NodeServer implements AutoCloseable {
         caller.close();
     }
 
-    /** An answer written by the acceptor itself (small: it fits the socket buffer), then the connection closed. */
-    private static void answerAtOnce(UnixConnection c, ObjectNode answer) {
-        try (c) {
-            c.setTimeout(Duration.ofMillis(100));
-            c.write(NodeWire.response(answer));
-        } catch (IOException e) {
-            // gone
+    /**
+     * An answer without serving the request (busy, unidentified caller), off the acceptor: written,
+     * then the request read and dropped for a moment so that closing does not reset the connection
+     * before the client has read the answer. When even these answers pile up, the connection is
+     * just closed.
+     */
+    private void answerAtOnce(UnixConnection c, ObjectNode answer) {
+        try {
+            refusing.execute(() -> {
+                try (c) {
+                    c.setTimeout(Duration.ofMillis(100));
+                    c.write(NodeWire.response(answer));
+                    c.readLine(MAX_REQUEST, Duration.ofMillis(100));
+                } catch (IOException e) {
+                    // gone, or said nothing more: the answer is written
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            c.close();
         }
     }
 
@@ -195,6 +214,7 @@ public final class NodeServer implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        refusing.shutdown();
         workers.shutdown();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
