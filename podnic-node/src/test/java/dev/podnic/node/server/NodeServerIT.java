@@ -42,6 +42,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The node daemon with real plugins in a node namespace; clients are processes started inside
@@ -242,23 +244,44 @@ class NodeServerIT {
         assertThat(service.collectGarbage(false).freed()).isEmpty();
     }
 
-    @Test
-    void anAddACrashInterruptedIsUndoneAtStartUp() throws Exception {
+    /**
+     * kill -9 of the daemon in each ledger state, then a restart: what a crash interrupted (ADDING:
+     * the plugins may have run; DELETING: some of them did) is undone at start-up, an attachment
+     * whose pod still lives is kept, one whose pod is gone is freed.
+     */
+    @ParameterizedTest(name = "{0}, pod gone: {1} -> {2}")
+    @CsvSource({"ADDING, false, freed", "DELETING, false, freed", "ADDED, false, kept", "ADDED, true, freed"})
+    void afterACrashInEachLedgerStateStartUpFreesWhatNobodyWillFree(LedgerEntry.State state, boolean podGone, String outcome)
+            throws Exception {
         String pod = namespaces.create();
         NetnsIdentity id = NetnsIdentity.of(path(pod));
         String cid = NodeService.containerId(id, "uid-1");
-        // As if the daemon died after the plugins ran but before it recorded ADDED:
+        // The plugins ran (the interface and the IP exist) and the daemon died with the entry in this state:
         new Ledger(tmp.resolve("ledger")).put(new LedgerEntry(cid, "vmi0", "podnet", "uid-1", path(pod).toString(), id.dev(), id.ino(),
-                LedgerEntry.State.ADDING, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null, null));
+                state, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null, null));
         try (ProcessPluginExec e = new ProcessPluginExec(nodeThread)) {
             new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), e)
                     .add(new ConfigParser(JSON).parseList(Files.readAllBytes(tmp.resolve("net.d/10-podnet.conflist")), "t"),
                             RuntimeConf.of(cid, path(pod).toString(), "vmi0"));
         }
         assertThat(allocations()).hasSize(1);
+        if (podGone) {
+            namespaces.delete(pod);
+        }
 
-        assertThat(service.collectGarbage(true).freed()).hasSize(1);
-        assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
+        GcPass startUp = service.collectGarbage(true);
+        assertThat(startUp.failures()).isEmpty();
+        if (outcome.equals("kept")) {
+            assertThat(startUp.freed()).isEmpty();
+            assertThat(allocations()).hasSize(1);
+            assertThat(fromPod(pod, "DEL", "", "vmi0", "uid-1").path("ok").asBoolean()).as("the launcher's DEL still works").isTrue();
+        } else {
+            assertThat(startUp.freed()).hasSize(1);
+        }
+        assertThat(allocations()).isEmpty();
+        if (!podGone) {
+            assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi0");
+        }
     }
 
     /**
