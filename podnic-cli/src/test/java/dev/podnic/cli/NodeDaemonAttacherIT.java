@@ -8,7 +8,6 @@ import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
-import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.node.api.NodeClient;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
@@ -17,7 +16,6 @@ import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
 import dev.podnic.node.server.NodeService;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -26,8 +24,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -72,7 +68,8 @@ class NodeDaemonAttacherIT extends WithRealPod {
                     // until the request's newline
                 }
                 byte[] body = Arrays.copyOf(buf.array(), buf.position());
-                c.write(ByteBuffer.wrap(NodeWire.response(service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), caller, path(pod)), body))));
+                Caller asserted = Caller.assumed(new PeerCredentials(1, 0, 0), caller, path(pod));
+                c.write(ByteBuffer.wrap(NodeWire.response(service.handle(asserted, body))));
             } catch (IOException closed) {
                 return;
             }
@@ -90,16 +87,7 @@ class NodeDaemonAttacherIT extends WithRealPod {
         @Override
         protected Subject subject() {
             return new Subject(new NodeDaemonAttacher(new NodeClient(tmp.resolve("node.sock")), Path.of("/proc/self/ns/net"), ""),
-                    podOps, this::allocated, () -> namespaces.delete(pod));
-        }
-
-        private Set<String> allocated() {
-            try {
-                return new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations().stream().map(HostLocalStore.Allocation::ip)
-                        .collect(Collectors.toSet());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+                    podOps, NodeDaemonAttacherIT.this::allocatedAddresses, () -> namespaces.delete(pod));
         }
     }
 }

@@ -15,10 +15,14 @@ import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.netns.NetnsThread;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +76,16 @@ public abstract class WithRealPod {
         pod = namespaces.create();
         podThread = NetnsThread.enter(path(pod));
         podOps = KernelNetworkOps.open(path(pod));
+    }
+
+    /** The addresses host-local has handed out on the node's network, as its store lists them. */
+    protected Set<String> allocatedAddresses() {
+        try {
+            return new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations().stream().map(HostLocalStore.Allocation::ip)
+                    .collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts a libvirtd inside the pod (its own mount namespace), as the seed's libvirt pod runs it. */
