@@ -83,14 +83,18 @@ public final class DnsmasqBackend implements DhcpBackend {
      */
     @Override
     public void stop(DhcpServer server) {
+        process(server).ifPresent(DnsmasqBackend::end);
+    }
+
+    /** The recorded dnsmasq, if that PID still is the dnsmasq serving the recorded bridge. */
+    private java.util.Optional<ProcessHandle> process(DhcpServer server) {
         long pid = Long.parseLong(server.ref().substring("pid:".length()));
-        ProcessHandle.of(pid).filter(h -> serves(h, server.bridge())).ifPresent(DnsmasqBackend::end);
+        return ProcessHandle.of(pid).filter(h -> serves(h, server.bridge()));
     }
 
     @Override
     public boolean serves(DhcpServer server) {
-        long pid = Long.parseLong(server.ref().substring("pid:".length()));
-        return ProcessHandle.of(pid).filter(h -> serves(h, server.bridge())).isPresent() && !exited(pid);
+        return process(server).filter(h -> !exited(h.pid())).isPresent();
     }
 
     @Override

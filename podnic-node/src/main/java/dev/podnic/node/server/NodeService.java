@@ -107,8 +107,7 @@ public final class NodeService {
         ObjectNode response = dispatch(caller, body, op);
         if (!response.path("ok").asBoolean()) {
             JsonNode e = response.path("error");
-            refusals.accept("op=" + op[0] + " caller=\"" + caller + "\" code=" + e.path("code").asInt() + " msg=\""
-                    + e.path("msg").asText().replace('"', '\'') + "\"");
+            refused(op[0], caller, e.path("code").asInt(), e.path("msg").asText());
         }
         metrics.request(op[0], response.path("ok").asBoolean() ? "ok" : "error_" + response.path("error").path("code").asInt(),
                 System.nanoTime() - t0);
@@ -428,7 +427,12 @@ public final class NodeService {
      */
     public ObjectNode unreadable(int code, String msg) {
         metrics.request("unread", "error_" + code, 0);
-        refusals.accept("op=unread code=" + code + " msg=\"" + msg.replace('"', '\'') + "\"");
+        refused("unread", "(not identified)", code, msg);
         return error(NodeError.of(code, msg));
+    }
+
+    /** One logfmt line per refusal, for the daemon's log. */
+    private void refused(String op, Object caller, int code, String msg) {
+        refusals.accept("op=" + op + " caller=\"" + caller + "\" code=" + code + " msg=\"" + msg.replace('"', '\'') + "\"");
     }
 }
