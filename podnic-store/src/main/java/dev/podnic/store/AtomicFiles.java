@@ -28,7 +28,10 @@ public final class AtomicFiles {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(bytes));
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) { // a file channel may write less than asked
+                    ch.write(buf);
+                }
                 if (durable) {
                     ch.force(true);
                 }

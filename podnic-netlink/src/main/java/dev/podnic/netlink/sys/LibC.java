@@ -36,6 +36,12 @@ public interface LibC extends Library {
     long SYS_PIDFD_OPEN = 434;
     int SO_RCVTIMEO = 20;
     int SO_SNDTIMEO = 21;
+    int MSG_DONTWAIT = 0x40;
+    short POLLIN = 0x1;
+    short POLLERR = 0x8;
+    short POLLHUP = 0x10;
+    int EFD_CLOEXEC = 0x80000;
+    int EFD_NONBLOCK = 0x800;
 
     int open(String path, int flags) throws LastErrorException;
 
@@ -77,4 +83,9 @@ public interface LibC extends Library {
     int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
 
     int ioctl(int fd, long request, long arg) throws LastErrorException;
+
+    /** {@code fds}: struct pollfd[] in native byte order (int fd, short events, short revents: 8 bytes each). */
+    int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+    int eventfd(int initval, int flags) throws LastErrorException;
 }

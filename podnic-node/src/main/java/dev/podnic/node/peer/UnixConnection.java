@@ -11,6 +11,7 @@ import java.time.Duration;
 /** One accepted connection: the peer's credentials, a bounded line read, a write. */
 public final class UnixConnection implements AutoCloseable {
     private static final int EAGAIN = 11;
+    private static final int SHUT_WR = 1;
     private final int fd;
 
     UnixConnection(int fd) {
@@ -73,6 +74,30 @@ public final class UnixConnection implements AutoCloseable {
             if (out.size() > maxBytes) {
                 throw new RequestException(RequestException.Kind.TOO_LARGE, "request larger than " + maxBytes + " bytes");
             }
+        }
+    }
+
+    /**
+     * What has arrived, without waiting: the number of bytes read into {@code buf}, 0 at end of
+     * stream, -1 when nothing is there yet.
+     */
+    long receiveNow(byte[] buf) throws IOException {
+        try {
+            return LibC.INSTANCE.recv(fd, buf, buf.length, LibC.MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EAGAIN) {
+                return -1;
+            }
+            throw new UnixSocketException("read", e.getErrorCode());
+        }
+    }
+
+    /** Tells the client the answer is complete (it reads end of stream) while its request is still drained. */
+    public void shutdownOutput() {
+        try {
+            LibC.INSTANCE.shutdown(fd, SHUT_WR);
+        } catch (LastErrorException gone) {
+            // nothing to tell
         }
     }
 

@@ -7,6 +7,7 @@ import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.RequestException;
+import dev.podnic.node.peer.RequestReader;
 import dev.podnic.node.peer.UnixConnection;
 import dev.podnic.node.peer.UnixServer;
 import java.io.IOException;
@@ -19,9 +20,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves the node daemon's API on a Unix socket: one request per connection, read within a time
- * limit and a size limit; who asks comes from SO_PEERCRED and /proc/PID/ns/net. A bad request gets
- * an error response; the server keeps serving everyone else.
+ * Serves the node daemon's API on a Unix socket: one request per connection. Who asks comes from
+ * the kernel at accept time ({@link Caller}); the request is read by a {@link RequestReader} within a
+ * time and size limit, and only a complete request reaches a worker. A bad request gets an error
+ * response; the server keeps serving everyone else.
  */
 public final class NodeServer implements AutoCloseable {
     public static final int MAX_REQUEST = 64 * 1024;
@@ -31,6 +33,9 @@ public final class NodeServer implements AutoCloseable {
     /** Requests one pod may have in flight at once. */
     public static final int MAX_PER_POD = 8;
     private static final Duration ACCEPT_BACKOFF_MAX = Duration.ofSeconds(1);
+    /** Connections being read (or drained) at once; each holds three descriptors (socket, pidfd, netns). */
+    static final int MAX_READING = 1024;
+    private static final Duration DRAIN = Duration.ofMillis(100);
 
     /** What the server does with one request from a caller the kernel identified. */
     @FunctionalInterface
@@ -42,6 +47,9 @@ public final class NodeServer implements AutoCloseable {
     private final Handler handler;
     private final NodeService service;
     private final ThreadPoolExecutor workers;
+    /** Reads every request before a worker sees it: slow or silent clients hold no worker. */
+    private final RequestReader reader;
+    private final Duration readTimeout;
     /** Writes the answers that need no worker ("busy, try again"); bounded like the workers. */
     private final ThreadPoolExecutor refusing = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256),
             r -> {
@@ -56,7 +64,12 @@ public final class NodeServer implements AutoCloseable {
     private final Thread acceptor;
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
-        this(socket, service, service::handle, workers);
+        this(socket, service, service::handle, workers, READ_TIMEOUT);
+    }
+
+    /** With another read deadline: for tests that must hold connections open longer than the default. */
+    NodeServer(UnixServer socket, NodeService service, int workers, Duration readTimeout) {
+        this(socket, service, service::handle, workers, readTimeout);
     }
 
     /**
@@ -68,11 +81,17 @@ public final class NodeServer implements AutoCloseable {
         NodeAdmin admin = new NodeAdmin(service);
         return new NodeServer(socket, service, (caller, body) -> caller.credentials().uid() == 0 ? admin.handle(body)
                 : NodeWire.error(NodeError.of(NodeError.FORBIDDEN, "the admin API is root's; uid " + caller.credentials().uid()
-                        + " may not use it")), 2);
+                        + " may not use it")), 2, READ_TIMEOUT);
     }
 
-    private NodeServer(UnixServer socket, NodeService service, Handler handler, int workers) {
+    private NodeServer(UnixServer socket, NodeService service, Handler handler, int workers, Duration readTimeout) {
         this.socket = socket;
+        this.readTimeout = readTimeout;
+        try {
+            this.reader = new RequestReader(MAX_READING, "podnic-node-reader");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start the request reader", e);
+        }
         this.service = service;
         this.handler = handler;
         // A bounded queue: when it is full the daemon answers "busy, try again" at once (CNI code 11)
@@ -127,15 +146,30 @@ public final class NodeServer implements AutoCloseable {
                         + " requests in flight already; try again later"));
                 continue;
             }
-            try {
-                workers.execute(() -> {
+            boolean reading = reader.read(c, readTimeout, MAX_REQUEST, new RequestReader.Outcome() {
+                @Override
+                public void read(byte[] request) {
                     try {
-                        serve(c, caller);
-                    } finally {
+                        workers.execute(() -> {
+                            try {
+                                serve(c, caller, request);
+                            } finally {
+                                done(caller);
+                            }
+                        });
+                    } catch (RejectedExecutionException full) {
                         done(caller);
+                        answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
                     }
-                });
-            } catch (RejectedExecutionException full) {
+                }
+
+                @Override
+                public void failed(RequestException why) {
+                    done(caller);
+                    answerAtOnce(c, service.unreadable(code(why), why.getMessage()));
+                }
+            });
+            if (!reading) {
                 done(caller);
                 answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
             }
@@ -149,25 +183,48 @@ public final class NodeServer implements AutoCloseable {
     }
 
     /**
-     * An answer without serving the request (busy, unidentified caller), off the acceptor: written,
-     * then the request read and dropped for a moment so that closing does not reset the connection
-     * before the client has read the answer. When even these answers pile up, the connection is
-     * just closed.
+     * An answer that needs no worker (busy, unidentified caller, a request that could not be read),
+     * written off the acceptor and the reader. The connection is then drained for a moment by the
+     * reader before it is closed: closing with a request still unread would reset it, and the client
+     * might lose the answer. When even these answers pile up, the connection is just closed.
      */
     private void answerAtOnce(UnixConnection c, ObjectNode answer) {
         try {
             refusing.execute(() -> {
-                try (c) {
-                    c.setTimeout(Duration.ofMillis(100));
+                try {
+                    c.setTimeout(DRAIN);
                     c.write(NodeWire.response(answer));
-                    c.readLine(MAX_REQUEST, Duration.ofMillis(100));
-                } catch (IOException e) {
-                    // gone, or said nothing more: the answer is written
+                    c.shutdownOutput();
+                } catch (IOException gone) {
+                    c.close();
+                    return;
+                }
+                if (!reader.read(c, DRAIN, Integer.MAX_VALUE, closing(c))) {
+                    c.close();
                 }
             });
         } catch (RejectedExecutionException full) {
             c.close();
         }
+    }
+
+    private static RequestReader.Outcome closing(UnixConnection c) {
+        return new RequestReader.Outcome() {
+            @Override
+            public void read(byte[] request) {
+                c.close();
+            }
+
+            @Override
+            public void failed(RequestException why) {
+                c.close();
+            }
+        };
+    }
+
+    /** Connections whose request is being read (or whose answer is being drained) now. */
+    public int reading() {
+        return reader.held();
     }
 
     /** Why the workers are stuck, if a request has been served for longer than {@code limit}. */
@@ -178,28 +235,16 @@ public final class NodeServer implements AutoCloseable {
                 .map(age -> "a request has been served for " + age / 1_000_000_000L + " s (more than " + limit.toSeconds() + " s)");
     }
 
-    private void serve(UnixConnection c, Caller caller) {
+    private void serve(UnixConnection c, Caller caller, byte[] request) {
         serving.put(Thread.currentThread(), System.nanoTime());
-        try {
-            answer(c, caller);
-        } finally {
-            serving.remove(Thread.currentThread());
-        }
-    }
-
-    private void answer(UnixConnection c, Caller caller) {
         try (c) {
-            byte[] response;
-            try {
-                byte[] body = c.readLine(MAX_REQUEST, READ_TIMEOUT);
-                response = NodeWire.response(handler.handle(caller, body));
-            } catch (RequestException e) {
-                response = NodeWire.response(service.unreadable(code(e), e.getMessage()));
-            }
-            c.setTimeout(READ_TIMEOUT); // for the answer: the read may have used up its window
+            byte[] response = NodeWire.response(handler.handle(caller, request));
+            c.setTimeout(READ_TIMEOUT); // a client that does not read its answer cannot hold the worker either
             c.write(response);
         } catch (IOException e) {
             // the client went away; nothing to answer
+        } finally {
+            serving.remove(Thread.currentThread());
         }
     }
 
@@ -214,6 +259,7 @@ public final class NodeServer implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        reader.close();
         refusing.shutdown();
         workers.shutdown();
         try {

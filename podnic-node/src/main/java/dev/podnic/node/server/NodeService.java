@@ -22,6 +22,7 @@ import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,19 +223,39 @@ public final class NodeService {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            ledger.put(entry);
             try {
-                CniResult result = cni.add(net, RuntimeConf.of(cid, netns, r.ifName()));
-                JsonNode written = ResultJson.write(result, net.cniVersion());
-                // Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
-                // ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
-                ledger.put(entry.with(LedgerEntry.State.ADDED, written), false);
-                return ok().set("result", written);
+                ledger.put(entry);
+            } catch (UncheckedIOException e) {
+                throw cannotRecord(e, "nothing was added");
+            }
+            RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
+            CniResult result;
+            try {
+                result = cni.add(net, rt);
             } catch (RuntimeException e) {
                 ledger.remove(entry); // the runtime already ran DEL over the chain
                 throw e;
             }
+            JsonNode written = ResultJson.write(result, net.cniVersion());
+            try {
+                // Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
+                // ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
+                ledger.put(entry.with(LedgerEntry.State.ADDED, written), false);
+            } catch (UncheckedIOException e) {
+                // An attachment the daemon cannot record as made is one it must not leave behind.
+                cni.del(net, rt);
+                ledger.remove(entry);
+                throw cannotRecord(e, "the attachment was made and deleted again");
+            }
+            return ok().set("result", written);
         }
+    }
+
+    /** A full or failing state directory: the caller may retry once an operator has made room. */
+    private Refused cannotRecord(UncheckedIOException e, String outcome) {
+        return new Refused(CniError.TRY_AGAIN_LATER, "the node daemon cannot record the attachment in its ledger ("
+                + e.getMessage() + ": " + e.getCause().getMessage() + "); " + outcome + ". Make room in the daemon's state "
+                + "directory (podnic node --state-dir), then retry");
     }
 
     private ObjectNode del(Caller caller, NodeRequest r) {
@@ -284,7 +305,12 @@ public final class NodeService {
      * only while it still is the same namespace; else DEL runs without one, as the spec allows.
      */
     void undo(LedgerEntry e) {
-        ledger.put(e.with(LedgerEntry.State.DELETING, e.result()), false);
+        try {
+            ledger.put(e.with(LedgerEntry.State.DELETING, e.result()), false);
+        } catch (UncheckedIOException full) {
+            // DELETING only tells a crash what was under way; without it the entry stays ADDED, which is
+            // safe (see Ledger.put). A full state directory must not keep anyone from freeing.
+        }
         String netns = alive(e) ? e.netns() : "";
         cni.del(network(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
         ledger.remove(e);

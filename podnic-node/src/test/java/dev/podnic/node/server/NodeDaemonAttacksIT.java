@@ -9,6 +9,7 @@ import dev.podnic.cni.CniError;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.netlink.testing.ChildProcess;
 import dev.podnic.node.api.NodeClient;
 import dev.podnic.node.api.NodeError;
@@ -180,5 +181,63 @@ class NodeDaemonAttacksIT extends WithNodeDaemon {
         ProcessHandle.of(Long.parseLong(Files.readString(child).strip())).ifPresent(ProcessHandle::destroyForcibly);
         assertThat(add.get(60, TimeUnit.SECONDS).path("ok").asBoolean()).as("the hang plugin's ADD gave no result").isFalse();
         assertThat(server.stuck(Duration.ofMillis(100))).isEmpty();
+    }
+
+    /**
+     * 500 connections at once from 50 pods (10 each, more than a pod's share), none sending a byte:
+     * the reader holds them, a pod's connections past its share are told "try again" at once, and a
+     * legitimate pod is served meanwhile — a real ADD and DEL — because silent connections hold no
+     * worker. When the flood ends, every descriptor it took is given back. (The read deadline is a
+     * minute here so that the flood outlasts the test's own pace; the trickle test covers the deadline.)
+     */
+    @Test
+    void fiveHundredSilentConnectionsFromFiftyPodsHoldNoWorker() throws Exception {
+        int pods = 50;
+        int each = 10;
+        String flood = "use IO::Socket::UNIX; my @s; for (1..$ARGV[1]) { push @s, IO::Socket::UNIX->new(Type => SOCK_STREAM(), "
+                + "Peer => $ARGV[0]) or die \"connect: $!\\n\"; } $| = 1; print \"connected\\n\"; <STDIN>;";
+        Path sock = tmp.resolve("flood.sock");
+        try (NodeServer daemon = new NodeServer(UnixServer.bind(sock, 0660), service, 4, Duration.ofMinutes(1)).start()) {
+            String legit = namespaces.create();
+            try (NetnsThread pod = NetnsThread.enter(path(legit))) {
+                assertThat(PerlClient.call(pod, sock, PerlClient.request("ADD", "", "vmi0", "uid-l")).path("ok").asBoolean()).isTrue();
+                assertThat(PerlClient.call(pod, sock, PerlClient.request("DEL", "", "vmi0", "uid-l")).path("ok").asBoolean()).isTrue();
+                long descriptors = openDescriptors();
+                List<Process> flooders = new ArrayList<>();
+                try {
+                    for (int i = 0; i < pods; i++) {
+                        try (NetnsThread t = NetnsThread.enter(path(namespaces.create()))) {
+                            flooders.add(t.call(new ProcessBuilder("perl", "-e", flood, sock.toString(), String.valueOf(each))
+                                    .redirectErrorStream(true)::start));
+                        }
+                    }
+                    for (Process p : flooders) {
+                        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine())
+                                .isEqualTo("connected");
+                    }
+                    await().atMost(Duration.ofSeconds(60)).until(() -> daemon.reading() == pods * NodeServer.MAX_PER_POD);
+                    assertThat(refusals.stream().filter(r -> r.contains("requests in flight already")).count())
+                            .isEqualTo(pods * (each - NodeServer.MAX_PER_POD));
+
+                    JsonNode add = PerlClient.call(pod, sock, PerlClient.request("ADD", "", "vmi0", "uid-l"));
+                    assertThat(add.path("ok").asBoolean()).as(add.toString()).isTrue();
+                    assertThat(PerlClient.call(pod, sock, PerlClient.request("DEL", "", "vmi0", "uid-l")).path("ok").asBoolean()).isTrue();
+                    assertThat(daemon.reading()).as("the flood is still held").isEqualTo(pods * NodeServer.MAX_PER_POD);
+                    assertThat(flooders).allMatch(Process::isAlive);
+                } finally {
+                    flooders.forEach(Process::destroyForcibly);
+                }
+                for (Process p : flooders) {
+                    p.waitFor(30, TimeUnit.SECONDS);
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> daemon.reading() == 0 && openDescriptors() <= descriptors);
+            }
+        }
+    }
+
+    private static long openDescriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 }

@@ -185,4 +185,43 @@ class NodeServiceTest {
                 .asText()).isEqualTo(pod);
         assertThat(handle(req("DEL", "vmi0")).path("ok").asBoolean()).isTrue();
     }
+
+    /**
+     * The state directory fails between the plugins' ADD and the ledger's record of it (here: the
+     * ledger directory is swapped for a file during ADD, and put back by the DEL): the attachment is
+     * deleted again, nothing is recorded, and the caller is told to retry (code 11).
+     */
+    @Test
+    void anAttachmentThatCannotBeRecordedIsDeletedAgain() throws Exception {
+        Path ledger = tmp.resolve("ledger");
+        Path aside = tmp.resolve("ledger.aside");
+        exec.on("modern", "ADD", c -> {
+            swap(ledger, aside, true);
+            return ok(RESULT);
+        }).on("modern", "DEL", c -> {
+            swap(ledger, aside, false);
+            return ok("");
+        });
+        JsonNode added = handle(req("ADD", "vmi0"));
+        assertThat(added.path("error").path("code").asInt()).as(added.toString()).isEqualTo(11);
+        assertThat(added.path("error").path("msg").asText()).contains("cannot record the attachment in its ledger")
+                .contains("the attachment was made and deleted again").contains("--state-dir");
+        assertThat(exec.sequence()).filteredOn(c -> c.startsWith("modern ADD") || c.startsWith("modern DEL"))
+                .containsExactly("modern ADD", "modern DEL");
+        assertThat(service.attachments()).isEmpty();
+    }
+
+    private static void swap(Path ledger, Path aside, boolean out) {
+        try {
+            if (out) {
+                Files.move(ledger, aside);
+                Files.writeString(ledger, "not a directory");
+            } else {
+                Files.delete(ledger);
+                Files.move(aside, ledger);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -49,9 +49,10 @@ abstract class WithNodeDaemon {
     final List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void machine() {
+    static void machine() throws Exception {
         TestNamespaces.requireRootAndPlugins();
         TestNamespaces.sweepLeftovers();
+        TinyFilesystem.sweepLeftovers();
     }
 
     @BeforeEach
@@ -95,10 +96,16 @@ abstract class WithNodeDaemon {
     }
 
     JsonNode fromPod(String netnsName, String op, String netns, String ifName, String vmi, String network) throws Exception {
+        return fromPod(socket, netnsName, op, netns, ifName, vmi, network);
+    }
+
+    /** The same, asking the daemon on {@code daemon}. */
+    static JsonNode fromPod(Path daemon, String netnsName, String op, String netns, String ifName, String vmi, String network)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         try (NetnsThread t = NetnsThread.enter(path(netnsName))) {
             Process p = t.call(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    NodeClient.class.getName(), socket.toString(), op, netns, ifName, vmi, network).redirectErrorStream(true)::start);
+                    NodeClient.class.getName(), daemon.toString(), op, netns, ifName, vmi, network).redirectErrorStream(true)::start);
             String out = ChildProcess.await(p, Duration.ofSeconds(60), "client " + op).output();
             return JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
         }
