@@ -41,6 +41,12 @@ public interface NetworkOps extends AutoCloseable {
     /** A persistent tap device (what a VM's NIC is plugged into). */
     Link createTap(String name);
 
+    /**
+     * A persistent tap device that user {@code owner} may attach to without privileges: QEMU in an
+     * unprivileged pod (KubeVirt's runs as uid 107) opens it with {@code managed='no'}.
+     */
+    Link createTap(String name, int owner);
+
     void setUp(String name, boolean up);
 
     void setMtu(String name, int mtu);

@@ -120,6 +120,11 @@ public final class KernelNetworkOps implements NetworkOps {
 
     @Override
     public Link createTap(String name) {
+        return createTap(name, Tap.NO_OWNER);
+    }
+
+    @Override
+    public Link createTap(String name, int owner) {
         String op = "create tap " + name;
         checkName(op, name);
         if (findLink(name).isPresent()) {
@@ -127,7 +132,7 @@ public final class KernelNetworkOps implements NetworkOps {
             throw (AlreadyExistsException) NetlinkException.of(op, Errno.EEXIST.code(), "a link with this name exists");
         }
         inNamespace(() -> {
-            Tap.create(name);
+            Tap.create(name, owner);
             return null;
         });
         return link(name);

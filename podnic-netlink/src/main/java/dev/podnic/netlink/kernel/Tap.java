@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 final class Tap {
     private static final long TUNSETIFF = 0x400454caL;
     private static final long TUNSETPERSIST = 0x400454cbL;
+    private static final long TUNSETOWNER = 0x400454ccL;
+    /** The tun driver's "no owner": only CAP_NET_ADMIN may attach. */
+    static final int NO_OWNER = -1;
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
     private static final int IFREQ_SIZE = 40;
@@ -22,7 +25,7 @@ final class Tap {
     private Tap() {
     }
 
-    static void create(String name) {
+    static void create(String name, int owner) {
         String op = "create tap " + name;
         int fd;
         try {
@@ -36,6 +39,9 @@ final class Tap {
             System.arraycopy(raw, 0, ifreq, 0, raw.length);
             ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).putShort(16, (short) (IFF_TAP | IFF_NO_PI));
             LibC.INSTANCE.ioctl(fd, TUNSETIFF, ifreq);
+            if (owner != NO_OWNER) {
+                LibC.INSTANCE.ioctl(fd, TUNSETOWNER, (long) owner);
+            }
             LibC.INSTANCE.ioctl(fd, TUNSETPERSIST, 1L);
         } catch (LastErrorException e) {
             throw NetlinkException.of(op, e.getErrorCode(), null);

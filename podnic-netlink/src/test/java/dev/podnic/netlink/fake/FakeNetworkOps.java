@@ -83,6 +83,12 @@ public final class FakeNetworkOps implements NetworkOps {
         return create(name, "tun", 65521);
     }
 
+    /** The owner is the kernel's business (KernelNetworkOpsIT checks it); here a tap is a tap. */
+    @Override
+    public Link createTap(String name, int owner) {
+        return createTap(name);
+    }
+
     @Override
     public void setUp(String name, boolean up) {
         String op = "set " + name + (up ? " up" : " down");

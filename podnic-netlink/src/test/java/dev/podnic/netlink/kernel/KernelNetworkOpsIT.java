@@ -81,4 +81,41 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
         assertThat(run("ip", "-n", ns, "-o", "addr", "show", "dev", "pdnbr0")).contains("inet 169.254.75.1/32 scope link");
         assertThat(run("ip", "-n", ns, "-o", "link", "show", "dev", "pdnbr0")).contains("mtu 1450").contains("UP");
     }
+
+    /**
+     * What KubeVirt's QEMU does with {@code managed='no'}: attach to a prepared tap as uid 107,
+     * without privileges. Through a device node of the test's own (mode 666, as KubeVirt's device
+     * plugin gives the compute container), since the machine's /dev/net/tun may be root's only.
+     */
+    @Test
+    void aTapWithAnOwnerCanBeAttachedByThatUserAndNoOtherUnprivilegedOne() throws Exception {
+        ops.createTap("pdntap1", 107);
+        ops.createTap("pdntap2");
+        Path dir = java.nio.file.Files.createTempDirectory("pdnt-tun", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path tun = dir.resolve("tun");
+        try {
+            run("mknod", "-m", "666", tun.toString(), "c", "10", "200");
+            String attach = "open(my $f, '+<', $ARGV[0]) or die \"open: $!\\n\"; "
+                    + "ioctl($f, 0x400454ca, pack('Z16 s x22', $ARGV[1], 0x1002)) or die \"attach: $!\\n\"; print \"attached\\n\";";
+            String ns = namespaceName();
+            assertThat(asUser(107, ns, attach, tun, "pdntap1")).isEqualTo("attached");
+            assertThat(asUser(108, ns, attach, tun, "pdntap1")).contains("attach: Operation not permitted");
+            // Without an owner the tun driver lets anyone who can open the device attach: the owner is what keeps
+            // other users of the pod off the VM's tap.
+            assertThat(asUser(108, ns, attach, tun, "pdntap2")).isEqualTo("attached");
+        } finally {
+            java.nio.file.Files.deleteIfExists(tun);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    private String namespaceName() {
+        return created.get(0);
+    }
+
+    private static String asUser(int uid, String netns, String perl, Path tun, String tap) {
+        return ChildProcess.run(new ProcessBuilder("ip", "netns", "exec", netns, "setpriv", "--reuid=" + uid, "--regid=" + uid,
+                "--clear-groups", "perl", "-e", perl, tun.toString(), tap).redirectErrorStream(true), Duration.ofSeconds(30)).output().strip();
+    }
 }
