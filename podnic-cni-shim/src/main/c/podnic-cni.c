@@ -23,7 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define DEFAULT_SOCKET "/run/podnic/binding.sock"
+#define DEFAULT_SOCKET "/var/lib/podnic/node/binding.sock"
 #define MAX_CONFIG (1 << 20)
 #define ANSWER_TIMEOUT_SECONDS 300
 

@@ -21,6 +21,7 @@ public final class VmNames {
     public static final String LIBVIRT_PREFIX = "podnic-";
     private static final String BRIDGE_PREFIX = "pdnbr-";
     private static final String VMI_INTERFACE_PREFIX = "vmi";
+    private static final String TAP_PREFIX = "pdntap";
     private static final Pattern VMI_INTERFACE = Pattern.compile("vmi([0-9]{1,3})");
 
     private final String identity;
@@ -111,6 +112,15 @@ public final class VmNames {
     /** The bridge joining a VMI interface and the VM's NIC. */
     public static String bridge(String vmiInterface) {
         return BRIDGE_PREFIX + vmiInterface;
+    }
+
+    /**
+     * The tap a VM's NIC attaches to where podnic prepares it (the KubeVirt binding): from the
+     * vNIC's name (KubeVirt's interface and network name), so that the daemon that makes it and the
+     * sidecar that writes the domain agree without talking. At most 15 characters, as the kernel wants.
+     */
+    public static String tap(String vnicName) {
+        return TAP_PREFIX + HexFormat.of().formatHex(sha256(vnicName), 0, 5).substring(0, 9);
     }
 
     /** The VMI interface a bridge of podnic's joins, or empty when it is not one. */

@@ -189,6 +189,6 @@ class CniShimTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
-        assertThat(out).contains("KubeVirt network binding").contains("/run/podnic/binding.sock");
+        assertThat(out).contains("KubeVirt network binding").contains("/var/lib/podnic/node/binding.sock");
     }
 }

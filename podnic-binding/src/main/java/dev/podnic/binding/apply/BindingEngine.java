@@ -12,11 +12,13 @@ import dev.podnic.binding.plan.GuestRoute;
 import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.PodFacts;
 import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.binding.port.GuestPort;
 import dev.podnic.binding.record.RecordedFacts;
 import dev.podnic.binding.record.Records;
 import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
@@ -54,6 +56,7 @@ public final class BindingEngine {
     private final Records records;
     private final Path resolvConf;
     private final Path podNetns;
+    private final GuestPort port;
 
     /**
      * @param pod        netlink in the pod's network namespace
@@ -62,6 +65,13 @@ public final class BindingEngine {
      */
     public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
                          Path resolvConf, Path podNetns) {
+        this(attacher, pod, dhcp, domains, records, resolvConf, podNetns, GuestPort.LIBVIRT);
+    }
+
+    /** @param port what the VM's NIC plugs into: made by libvirt, or prepared here (a tap QEMU may attach to) */
+    public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
+                         Path resolvConf, Path podNetns, GuestPort port) {
+        this.port = port;
         this.attacher = attacher;
         this.pod = pod;
         this.dhcp = dhcp;
@@ -96,6 +106,8 @@ public final class BindingEngine {
             VNicWiring wiring = new VNicWiring(rec, nic.index());
             try {
                 bound.add(wiring.up(vmi, names, nic, earlier.isPresent(), bound.isEmpty() ? firstRecordNanos : 0));
+            } catch (CniException e) {
+                throw new BindingException(where + ": " + wiring.doing + " failed", e, e.error());
             } catch (RuntimeException e) {
                 throw new BindingException(where + ": " + wiring.doing + " failed", e);
             } finally {
@@ -154,6 +166,7 @@ public final class BindingEngine {
             pod.addresses(n.vmiInterface()).stream().filter(a -> a.address().isIpv4()).forEach(a ->
                     out.add(n.vmiInterface() + " has " + a.address() + " again (the guest's address; something re-added it)"));
         }
+        out.addAll(port.problems(pod, n.name(), n.bridge()));
         if (bridge.isEmpty()) {
             out.add("bridge " + n.bridge() + " is gone");
         } else {
@@ -192,6 +205,7 @@ public final class BindingEngine {
         List<String> failures = new ArrayList<>();
         for (VNicRecord n : nics) {
             try {
+                port.remove(pod, n.name());
                 unwire(names, n.vmiInterface(), n.bridge(), n.dhcp());
             } catch (RuntimeException e) {
                 failures.add(n.vmiInterface() + ": " + e.getMessage());
@@ -247,7 +261,7 @@ public final class BindingEngine {
         }
 
         private VNicRecord recorded() {
-            return rec.nics().get(index);
+            return rec.nic(index);
         }
 
         private void checkpoint(VNicRecord n) {
@@ -295,9 +309,10 @@ public final class BindingEngine {
             pod.setMtu(plan.bridge(), plan.guest().mtu());
             pod.setMaster(nic.vmiInterface(), plan.bridge());
             pod.setUp(nic.vmiInterface(), true);
+            port.prepare(pod, nic, plan.bridge(), plan.guest().mtu());
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
-            return new BoundVNic(plan, result, server, dhcp.domainInterface(nic, server), (t1 - t0) / 1e6,
+            return new BoundVNic(plan, result, server, port.domainInterface(nic, plan.guest().mtu(), dhcp, server), (t1 - t0) / 1e6,
                     (earlierPodnicNanos + (t2 - t1) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
         }
 

@@ -6,7 +6,7 @@ import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
 import dev.podnic.cni.version.SpecVersion;
-import dev.podnic.node.api.NodeClient;
+import dev.podnic.node.api.NodeApi;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeRequest;
 import dev.podnic.node.api.NodeResponse;
@@ -14,14 +14,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** VMI interfaces through the node daemon's CNI proxy, for a launcher running inside the pod. */
+/**
+ * VMI interfaces through the node daemon's CNI proxy: for a launcher running inside the pod (over
+ * the daemon's socket), or for the daemon's own KubeVirt binding acting for a pod (in-process).
+ */
 public final class NodeDaemonAttacher implements Attacher {
-    private final NodeClient client;
+    private final NodeApi client;
     private final Path podNetns;
     private final String network;
 
     /** @param network the CNI network, or "" for the daemon's default */
-    public NodeDaemonAttacher(NodeClient client, Path podNetns, String network) {
+    public NodeDaemonAttacher(NodeApi client, Path podNetns, String network) {
         this.client = client;
         this.podNetns = podNetns;
         this.network = network;

@@ -20,15 +20,27 @@ public final class DnsmasqBackend implements DhcpBackend {
     private final NetnsThread pod;
     private final Path stateDir;
     private final Path binary;
+    private final boolean anyClient;
+    private final DhcpIsolation isolation;
 
     /**
      * @param pod      a thread inside the pod's namespace
      * @param stateDir where lease files and logs go (one file pair per bridge)
      */
     public DnsmasqBackend(NetnsThread pod, Path stateDir, Path binary) {
+        this(pod, stateDir, binary, null);
+    }
+
+    /**
+     * A server for whichever client asks on the bridge (see {@link DnsmasqOptions#dhcp(VNicPlan, boolean)}),
+     * kept from the cluster side by {@code isolation}; null: only the vNIC's MAC is served.
+     */
+    public DnsmasqBackend(NetnsThread pod, Path stateDir, Path binary, DhcpIsolation isolation) {
         this.pod = pod;
         this.stateDir = stateDir;
         this.binary = binary;
+        this.anyClient = isolation != null;
+        this.isolation = isolation;
     }
 
     @Override
@@ -50,6 +62,9 @@ public final class DnsmasqBackend implements DhcpBackend {
     public DhcpServer start(VNicPlan plan) {
         Path pidFile = stateDir.resolve(plan.bridge() + ".pid");
         Path out = stateDir.resolve(plan.bridge() + ".out");
+        if (anyClient) {
+            isolation.apply(plan.vnic().vmiInterface()); // before the server answers anyone
+        }
         try {
             Files.createDirectories(stateDir);
             Files.deleteIfExists(pidFile);
@@ -58,7 +73,7 @@ public final class DnsmasqBackend implements DhcpBackend {
                     "--dhcp-leasefile=" + stateDir.resolve(plan.bridge() + ".leases"),
                     "--interface=" + plan.bridge(), "--bind-interfaces", "--except-interface=lo"));
             // (--interface= is followed by another argument, which serves() relies on to match exactly.)
-            DnsmasqOptions.dhcp(plan).forEach(o -> cmd.add("--" + o));
+            DnsmasqOptions.dhcp(plan, anyClient).forEach(o -> cmd.add("--" + o));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             Process p = pod.call(pb::start);
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -84,6 +99,13 @@ public final class DnsmasqBackend implements DhcpBackend {
     @Override
     public void stop(DhcpServer server) {
         process(server).ifPresent(DnsmasqBackend::end);
+        unisolate(server.bridge());
+    }
+
+    private void unisolate(String bridge) {
+        if (anyClient) {
+            VmNames.vmiInterfaceOfBridge(bridge).ifPresent(isolation::remove);
+        }
     }
 
     /** The recorded dnsmasq, if that PID still is the dnsmasq serving the recorded bridge. */
@@ -100,6 +122,7 @@ public final class DnsmasqBackend implements DhcpBackend {
     @Override
     public void stopStray(String bridge) {
         ProcessHandle.allProcesses().filter(h -> serves(h, bridge)).forEach(DnsmasqBackend::end);
+        unisolate(bridge);
     }
 
     @Override

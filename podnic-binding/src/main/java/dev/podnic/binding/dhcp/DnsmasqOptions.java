@@ -23,13 +23,23 @@ public final class DnsmasqOptions {
     }
 
     public static List<String> dhcp(VNicPlan plan) {
+        return dhcp(plan, false);
+    }
+
+    /**
+     * @param anyClient serve the plan to whichever client asks on the bridge, not only the vNIC's MAC:
+     *                  for the host side of the KubeVirt binding, which wires the pod before anyone
+     *                  knows the VM's MAC. The bridge's only other port is the VM's tap, and the VMI
+     *                  interface lets no DHCP through (see {@code DhcpIsolation}).
+     */
+    public static List<String> dhcp(VNicPlan plan, boolean anyClient) {
         GuestConfig g = plan.guest();
         IpNet subnet = g.address().network();
         List<String> o = new ArrayList<>();
         o.add("port=0");
         o.add("shared-network=" + plan.bridge() + "," + subnet.address().getHostAddress());
         o.add("dhcp-range=" + subnet.address().getHostAddress() + ",static," + mask(g.address().prefixLength()) + "," + g.leaseSeconds());
-        o.add("dhcp-host=" + plan.vnic().mac() + "," + g.address().address().getHostAddress() + "," + g.hostname() + "," + g.leaseSeconds());
+        o.add("dhcp-host=" + (anyClient ? "*:*:*:*:*:*" : plan.vnic().mac().toString()) + "," + g.address().address().getHostAddress() + "," + g.hostname() + "," + g.leaseSeconds());
         if (g.gateway() != null) {
             o.add("dhcp-option=option:router," + g.gateway().getHostAddress());
         } else {

@@ -18,6 +18,19 @@ public final class DomainInterfaceXml {
         return element(nic, "bridge", "<source bridge='" + escape(bridge) + "'/>");
     }
 
+    /**
+     * A tap prepared for the VM ({@code managed='no'}: libvirt neither creates nor changes it), with
+     * the MTU the guest is served, since libvirt cannot read it from a bridge it does not know.
+     */
+    public static String forTap(VNic nic, String tap, int mtu) {
+        return "<interface type='ethernet'>\n"
+                + "  <mac address='" + nic.mac() + "'/>\n"
+                + "  <target dev='" + escape(tap) + "' managed='no'/>\n"
+                + "  <model type='" + nic.model().libvirtName() + "'/>\n"
+                + "  <mtu size='" + mtu + "'/>\n"
+                + "</interface>";
+    }
+
     private static String element(VNic nic, String type, String source) {
         return "<interface type='" + type + "'>\n"
                 + "  <mac address='" + nic.mac() + "'/>\n"

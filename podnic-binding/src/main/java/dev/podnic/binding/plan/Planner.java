@@ -34,7 +34,8 @@ public final class Planner {
 
     /** The bridge's link-local /32 for vNIC {@code index}: 169.254.75.(index + 1). */
     public static IpNet bridgeAddress(int index) {
-        return IpNet.parse("169.254.75." + (index + 1) + "/32");
+        int n = index + 1; // 169.254.75.1 for vmi0, on into 169.254.76.x … for indexes past 254 (up to vmi999)
+        return IpNet.parse("169.254." + (75 + n / 256) + "." + (n % 256) + "/32");
     }
 
     public static VNicPlan plan(VmiSpec vmi, VNic nic, CniResult result, PodFacts pod) {

@@ -10,6 +10,7 @@ import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.record.RecordStore;
+import dev.podnic.binding.testing.GuestNamespace;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.result.CniResult;

@@ -11,6 +11,7 @@ import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.record.RecordStore;
+import dev.podnic.binding.testing.GuestNamespace;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;

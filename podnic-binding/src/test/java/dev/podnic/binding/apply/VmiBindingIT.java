@@ -17,6 +17,7 @@ import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.binding.testing.GuestNamespace;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;

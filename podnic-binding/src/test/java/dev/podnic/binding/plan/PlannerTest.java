@@ -93,4 +93,13 @@ class PlannerTest {
         assertThatThrownBy(() -> Planner.plan(VMI, VMI.nics().get(0), r, FACTS)).isInstanceOf(PlanException.class)
                 .hasMessageContaining("vNIC nic0 (vmi0): the CNI result has no IPv4 address");
     }
+
+    @Test
+    void everyVmiInterfaceIndexGetsItsOwnBridgeAddress() {
+        assertThat(Planner.bridgeAddress(0)).isEqualTo(IpNet.parse("169.254.75.1/32"));
+        assertThat(Planner.bridgeAddress(253)).isEqualTo(IpNet.parse("169.254.75.254/32"));
+        assertThat(Planner.bridgeAddress(254)).isEqualTo(IpNet.parse("169.254.75.255/32"));
+        assertThat(Planner.bridgeAddress(999)).isEqualTo(IpNet.parse("169.254.78.232/32"));
+        assertThat(java.util.stream.IntStream.range(0, 1000).mapToObj(Planner::bridgeAddress).distinct().count()).isEqualTo(1000);
+    }
 }

@@ -1,12 +1,15 @@
 package dev.podnic.cli.node;
 
+import dev.podnic.binding.port.OwnedTap;
 import dev.podnic.cli.HostPort;
 import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.invoke.ProcessPluginExec;
+import dev.podnic.kubevirt.cni.HostBinding;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.UnixServer;
 import dev.podnic.node.server.GcPass;
 import dev.podnic.node.server.Limits;
@@ -44,6 +47,8 @@ import picocli.CommandLine.Spec;
 public final class NodeCommand implements Callable<Integer> {
     /** The admin socket's name in the state directory, unless --admin-socket says otherwise. */
     public static final String ADMIN_SOCKET = "admin.sock";
+    /** The KubeVirt binding's socket in the state directory: where podnic-cni looks by default. */
+    public static final String BINDING_SOCKET = "binding.sock";
 
     @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/podnic/node.sock", description = "API socket (default: ${DEFAULT-VALUE}).")
     Path socket;
@@ -54,6 +59,20 @@ public final class NodeCommand implements Callable<Integer> {
                     + "VM's. Mode 600; never share its directory with launcher pods. \"off\" disables "
                     + "(default: STATE-DIR/admin.sock).")
     String adminSocket;
+    @Option(names = "--binding-socket", paramLabel = "PATH",
+            description = "Socket of podnic's KubeVirt network binding: podnic-cni (the CNI plugin Multus runs, installed by "
+                    + "`podnic install-cni`) forwards its calls here; only root in the node's network namespace is served. Keep it "
+                    + "out of every pod's reach. \"off\" disables (default: STATE-DIR/binding.sock, where podnic-cni looks).")
+    String bindingSocket;
+    @Option(names = "--qemu-uid", paramLabel = "UID", defaultValue = "" + OwnedTap.KUBEVIRT_QEMU_UID,
+            description = "Owner of the taps the KubeVirt binding prepares: the user QEMU runs as in virt-launcher (default: ${DEFAULT-VALUE}).")
+    int qemuUid;
+    @Option(names = "--sandbox-resolv-conf", paramLabel = "TEMPLATE",
+            defaultValue = "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/{id}/resolv.conf",
+            description = "Where the container runtime keeps a pod's resolv.conf, {id} being the sandbox (CNI_CONTAINERID): the "
+                    + "KubeVirt binding hands its DNS to the guest when CNI gives none. CRI-O: "
+                    + "/var/run/containers/storage/overlay-containers/{id}/userdata/resolv.conf (default: ${DEFAULT-VALUE}).")
+    String sandboxResolvConf;
     @Option(names = "--netns-dir", paramLabel = "DIR", defaultValue = "/var/run/netns",
             description = "Where the container runtime pins pod network namespaces: a launcher that sends no netns path "
                     + "(it only knows /proc/self/ns/net) is found here (default: ${DEFAULT-VALUE}).")
@@ -122,7 +141,13 @@ public final class NodeCommand implements Callable<Integer> {
                 log(err, "info", "metrics", "address=http://" + metricsAddress + "/metrics");
             }
             Path admin = adminSocket == null ? stateDir.resolve(ADMIN_SOCKET) : adminSocket.equals("off") ? null : Path.of(adminSocket);
+            Path bindingPath = bindingSocket == null ? stateDir.resolve(BINDING_SOCKET) : bindingSocket.equals("off") ? null
+                    : Path.of(bindingSocket);
+            HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"),
+                    Path.of("/usr/sbin/nft"), qemuUid, NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
+                    id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line + "\""));
             long started = System.nanoTime();
+            binding.collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive
             GcPass first = service.collectGarbage(true);
             log(err, "info", "start-up GC", String.format("freed=%d failures=%d millis=%.0f", first.freed().size(),
                     first.failures().size(), (System.nanoTime() - started) / 1e6));
@@ -131,11 +156,14 @@ public final class NodeCommand implements Callable<Integer> {
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
             try (NodeServer server = new NodeServer(UnixServer.bind(socket, Integer.parseInt(socketMode, 8)), service, workers).start();
                  AutoCloseable published = publish(apiServer, server);
-                 NodeServer adminServer = admin == null ? null : NodeServer.admin(UnixServer.bind(admin, 0600), service).start()) {
+                 NodeServer adminServer = admin == null ? null : NodeServer.admin(UnixServer.bind(admin, 0600), service).start();
+                 NodeServer bindingServer = bindingPath == null ? null
+                         : new NodeServer(UnixServer.bind(bindingPath, 0600), service, binding, workers).start()) {
                 gc.scheduleWithFixedDelay(() -> {
                     // Nothing may end the periodic GC: an exception would cancel it for good, silently.
                     try {
                         long t0 = System.nanoTime();
+                        binding.collectGarbage();
                         GcPass pass = service.collectGarbage(false);
                         if (!pass.freed().isEmpty() || !pass.failures().isEmpty()) {
                             log(err, "info", "GC", String.format("freed=%d failures=%d millis=%.0f", pass.freed().size(),
@@ -147,7 +175,8 @@ public final class NodeCommand implements Callable<Integer> {
                     }
                 }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                log(err, "info", "serving", "socket=" + socket + " admin-socket=" + (admin == null ? "off" : admin) + " network=" + defaultNet
+                log(err, "info", "serving", "socket=" + socket + " admin-socket=" + (admin == null ? "off" : admin)
+                        + " binding-socket=" + (bindingPath == null ? "off" : bindingPath) + " network=" + defaultNet
                         + " allowed-networks=" + String.join(",", allowed) + " max-interfaces-per-pod=" + maxInterfacesPerPod
                         + " attachments=" + service.attachments().size());
                 stop.await();

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** Talks to the node daemon (proxy or admin socket): one request, one response per connection. */
-public final class NodeClient {
+public final class NodeClient implements NodeApi {
     private final Path socket;
 
     public NodeClient(Path socket) {
@@ -23,6 +23,7 @@ public final class NodeClient {
         return socket;
     }
 
+    @Override
     public NodeResponse call(NodeRequest r) throws IOException {
         return exchange(NodeWire.request(r));
     }

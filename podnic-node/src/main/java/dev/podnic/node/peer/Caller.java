@@ -22,6 +22,8 @@ public final class Caller implements AutoCloseable {
     private static final int ESRCH = 3;
     private static final int ENOPROTOOPT = 92;
     private static final int UNSUPPORTED = -2;
+    /** ioctl on a namespace file: which kind of namespace it is (a CLONE_NEW* flag). */
+    private static final long NS_GET_NSTYPE = 0xb703L;
 
     private final PeerCredentials credentials;
     private final NetnsIdentity netns;
@@ -73,6 +75,33 @@ public final class Caller implements AutoCloseable {
             }
         } finally {
             LibC.INSTANCE.close(pidfd);
+        }
+    }
+
+    /**
+     * The pod a container runtime acts for (the KubeVirt binding: Multus, root on the node, runs
+     * podnic-cni with the pod's namespace in CNI_NETNS): the namespace at {@code netns} is opened now
+     * and held like a peer's, and must be a network namespace.
+     */
+    public static Caller onBehalfOf(PeerCredentials runtime, Path netns, String podUid) throws IOException {
+        int ns;
+        try {
+            ns = LibC.INSTANCE.open(netns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot open the network namespace " + netns + " (errno " + e.getErrorCode() + ")");
+        }
+        try {
+            if (LibC.INSTANCE.ioctl(ns, NS_GET_NSTYPE, 0L) != LibC.CLONE_NEWNET) {
+                throw new IOException(netns + " is not a network namespace");
+            }
+            Path fdPath = Path.of("/proc/self/fd/" + ns);
+            return new Caller(runtime, NetnsIdentity.of(fdPath), ns, fdPath, podUid);
+        } catch (LastErrorException e) {
+            LibC.INSTANCE.close(ns);
+            throw new IOException(netns + " is not a namespace (errno " + e.getErrorCode() + ")");
+        } catch (IOException e) {
+            LibC.INSTANCE.close(ns);
+            throw e;
         }
     }
 

@@ -29,7 +29,8 @@ public final class RequestReader implements AutoCloseable {
         void failed(RequestException why);
     }
 
-    private record Pending(UnixConnection c, long deadline, Duration within, int maxBytes, Outcome outcome, ByteArrayOutputStream got) {
+    private record Pending(UnixConnection c, long deadline, Duration within, int maxBytes, boolean lineFramed, Outcome outcome,
+                           ByteArrayOutputStream got) {
     }
 
     private final int capacity;
@@ -49,15 +50,16 @@ public final class RequestReader implements AutoCloseable {
 
     /**
      * Reads one request from {@code c} within {@code within} and at most {@code maxBytes}, then tells
-     * {@code outcome}. False when the reader holds {@code capacity} connections already (the caller
+     * {@code outcome}. A request ends at the first newline ({@code lineFramed}) or at end of stream. False when the reader holds {@code capacity} connections already (the caller
      * answers or closes {@code c} itself).
      */
-    public boolean read(UnixConnection c, Duration within, int maxBytes, Outcome outcome) {
+    public boolean read(UnixConnection c, Duration within, int maxBytes, boolean lineFramed, Outcome outcome) {
         if (closed || held.incrementAndGet() > capacity) {
             held.decrementAndGet();
             return false;
         }
-        arriving.add(new Pending(c, System.nanoTime() + within.toNanos(), within, maxBytes, outcome, new ByteArrayOutputStream()));
+        arriving.add(new Pending(c, System.nanoTime() + within.toNanos(), within, maxBytes, lineFramed, outcome,
+                new ByteArrayOutputStream()));
         signal();
         return true;
     }
@@ -142,7 +144,7 @@ public final class RequestReader implements AutoCloseable {
                     finish(p, p.got().toByteArray(), null); // end of stream: whatever came is the request
                     return true;
                 }
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; p.lineFramed() && i < n; i++) {
                     if (buf[i] == '\n') {
                         p.got().write(buf, 0, i);
                         finish(p, p.got().toByteArray(), null);

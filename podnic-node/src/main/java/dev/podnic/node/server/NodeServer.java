@@ -37,14 +37,48 @@ public final class NodeServer implements AutoCloseable {
     static final int MAX_READING = 1024;
     private static final Duration DRAIN = Duration.ofMillis(100);
 
-    /** What the server does with one request from a caller the kernel identified. */
-    @FunctionalInterface
-    public interface Handler {
-        ObjectNode handle(Caller caller, byte[] body);
+    /**
+     * How requests on one socket are framed, served and refused: the daemon's API and the admin API
+     * (one JSON line each way), and the KubeVirt binding's CNI calls (see {@code CniCallWire}).
+     */
+    public interface Protocol {
+        /** A request ends at a newline (or end of stream); false: only at end of stream. */
+        boolean lineFramed();
+
+        /** The encoded answer to one request from a caller the kernel identified. */
+        byte[] serve(Caller caller, byte[] request);
+
+        /** The daemon's error answer (see {@link NodeService#unreadable}) in this protocol's form. */
+        byte[] refusal(ObjectNode error);
+
+        /** Requests one caller's network namespace may have in flight at once. */
+        default int perCaller() {
+            return MAX_PER_POD;
+        }
+    }
+
+    /** One JSON object per line each way ({@link NodeWire}), for a handler of parsed requests. */
+    private static Protocol json(java.util.function.BiFunction<Caller, byte[], ObjectNode> handler) {
+        return new Protocol() {
+            @Override
+            public boolean lineFramed() {
+                return true;
+            }
+
+            @Override
+            public byte[] serve(Caller caller, byte[] request) {
+                return NodeWire.response(handler.apply(caller, request));
+            }
+
+            @Override
+            public byte[] refusal(ObjectNode error) {
+                return NodeWire.response(error);
+            }
+        };
     }
 
     private final UnixServer socket;
-    private final Handler handler;
+    private final Protocol protocol;
     private final NodeService service;
     private final ThreadPoolExecutor workers;
     /** Reads every request before a worker sees it: slow or silent clients hold no worker. */
@@ -64,12 +98,17 @@ public final class NodeServer implements AutoCloseable {
     private final Thread acceptor;
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
-        this(socket, service, service::handle, workers, READ_TIMEOUT);
+        this(socket, service, json(service::handle), workers, READ_TIMEOUT);
+    }
+
+    /** Another protocol on its own socket (the KubeVirt binding's CNI calls). */
+    public NodeServer(UnixServer socket, NodeService service, Protocol protocol, int workers) {
+        this(socket, service, protocol, workers, READ_TIMEOUT);
     }
 
     /** With another read deadline: for tests that must hold connections open longer than the default. */
     NodeServer(UnixServer socket, NodeService service, int workers, Duration readTimeout) {
-        this(socket, service, service::handle, workers, readTimeout);
+        this(socket, service, json(service::handle), workers, readTimeout);
     }
 
     /**
@@ -79,12 +118,12 @@ public final class NodeServer implements AutoCloseable {
      */
     public static NodeServer admin(UnixServer socket, NodeService service) {
         NodeAdmin admin = new NodeAdmin(service);
-        return new NodeServer(socket, service, (caller, body) -> caller.credentials().uid() == 0 ? admin.handle(body)
+        return new NodeServer(socket, service, json((caller, body) -> caller.credentials().uid() == 0 ? admin.handle(body)
                 : NodeWire.error(NodeError.of(NodeError.FORBIDDEN, "the admin API is root's; uid " + caller.credentials().uid()
-                        + " may not use it")), 2, READ_TIMEOUT);
+                        + " may not use it"))), 2, READ_TIMEOUT);
     }
 
-    private NodeServer(UnixServer socket, NodeService service, Handler handler, int workers, Duration readTimeout) {
+    private NodeServer(UnixServer socket, NodeService service, Protocol protocol, int workers, Duration readTimeout) {
         this.socket = socket;
         this.readTimeout = readTimeout;
         try {
@@ -93,7 +132,7 @@ public final class NodeServer implements AutoCloseable {
             throw new java.io.UncheckedIOException("cannot start the request reader", e);
         }
         this.service = service;
-        this.handler = handler;
+        this.protocol = protocol;
         // A bounded queue: when it is full the daemon answers "busy, try again" at once (CNI code 11)
         // instead of piling up requests whose callers gave up long ago.
         this.workers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(workers * QUEUE_PER_WORKER),
@@ -140,13 +179,13 @@ public final class NodeServer implements AutoCloseable {
                 continue;
             }
             int inFlight = perPod.merge(caller.netns(), 1, Integer::sum); // atomic with done()'s decrement
-            if (inFlight > MAX_PER_POD) {
+            if (inFlight > protocol.perCaller()) {
                 done(caller);
-                answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "this pod has " + MAX_PER_POD
+                answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "this pod has " + protocol.perCaller()
                         + " requests in flight already; try again later"));
                 continue;
             }
-            boolean reading = reader.read(c, readTimeout, MAX_REQUEST, new RequestReader.Outcome() {
+            boolean reading = reader.read(c, readTimeout, MAX_REQUEST, protocol.lineFramed(), new RequestReader.Outcome() {
                 @Override
                 public void read(byte[] request) {
                     try {
@@ -193,13 +232,13 @@ public final class NodeServer implements AutoCloseable {
             refusing.execute(() -> {
                 try {
                     c.setTimeout(DRAIN);
-                    c.write(NodeWire.response(answer));
+                    c.write(protocol.refusal(answer));
                     c.shutdownOutput();
                 } catch (IOException gone) {
                     c.close();
                     return;
                 }
-                if (!reader.read(c, DRAIN, Integer.MAX_VALUE, closing(c))) {
+                if (!reader.read(c, DRAIN, Integer.MAX_VALUE, true, closing(c))) {
                     c.close();
                 }
             });
@@ -238,7 +277,7 @@ public final class NodeServer implements AutoCloseable {
     private void serve(UnixConnection c, Caller caller, byte[] request) {
         serving.put(Thread.currentThread(), System.nanoTime());
         try (c) {
-            byte[] response = NodeWire.response(handler.handle(caller, request));
+            byte[] response = protocol.serve(caller, request);
             c.setTimeout(READ_TIMEOUT); // a client that does not read its answer cannot hold the worker either
             c.write(response);
         } catch (IOException e) {

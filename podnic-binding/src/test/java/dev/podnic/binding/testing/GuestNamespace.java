@@ -1,4 +1,4 @@
-package dev.podnic.binding.apply;
+package dev.podnic.binding.testing;
 
 import dev.podnic.inet.MacAddress;
 import dev.podnic.netlink.NetworkOps;
@@ -17,7 +17,7 @@ import java.util.Map;
  * A stand-in for a VM's NIC: a namespace whose eth0 (with the vNIC's MAC) is a veth into the
  * vNIC's bridge, and busybox udhcpc configuring it from DHCP, as a guest's DHCP client would.
  */
-final class GuestNamespace implements AutoCloseable {
+public final class GuestNamespace implements AutoCloseable {
     private static final String SCRIPT = """
             #!/bin/sh
             case "$1" in bound|renew) ;; *) exit 0 ;; esac
@@ -36,7 +36,7 @@ final class GuestNamespace implements AutoCloseable {
     private final NetnsThread thread;
     private final Path dir;
 
-    GuestNamespace(Path path, NetworkOps pod, String bridge, String podSideName, MacAddress mac, Path dir) {
+    public GuestNamespace(Path path, NetworkOps pod, String bridge, String podSideName, MacAddress mac, Path dir) {
         this.path = path;
         this.dir = dir;
         pod.createVeth(podSideName, "eth0", path);
@@ -51,7 +51,7 @@ final class GuestNamespace implements AutoCloseable {
     }
 
     /** Runs udhcpc until it holds a lease; returns what it was given (udhcpc's variables). */
-    Map<String, String> lease() throws Exception {
+    public Map<String, String> lease() throws Exception {
         Path script = dir.resolve("udhcpc.sh");
         Files.writeString(script, SCRIPT);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -73,18 +73,18 @@ final class GuestNamespace implements AutoCloseable {
     }
 
     /** Pings once from inside the guest; true when answered. */
-    boolean ping(String address) throws Exception {
+    public boolean ping(String address) throws Exception {
         Process p = thread.call(() -> new ProcessBuilder("busybox", "ping", "-c", "1", "-W", "2", address)
                 .redirectErrorStream(true).start());
         return ChildProcess.await(p, Duration.ofSeconds(10), "ping " + address).ok();
     }
 
-    String run(List<String> cmd) throws Exception {
+    public String run(List<String> cmd) throws Exception {
         Process p = thread.call(() -> new ProcessBuilder(cmd).redirectErrorStream(true).start());
         return ChildProcess.await(p, Duration.ofSeconds(10), cmd).output();
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 

@@ -1,0 +1,47 @@
+package dev.podnic.binding.port;
+
+import dev.podnic.api.VNic;
+import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.netlink.NetworkOps;
+import java.util.List;
+
+/**
+ * What a VM's NIC plugs into on the pod side, and the domain {@code <interface>} that says so.
+ * Where libvirt may change the pod's links (podnic's own launcher: libvirtd in the pod) it makes
+ * the port itself from the backend's interface ({@link #LIBVIRT}); where it may not (KubeVirt:
+ * unprivileged QEMU, no NET_ADMIN) the engine prepares a tap that QEMU attaches to ({@link OwnedTap}).
+ */
+public interface GuestPort {
+    /** libvirt makes the tap and plugs it into the bridge or network the DHCP backend names. */
+    GuestPort LIBVIRT = new GuestPort() {
+        @Override
+        public void prepare(NetworkOps pod, VNic nic, String bridge, int mtu) {
+        }
+
+        @Override
+        public void remove(NetworkOps pod, String nicName) {
+        }
+
+        @Override
+        public String domainInterface(VNic nic, int mtu, DhcpBackend dhcp, DhcpServer server) {
+            return dhcp.domainInterface(nic, server);
+        }
+
+        @Override
+        public List<String> problems(NetworkOps pod, String nicName, String bridge) {
+            return List.of(); // libvirt's own, and only there while the domain runs
+        }
+    };
+
+    /** Makes the port a port of {@code bridge}, up; idempotent (a rerun after a crash finds it made). */
+    void prepare(NetworkOps pod, VNic nic, String bridge, int mtu);
+
+    /** Removes what {@link #prepare} made for the vNIC named {@code nicName}; nothing when it is gone. */
+    void remove(NetworkOps pod, String nicName);
+
+    String domainInterface(VNic nic, int mtu, DhcpBackend dhcp, DhcpServer server);
+
+    /** What is wrong with the prepared port of a bound vNIC (for health checks); empty when nothing. */
+    List<String> problems(NetworkOps pod, String nicName, String bridge);
+}

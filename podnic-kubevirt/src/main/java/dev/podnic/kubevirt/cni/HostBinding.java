@@ -1,0 +1,380 @@
+package dev.podnic.kubevirt.cni;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.api.NicModel;
+import dev.podnic.api.VNic;
+import dev.podnic.api.VmNames;
+import dev.podnic.api.VmiSpec;
+import dev.podnic.binding.apply.BindingEngine;
+import dev.podnic.binding.apply.BindingException;
+import dev.podnic.binding.apply.BoundVNic;
+import dev.podnic.binding.apply.VmiHealth;
+import dev.podnic.binding.attach.NodeDaemonAttacher;
+import dev.podnic.binding.dhcp.DhcpIsolation;
+import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.domain.Domains;
+import dev.podnic.binding.port.OwnedTap;
+import dev.podnic.binding.record.RecordStore;
+import dev.podnic.binding.record.VNicRecord;
+import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
+import dev.podnic.cni.result.ResultJson;
+import dev.podnic.cni.version.SpecVersion;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.api.CniCallWire;
+import dev.podnic.node.api.CniCallWire.CniAnswer;
+import dev.podnic.node.api.CniCallWire.CniCall;
+import dev.podnic.node.api.NodeApi;
+import dev.podnic.node.api.NodeError;
+import dev.podnic.node.api.NodeResponse;
+import dev.podnic.node.api.NodeWire;
+import dev.podnic.node.peer.Caller;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.server.NodeServer;
+import dev.podnic.node.server.NodeService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The node daemon's side of podnic's KubeVirt binding: serves the CNI calls podnic-cni forwards
+ * from Multus (ADD, DEL, CHECK, STATUS, GC, VERSION) by driving the binding engine from the host
+ * side for one vNIC per call — the VMI interface through the daemon's own ledger (so its GC frees
+ * it when the pod vanishes), strip, bridge, dnsmasq inside the pod for whichever client asks on the
+ * bridge (the MAC is not known yet; {@link DhcpIsolation} keeps the cluster side out), and a tap
+ * QEMU may attach to unprivileged ({@link OwnedTap}). One directory per attachment under
+ * {@code stateDir} holds its engine record, leases and logs.
+ *
+ * <p>Who may call: root in the node's own network namespace (Multus), nobody in a pod.
+ */
+public final class HostBinding implements NodeServer.Protocol {
+    /** The versions podnic-cni answers VERSION with (podnic's CNI runtime converts results between them). */
+    public static final List<String> VERSIONS = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where a pod's resolv.conf is found on the node, by sandbox (CNI_CONTAINERID). */
+    @FunctionalInterface
+    public interface SandboxFiles {
+        Path resolvConf(String containerId);
+    }
+
+    private final NodeService service;
+    private final Path stateDir;
+    private final Path dnsmasq;
+    private final Path nft;
+    private final int qemuUid;
+    private final NetnsIdentity node;
+    private final SandboxFiles sandboxes;
+    private final Consumer<String> log;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param node the daemon's own network namespace: only callers there (Multus) are served
+     * @param log  one line per freed or refused attachment, for the daemon's log
+     */
+    public HostBinding(NodeService service, Path stateDir, Path dnsmasq, Path nft, int qemuUid, NetnsIdentity node,
+                       SandboxFiles sandboxes, Consumer<String> log) {
+        this.service = service;
+        this.stateDir = stateDir;
+        this.dnsmasq = dnsmasq;
+        this.nft = nft;
+        this.qemuUid = qemuUid;
+        this.node = node;
+        this.sandboxes = sandboxes;
+        this.log = log;
+    }
+
+    @Override
+    public boolean lineFramed() {
+        return false;
+    }
+
+    /** Multus runs every pod's delegates from the node's namespace: a limit per caller would be one for the node. */
+    @Override
+    public int perCaller() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public byte[] refusal(ObjectNode error) {
+        return fail("1.0.0", error.path("error").path("code").asInt(CniError.GENERIC), error.path("error").path("msg").asText());
+    }
+
+    @Override
+    public byte[] serve(Caller caller, byte[] request) {
+        String version = "1.0.0";
+        try {
+            if (caller.credentials().uid() != 0 || !caller.netns().equals(node)) {
+                return fail(version, NodeError.FORBIDDEN, "podnic's binding socket serves the container runtime (root in the "
+                        + "node's network namespace) only; " + caller + " is not");
+            }
+            CniCall call = CniCallWire.readCall(request);
+            version = BindingCall.config(call).path("cniVersion").asText(version);
+            return switch (call.command()) {
+                case "VERSION" -> ok(JSON.createObjectNode().put("cniVersion", SpecVersion.LATEST.toString())
+                        .set("supportedVersions", JSON.valueToTree(VERSIONS)));
+                case "ADD" -> ok(add(BindingCall.read(call)));
+                case "DEL" -> {
+                    del(BindingCall.read(call));
+                    yield ok(null);
+                }
+                case "CHECK" -> {
+                    check(BindingCall.read(call));
+                    yield ok(null);
+                }
+                case "STATUS" -> ok(null);
+                case "GC" -> {
+                    gc(BindingCall.config(call));
+                    yield ok(null);
+                }
+                default -> fail(version, CniError.INVALID_ENVIRONMENT, "CNI_COMMAND \"" + call.command()
+                        + "\" is not one of ADD, DEL, CHECK, STATUS, GC, VERSION");
+            };
+        } catch (CniException e) {
+            return fail(version, e.error().code(), e.getMessage());
+        } catch (BindingException e) {
+            // The step that failed names the vNIC; the code is the CNI error underneath, when there is one.
+            return fail(version, e.cniError().map(CniError::code).orElse(CniError.GENERIC), e.getMessage());
+        } catch (NodeWire.MalformedException e) {
+            return fail(version, e.error().code(), e.getMessage());
+        } catch (RuntimeException e) {
+            return fail(version, CniError.GENERIC, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** A failed ADD leaves nothing behind: what it made is undone before the error is answered. */
+    private ObjectNode add(BindingCall c) {
+        synchronized (lock(c)) {
+            BoundVNic bound = withPod(c, engine -> {
+                try {
+                    return engine.up(spec(c)).get(0);
+                } catch (RuntimeException e) {
+                    try {
+                        engine.down(c.podNamespace(), c.key(), Optional.empty());
+                        deleteTree(stateDir.resolve(c.key()));
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo); // the runtime's DEL tries again
+                    }
+                    throw e;
+                }
+            });
+            SpecVersion version = SpecVersion.find(c.cniVersion()).orElseThrow(() -> new CniException(CniError.INCOMPATIBLE_VERSION,
+                    "cniVersion \"" + c.cniVersion() + "\" is not one of " + VERSIONS));
+            return ResultJson.write(bound.cniResult(), version);
+        }
+    }
+
+    /** DEL as the spec wants it: idempotent, and it works when the pod's namespace is already gone. */
+    private void del(BindingCall c) {
+        synchronized (lock(c)) {
+            Path dir = stateDir.resolve(c.key());
+            if (!Files.isDirectory(dir)) {
+                return; // never added, or deleted before
+            }
+            Optional<Path> netns = c.netns().filter(Files::exists);
+            if (netns.isPresent()) {
+                withPod(c, engine -> engine.down(c.podNamespace(), c.key(), Optional.empty()));
+            } else {
+                forget(dir, c.identity());
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private void check(BindingCall c) {
+        VmiHealth health = withPod(c, engine -> engine.health(c.podNamespace(), c.key()))
+                .orElseThrow(() -> new CniException(CniError.UNKNOWN_CONTAINER, c.ifName() + " (" + c.logicNetwork()
+                        + ") of " + c.containerId() + " is not attached"));
+        if (!health.healthy()) {
+            throw new CniException(CniError.GENERIC, String.join("; ", health.problems().values().stream()
+                    .flatMap(List::stream).toList()));
+        }
+    }
+
+    /**
+     * The spec's GC: every attachment this daemon made for a sandbox and interface the runtime no
+     * longer lists is deleted (its namespace is gone by then, or will be).
+     */
+    private void gc(JsonNode config) {
+        Set<String> valid = new java.util.HashSet<>();
+        for (JsonNode a : config.path("cni.dev/valid-attachments")) {
+            valid.add(a.path("containerID").asText() + "-" + a.path("ifname").asText());
+        }
+        for (Attachment a : attachments()) {
+            if (!valid.contains(a.dir().getFileName().toString())) {
+                free(a, "not among the runtime's valid attachments");
+            }
+        }
+    }
+
+    /**
+     * Frees the attachments whose pod is gone without a DEL (its namespace's pin was removed): the
+     * DHCP server that kept the namespace alive is stopped, the VMI interface's addresses released
+     * through the ledger. Returns what it freed, for the daemon's periodic GC.
+     */
+    public List<String> collectGarbage() {
+        List<String> freed = new ArrayList<>();
+        for (Attachment a : attachments()) {
+            if (a.record().map(r -> !Files.exists(Path.of(r.podNetns()))).orElse(true)) {
+                free(a, "its pod's network namespace is gone");
+                freed.add(a.dir().getFileName().toString());
+            }
+        }
+        return freed;
+    }
+
+    /** An attachment's directory and its record (empty: an ADD died before it recorded anything). */
+    private record Attachment(Path dir, Optional<VmiRecord> record) {
+    }
+
+    private List<Attachment> attachments() {
+        if (!Files.isDirectory(stateDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(stateDir)) {
+            return dirs.filter(Files::isDirectory).map(d -> new Attachment(d, new RecordStore(d.resolve("records")).list().stream()
+                    .findFirst())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Undoes an attachment found on disk: fully while its pod lives, else what outlives the pod. */
+    private void free(Attachment a, String why) {
+        synchronized (locks.computeIfAbsent(a.dir().getFileName().toString(), k -> new Object())) {
+            a.record().ifPresent(r -> {
+                Path netns = Path.of(r.podNetns());
+                if (Files.exists(netns)) {
+                    withPod(netns, null, a.dir(), r.network(), engine -> engine.down(r.namespace(), r.name(), Optional.empty()));
+                } else {
+                    forget(a.dir(), r.identity());
+                }
+            });
+            deleteTree(a.dir());
+            log.accept("freed KubeVirt binding attachment " + a.dir().getFileName() + ": " + why);
+        }
+    }
+
+    /**
+     * What is left when the pod is gone: its DHCP servers (stopped by their recorded PID; their end
+     * frees the namespace with the bridge and tap in it) and the VMI interface's addresses (DEL
+     * through the ledger, without a namespace).
+     */
+    private void forget(Path dir, String identity) {
+        DnsmasqBackend stopping = new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq); // stop() needs no namespace
+        for (VmiRecord r : new RecordStore(dir.resolve("records")).list()) {
+            for (VNicRecord n : r.nics()) {
+                if (n.dhcp() != null) {
+                    stopping.stop(n.dhcp());
+                }
+                stopping.stopStray(n.bridge());
+            }
+        }
+        service.release(identity);
+    }
+
+    /** The engine for one call, acting in the pod's namespace from here; what it opened is closed after. */
+    private <T> T withPod(BindingCall c, Function<BindingEngine, T> work) {
+        Path netns = c.netns().orElseThrow(() -> new CniException(CniError.INVALID_ENVIRONMENT, "CNI_NETNS is required"));
+        Path dir = stateDir.resolve(c.key());
+        return withPod(netns, emptyToNull(c.podUid()), dir, c.network(), work, resolvConf(c, dir));
+    }
+
+    private <T> T withPod(Path netns, String podUid, Path dir, String network, Function<BindingEngine, T> work) {
+        return withPod(netns, podUid, dir, network, work, dir.resolve("resolv.conf"));
+    }
+
+    private <T> T withPod(Path netns, String podUid, Path dir, String network, Function<BindingEngine, T> work, Path resolvConf) {
+        try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
+             KernelNetworkOps ops = KernelNetworkOps.open(pod.namespace());
+             NetnsThread thread = NetnsThread.enter(pod.namespace())) {
+            NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
+            DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(thread, nft));
+            BindingEngine engine = new BindingEngine(new NodeDaemonAttacher(api, netns, network), ops, dhcp, Domains.NONE,
+                    new RecordStore(dir.resolve("records")), resolvConf, netns, new OwnedTap(qemuUid));
+            return work.apply(engine);
+        } catch (IOException e) {
+            throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
+        }
+    }
+
+    /** One vNIC, named after the VM's network (the sidecar finds its tap by that name). */
+    private static VmiSpec spec(BindingCall c) {
+        VmNames names = VmNames.of(c.identity());
+        return new VmiSpec(c.podNamespace(), c.key(), c.identity(), VmiSpec.Form.KUBEVIRT, List.of(
+                new VNic(c.index(), c.logicNetwork(), names.defaultMac(c.index()), true, NicModel.VIRTIO)));
+    }
+
+    /**
+     * The guest's DNS when CNI gives none: the pod's own resolv.conf where the container runtime
+     * keeps it, else the configuration's {@code dns} (nameservers, search), else none.
+     */
+    private Path resolvConf(BindingCall c, Path dir) {
+        Path sandbox = sandboxes.resolvConf(c.containerId());
+        if (Files.isReadable(sandbox)) {
+            return sandbox;
+        }
+        JsonNode dns = c.config().path("dns");
+        StringBuilder text = new StringBuilder();
+        dns.path("nameservers").forEach(n -> text.append("nameserver ").append(n.asText()).append('\n'));
+        if (dns.path("search").size() > 0) {
+            text.append("search");
+            dns.path("search").forEach(s -> text.append(' ').append(s.asText()));
+            text.append('\n');
+        }
+        Path file = dir.resolve("resolv.conf");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, text.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private Object lock(BindingCall c) {
+        return locks.computeIfAbsent(c.key(), k -> new Object());
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private static byte[] ok(ObjectNode stdout) {
+        byte[] out = stdout == null ? new byte[0] : (stdout + "\n").getBytes(StandardCharsets.UTF_8);
+        return CniCallWire.answer(new CniAnswer(0, out));
+    }
+
+    private static byte[] fail(String version, int code, String msg) {
+        ObjectNode e = JSON.createObjectNode().put("cniVersion", version).put("code", code).put("msg", msg);
+        return CniCallWire.answer(new CniAnswer(1, (e + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // deleted meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.podnic.kubevirt.cni;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.testing.GuestNamespace;
+import dev.podnic.binding.testing.WithRealPod;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.inet.MacAddress;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.testing.ChildProcess;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.UnixServer;
+import dev.podnic.node.server.Limits;
+import dev.podnic.node.server.NodeServer;
+import dev.podnic.node.server.NodeService;
+import dev.podnic.shim.CniShim;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The KubeVirt binding's host side with everything real but Multus and QEMU: Debian's plugins for
+ * the cluster network in a node namespace, the real podnic-cni executable called as Multus calls a
+ * binding's delegate (after the pod's eth0), the daemon's binding socket, dnsmasq and nftables in the
+ * pod; a guest namespace plugged into the vNIC's bridge stands in for QEMU on the tap.
+ */
+class HostBindingIT extends WithRealPod {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+            + "\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}}";
+
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private NodeService service;
+    private HostBinding binding;
+    private NodeServer server;
+    private Path socket;
+    private Path shim;
+    private String sandbox;
+
+    @Override
+    protected String subnet() {
+        return "10.253.9.0/24";
+    }
+
+    @BeforeEach
+    void daemonAndPodsEth0() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("net.d"));
+        Files.write(conf.resolve("10-podnet.conflist"), net.bytes());
+        service = daemon();
+        binding = binding(service);
+        socket = tmp.resolve("binding.sock");
+        server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
+        shim = CniShim.install(tmp.resolve("bin"));
+        sandbox = "pdnt" + ProcessHandle.current().pid() + "sandbox" + System.nanoTime();
+        cni.add(net, RuntimeConf.of(sandbox, path(pod).toString(), "eth0")); // Multus's first delegate: the cluster network
+    }
+
+    private NodeService daemon() {
+        return new NodeService(new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("daemon-cache"), Duration.ofSeconds(30), exec),
+                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
+                NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
+    }
+
+    private HostBinding binding(NodeService s) throws Exception {
+        return new HostBinding(s, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/sbin/nft"), 107,
+                NetnsIdentity.ofProcess(ProcessHandle.current().pid()), id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"),
+                log::add);
+    }
+
+    @AfterEach
+    void kubeletsEth0Goes() {
+        server.close();
+        cni.del(net, RuntimeConf.of(sandbox, "", "eth0"));
+    }
+
+    private record Run(int exit, JsonNode out) {
+    }
+
+    /** podnic-cni as Multus runs a binding's delegate for the pod (CNI_ARGS as the kubelet sets them). */
+    private Run shim(String command, String ifName, String config) throws Exception {
+        return shim(command, ifName, config, null);
+    }
+
+    private Run shim(String command, String ifName, String config, NetnsThread from) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(shim.toString());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("CNI_COMMAND", command);
+        env.put("CNI_CONTAINERID", sandbox);
+        env.put("CNI_NETNS", path(pod).toString());
+        env.put("CNI_IFNAME", ifName);
+        env.put("CNI_ARGS", "IgnoreUnknown=true;K8S_POD_NAMESPACE=vms;K8S_POD_NAME=virt-launcher-vm1-x7k2p;"
+                + "K8S_POD_INFRA_CONTAINER_ID=" + sandbox + ";K8S_POD_UID=6a2c4c2e-1d55-4e3f-9f51-6e0c1f3a2b7d");
+        env.put("CNI_PATH", "/opt/cni/bin");
+        env.put("PODNIC_BINDING_SOCKET", socket.toString());
+        Process p = from == null ? pb.start() : from.call(pb::start);
+        p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        ChildProcess.Result r = ChildProcess.await(p, Duration.ofSeconds(120), "podnic-cni " + command);
+        return new Run(r.exitCode(), r.output().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.output()));
+    }
+
+    private String ip(String... args) {
+        return TestNamespaces.ip(args);
+    }
+
+    private boolean dnsmasqRunning() {
+        return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+                .map(c -> c.contains("dnsmasq") && c.contains(tmp.resolve("kubevirt").toString())).orElse(false));
+    }
+
+    @Test
+    void aVmNicGetsItsOwnPodIpByDhcpBehindIsolationAndDelLeavesNothing() throws Exception {
+        String eth0 = ip("-n", pod, "-o", "-4", "addr", "show", "dev", "eth0");
+        Run add = shim("ADD", "net1", CONFIG);
+        assertThat(add.exit()).as(add.out().toString()).isZero();
+        String vmIp = add.out().path("ips").get(0).path("address").asText();
+        assertThat(vmIp).startsWith("10.253.9.");
+        assertThat(eth0).as("the pod's own eth0 is left alone").doesNotContain(vmIp.substring(0, vmIp.indexOf('/')) + "/");
+        assertThat(ip("-n", pod, "-o", "-4", "addr", "show", "dev", "eth0")).isEqualTo(eth0);
+
+        // The pod as the sidecar will find it: vmi1 without its address, bridged with a tap QEMU (uid 107) may use.
+        String tap = VmNames.tap("default");
+        assertThat(ip("-n", pod, "-o", "-4", "addr", "show", "dev", "vmi1")).isBlank();
+        assertThat(ip("-n", pod, "-d", "link", "show", "dev", tap)).contains("tun type tap").contains("user 107")
+                .contains("master pdnbr-vmi1");
+        assertThat(ip("-n", pod, "-o", "link", "show", "dev", "vmi1")).contains("master pdnbr-vmi1");
+        assertThat(dnsmasqRunning()).isTrue();
+
+        // A guest with a MAC nobody told the daemon gets exactly the vNIC's address and reaches the gateway.
+        String guestNs = namespaces.create();
+        try (GuestNamespace guest = new GuestNamespace(path(guestNs), podOps, "pdnbr-vmi1", "pdnguest1",
+                MacAddress.parse("02:11:22:33:44:55"), Files.createDirectories(tmp.resolve("guest")))) {
+            Map<String, String> lease = guest.lease();
+            assertThat(lease.get("ip") + "/24").isEqualTo(vmIp);
+            assertThat(lease.get("router")).isEqualTo("10.253.9.1");
+            assertThat(guest.ping("10.253.9.1")).isTrue();
+        }
+
+        // A bystander pod on the node's bridge asking for an address hears nothing from the vNIC's server.
+        String bystander = namespaces.create();
+        cni.add(net, RuntimeConf.of("bystander", path(bystander).toString(), "eth0"));
+        try (NetnsThread b = NetnsThread.enter(path(bystander))) {
+            ChildProcess.Result asked = ChildProcess.await(b.call(new ProcessBuilder("busybox", "udhcpc", "-f", "-q", "-n", "-t", "3",
+                    "-T", "1", "-i", "eth0", "-s", "/bin/true").redirectErrorStream(true)::start), Duration.ofSeconds(30), "udhcpc");
+            assertThat(asked.ok()).as(asked.output()).isFalse();
+            assertThat(asked.output()).doesNotContain("lease of");
+        } finally {
+            cni.del(net, RuntimeConf.of("bystander", path(bystander).toString(), "eth0"));
+        }
+
+        Run del = shim("DEL", "net1", CONFIG);
+        assertThat(del.exit()).as(del.out().toString()).isZero();
+        assertThat(shim("DEL", "net1", CONFIG).exit()).as("DEL again").isZero();
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi1").doesNotContain("pdnbr-").doesNotContain(tap);
+        assertThat(dnsmasqRunning()).isFalse();
+        try (NetnsThread p = NetnsThread.enter(path(pod))) {
+            assertThat(ChildProcess.await(p.call(new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true)::start),
+                    Duration.ofSeconds(10), "nft").output()).isBlank();
+        }
+        assertThat(service.attachments()).isEmpty();
+        assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
+        assertThat(allocatedAddresses()).hasSize(1); // the pod's eth0, the kubelet's to free
+    }
+
+    @Test
+    void aPodThatVanishesWithoutDelIsFreedAfterTheDaemonRestarts() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        assertThat(dnsmasqRunning()).isTrue();
+        server.close(); // the daemon dies (its state stays on disk)…
+        namespaces.delete(pod); // …and the pod goes without a DEL: only the DHCP server keeps its namespace alive
+        NodeService restarted = daemon();
+        HostBinding again = binding(restarted);
+        assertThat(again.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
+        assertThat(restarted.collectGarbage(true).failures()).isEmpty();
+        assertThat(dnsmasqRunning()).isFalse();
+        assertThat(restarted.attachments()).isEmpty();
+        assertThat(allocatedAddresses()).hasSize(1); // the pod's eth0 only
+        assertThat(log).anyMatch(l -> l.contains("its pod's network namespace is gone"));
+        server = new NodeServer(UnixServer.bind(socket, 0600), restarted, again, 2).start(); // for @AfterEach
+    }
+
+    @Test
+    void badCallsAreRefusedWithTheSpecsCodesAndChangeNothing() throws Exception {
+        Run noNetwork = shim("ADD", "net1", CONFIG.replace(",\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}", ""));
+        assertThat(noNetwork.out().path("code").asInt()).isEqualTo(7);
+        assertThat(noNetwork.out().path("msg").asText()).contains("logicNetworkName is missing");
+        Run eth0 = shim("ADD", "eth0", CONFIG);
+        assertThat(eth0.out().path("code").asInt()).isEqualTo(4);
+        assertThat(eth0.out().path("msg").asText()).contains("net1 … net999");
+        Run other = shim("ADD", "net2", CONFIG.replace("\"type\"", "\"network\":\"elsewhere\",\"type\""));
+        assertThat(other.out().path("code").asInt()).as(other.out().toString()).isEqualTo(150);
+        assertThat(other.out().path("msg").asText()).contains("network \"elsewhere\" is not one launchers may use");
+        Run garbage = shim("ADD", "net1", "{not json");
+        assertThat(garbage.out().path("code").asInt()).isEqualTo(6);
+        try (NetnsThread inPod = NetnsThread.enter(path(pod))) {
+            Run fromPod = shim("ADD", "net1", CONFIG, inPod);
+            assertThat(fromPod.out().path("code").asInt()).isEqualTo(150);
+            assertThat(fromPod.out().path("msg").asText()).contains("node's network namespace");
+        }
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi").doesNotContain("pdnbr-");
+        assertThat(service.attachments()).isEmpty();
+        assertThat(allocatedAddresses()).hasSize(1);
+
+        Run version = shim("VERSION", "net1", CONFIG);
+        assertThat(version.exit()).isZero();
+        assertThat(version.out().path("supportedVersions").toString()).contains("1.0.0").contains("0.4.0");
+        assertThat(shim("STATUS", "net1", CONFIG).exit()).isZero();
+    }
+
+    @Test
+    void checkReportsTheBindingsHealthAndGcFreesWhatTheRuntimeNoLongerLists() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        assertThat(shim("CHECK", "net1", CONFIG).exit()).isZero();
+        podOps.deleteLink(VmNames.tap("default")); // not podnic's doing: CHECK must not pass
+        Run broken = shim("CHECK", "net1", CONFIG);
+        assertThat(broken.exit()).isEqualTo(1);
+        // The runtime lists no valid attachment of ours any more (the pod is being torn down, say).
+        Run gc = shim("GC", "net1", CONFIG.replace("\"args\"", "\"cni.dev/valid-attachments\":[],\"args\""));
+        assertThat(gc.exit()).as(gc.out().toString()).isZero();
+        assertThat(dnsmasqRunning()).isFalse();
+        assertThat(service.attachments()).isEmpty();
+        assertThat(allocatedAddresses()).hasSize(1);
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("pdnbr-").doesNotContain("vmi1");
+    }
+}
