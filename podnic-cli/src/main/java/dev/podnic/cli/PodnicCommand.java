@@ -22,6 +22,6 @@ import picocli.CommandLine.ScopeType;
                 + "./podnic demo shows it all. On Kubernetes: `podnic controller`, `podnic webhook` and the node DaemonSet "
                 + "(`podnic node` + `podnic node agent`), manifests in deploy/."},
         subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class, GuestCommand.class,
-                ControllerCommand.class, WebhookCommand.class, InstallCniCommand.class})
+                ControllerCommand.class, WebhookCommand.class, InstallCniCommand.class, SidecarCommand.class})
 public final class PodnicCommand {
 }
