@@ -123,6 +123,14 @@ public final class VmNames {
         return TAP_PREFIX + HexFormat.of().formatHex(sha256(vnicName), 0, 5).substring(0, 9);
     }
 
+    /**
+     * KubeVirt's name for the pod interface of a VM's Multus network (its namescheme's
+     * GenerateHashedInterfaceName): {@code pod} and the first 11 hex digits of the network name's SHA-256.
+     */
+    public static String kubevirtPodInterface(String network) {
+        return "pod" + HexFormat.of().formatHex(sha256(network), 0, 6).substring(0, 11);
+    }
+
     /** The VMI interface a bridge of podnic's joins, or empty when it is not one. */
     public static Optional<String> vmiInterfaceOfBridge(String bridge) {
         if (!bridge.startsWith(BRIDGE_PREFIX)) {

@@ -63,4 +63,17 @@ class VmNamesTest {
     void anEmptyIdentityIsRefused() {
         assertThatThrownBy(() -> VmNames.of("")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** KubeVirt's own test values (pkg/network/multus/annotation_test.go): the names must agree. */
+    @Test
+    void podInterfacesAreNamedAsKubeVirtNamesThem() {
+        assertThat(VmNames.kubevirtPodInterface("blue")).isEqualTo("pod16477688c0e");
+        assertThat(VmNames.kubevirtPodInterface("red")).isEqualTo("podb1f51a511f1");
+    }
+
+    @Test
+    void tapsAreNamedFromTheVnicsNameWithinTheKernelsLimit() {
+        assertThat(VmNames.tap("default")).startsWith("pdntap").hasSize(15).isEqualTo(VmNames.tap("default"));
+        assertThat(VmNames.tap("default")).isNotEqualTo(VmNames.tap("second"));
+    }
 }

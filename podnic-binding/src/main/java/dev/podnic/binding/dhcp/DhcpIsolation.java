@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * reach the cluster network's servers, other pods' requests never reach the vNIC's server, and the
  * server's answers never leave toward the cluster. Without it a server that answers any client
  * (the KubeVirt binding's) would hand the guest's address to whoever asks on the node's bridge.
- * One table per VMI interface ({@code podnic_<interface>}), replaced atomically, removed with the vNIC.
+ * One table per vNIC bridge ({@code podnic_<bridge>}), replaced atomically, removed with the vNIC.
  */
 public final class DhcpIsolation {
     private final NetnsThread pod;
@@ -23,13 +23,17 @@ public final class DhcpIsolation {
         this.nft = nft;
     }
 
-    public static String table(String vmiInterface) {
-        return "podnic_" + vmiInterface;
+    public static String table(String bridge) {
+        return "podnic_" + bridge.replace('-', '_');
     }
 
-    /** The batch that (re)creates the table: an existing one is replaced in the same transaction. */
-    static String ruleset(String vmiInterface) {
-        String t = table(vmiInterface);
+    /**
+     * The batch that (re)creates the table: an existing one is replaced in the same transaction.
+     *
+     * @param vmiInterface the bridge's port toward the cluster network
+     */
+    static String ruleset(String bridge, String vmiInterface) {
+        String t = table(bridge);
         String port = "\"" + vmiInterface + "\"";
         return "add table bridge " + t + "\n"
                 + "delete table bridge " + t + "\n"
@@ -50,14 +54,14 @@ public final class DhcpIsolation {
                 + "}\n";
     }
 
-    public void apply(String vmiInterface) {
-        run("isolate DHCP on " + vmiInterface, ruleset(vmiInterface));
+    public void apply(String bridge, String vmiInterface) {
+        run("isolate DHCP on " + vmiInterface, ruleset(bridge, vmiInterface));
     }
 
     /** Idempotent: nothing to do when the table is gone. */
-    public void remove(String vmiInterface) {
-        String t = table(vmiInterface);
-        run("remove the DHCP isolation of " + vmiInterface, "add table bridge " + t + "\ndelete table bridge " + t + "\n");
+    public void remove(String bridge) {
+        String t = table(bridge);
+        run("remove the DHCP isolation of " + bridge, "add table bridge " + t + "\ndelete table bridge " + t + "\n");
     }
 
     private void run(String what, String batch) {

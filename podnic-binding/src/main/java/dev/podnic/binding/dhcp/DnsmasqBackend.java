@@ -63,7 +63,7 @@ public final class DnsmasqBackend implements DhcpBackend {
         Path pidFile = stateDir.resolve(plan.bridge() + ".pid");
         Path out = stateDir.resolve(plan.bridge() + ".out");
         if (anyClient) {
-            isolation.apply(plan.vnic().vmiInterface()); // before the server answers anyone
+            isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // before the server answers anyone
         }
         try {
             Files.createDirectories(stateDir);
@@ -104,7 +104,7 @@ public final class DnsmasqBackend implements DhcpBackend {
 
     private void unisolate(String bridge) {
         if (anyClient) {
-            VmNames.vmiInterfaceOfBridge(bridge).ifPresent(isolation::remove);
+            isolation.remove(bridge);
         }
     }
 

@@ -144,7 +144,9 @@ public final class NodeCommand implements Callable<Integer> {
             Path bindingPath = bindingSocket == null ? stateDir.resolve(BINDING_SOCKET) : bindingSocket.equals("off") ? null
                     : Path.of(bindingSocket);
             HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"),
-                    Path.of("/usr/sbin/nft"), qemuUid, NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
+                    // Multus calls from where the plugins run: the node's namespace (--node-netns, else the daemon's own).
+                    Path.of("/usr/sbin/nft"), qemuUid, cni.nodeNetns() != null ? NetnsIdentity.of(cni.nodeNetns())
+                            : NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
                     id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line + "\""));
             long started = System.nanoTime();
             binding.collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive

@@ -11,6 +11,7 @@ import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BindingException;
 import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.apply.VmiHealth;
+import dev.podnic.binding.attach.Attacher;
 import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
@@ -49,7 +50,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -161,9 +161,9 @@ public final class HostBinding implements NodeServer.Protocol {
     /** A failed ADD leaves nothing behind: what it made is undone before the error is answered. */
     private ObjectNode add(BindingCall c) {
         synchronized (lock(c)) {
-            BoundVNic bound = withPod(c, engine -> {
+            BoundVNic bound = withPod(c, true, (engine, adopted) -> {
                 try {
-                    return engine.up(spec(c)).get(0);
+                    return engine.up(spec(c, adopted)).get(0);
                 } catch (RuntimeException e) {
                     try {
                         engine.down(c.podNamespace(), c.key(), Optional.empty());
@@ -189,7 +189,7 @@ public final class HostBinding implements NodeServer.Protocol {
             }
             Optional<Path> netns = c.netns().filter(Files::exists);
             if (netns.isPresent()) {
-                withPod(c, engine -> engine.down(c.podNamespace(), c.key(), Optional.empty()));
+                withPod(c, false, (engine, adopted) -> engine.down(c.podNamespace(), c.key(), Optional.empty()));
             } else {
                 forget(dir, c.identity());
             }
@@ -198,7 +198,7 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     private void check(BindingCall c) {
-        VmiHealth health = withPod(c, engine -> engine.health(c.podNamespace(), c.key()))
+        VmiHealth health = withPod(c, false, (engine, adopted) -> engine.health(c.podNamespace(), c.key()))
                 .orElseThrow(() -> new CniException(CniError.UNKNOWN_CONTAINER, c.ifName() + " (" + c.logicNetwork()
                         + ") of " + c.containerId() + " is not attached"));
         if (!health.healthy()) {
@@ -261,7 +261,9 @@ public final class HostBinding implements NodeServer.Protocol {
             a.record().ifPresent(r -> {
                 Path netns = Path.of(r.podNetns());
                 if (Files.exists(netns)) {
-                    withPod(netns, null, a.dir(), r.network(), engine -> engine.down(r.namespace(), r.name(), Optional.empty()));
+                    String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
+                    withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
+                            (engine, adopted) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
                 } else {
                     forget(a.dir(), r.identity());
                 }
@@ -289,36 +291,53 @@ public final class HostBinding implements NodeServer.Protocol {
         service.release(identity);
     }
 
+    /** What a call does with the engine; {@code adopted} names the Multus interface the vNIC takes over, if it does. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T apply(BindingEngine engine, Optional<String> adopted);
+    }
+
     /** The engine for one call, acting in the pod's namespace from here; what it opened is closed after. */
-    private <T> T withPod(BindingCall c, Function<BindingEngine, T> work) {
+    private <T> T withPod(BindingCall c, boolean adding, Work<T> work) {
         Path netns = c.netns().orElseThrow(() -> new CniException(CniError.INVALID_ENVIRONMENT, "CNI_NETNS is required"));
         Path dir = stateDir.resolve(c.key());
-        return withPod(netns, emptyToNull(c.podUid()), dir, c.network(), work, resolvConf(c, dir));
+        return withPod(netns, emptyToNull(c.podUid()), dir, c.network(), c.logicNetwork(), adding, work, resolvConf(c, dir));
     }
 
-    private <T> T withPod(Path netns, String podUid, Path dir, String network, Function<BindingEngine, T> work) {
-        return withPod(netns, podUid, dir, network, work, dir.resolve("resolv.conf"));
-    }
-
-    private <T> T withPod(Path netns, String podUid, Path dir, String network, Function<BindingEngine, T> work, Path resolvConf) {
+    /**
+     * @param adding an ADD may adopt the Multus interface it finds; other calls undo what the ADD did,
+     *               which its saved configuration tells
+     */
+    private <T> T withPod(Path netns, String podUid, Path dir, String network, String logicNetwork, boolean adding, Work<T> work,
+                          Path resolvConf) {
         try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
              KernelNetworkOps ops = KernelNetworkOps.open(pod.namespace());
              NetnsThread thread = NetnsThread.enter(pod.namespace())) {
+            Path saved = dir.resolve("adopted.json");
+            String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
+            Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && ops.findLink(multusInterface).isPresent())
+                    ? Optional.of(multusInterface) : Optional.empty();
             NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
+            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
+                    : new NodeDaemonAttacher(api, netns, network);
             DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(thread, nft));
-            BindingEngine engine = new BindingEngine(new NodeDaemonAttacher(api, netns, network), ops, dhcp, Domains.NONE,
-                    new RecordStore(dir.resolve("records")), resolvConf, netns, new OwnedTap(qemuUid));
-            return work.apply(engine);
+            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, new RecordStore(dir.resolve("records")),
+                    resolvConf, netns, new OwnedTap(qemuUid));
+            return work.apply(engine, adopted);
         } catch (IOException e) {
             throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
         }
     }
 
-    /** One vNIC, named after the VM's network (the sidecar finds its tap by that name). */
-    private static VmiSpec spec(BindingCall c) {
+    /**
+     * One vNIC, named after the VM's network (the sidecar finds its tap by that name). On the pod
+     * network podnic adds {@code vmi<N>} through the node's CNI (the pod's eth0 stays the pod's); on a
+     * Multus network it takes over the interface Multus attached for it.
+     */
+    private static VmiSpec spec(BindingCall c, Optional<String> adopted) {
         VmNames names = VmNames.of(c.identity());
         return new VmiSpec(c.podNamespace(), c.key(), c.identity(), VmiSpec.Form.KUBEVIRT, List.of(
-                new VNic(c.index(), c.logicNetwork(), names.defaultMac(c.index()), true, NicModel.VIRTIO)));
+                new VNic(c.index(), c.logicNetwork(), names.defaultMac(c.index()), true, NicModel.VIRTIO, adopted.orElse(null))));
     }
 
     /**

@@ -12,6 +12,9 @@ import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.inet.MacAddress;
@@ -240,5 +243,42 @@ class HostBindingIT extends WithRealPod {
         assertThat(service.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(1);
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("pdnbr-").doesNotContain("vmi1");
+    }
+
+    /**
+     * A VM's Multus network: Multus attached {@code pod<hash>} with the network's own delegate just
+     * before; the binding takes it over (its address to the guest, behind the same isolation) and
+     * leaves it to Multus to delete.
+     */
+    @Test
+    void onAMultusNetworkTheBindingTakesOverMultussInterface() throws Exception {
+        NetworkConfigList second = new ConfigParser(JSON).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"second\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-second\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.253.10.0/24\"}]]}}]}").getBytes(StandardCharsets.UTF_8), "second");
+        String multusInterface = VmNames.kubevirtPodInterface("second");
+        CniResult delegate = cni.add(second, RuntimeConf.of(sandbox, path(pod).toString(), multusInterface));
+        try {
+            String ip = delegate.ips().get(0).address().toString();
+            Run add = shim("ADD", "net3", CONFIG.replace("\"default\"", "\"second\""));
+            assertThat(add.exit()).as(add.out().toString()).isZero();
+            assertThat(add.out().path("ips").get(0).path("address").asText()).isEqualTo(ip);
+            assertThat(ip("-n", pod, "-o", "-4", "addr", "show", "dev", multusInterface)).isBlank();
+            assertThat(ip("-n", pod, "-o", "link", "show", "dev", multusInterface)).contains("master pdnbr-vmi3");
+            assertThat(service.attachments()).as("nothing of the daemon's network").isEmpty();
+            String guestNs = namespaces.create();
+            try (GuestNamespace guest = new GuestNamespace(path(guestNs), podOps, "pdnbr-vmi3", "pdnguest3",
+                    MacAddress.parse("02:11:22:33:44:66"), Files.createDirectories(tmp.resolve("guest3")))) {
+                assertThat(guest.lease().get("ip") + "/24").isEqualTo(ip);
+                assertThat(guest.ping("10.253.10.1")).isTrue();
+            }
+            assertThat(shim("DEL", "net3", CONFIG.replace("\"default\"", "\"second\"")).exit()).isZero();
+            assertThat(ip("-n", pod, "-o", "link", "show")).contains(multusInterface).doesNotContain("pdnbr-")
+                    .doesNotContain(VmNames.tap("second"));
+            assertThat(dnsmasqRunning()).isFalse();
+        } finally {
+            cni.del(second, RuntimeConf.of(sandbox, path(pod).toString(), multusInterface)); // Multus's DEL of the delegate
+        }
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "second").allocations()).isEmpty();
     }
 }
