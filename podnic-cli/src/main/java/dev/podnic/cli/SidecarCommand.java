@@ -2,10 +2,8 @@ package dev.podnic.cli;
 
 import dev.podnic.kubevirt.sidecar.DomainInterfaces;
 import dev.podnic.kubevirt.sidecar.HookServer;
-import dev.podnic.netlink.kernel.KernelNetworkOps;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -34,7 +32,7 @@ final class SidecarCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch done = new CountDownLatch(1);
-        DomainInterfaces domains = new DomainInterfaces(bindingName, SidecarCommand::mtu);
+        DomainInterfaces domains = new DomainInterfaces(bindingName, DomainInterfaces.PodLinks.ownNamespace());
         try (HookServer server = HookServer.start(socketDir.resolve(HookServer.NAME + ".sock"), domains, done::countDown,
                 line -> log(err, "warn", line))) {
             Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
@@ -43,13 +41,6 @@ final class SidecarCommand implements Callable<Integer> {
             log(err, "info", "VM shut down: exiting");
         }
         return 0;
-    }
-
-    /** The pod's links, read in this process's own namespace (the pod's): no privilege needed. */
-    private static OptionalInt mtu(String link) {
-        try (KernelNetworkOps here = KernelNetworkOps.current()) {
-            return here.findLink(link).map(l -> OptionalInt.of(l.mtu())).orElse(OptionalInt.empty());
-        }
     }
 
     private static synchronized void log(PrintWriter err, String level, String msg) {

@@ -3,6 +3,7 @@ package dev.podnic.kubevirt.sidecar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmNames;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -46,6 +47,15 @@ public final class DomainInterfaces {
     public interface PodLinks {
         /** The MTU of link {@code name}, empty when there is no such link. */
         OptionalInt mtu(String name);
+
+        /** Read from this process's own network namespace (the pod's, for the sidecar): no privilege needed. */
+        static PodLinks ownNamespace() {
+            return name -> {
+                try (KernelNetworkOps here = KernelNetworkOps.current()) {
+                    return here.findLink(name).map(l -> OptionalInt.of(l.mtu())).orElse(OptionalInt.empty());
+                }
+            };
+        }
     }
 
     /** Why the domain cannot be completed; virt-launcher reports it on the VMI and does not start the VM. */

@@ -1,0 +1,276 @@
+package dev.podnic.kubevirt;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.testing.WithRealPod;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.config.ConfigDirectory;
+import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.guest.ConsoleReport;
+import dev.podnic.guest.GuestDomain;
+import dev.podnic.guest.GuestImage;
+import dev.podnic.guest.GuestImageBuilder;
+import dev.podnic.kubevirt.cni.HostBinding;
+import dev.podnic.kubevirt.testing.MultusDelegate;
+import dev.podnic.kubevirt.testing.SidecarProcess;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.peer.UnixServer;
+import dev.podnic.node.server.Limits;
+import dev.podnic.node.server.NodeServer;
+import dev.podnic.node.server.NodeService;
+import dev.podnic.shim.CniShim;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import kubevirt.hooks.info.ApiInfo;
+import kubevirt.hooks.info.InfoGrpc;
+import kubevirt.hooks.v1alpha3.ApiV1Alpha3;
+import kubevirt.hooks.v1alpha3.CallbacksGrpc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * podnic as a KubeVirt network binding plugin, end to end, with KubeVirt's and Multus's sides played
+ * by real parts: Debian's libcni runs the pod's networks in KubeVirt's order (the cluster network for
+ * eth0, the binding for the pod network, a Multus network, the binding for it) through the real
+ * podnic-cni and the node daemon; the sidecar runs in the pod as uid 107; a client generated from
+ * KubeVirt's .proto files asks it as virt-launcher does; the domain it returns is started by the
+ * pod's libvirtd with the test guest, which must lease exactly each vNIC's address and reach the
+ * gateways and another pod. Then Multus's DELs, in reverse: nothing may be left.
+ */
+class KubevirtBindingIT extends WithRealPod {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MAC_DEFAULT = "02:00:00:00:0a:01";
+    private static final String MAC_SECOND = "02:00:00:00:0a:02";
+    private static final String VMI = "{\"apiVersion\":\"kubevirt.io/v1\",\"kind\":\"VirtualMachineInstance\","
+            + "\"metadata\":{\"name\":\"vm1\",\"namespace\":\"vms\",\"uid\":\"9b0e7c55-5a57-4d4e-9d0c-6f1f3f0f3a10\"},"
+            + "\"spec\":{\"domain\":{\"devices\":{\"interfaces\":["
+            + "{\"name\":\"default\",\"binding\":{\"name\":\"podnic\"},\"macAddress\":\"" + MAC_DEFAULT + "\"},"
+            + "{\"name\":\"second\",\"binding\":{\"name\":\"podnic\"},\"macAddress\":\"" + MAC_SECOND + "\"}]}},"
+            + "\"networks\":[{\"name\":\"default\",\"pod\":{}},{\"name\":\"second\",\"multus\":{\"networkName\":\"second\"}}]}}";
+    private static final String POD_UID = "6f0a2b1c-3d4e-4f50-8a61-7b8c9d0e1f2a";
+    private static final String SECOND_INTERFACE = VmNames.kubevirtPodInterface("second");
+
+    private NodeService service;
+    private NodeServer server;
+    private MultusDelegate multus;
+    private Path nad;
+    private String sandbox;
+    private final List<Path> shared = new ArrayList<>();
+
+    @Override
+    protected String subnet() {
+        return "10.253.12.0/24";
+    }
+
+    @BeforeEach
+    void nodeWithDaemonAndMultus() throws Exception {
+        startLibvirtd();
+        Path conf = Files.createDirectories(tmp.resolve("net.d"));
+        Files.write(conf.resolve("10-podnet.conflist"), net.bytes());
+        nad = Files.createDirectories(tmp.resolve("nad"));
+        Files.write(nad.resolve("cluster.json"), net.bytes()); // Multus's cluster network: the pod's eth0
+        Files.writeString(nad.resolve("second.json"), "{\"cniVersion\":\"1.0.0\",\"name\":\"second\",\"plugins\":["
+                + "{\"type\":\"bridge\",\"bridge\":\"cni-second\",\"isGateway\":true,\"ipMasq\":false,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
+                + "\"ranges\":[[{\"subnet\":\"10.253.13.0/24\"}]]}},{\"type\":\"tuning\",\"mtu\":1400}]}");
+        Files.writeString(nad.resolve("podnic-binding.json"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\"}");
+
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        service = new NodeService(new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("daemon-cache"), Duration.ofSeconds(30), exec),
+                new ConfigDirectory(conf, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
+                NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
+        NetnsIdentity node = nodeThread.call(() -> NetnsIdentity.of(Path.of("/proc/thread-self/ns/net")));
+        HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/sbin/nft"), 107,
+                node, id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);
+        Path socket = tmp.resolve("binding.sock");
+        server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        CniShim.install(bin);
+        multus = new MultusDelegate(nodeThread, Map.of("CNI_PATH", bin + ":" + RealPlugins.DIR, "CNI_CACHE_DIR",
+                tmp.resolve("multus-cache").toString(), "PODNIC_BINDING_SOCKET", socket.toString()));
+        MultusDelegate.binary();
+        sandbox = "pdnt" + ProcessHandle.current().pid() + "kv" + System.nanoTime();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        for (Path p : shared) {
+            try (var all = Files.walk(p)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private MultusDelegate.Outcome multus(String command, String conf, String ifName, String cniArgs) throws Exception {
+        return multus.run(command, nad.resolve(conf), sandbox, path(pod), ifName, "vms", "virt-launcher-vm1-x7k2p", POD_UID, cniArgs);
+    }
+
+    private String added(String conf, String ifName, String cniArgs) throws Exception {
+        MultusDelegate.Outcome o = multus("add", conf, ifName, cniArgs);
+        assertThat(o.exit()).as(conf + " " + ifName + ": " + o.output()).isZero();
+        return JSON.readTree(o.output()).path("ips").get(0).path("address").asText();
+    }
+
+    /** A directory uid 107 can use (JUnit's temporary directories are root's alone). */
+    private Path sharedDir(String prefix) throws Exception {
+        Path d = Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
+        shared.add(d);
+        return d;
+    }
+
+    /** This JVM's class path copied where uid 107 may read it (~/.m2 is root's). */
+    private String classPathFor107() throws Exception {
+        Path dir = sharedDir("pdnt-cp");
+        List<String> entries = new ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(":")) {
+            Path from = Path.of(e);
+            if (!Files.exists(from)) {
+                continue;
+            }
+            Path to = dir.resolve(i++ + "-" + from.getFileName());
+            if (Files.isDirectory(from)) {
+                try (var all = Files.walk(from)) {
+                    for (Path f : all.toList()) {
+                        Path t = to.resolve(from.relativize(f).toString());
+                        if (Files.isDirectory(f)) {
+                            Files.createDirectories(t);
+                        } else {
+                            Files.copy(f, t);
+                        }
+                    }
+                }
+            } else {
+                Files.copy(from, to);
+            }
+            entries.add(to.toString());
+        }
+        try (var all = Files.walk(dir)) {
+            for (Path f : all.toList()) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return String.join(":", entries);
+    }
+
+    @Test
+    void aKubevirtVmGetsItsPodIpsOnBothVnicsAndNothingIsLeftAfterMultussDels() throws Exception {
+        GuestImage image = new GuestImageBuilder(Path.of("/var/cache/podnic/guest")).build(System.err::println);
+        String other = namespaces.create();
+        CniResult otherPod = cni.add(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
+        String otherIp = otherPod.ips().get(0).address().address().getHostAddress();
+        Process sidecar = null;
+        try {
+            // The pod as Multus creates it from KubeVirt's network selection elements, in their order.
+            String eth0 = added("cluster.json", "eth0", null);
+            String vmDefault = added("podnic-binding.json", "net1", "{\"logicNetworkName\":\"default\"}");
+            String multusSecond = added("second.json", SECOND_INTERFACE, null);
+            String vmSecond = added("podnic-binding.json", "net3", "{\"logicNetworkName\":\"second\"}");
+            assertThat(vmDefault).isNotEqualTo(eth0).startsWith("10.253.12.");
+            assertThat(vmSecond).isEqualTo(multusSecond).startsWith("10.253.13.");
+
+            // The sidecar, unprivileged in the pod; virt-launcher's questions through KubeVirt's own .proto.
+            Path hooks = sharedDir("pdnt-hooks");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            sidecar = podThread.call(new ProcessBuilder("setpriv", "--reuid=107", "--regid=107", "--clear-groups", java, "-cp",
+                    classPathFor107(), SidecarProcess.class.getName(), hooks.resolve("podnic.sock").toString(), "podnic")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)::start);
+            assertThat(new BufferedReader(new InputStreamReader(sidecar.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                    .startsWith("serving");
+            EventLoopGroup loop = new EpollEventLoopGroup(1);
+            ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(hooks.resolve("podnic.sock").toString()))
+                    .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext().build();
+            String domainXml;
+            Path console = tmp.resolve("console.log");
+            try {
+                ApiInfo.InfoResult info = InfoGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .info(ApiInfo.InfoParams.getDefaultInstance());
+                assertThat(info.getName()).isEqualTo("podnic");
+                assertThat(info.getVersionsList()).contains("v1alpha3");
+                String launcherDomain = GuestDomain.xml("pdnt-kv-" + ProcessHandle.current().pid(), image, List.of(),
+                        List.of("10.253.12.1", "10.253.13.1", otherIp), console, GuestDomain.kvmUsable());
+                var callbacks = CallbacksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+                domainXml = callbacks.onDefineDomain(ApiV1Alpha3.OnDefineDomainParams.newBuilder()
+                        .setDomainXML(ByteString.copyFromUtf8(launcherDomain)).setVmi(ByteString.copyFromUtf8(VMI)).build())
+                        .getDomainXML().toStringUtf8();
+                assertThat(domainXml).contains("ua-default").contains("ua-second").contains(VmNames.tap("default"))
+                        .contains(VmNames.tap("second"));
+
+                ConsoleReport report;
+                try (GuestDomain vm = GuestDomain.boot(libvirtd.uri(), domainXml, console)) {
+                    report = vm.await(Duration.ofSeconds(180));
+                }
+                assertThat(report.done()).as(Files.exists(console) ? Files.readString(console) : "no console").isTrue();
+                Map<String, String> first = report.leasesByMac().get(MAC_DEFAULT);
+                Map<String, String> second = report.leasesByMac().get(MAC_SECOND);
+                assertThat(first).as("lease on the pod network").isNotNull();
+                assertThat(second).as("lease on the Multus network").isNotNull();
+                assertThat(first.get("ip") + "/24").isEqualTo(vmDefault);
+                assertThat(first).containsEntry("router", "10.253.12.1").containsEntry("mtu", "1400");
+                assertThat(second.get("ip") + "/24").isEqualTo(vmSecond);
+                assertThat(report.pings()).containsEntry("10.253.12.1", true).containsEntry("10.253.13.1", true)
+                        .containsEntry(otherIp, true);
+                System.err.println("guest lease times (s): " + report.leaseSecondsByIf());
+
+                callbacks.shutdown(ApiV1Alpha3.ShutdownParams.getDefaultInstance());
+                assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).as("the sidecar exits after Shutdown").isTrue();
+            } finally {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+
+            // The pod goes: Multus deletes its delegates in reverse order.
+            for (String[] d : List.of(new String[] {"podnic-binding.json", "net3", "{\"logicNetworkName\":\"second\"}"},
+                    new String[] {"second.json", SECOND_INTERFACE, null},
+                    new String[] {"podnic-binding.json", "net1", "{\"logicNetworkName\":\"default\"}"},
+                    new String[] {"cluster.json", "eth0", null})) {
+                MultusDelegate.Outcome del = multus("del", d[0], d[1], d[2]);
+                assertThat(del.exit()).as("DEL " + d[1] + ": " + del.output()).isZero();
+            }
+            assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi").doesNotContain("pdnbr-")
+                    .doesNotContain("pdntap").doesNotContain(SECOND_INTERFACE).doesNotContain("eth0");
+            assertThat(ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+                    .map(c -> c.contains("dnsmasq") && c.contains(tmp.toString())).orElse(false))).isFalse();
+            assertThat(service.attachments()).isEmpty();
+            assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
+            assertThat(new HostLocalStore(tmp.resolve("ipam"), "second").allocations()).isEmpty();
+        } finally {
+            if (sidecar != null) {
+                sidecar.destroyForcibly();
+            }
+            cni.del(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
+        }
+    }
+}
