@@ -14,7 +14,19 @@ public final class Main {
 
     public static void main(String[] args) {
         ProcessLaunch.preferVfork();
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(defaulted(args, System.getenv()), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * What the image runs without arguments: KubeVirt starts a binding's sidecar from its image
+     * alone (no command, no arguments) and sets NETWORK_BINDING_PLUGIN_NAME in it, so then the
+     * sidecar; otherwise the help.
+     */
+    static String[] defaulted(String[] args, java.util.Map<String, String> env) {
+        if (args.length > 0) {
+            return args;
+        }
+        return env.containsKey("NETWORK_BINDING_PLUGIN_NAME") ? new String[] {"sidecar"} : new String[] {"--help"};
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 operation failed, 2 bad usage). */

@@ -45,6 +45,7 @@ class DeployManifestsTest {
                     PodSpec spec = o instanceof Deployment d ? d.getSpec().getTemplate().getSpec()
                             : o instanceof DaemonSet ds ? ds.getSpec().getTemplate().getSpec() : null;
                     if (spec != null) {
+                        out.addAll(spec.getInitContainers());
                         out.addAll(spec.getContainers());
                     }
                 }
@@ -59,7 +60,7 @@ class DeployManifestsTest {
     @Test
     void everyContainerRunsAPodnicCommandLineFromTheImageOfThisVersion() throws IOException {
         List<Container> all = containers();
-        assertThat(all).extracting(Container::getName).contains("node", "agent", "controller", "webhook", "launcher");
+        assertThat(all).extracting(Container::getName).contains("node", "agent", "controller", "webhook", "launcher", "install-cni");
         for (Container c : all) {
             assertThat(c.getImage()).as(c.getName()).isEqualTo(IMAGE);
             assertThat(c.getCommand()).as(c.getName() + ": the image's entry point is the podnic command").isNullOrEmpty();
@@ -96,8 +97,11 @@ class DeployManifestsTest {
         assertThat(dockerfile).contains("-pl podnic-cli -am package")
                 .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /opt/podnic/podnic.jar")
                 .contains("\"-jar\", \"/opt/podnic/podnic.jar\"]")
-                .contains("dnsmasq-base") // the launcher's --dhcp=dnsmasq
-                .contains("openjdk-17-jre-headless");
+                .contains("dnsmasq-base") // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
+                .contains("nftables") // the KubeVirt binding's DHCP isolation
+                .contains("gcc libc6-dev") // podnic-cni is built with the jar
+                .contains("openjdk-17-jre-headless")
+                .doesNotContain("CMD"); // without arguments: the sidecar where KubeVirt starts it, else the help
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar the Dockerfile copies is what this module builds (shade)")
                 .contains("<finalName>podnic</finalName>");
     }
@@ -126,5 +130,23 @@ class DeployManifestsTest {
                 .satisfies(m -> assertThat(m.getExpression()).contains("object.spec != oldObject.spec"));
         Map<String, String> annotations = config.getMetadata().getAnnotations();
         assertThat(annotations).containsKey("cert-manager.io/inject-ca-from");
+    }
+
+    /** The daemon's binding socket is where podnic-cni looks by default, in a directory no pod mounts. */
+    @Test
+    void theBindingSocketIsWherePodnicCniLooksAndOutOfEveryPodsReach() throws IOException {
+        Container node = containers().stream().filter(c -> c.getName().equals("node")).findFirst().orElseThrow();
+        assertThat(node.getArgs()).contains("--binding-socket=/var/lib/podnic/node/binding.sock");
+        assertThat(new String(dev.podnic.shim.CniShim.open().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("podnic-cni's default").contains("/var/lib/podnic/node/binding.sock");
+        io.fabric8.kubernetes.api.model.Pod launcher = new LauncherPods(IMAGE).build(launcherVmi());
+        assertThat(launcher.getSpec().getVolumes()).noneMatch(v -> v.getHostPath() != null
+                && v.getHostPath().getPath().startsWith("/var/lib/podnic"));
+    }
+
+    private static VirtualMachineInstance launcherVmi() {
+        VirtualMachineInstance vmi = new VirtualMachineInstance();
+        vmi.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("vm").withNamespace("ns").withUid("u").build());
+        return vmi;
     }
 }
