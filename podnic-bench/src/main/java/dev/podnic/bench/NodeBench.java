@@ -172,28 +172,11 @@ final class NodeBench implements Callable<Integer> {
         }
     }
 
-    /**
-     * The daemon as the deployed image runs it: the image's ENTRYPOINT (its JVM flags) from
-     * deploy/Dockerfile with this build's jar, and the DaemonSet's memory limit (256Mi) as the JVM's
-     * view of the machine, so heap sizing (MaxRAMPercentage) and hence RSS are what a node would see.
-     */
     private Process startDaemon(Path socket, Path work, Path node, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(imageEntrypoint());
-        cmd.addAll(List.of("node", "--socket", socket.toString(), "--state-dir",
+        return DaemonProcess.start(jar, dockerfile, List.of("--socket", socket.toString(), "--state-dir",
                 work.resolve("state").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
-                "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    }
-
-    private List<String> imageEntrypoint() throws Exception {
-        String line = Files.readAllLines(dockerfile).stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException(dockerfile + " has no ENTRYPOINT"));
-        List<String> entry = new ArrayList<>();
-        JSON.readTree(line.substring("ENTRYPOINT ".length())).forEach(n -> entry.add(n.asText()));
-        int jar = entry.indexOf("-jar");
-        entry.set(jar + 1, this.jar.toString());
-        entry.add(1, "-XX:MaxRAM=256m"); // deploy/node-daemon.yaml: limits: {memory: 256Mi}
-        return entry;
+                "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64",
+                "--binding-socket", "off"), log);
     }
 
     private static String request(String op, String netns, String ifName, String vmi) {
@@ -223,25 +206,10 @@ final class NodeBench implements Callable<Integer> {
     }
 
     private static void waitFor(Path log, String text, Process daemon) throws Exception {
-        waitForAfter(log, 0, text, daemon);
+        DaemonProcess.await(log, 0, text, daemon);
     }
 
     private static String waitForAfter(Path log, long offset, String text, Process daemon) throws Exception {
-        for (int i = 0; i < 6000; i++) {
-            if (Files.exists(log)) {
-                String s = Files.readString(log);
-                String tail = s.substring((int) Math.min(offset, s.length()));
-                for (String l : tail.lines().toList()) {
-                    if (l.contains(text)) {
-                        return l;
-                    }
-                }
-            }
-            if (!daemon.isAlive()) {
-                throw new IllegalStateException("daemon exited: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("no \"" + text + "\" in the daemon's log");
+        return DaemonProcess.await(log, offset, text, daemon);
     }
 }

@@ -174,6 +174,9 @@ public final class HostBinding implements NodeServer.Protocol {
                     throw e;
                 }
             });
+            log.accept(String.format("bound %s (network %s) in pod %s/%s: %s, CNI %.0f ms, podnic %.0f ms, DHCP %.0f ms",
+                    bound.plan().vnic().vmiInterface(), c.logicNetwork(), c.podNamespace(), c.podName(),
+                    bound.plan().guest().address(), bound.cniMillis(), bound.podnicMillis(), bound.dhcpMillis()));
             SpecVersion version = SpecVersion.find(c.cniVersion()).orElseThrow(() -> new CniException(CniError.INCOMPATIBLE_VERSION,
                     "cniVersion \"" + c.cniVersion() + "\" is not one of " + VERSIONS));
             return ResultJson.write(bound.cniResult(), version);

@@ -1,0 +1,168 @@
+package dev.podnic.bench;
+
+import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.shim.CniShim;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The KubeVirt binding's CNI ADD as Multus makes it — Debian's libcni (the multus-delegate stand-in
+ * from podnic-kubevirt's tests) running podnic-cni, which forwards to the node daemon (a real
+ * process) — against the same libcni running the cluster network's own delegate chain (bridge +
+ * host-local + tuning), interleaved in one run. Also podnic-cni's own cost: a VERSION round trip
+ * through the daemon next to exec'ing /bin/true.
+ */
+@Command(name = "kubevirt", mixinStandardHelpOptions = true,
+        description = "KubeVirt binding: binding CNI ADD/DEL via libcni vs the delegate chain's; podnic-cni's own cost.")
+final class KubevirtBench implements Callable<Integer> {
+    @Option(names = "--iterations", defaultValue = "100", description = "Measured rounds (default ${DEFAULT-VALUE}).")
+    int iterations;
+    @Option(names = "--warmup", defaultValue = "20", description = "Discarded rounds first (default ${DEFAULT-VALUE}).")
+    int warmup;
+    @Option(names = "--jar", defaultValue = "podnic-cli/target/podnic.jar", description = "The podnic jar (default ${DEFAULT-VALUE}).")
+    Path jar;
+    @Option(names = "--dockerfile", defaultValue = "deploy/Dockerfile",
+            description = "Whose ENTRYPOINT (JVM flags) starts the daemon (default ${DEFAULT-VALUE}).")
+    Path dockerfile;
+    @Option(names = "--multus-delegate-source", defaultValue = "podnic-kubevirt/src/test/go/multus-delegate/main.go",
+            description = "The Go stand-in for Multus, built here with Debian's libcni (default ${DEFAULT-VALUE}).")
+    Path goSource;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("podnic-bench-kubevirt");
+        Path netd = Files.createDirectories(work.resolve("net.d"));
+        String cluster = "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-podnic\","
+                + "\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + work.resolve("ipam")
+                + "\",\"ranges\":[[{\"subnet\":\"10.254.0.0/16\"}]]}},{\"type\":\"tuning\",\"mtu\":1400}]}";
+        Files.writeString(netd.resolve("10-benchnet.conflist"), cluster);
+        Path clusterNad = Files.writeString(work.resolve("cluster.json"), cluster);
+        Path bindingNad = Files.writeString(work.resolve("podnic-binding.json"),
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\"}");
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path shim = CniShim.install(bin);
+        Path multus = buildMultusDelegate(work);
+        Path binding = work.resolve("state/binding.sock");
+        Path log = work.resolve("daemon.log");
+        try (BenchNamespaces ns = new BenchNamespaces()) {
+            Path node = ns.create("knode");
+            Path pod = ns.create("kpod");
+            Process daemon = DaemonProcess.start(jar, dockerfile, List.of("--socket", work.resolve("node.sock").toString(),
+                    "--state-dir", work.resolve("state").toString(), "--conf-dir", netd.toString(), "--bin-dir", "/usr/lib/cni",
+                    "--node-netns", node.toString(), "--metrics-address", "off", "--gc-interval", "3600",
+                    "--binding-socket", binding.toString()), log);
+            try (NetnsThread multusHere = NetnsThread.enter(node)) {
+                DaemonProcess.await(log, 0, "msg=\"serving\"", daemon);
+                Map<String, String> env = Map.of("CNI_PATH", bin + ":/usr/lib/cni", "CNI_CACHE_DIR", work.resolve("cache").toString(),
+                        "PODNIC_BINDING_SOCKET", binding.toString());
+                String sandbox = "benchsandbox" + ProcessHandle.current().pid();
+                Delegate d = new Delegate(multusHere, multus, env, sandbox, pod);
+                d.run("add", clusterNad, "eth0", null); // the pod's own eth0, as in a cluster
+                List<Double> rawAdd = new ArrayList<>();
+                List<Double> rawDel = new ArrayList<>();
+                List<Double> bindAdd = new ArrayList<>();
+                List<Double> bindDel = new ArrayList<>();
+                List<Double> version = new ArrayList<>();
+                List<Double> trueExec = new ArrayList<>();
+                for (int i = 0; i < warmup + iterations; i++) {
+                    boolean keep = i >= warmup;
+                    double a = d.run("add", clusterNad, "net5", null);
+                    double b = d.run("del", clusterNad, "net5", null);
+                    double c = d.run("add", bindingNad, "net1", "{\"logicNetworkName\":\"default\"}");
+                    double e = d.run("del", bindingNad, "net1", "{\"logicNetworkName\":\"default\"}");
+                    double v = time(multusHere, new ProcessBuilder(shim.toString()), Map.of("CNI_COMMAND", "VERSION",
+                            "PODNIC_BINDING_SOCKET", binding.toString()), "{\"cniVersion\":\"1.0.0\"}");
+                    double t = time(multusHere, new ProcessBuilder("/bin/true"), Map.of(), "");
+                    if (keep) {
+                        rawAdd.add(a);
+                        rawDel.add(b);
+                        bindAdd.add(c);
+                        bindDel.add(e);
+                        version.add(v);
+                        trueExec.add(t);
+                    }
+                }
+                d.run("del", clusterNad, "eth0", null);
+                int left = new HostLocalStore(work.resolve("ipam"), "benchnet").allocations().size();
+                Stats ra = Stats.of(rawAdd);
+                Stats ba = Stats.of(bindAdd);
+                Stats rd = Stats.of(rawDel);
+                Stats bd = Stats.of(bindDel);
+                Stats ve = Stats.of(version);
+                Stats tr = Stats.of(trueExec);
+                System.out.println("## KubeVirt binding (ms, libcni as Multus runs delegates)");
+                System.out.println();
+                System.out.printf("delegate chain ADD %s%nbinding ADD %s%nbinding/chain ADD median %.2f%n", ra, ba, ba.median() / ra.median());
+                System.out.printf("delegate chain DEL %s%nbinding DEL %s%nbinding/chain DEL median %.2f%n", rd, bd, bd.median() / rd.median());
+                System.out.printf("podnic-cni VERSION round trip through the daemon %s%nexec of /bin/true %s%n"
+                        + "podnic-cni's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
+                System.out.printf("host-local allocations left: %d%n", left);
+                return left == 0 ? 0 : 1;
+            } finally {
+                daemon.destroy();
+                daemon.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** One delegate call through libcni, timed; fails the benchmark when the call fails. */
+    private record Delegate(NetnsThread node, Path multus, Map<String, String> env, String sandbox, Path pod) {
+        double run(String command, Path conf, String ifName, String cniArgs) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(multus.toString(), command, conf.toString(), sandbox, pod.toString(), ifName,
+                    "bench", "virt-launcher-bench-x", "0a1b2c3d"));
+            if (cniArgs != null) {
+                cmd.add(cniArgs);
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            long t0 = System.nanoTime();
+            Process p = node.call(pb::start);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = p.waitFor();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (exit != 0) {
+                throw new IllegalStateException(command + " " + conf.getFileName() + " " + ifName + ": " + out);
+            }
+            return ms;
+        }
+    }
+
+    private static double time(NetnsThread where, ProcessBuilder pb, Map<String, String> env, String stdin) throws Exception {
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        long t0 = System.nanoTime();
+        Process p = where.call(pb::start);
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(pb.command() + " failed");
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private Path buildMultusDelegate(Path work) throws Exception {
+        Path out = work.resolve("multus-delegate");
+        ProcessBuilder pb = new ProcessBuilder("go", "build", "-o", out.toString(), goSource.toAbsolutePath().toString())
+                .redirectErrorStream(true);
+        pb.environment().put("GO111MODULE", "off");
+        pb.environment().put("GOPATH", "/usr/share/gocode");
+        pb.environment().put("GOCACHE", work.resolve("go-cache").toString());
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("go build multus-delegate (needs golang-go, golang-github-appc-cni-dev): " + text);
+        }
+        return out;
+    }
+}
