@@ -147,7 +147,7 @@ public final class NodeCommand implements Callable<Integer> {
                     // Multus calls from where the plugins run: the node's namespace (--node-netns, else the daemon's own).
                     Path.of("/usr/sbin/nft"), qemuUid, cni.nodeNetns() != null ? NetnsIdentity.of(cni.nodeNetns())
                             : NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
-                    id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line + "\""));
+                    id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line.replace('"', '\'') + "\""));
             long started = System.nanoTime();
             binding.collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive
             GcPass first = service.collectGarbage(true);

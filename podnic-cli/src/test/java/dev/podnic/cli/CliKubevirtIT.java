@@ -1,0 +1,110 @@
+package dev.podnic.cli;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnic.api.VmNames;
+import dev.podnic.cni.testing.RealPlugins;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.testing.ChildProcess;
+import dev.podnic.node.ledger.Ledger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The KubeVirt binding with the real `podnic node` process: podnic-cni installed by `podnic install-cni`,
+ * called from the node's namespace as Multus calls it; then the daemon is killed with SIGKILL and the
+ * launcher pod vanishes without a DEL: the restarted daemon frees everything (the DHCP server that kept
+ * the pod's namespace alive, the VMI interface's address), and while it is down podnic-cni says "try again".
+ */
+class CliKubevirtIT extends WithNodeAndPod {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private Process daemon;
+
+    @Override
+    String subnet() {
+        return "10.250.14.0/24";
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        try {
+            assertThat(new Ledger(tmp.resolve("node/ledger")).all()).isEmpty();
+        } finally {
+            if (daemon != null && daemon.isAlive()) {
+                daemon.destroy();
+                daemon.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts `podnic node`, logging to {@code log} (one file per start: a restart's lines are its own). */
+    private void startDaemon(Path log) throws Exception {
+        daemon = new ProcessBuilder(PodnicProcesses.command("node", "--socket", tmp.resolve("node.sock").toString(),
+                "--state-dir", tmp.resolve("node").toString(), "--conf-dir", confDir().toString(), "--bin-dir", RealPlugins.DIR,
+                "--node-netns", path(node).toString(), "--gc-interval", "3600", "--metrics-address", "127.0.0.1:0"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PodnicProcesses.awaitLine(log, "binding-socket=" + tmp.resolve("node/binding.sock"), daemon);
+    }
+
+    /** podnic-cni as Multus runs it: from the node's namespace, default socket path overridden for the test. */
+    private ChildProcess.Result shim(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(tmp.resolve("bin/podnic-cni").toString());
+        pb.environment().clear();
+        pb.environment().put("CNI_COMMAND", command);
+        pb.environment().put("CNI_CONTAINERID", "sandbox-" + pod);
+        pb.environment().put("CNI_NETNS", path(pod).toString());
+        pb.environment().put("CNI_IFNAME", "net1");
+        pb.environment().put("CNI_ARGS", "K8S_POD_NAMESPACE=vms;K8S_POD_NAME=virt-launcher-vm1-abcde;K8S_POD_UID=0a1b2c3d");
+        pb.environment().put("PODNIC_BINDING_SOCKET", tmp.resolve("node/binding.sock").toString());
+        try (NetnsThread multus = NetnsThread.enter(path(node))) {
+            Process p = multus.call(pb::start);
+            p.getOutputStream().write(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+                    + "\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}}").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            return ChildProcess.await(p, Duration.ofSeconds(120), "podnic-cni " + command);
+        }
+    }
+
+    private boolean dnsmasqOfThisTest() {
+        return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+                .map(c -> c.contains("dnsmasq") && c.contains(tmp.toString())).orElse(false));
+    }
+
+    @Test
+    void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
+        ChildProcess.Result installed = ChildProcess.run(new ProcessBuilder(PodnicProcesses.command("install-cni",
+                tmp.resolve("bin").toString())), Duration.ofSeconds(60));
+        assertThat(installed.output()).contains("installed " + tmp.resolve("bin/podnic-cni"));
+        startDaemon(tmp.resolve("daemon.log"));
+
+        ChildProcess.Result add = shim("ADD");
+        assertThat(add.exitCode()).as(add.output()).isZero();
+        JsonNode result = JSON.readTree(add.output());
+        assertThat(result.path("ips").get(0).path("address").asText()).startsWith("10.250.14.");
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).contains("vmi1").contains(VmNames.tap("default"));
+        assertThat(dnsmasqOfThisTest()).isTrue();
+        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)");
+
+        daemon.destroyForcibly(); // kill -9
+        daemon.waitFor(20, TimeUnit.SECONDS);
+        ChildProcess.Result meanwhile = shim("DEL");
+        assertThat(JSON.readTree(meanwhile.output()).path("code").asInt()).as("the daemon is down: try again").isEqualTo(11);
+
+        namespaces.delete(pod); // the pod vanishes without a DEL; only its DHCP server keeps the namespace alive
+        startDaemon(tmp.resolve("restarted.log")); // its start-up GC ran before it served
+        assertThat(dnsmasqOfThisTest()).isFalse();
+        String log = Files.readString(tmp.resolve("restarted.log"));
+        assertThat(log).contains("freed KubeVirt binding attachment sandbox-" + pod + "-net1: its pod's network namespace is gone");
+        // (Its VMI interface's address went with it, through the ledger: the checks after each test find none left.)
+        assertThat(Files.list(tmp.resolve("node/kubevirt")).toList()).isEmpty();
+    }
+}
