@@ -98,7 +98,6 @@ class DeployManifestsTest {
                 .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /opt/podnic/podnic.jar")
                 .contains("\"-jar\", \"/opt/podnic/podnic.jar\"]")
                 .contains("dnsmasq-base") // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
-                .contains("nftables") // the KubeVirt binding's DHCP isolation
                 .contains("gcc libc6-dev") // podnic-cni is built with the jar
                 .contains("openjdk-17-jre-headless")
                 .doesNotContain("CMD"); // without arguments: the sidecar where KubeVirt starts it, else the help

@@ -107,7 +107,7 @@ class KubevirtBindingIT extends WithRealPod {
                 new ConfigDirectory(conf, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
         NetnsIdentity node = nodeThread.call(() -> NetnsIdentity.of(Path.of("/proc/thread-self/ns/net")));
-        HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/sbin/nft"), 107,
+        HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), 107,
                 node, id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);
         Path socket = tmp.resolve("binding.sock");
         server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();

@@ -292,6 +292,9 @@ public final class BindingEngine {
             }
             doing = "planning";
             VNicPlan plan = Planner.plan(vmi, nic, result, facts.toFacts());
+            // A DHCP server can only be left over on a bridge that exists already (an earlier run of this VM's
+            // up, or a VM before it in this pod): a fresh bridge has none to replace, and looking costs a scan.
+            boolean strayPossible = resuming || pod.findLink(plan.bridge()).isPresent();
             doing = "stripping and bridging";
             strip(nic.vmiInterface());
             if (!dhcp.createsBridge()) {
@@ -302,7 +305,9 @@ public final class BindingEngine {
             }
             long t2 = System.nanoTime();
             doing = "starting DHCP";
-            dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
+            if (strayPossible) {
+                dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
+            }
             DhcpServer server = dhcp.start(plan); // a libvirt network creates its bridge here
             long t3 = System.nanoTime();
             doing = "plugging into the bridge";

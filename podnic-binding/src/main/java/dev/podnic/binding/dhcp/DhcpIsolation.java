@@ -1,10 +1,11 @@
 package dev.podnic.binding.dhcp;
 
-import dev.podnic.netlink.netns.NetnsThread;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.podnic.netlink.kernel.NetfilterTables;
+import dev.podnic.netlink.wire.NftCodec.Chain;
+import dev.podnic.netlink.wire.NftCodec.Hook;
+import dev.podnic.netlink.wire.NftCodec.Side;
+import dev.podnic.netlink.wire.NftCodec.UdpDrop;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps DHCP on the VM's side of a vNIC's bridge: an nftables table (bridge family, in the pod)
@@ -12,15 +13,17 @@ import java.util.concurrent.TimeUnit;
  * reach the cluster network's servers, other pods' requests never reach the vNIC's server, and the
  * server's answers never leave toward the cluster. Without it a server that answers any client
  * (the KubeVirt binding's) would hand the guest's address to whoever asks on the node's bridge.
- * One table per vNIC bridge ({@code podnic_<bridge>}), replaced atomically, removed with the vNIC.
+ * One table per vNIC bridge ({@code podnic_<bridge>}), replaced atomically, removed with the vNIC;
+ * written through nf_tables' netlink interface in-process ({@link NetfilterTables}).
  */
 public final class DhcpIsolation {
-    private final NetnsThread pod;
-    private final Path nft;
+    private static final int BOOTPS = 67;
+    private static final int BOOTPC = 68;
 
-    public DhcpIsolation(NetnsThread pod, Path nft) {
-        this.pod = pod;
-        this.nft = nft;
+    private final NetfilterTables tables;
+
+    public DhcpIsolation(NetfilterTables tables) {
+        this.tables = tables;
     }
 
     public static String table(String bridge) {
@@ -28,59 +31,32 @@ public final class DhcpIsolation {
     }
 
     /**
-     * The batch that (re)creates the table: an existing one is replaced in the same transaction.
+     * The chains: packets bridged between the VMI interface and the VM (forward), to the server on
+     * the bridge (input) and from it (output).
      *
      * @param vmiInterface the bridge's port toward the cluster network
      */
-    static String ruleset(String bridge, String vmiInterface) {
-        String t = table(bridge);
-        String port = "\"" + vmiInterface + "\"";
-        return "add table bridge " + t + "\n"
-                + "delete table bridge " + t + "\n"
-                + "table bridge " + t + " {\n"
-                + " chain forward {\n"
-                + "  type filter hook forward priority 0; policy accept;\n"
-                + "  iifname " + port + " udp dport { 67, 68 } drop\n"
-                + "  oifname " + port + " udp dport { 67, 68 } drop\n"
-                + " }\n"
-                + " chain input {\n"
-                + "  type filter hook input priority 0; policy accept;\n"
-                + "  iifname " + port + " udp dport { 67, 68 } drop\n"
-                + " }\n"
-                + " chain output {\n"
-                + "  type filter hook output priority 0; policy accept;\n"
-                + "  oifname " + port + " udp dport { 67, 68 } drop\n"
-                + " }\n"
-                + "}\n";
+    static List<Chain> chains(String vmiInterface) {
+        UdpDrop in = new UdpDrop(Side.IN, vmiInterface, BOOTPS, BOOTPC);
+        UdpDrop out = new UdpDrop(Side.OUT, vmiInterface, BOOTPS, BOOTPC);
+        return List.of(new Chain("forward", Hook.FORWARD, List.of(in, out)), new Chain("input", Hook.INPUT, List.of(in)),
+                new Chain("output", Hook.OUTPUT, List.of(out)));
     }
 
     public void apply(String bridge, String vmiInterface) {
-        run("isolate DHCP on " + vmiInterface, ruleset(bridge, vmiInterface));
+        try {
+            tables.replaceBridgeTable(table(bridge), chains(vmiInterface));
+        } catch (RuntimeException e) {
+            throw new DhcpException("isolate DHCP on " + vmiInterface + ": " + e.getMessage());
+        }
     }
 
     /** Idempotent: nothing to do when the table is gone. */
     public void remove(String bridge) {
-        String t = table(bridge);
-        run("remove the DHCP isolation of " + bridge, "add table bridge " + t + "\ndelete table bridge " + t + "\n");
-    }
-
-    private void run(String what, String batch) {
         try {
-            Process p = pod.call(new ProcessBuilder(List.of(nft.toString(), "-f", "-")).redirectErrorStream(true)::start);
-            p.getOutputStream().write(batch.getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new DhcpException(what + ": nft did not finish within 10 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new DhcpException(what + ": nft failed (status " + p.exitValue() + "): " + out);
-            }
-        } catch (DhcpException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DhcpException(what + ": cannot run " + nft + ": " + e.getMessage());
+            tables.deleteBridgeTable(table(bridge));
+        } catch (RuntimeException e) {
+            throw new DhcpException("remove the DHCP isolation of " + bridge + ": " + e.getMessage());
         }
     }
 }

@@ -99,13 +99,6 @@ public final class DnsmasqBackend implements DhcpBackend {
     @Override
     public void stop(DhcpServer server) {
         process(server).ifPresent(DnsmasqBackend::end);
-        unisolate(server.bridge());
-    }
-
-    private void unisolate(String bridge) {
-        if (anyClient) {
-            isolation.remove(bridge);
-        }
     }
 
     /** The recorded dnsmasq, if that PID still is the dnsmasq serving the recorded bridge. */
@@ -119,10 +112,13 @@ public final class DnsmasqBackend implements DhcpBackend {
         return process(server).filter(h -> !exited(h.pid())).isPresent();
     }
 
+    /** Also removes the bridge's DHCP isolation: every way down passes here, and a rerun of up re-applies it. */
     @Override
     public void stopStray(String bridge) {
         ProcessHandle.allProcesses().filter(h -> serves(h, bridge)).forEach(DnsmasqBackend::end);
-        unisolate(bridge);
+        if (anyClient) {
+            isolation.remove(bridge);
+        }
     }
 
     @Override

@@ -143,10 +143,10 @@ public final class NodeCommand implements Callable<Integer> {
             Path admin = adminSocket == null ? stateDir.resolve(ADMIN_SOCKET) : adminSocket.equals("off") ? null : Path.of(adminSocket);
             Path bindingPath = bindingSocket == null ? stateDir.resolve(BINDING_SOCKET) : bindingSocket.equals("off") ? null
                     : Path.of(bindingSocket);
-            HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"),
-                    // Multus calls from where the plugins run: the node's namespace (--node-netns, else the daemon's own).
-                    Path.of("/usr/sbin/nft"), qemuUid, cni.nodeNetns() != null ? NetnsIdentity.of(cni.nodeNetns())
-                            : NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
+            // Multus calls from where the plugins run: the node's namespace (--node-netns, else the daemon's own).
+            NetnsIdentity multus = cni.nodeNetns() != null ? NetnsIdentity.of(cni.nodeNetns())
+                    : NetnsIdentity.ofProcess(ProcessHandle.current().pid());
+            HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), qemuUid, multus,
                     id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line.replace('"', '\'') + "\""));
             long started = System.nanoTime();
             binding.collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive

@@ -25,6 +25,7 @@ import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.ResultJson;
 import dev.podnic.cni.version.SpecVersion;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.kernel.NetfilterTables;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.api.CniCallWire;
 import dev.podnic.node.api.CniCallWire.CniAnswer;
@@ -77,7 +78,6 @@ public final class HostBinding implements NodeServer.Protocol {
     private final NodeService service;
     private final Path stateDir;
     private final Path dnsmasq;
-    private final Path nft;
     private final int qemuUid;
     private final NetnsIdentity node;
     private final SandboxFiles sandboxes;
@@ -88,12 +88,11 @@ public final class HostBinding implements NodeServer.Protocol {
      * @param node the daemon's own network namespace: only callers there (Multus) are served
      * @param log  one line per freed or refused attachment, for the daemon's log
      */
-    public HostBinding(NodeService service, Path stateDir, Path dnsmasq, Path nft, int qemuUid, NetnsIdentity node,
+    public HostBinding(NodeService service, Path stateDir, Path dnsmasq, int qemuUid, NetnsIdentity node,
                        SandboxFiles sandboxes, Consumer<String> log) {
         this.service = service;
         this.stateDir = stateDir;
         this.dnsmasq = dnsmasq;
-        this.nft = nft;
         this.qemuUid = qemuUid;
         this.node = node;
         this.sandboxes = sandboxes;
@@ -160,6 +159,9 @@ public final class HostBinding implements NodeServer.Protocol {
 
     /** A failed ADD leaves nothing behind: what it made is undone before the error is answered. */
     private ObjectNode add(BindingCall c) {
+        SpecVersion version = SpecVersion.find(c.cniVersion()).orElseThrow(() -> new CniException(CniError.INCOMPATIBLE_VERSION,
+                "cniVersion \"" + c.cniVersion() + "\" is not one of " + VERSIONS + " (nothing was changed)"));
+        long t0 = System.nanoTime();
         synchronized (lock(c)) {
             BoundVNic bound = withPod(c, true, (engine, adopted) -> {
                 try {
@@ -174,11 +176,10 @@ public final class HostBinding implements NodeServer.Protocol {
                     throw e;
                 }
             });
-            log.accept(String.format("bound %s (network %s) in pod %s/%s: %s, CNI %.0f ms, podnic %.0f ms, DHCP %.0f ms",
+            log.accept(String.format("bound %s (network %s) in pod %s/%s: %s in %.0f ms (CNI %.0f ms, podnic %.0f ms, DHCP %.0f ms)",
                     bound.plan().vnic().vmiInterface(), c.logicNetwork(), c.podNamespace(), c.podName(),
-                    bound.plan().guest().address(), bound.cniMillis(), bound.podnicMillis(), bound.dhcpMillis()));
-            SpecVersion version = SpecVersion.find(c.cniVersion()).orElseThrow(() -> new CniException(CniError.INCOMPATIBLE_VERSION,
-                    "cniVersion \"" + c.cniVersion() + "\" is not one of " + VERSIONS));
+                    bound.plan().guest().address(), (System.nanoTime() - t0) / 1e6, bound.cniMillis(), bound.podnicMillis(),
+                    bound.dhcpMillis()));
             return ResultJson.write(bound.cniResult(), version);
         }
     }
@@ -315,7 +316,8 @@ public final class HostBinding implements NodeServer.Protocol {
                           Path resolvConf) {
         try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
              KernelNetworkOps ops = KernelNetworkOps.open(pod.namespace());
-             NetnsThread thread = NetnsThread.enter(pod.namespace())) {
+             NetnsThread thread = NetnsThread.enter(pod.namespace());
+             NetfilterTables tables = NetfilterTables.open(thread)) {
             Path saved = dir.resolve("adopted.json");
             String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
             Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && ops.findLink(multusInterface).isPresent())
@@ -323,7 +325,7 @@ public final class HostBinding implements NodeServer.Protocol {
             NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
                     : new NodeDaemonAttacher(api, netns, network);
-            DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(thread, nft));
+            DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(tables));
             BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, new RecordStore(dir.resolve("records")),
                     resolvConf, netns, new OwnedTap(qemuUid));
             return work.apply(engine, adopted);

@@ -83,7 +83,7 @@ class HostBindingIT extends WithRealPod {
     }
 
     private HostBinding binding(NodeService s) throws Exception {
-        return new HostBinding(s, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), Path.of("/usr/sbin/nft"), 107,
+        return new HostBinding(s, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), 107,
                 NetnsIdentity.ofProcess(ProcessHandle.current().pid()), id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"),
                 log::add);
     }

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A NETLINK_ROUTE socket. It belongs to the network namespace of the thread that opened it, for
- * its whole life, so requests may be sent from any thread afterwards. One request at a time.
+ * A netlink socket (NETLINK_ROUTE, or NETLINK_NETFILTER for nf_tables). It belongs to the network
+ * namespace of the thread that opened it, for its whole life, so requests may be sent from any
+ * thread afterwards. One request (or batch) at a time.
  */
 final class NetlinkSocket implements AutoCloseable {
     private static final int BUFFER = 1 << 16;
@@ -24,11 +25,16 @@ final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Opens a socket in the calling thread's network namespace. */
+    /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
     static NetlinkSocket open() {
+        return open(LibC.NETLINK_ROUTE);
+    }
+
+    /** Opens a socket of netlink {@code protocol} in the calling thread's network namespace. */
+    static NetlinkSocket open(int protocol) {
         int fd;
         try {
-            fd = LibC.INSTANCE.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+            fd = LibC.INSTANCE.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         } catch (LastErrorException e) {
             throw new NetlinkException("open netlink socket", e.getErrorCode(), null, e);
         }
@@ -103,6 +109,53 @@ final class NetlinkSocket implements AutoCloseable {
                     return out;
                 }
             }
+        }
+    }
+
+    /**
+     * Sends {@code messages} in one datagram (an nfnetlink batch: the kernel applies it as one
+     * transaction) and waits for the answer to every message that asked for an ACK; throws the
+     * first error the kernel reported, naming the message's position.
+     */
+    synchronized void executeBatch(String operation, List<byte[]> messages) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        java.util.Set<Integer> awaited = new java.util.HashSet<>();
+        int first = seq + 1;
+        for (byte[] m : messages) {
+            int mySeq = ++seq;
+            NlMessageBuilder.setSeq(m, mySeq);
+            if ((java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder()).getShort(6) & Rtnl.NLM_F_ACK) != 0) {
+                awaited.add(mySeq);
+            }
+            all.writeBytes(m);
+        }
+        byte[] datagram = all.toByteArray();
+        try {
+            LibC.INSTANCE.send(fd, datagram, datagram.length, 0);
+        } catch (LastErrorException e) {
+            throw NetlinkException.of(operation, e.getErrorCode(), "send failed");
+        }
+        NetlinkException failure = null;
+        while (!awaited.isEmpty()) {
+            int n;
+            try {
+                n = (int) LibC.INSTANCE.recv(fd, buffer, buffer.length, 0);
+            } catch (LastErrorException e) {
+                throw NetlinkException.of(operation, e.getErrorCode(), "receive failed");
+            }
+            for (NlMessage m : NlMessage.split(buffer, n)) {
+                if (m.type() == Rtnl.NLMSG_ERROR && awaited.remove(m.seq())) {
+                    int errno = m.errorCode();
+                    if (errno != 0 && failure == null) {
+                        String ack = m.extendedAckMessage();
+                        failure = NetlinkException.of(operation, errno, "message " + (m.seq() - first) + " of the batch"
+                                + (ack == null ? "" : ": " + ack));
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -20,6 +20,7 @@ public interface LibC extends Library {
     int SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
     int NETLINK_ROUTE = 0;
+    int NETLINK_NETFILTER = 12;
     int SOL_NETLINK = 270;
     int NETLINK_CAP_ACK = 10;
     int NETLINK_EXT_ACK = 11;
