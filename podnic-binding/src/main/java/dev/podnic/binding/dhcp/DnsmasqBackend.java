@@ -5,9 +5,11 @@ import dev.podnic.api.VmNames;
 import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.sys.ProcessExit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +68,7 @@ public final class DnsmasqBackend implements DhcpBackend {
             isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // before the server answers anyone
         }
         try {
-            Files.createDirectories(stateDir);
-            Files.deleteIfExists(pidFile);
+            Files.createDirectories(stateDir); // (the pid file of an earlier server stays until this one replaces it)
             List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--conf-file=/dev/null",
                     "--user=root", "--pid-file=" + pidFile, "--log-facility=" + stateDir.resolve(plan.bridge() + ".log"),
                     "--dhcp-leasefile=" + stateDir.resolve(plan.bridge() + ".leases"),
@@ -112,10 +113,22 @@ public final class DnsmasqBackend implements DhcpBackend {
         return process(server).filter(h -> !exited(h.pid())).isPresent();
     }
 
-    /** Also removes the bridge's DHCP isolation: every way down passes here, and a rerun of up re-applies it. */
+    /**
+     * Found by the bridge's pid file, which every dnsmasq this backend starts writes before it serves
+     * (and a later start overwrites): no scan of every process on the node. Also removes the bridge's
+     * DHCP isolation: every way down passes here, and a rerun of up re-applies it.
+     */
     @Override
     public void stopStray(String bridge) {
-        ProcessHandle.allProcesses().filter(h -> serves(h, bridge)).forEach(DnsmasqBackend::end);
+        try {
+            Path pidFile = stateDir.resolve(bridge + ".pid");
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).filter(h -> serves(h, bridge))
+                        .ifPresent(DnsmasqBackend::end);
+            }
+        } catch (IOException | NumberFormatException unreadable) {
+            // no dnsmasq of ours wrote it
+        }
         if (anyClient) {
             isolation.remove(bridge);
         }
@@ -156,9 +169,9 @@ public final class DnsmasqBackend implements DhcpBackend {
     /** SIGTERM, then SIGKILL after 5 s; done once the process has exited (gone, or a zombie awaiting its reaper). */
     private static void end(ProcessHandle h) {
         h.destroy();
-        if (!exitedWithin(h.pid(), 5000)) {
+        if (!ProcessExit.await(h.pid(), Duration.ofSeconds(5))) {
             h.destroyForcibly();
-            exitedWithin(h.pid(), 5000);
+            ProcessExit.await(h.pid(), Duration.ofSeconds(5));
         }
     }
 
@@ -170,22 +183,6 @@ public final class DnsmasqBackend implements DhcpBackend {
         } catch (IOException gone) {
             return true;
         }
-    }
-
-    private static boolean exitedWithin(long pid, long millis) {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (!exited(pid)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether dnsmasq is installed where expected. */

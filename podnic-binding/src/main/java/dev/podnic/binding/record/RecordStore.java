@@ -14,10 +14,22 @@ import java.util.Optional;
  */
 public final class RecordStore implements Records {
     private final JsonFiles<VmiRecord> files;
+    private final boolean durable;
 
     public RecordStore(Path dir) {
+        this(dir, true);
+    }
+
+    /**
+     * @param durable false where a power cut would leave nothing for a record to undo: the node daemon's
+     *                KubeVirt binding, whose pods and DHCP servers all end with the node, and whose
+     *                addresses are freed through the daemon's own (durable) ledger. A kill keeps every
+     *                write either way (the page cache survives the process).
+     */
+    public RecordStore(Path dir, boolean durable) {
         this.files = new JsonFiles<>(dir, VmiRecord.class, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT),
                 "record");
+        this.durable = durable;
     }
 
     private static String key(String namespace, String name) {
@@ -30,7 +42,7 @@ public final class RecordStore implements Records {
 
     @Override
     public void save(VmiRecord r) {
-        files.write(key(r.namespace(), r.name()), r, true);
+        files.write(key(r.namespace(), r.name()), r, durable);
     }
 
     @Override

@@ -252,7 +252,7 @@ public final class HostBinding implements NodeServer.Protocol {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(stateDir)) {
-            return dirs.filter(Files::isDirectory).map(d -> new Attachment(d, new RecordStore(d.resolve("records")).list().stream()
+            return dirs.filter(Files::isDirectory).map(d -> new Attachment(d, records(d).list().stream()
                     .findFirst())).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -284,7 +284,7 @@ public final class HostBinding implements NodeServer.Protocol {
      */
     private void forget(Path dir, String identity) {
         DnsmasqBackend stopping = new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq); // stop() needs no namespace
-        for (VmiRecord r : new RecordStore(dir.resolve("records")).list()) {
+        for (VmiRecord r : records(dir).list()) {
             for (VNicRecord n : r.nics()) {
                 if (n.dhcp() != null) {
                     stopping.stop(n.dhcp());
@@ -326,7 +326,7 @@ public final class HostBinding implements NodeServer.Protocol {
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
                     : new NodeDaemonAttacher(api, netns, network);
             DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(tables));
-            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, new RecordStore(dir.resolve("records")),
+            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, records(dir),
                     resolvConf, netns, new OwnedTap(qemuUid));
             return work.apply(engine, adopted);
         } catch (IOException e) {
@@ -370,6 +370,11 @@ public final class HostBinding implements NodeServer.Protocol {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** An attachment's engine record; not fsync'ed (see {@link RecordStore#RecordStore(Path, boolean)}). */
+    private static RecordStore records(Path dir) {
+        return new RecordStore(dir.resolve("records"), false);
     }
 
     private Object lock(BindingCall c) {
