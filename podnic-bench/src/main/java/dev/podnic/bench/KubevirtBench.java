@@ -71,6 +71,7 @@ final class KubevirtBench implements Callable<Integer> {
                 List<Double> rawDel = new ArrayList<>();
                 List<Double> bindAdd = new ArrayList<>();
                 List<Double> bindDel = new ArrayList<>();
+                List<Double> directAdd = new ArrayList<>();
                 List<Double> version = new ArrayList<>();
                 List<Double> trueExec = new ArrayList<>();
                 for (int i = 0; i < warmup + iterations; i++) {
@@ -79,6 +80,13 @@ final class KubevirtBench implements Callable<Integer> {
                     double b = d.run("del", clusterNad, "net5", null);
                     double c = d.run("add", bindingNad, "net1", "{\"logicNetworkName\":\"default\"}");
                     double e = d.run("del", bindingNad, "net1", "{\"logicNetworkName\":\"default\"}");
+                    Map<String, String> direct = Map.of("CNI_CONTAINERID", sandbox, "CNI_NETNS", pod.toString(), "CNI_IFNAME", "net2",
+                            "CNI_ARGS", "K8S_POD_NAMESPACE=bench;K8S_POD_NAME=virt-launcher-bench-x;K8S_POD_UID=0a1b2c3d",
+                            "PODNIC_BINDING_SOCKET", binding.toString());
+                    String directConf = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+                            + "\"args\":{\"cni\":{\"logicNetworkName\":\"direct\"}}}";
+                    double da = time(multusHere, new ProcessBuilder(shim.toString()), with(direct, "ADD"), directConf);
+                    time(multusHere, new ProcessBuilder(shim.toString()), with(direct, "DEL"), directConf);
                     double v = time(multusHere, new ProcessBuilder(shim.toString()), Map.of("CNI_COMMAND", "VERSION",
                             "PODNIC_BINDING_SOCKET", binding.toString()), "{\"cniVersion\":\"1.0.0\"}");
                     double t = time(multusHere, new ProcessBuilder("/bin/true"), Map.of(), "");
@@ -88,6 +96,7 @@ final class KubevirtBench implements Callable<Integer> {
                         bindAdd.add(c);
                         bindDel.add(e);
                         version.add(v);
+                        directAdd.add(da);
                         trueExec.add(t);
                     }
                 }
@@ -103,6 +112,7 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.println();
                 System.out.printf("delegate chain ADD %s%nbinding ADD %s%nbinding/chain ADD median %.2f%n", ra, ba, ba.median() / ra.median());
                 System.out.printf("delegate chain DEL %s%nbinding DEL %s%nbinding/chain DEL median %.2f%n", rd, bd, bd.median() / rd.median());
+                System.out.printf("binding ADD with podnic-cni exec'd directly (no libcni) %s%n", Stats.of(directAdd));
                 System.out.printf("podnic-cni VERSION round trip through the daemon %s%nexec of /bin/true %s%n"
                         + "podnic-cni's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
                 // Where the binding's ADD goes, as the daemon books it per vNIC (the measured rounds only).
@@ -150,6 +160,12 @@ final class KubevirtBench implements Callable<Integer> {
             }
             return ms;
         }
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String command) {
+        Map<String, String> out = new java.util.HashMap<>(env);
+        out.put("CNI_COMMAND", command);
+        return out;
     }
 
     private static double time(NetnsThread where, ProcessBuilder pb, Map<String, String> env, String stdin) throws Exception {
