@@ -11,6 +11,8 @@ import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.testing.RealPlugins;
@@ -22,6 +24,7 @@ import dev.podnic.guest.GuestImageBuilder;
 import dev.podnic.kubevirt.cni.HostBinding;
 import dev.podnic.kubevirt.testing.MultusDelegate;
 import dev.podnic.kubevirt.testing.SidecarProcess;
+import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.UnixServer;
@@ -62,7 +65,7 @@ import org.junit.jupiter.api.Test;
  * podnic-cni and the node daemon; the sidecar runs in the pod as uid 107; a client generated from
  * KubeVirt's .proto files asks it as virt-launcher does; the domain it returns is started by the
  * pod's libvirtd with the test guest, which must lease exactly each vNIC's address and reach the
- * gateways and another pod. Then Multus's DELs, in reverse: nothing may be left.
+ * gateways, another pod, and a pod on another node. Then Multus's DELs, in reverse: nothing may be left.
  */
 class KubevirtBindingIT extends WithRealPod {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -191,6 +194,25 @@ class KubevirtBindingIT extends WithRealPod {
         String other = namespaces.create();
         CniResult otherPod = cni.add(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
         String otherIp = otherPod.ips().get(0).address().address().getHostAddress();
+        // A second node with a pod of its own, joined to this one by a link and routes, as any CNI that
+        // gives pods routable IPs provides.
+        String node2 = namespaces.create();
+        TestNamespaces.ip("link", "add", "pdnkv1", "netns", node, "type", "veth", "peer", "name", "pdnkv2", "netns", node2);
+        TestNamespaces.ip("-n", node, "addr", "add", "10.243.1.1/30", "dev", "pdnkv1");
+        TestNamespaces.ip("-n", node2, "addr", "add", "10.243.1.2/30", "dev", "pdnkv2");
+        TestNamespaces.ip("-n", node, "link", "set", "pdnkv1", "up");
+        TestNamespaces.ip("-n", node2, "link", "set", "pdnkv2", "up");
+        String remotePod = namespaces.create();
+        NetworkConfigList net2 = new ConfigParser(JSON).parseList(new String(net.bytes(), StandardCharsets.UTF_8)
+                .replace("10.253.12.0/24", "10.253.14.0/24").replace(tmp.resolve("ipam").toString(), tmp.resolve("ipam-node2").toString())
+                .getBytes(StandardCharsets.UTF_8), "node2");
+        NetnsThread node2Thread = NetnsThread.enter(path(node2));
+        ProcessPluginExec node2Exec = new ProcessPluginExec(node2Thread);
+        CniRuntime cni2 = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache-node2"), Duration.ofSeconds(30), node2Exec);
+        CniResult remote = cni2.add(net2, RuntimeConf.of("kubelet-remote", path(remotePod).toString(), "eth0"));
+        String remoteIp = remote.ips().get(0).address().address().getHostAddress();
+        TestNamespaces.ip("-n", node, "route", "add", "10.253.14.0/24", "via", "10.243.1.2");
+        TestNamespaces.ip("-n", node2, "route", "add", "10.253.12.0/24", "via", "10.243.1.1");
         Process sidecar = null;
         try {
             // The pod as Multus creates it from KubeVirt's network selection elements, in their order.
@@ -220,7 +242,7 @@ class KubevirtBindingIT extends WithRealPod {
                 assertThat(info.getName()).isEqualTo("podnic");
                 assertThat(info.getVersionsList()).contains("v1alpha3");
                 String launcherDomain = GuestDomain.xml("pdnt-kv-" + ProcessHandle.current().pid(), image, List.of(),
-                        List.of("10.253.12.1", "10.253.13.1", otherIp), console, GuestDomain.kvmUsable());
+                        List.of("10.253.12.1", "10.253.13.1", otherIp, remoteIp), console, GuestDomain.kvmUsable());
                 var callbacks = CallbacksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
                 domainXml = callbacks.onDefineDomain(ApiV1Alpha3.OnDefineDomainParams.newBuilder()
                         .setDomainXML(ByteString.copyFromUtf8(launcherDomain)).setVmi(ByteString.copyFromUtf8(VMI)).build())
@@ -241,7 +263,7 @@ class KubevirtBindingIT extends WithRealPod {
                 assertThat(first).containsEntry("router", "10.253.12.1").containsEntry("mtu", "1400");
                 assertThat(second.get("ip") + "/24").isEqualTo(vmSecond);
                 assertThat(report.pings()).containsEntry("10.253.12.1", true).containsEntry("10.253.13.1", true)
-                        .containsEntry(otherIp, true);
+                        .containsEntry(otherIp, true).as("a pod on another node").containsEntry(remoteIp, true);
                 System.err.println("guest lease times (s): " + report.leaseSecondsByIf());
 
                 callbacks.shutdown(ApiV1Alpha3.ShutdownParams.getDefaultInstance());
@@ -271,6 +293,10 @@ class KubevirtBindingIT extends WithRealPod {
                 sidecar.destroyForcibly();
             }
             cni.del(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
+            cni2.del(net2, RuntimeConf.of("kubelet-remote", path(remotePod).toString(), "eth0"));
+            node2Exec.close();
+            node2Thread.close();
         }
+        assertThat(new HostLocalStore(tmp.resolve("ipam-node2"), "podnet").allocations()).as("node 2").isEmpty();
     }
 }

@@ -39,6 +39,8 @@ public abstract class WithRealPod {
     @TempDir
     protected Path tmp;
     protected TestNamespaces namespaces;
+    /** The node's namespace (its name under /run/netns), where the plugins run. */
+    protected String node;
     protected NetnsThread nodeThread;
     protected ProcessPluginExec exec;
     protected CniRuntime cni;
@@ -65,7 +67,8 @@ public abstract class WithRealPod {
     @BeforeEach
     void nodeAndPod() {
         namespaces = new TestNamespaces();
-        nodeThread = NetnsThread.enter(path(namespaces.create()));
+        node = namespaces.create();
+        nodeThread = NetnsThread.enter(path(node));
         exec = new ProcessPluginExec(nodeThread);
         cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
         net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
