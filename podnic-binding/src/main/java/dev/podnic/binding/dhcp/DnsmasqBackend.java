@@ -76,6 +76,9 @@ public final class DnsmasqBackend implements DhcpBackend {
             // (--interface= is followed by another argument, which serves() relies on to match exactly.)
             DnsmasqOptions.dhcp(plan, anyClient).forEach(o -> cmd.add("--" + o));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            // Nothing of podnic's environment: and the C locale, so that dnsmasq loads no locale files as it starts.
+            pb.environment().clear();
+            pb.environment().put("LC_ALL", "C");
             Process p = pod.call(pb::start);
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
