@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /**
  * `podnic node` as a real process, started as the deployed image starts it: the image's ENTRYPOINT
@@ -14,6 +15,20 @@ import java.util.List;
  */
 final class DaemonProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Which jar, started as which image starts it: the benchmarks' options. */
+    static final class Image {
+        @Option(names = "--jar", defaultValue = "podnic-cli/target/podnic.jar", description = "The podnic jar (default ${DEFAULT-VALUE}).")
+        Path jar;
+        @Option(names = "--dockerfile", defaultValue = "deploy/Dockerfile",
+                description = "Whose ENTRYPOINT (JVM flags) starts the daemon (default ${DEFAULT-VALUE}).")
+        Path dockerfile;
+
+        /** `podnic node NODE_ARGS`, its output appended to {@code log}. */
+        Process startNode(List<String> nodeArgs, Path log) throws Exception {
+            return start(jar, dockerfile, nodeArgs, log);
+        }
+    }
 
     private DaemonProcess() {
     }

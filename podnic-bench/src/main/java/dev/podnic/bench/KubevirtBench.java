@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,11 +29,8 @@ final class KubevirtBench implements Callable<Integer> {
     int iterations;
     @Option(names = "--warmup", defaultValue = "20", description = "Discarded rounds first (default ${DEFAULT-VALUE}).")
     int warmup;
-    @Option(names = "--jar", defaultValue = "podnic-cli/target/podnic.jar", description = "The podnic jar (default ${DEFAULT-VALUE}).")
-    Path jar;
-    @Option(names = "--dockerfile", defaultValue = "deploy/Dockerfile",
-            description = "Whose ENTRYPOINT (JVM flags) starts the daemon (default ${DEFAULT-VALUE}).")
-    Path dockerfile;
+    @Mixin
+    DaemonProcess.Image image;
     @Option(names = "--multus-delegate-source", defaultValue = "podnic-kubevirt/src/test/go/multus-delegate/main.go",
             description = "The Go stand-in for Multus, built here with Debian's libcni (default ${DEFAULT-VALUE}).")
     Path goSource;
@@ -56,7 +54,7 @@ final class KubevirtBench implements Callable<Integer> {
         try (BenchNamespaces ns = new BenchNamespaces()) {
             Path node = ns.create("knode");
             Path pod = ns.create("kpod");
-            Process daemon = DaemonProcess.start(jar, dockerfile, List.of("--socket", work.resolve("node.sock").toString(),
+            Process daemon = image.startNode(List.of("--socket", work.resolve("node.sock").toString(),
                     "--state-dir", work.resolve("state").toString(), "--conf-dir", netd.toString(), "--bin-dir", "/usr/lib/cni",
                     "--node-netns", node.toString(), "--metrics-address", "off", "--gc-interval", "3600",
                     "--binding-socket", binding.toString()), log);

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,11 +41,8 @@ final class NodeBench implements Callable<Integer> {
     int ops;
     @Option(names = "--pods", defaultValue = "50", description = "Concurrent pods, two VMI interfaces each (default ${DEFAULT-VALUE}).")
     int pods;
-    @Option(names = "--jar", defaultValue = "podnic-cli/target/podnic.jar", description = "The podnic jar (default ${DEFAULT-VALUE}).")
-    Path jar;
-    @Option(names = "--dockerfile", defaultValue = "deploy/Dockerfile",
-            description = "Whose ENTRYPOINT (JVM flags) starts the daemon (default ${DEFAULT-VALUE}).")
-    Path dockerfile;
+    @Mixin
+    DaemonProcess.Image image;
 
     @Override
     public Integer call() throws Exception {
@@ -173,7 +171,7 @@ final class NodeBench implements Callable<Integer> {
     }
 
     private Process startDaemon(Path socket, Path work, Path node, Path log) throws Exception {
-        return DaemonProcess.start(jar, dockerfile, List.of("--socket", socket.toString(), "--state-dir",
+        return image.startNode(List.of("--socket", socket.toString(), "--state-dir",
                 work.resolve("state").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
                 "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64",
                 "--binding-socket", "off"), log);
