@@ -220,9 +220,14 @@ public final class HostBinding implements NodeServer.Protocol {
         for (JsonNode a : config.path("cni.dev/valid-attachments")) {
             valid.add(a.path("containerID").asText() + "-" + a.path("ifname").asText());
         }
-        for (Attachment a : attachments()) {
-            if (!valid.contains(a.dir().getFileName().toString())) {
-                free(a, "not among the runtime's valid attachments");
+        for (Path dir : attachmentDirs()) {
+            String key = dir.getFileName().toString();
+            if (!valid.contains(key)) {
+                synchronized (lock(key)) {
+                    if (Files.isDirectory(dir)) {
+                        free(attachment(dir), "not among the runtime's valid attachments");
+                    }
+                }
             }
         }
     }
@@ -234,10 +239,15 @@ public final class HostBinding implements NodeServer.Protocol {
      */
     public List<String> collectGarbage() {
         List<String> freed = new ArrayList<>();
-        for (Attachment a : attachments()) {
-            if (a.record().map(r -> !Files.exists(Path.of(r.podNetns()))).orElse(true)) {
-                free(a, "its pod's network namespace is gone");
-                freed.add(a.dir().getFileName().toString());
+        for (Path dir : attachmentDirs()) {
+            // Decided under the attachment's lock, on its record as it is then: an ADD in progress holds the
+            // lock and has no record yet for a moment, and is not garbage.
+            synchronized (lock(dir.getFileName().toString())) {
+                Attachment a = attachment(dir);
+                if (Files.isDirectory(dir) && a.record().map(r -> !Files.exists(Path.of(r.podNetns()))).orElse(true)) {
+                    free(a, "its pod's network namespace is gone");
+                    freed.add(dir.getFileName().toString());
+                }
             }
         }
         return freed;
@@ -247,34 +257,35 @@ public final class HostBinding implements NodeServer.Protocol {
     private record Attachment(Path dir, Optional<VmiRecord> record) {
     }
 
-    private List<Attachment> attachments() {
+    private List<Path> attachmentDirs() {
         if (!Files.isDirectory(stateDir)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(stateDir)) {
-            return dirs.filter(Files::isDirectory).map(d -> new Attachment(d, records(d).list().stream()
-                    .findFirst())).toList();
+            return dirs.filter(Files::isDirectory).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Undoes an attachment found on disk: fully while its pod lives, else what outlives the pod. */
+    private static Attachment attachment(Path dir) {
+        return new Attachment(dir, records(dir).list().stream().findFirst());
+    }
+
+    /** Undoes an attachment found on disk (its lock held): fully while its pod lives, else what outlives the pod. */
     private void free(Attachment a, String why) {
-        synchronized (locks.computeIfAbsent(a.dir().getFileName().toString(), k -> new Object())) {
-            a.record().ifPresent(r -> {
-                Path netns = Path.of(r.podNetns());
-                if (Files.exists(netns)) {
-                    String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
-                    withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
-                            (engine, adopted) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
-                } else {
-                    forget(a.dir(), r.identity());
-                }
-            });
-            deleteTree(a.dir());
-            log.accept("freed KubeVirt binding attachment " + a.dir().getFileName() + ": " + why);
-        }
+        a.record().ifPresent(r -> {
+            Path netns = Path.of(r.podNetns());
+            if (Files.exists(netns)) {
+                String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
+                withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
+                        (engine, adopted) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
+            } else {
+                forget(a.dir(), r.identity());
+            }
+        });
+        deleteTree(a.dir());
+        log.accept("freed KubeVirt binding attachment " + a.dir().getFileName() + ": " + why);
     }
 
     /**
@@ -378,7 +389,12 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     private Object lock(BindingCall c) {
-        return locks.computeIfAbsent(c.key(), k -> new Object());
+        return lock(c.key());
+    }
+
+    /** One lock per attachment (its directory's name): ADD, DEL, CHECK and both GCs never overlap on one. */
+    private Object lock(String key) {
+        return locks.computeIfAbsent(key, k -> new Object());
     }
 
     private static String emptyToNull(String s) {
