@@ -69,6 +69,11 @@ public final class RequestReader implements AutoCloseable {
         return held.get();
     }
 
+    /** Whether the reader still runs (for the daemon's health). */
+    public boolean alive() {
+        return thread.isAlive();
+    }
+
     private void signal() {
         byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
         try {
@@ -98,7 +103,12 @@ public final class RequestReader implements AutoCloseable {
                 LibC.INSTANCE.poll(polled, pending.size() + 1, timeout);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) {
-                    throw new IllegalStateException("poll: errno " + e.getErrorCode(), e);
+                    // Never stop reading for everyone: the connections held now are given up, the next are read.
+                    for (Pending p : pending) {
+                        finish(p, null, new RequestException(RequestException.Kind.GONE, "the daemon could not read it (poll: errno "
+                                + e.getErrorCode() + ")"));
+                    }
+                    pending = new ArrayList<>();
                 }
                 continue;
             }

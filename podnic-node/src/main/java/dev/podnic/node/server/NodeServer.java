@@ -268,6 +268,9 @@ public final class NodeServer implements AutoCloseable {
 
     /** Why the workers are stuck, if a request has been served for longer than {@code limit}. */
     public java.util.Optional<String> stuck(Duration limit) {
+        if (!reader.alive() && !socket.isClosed()) {
+            return java.util.Optional.of("the request reader stopped: no request is read any more");
+        }
         long now = System.nanoTime();
         return serving.values().stream().mapToLong(t -> now - t).max().stream()
                 .filter(age -> age > limit.toNanos()).boxed().findFirst()
