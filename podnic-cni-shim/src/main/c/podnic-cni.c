@@ -14,6 +14,7 @@
  * later", where a retry can help) so that the runtime retries instead of failing the pod for good.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,8 @@ int main(int argc, char **argv) {
                "and prints the daemon's answer. See docs/kubevirt.md.\n", DEFAULT_SOCKET);
         return 0;
     }
+    /* A daemon that hangs up mid-request must give a CNI error, not a death by SIGPIPE without one. */
+    signal(SIGPIPE, SIG_IGN);
     if (read_config() != 0) {
         return fail(CNI_IO_FAILURE, "podnic-cni: cannot read the network configuration from stdin: %s", strerror(errno));
     }

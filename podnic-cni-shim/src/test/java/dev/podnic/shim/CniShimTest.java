@@ -191,4 +191,22 @@ class CniShimTest {
         assertThat(p.exitValue()).isZero();
         assertThat(out).contains("KubeVirt network binding").contains("/var/lib/podnic/node/binding.sock");
     }
+
+    /** The daemon closes before reading: podnic-cni's write fails (EPIPE), and it still answers in CNI's terms. */
+    @Test
+    void aDaemonThatClosesBeforeReadingIsTryAgainLaterNotASignal() throws Exception {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        CompletableFuture.runAsync(() -> {
+            try (server; SocketChannel c = server.accept()) {
+                // closed at once
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String big = "{\"cniVersion\":\"1.0.0\",\"pad\":\"" + "x".repeat(900_000) + "\"}";
+        Run run = run(env("ADD"), big);
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.json().path("code").asInt()).isEqualTo(11);
+    }
 }
