@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
             "",
             "On one machine: `podnic vmi up` wires a VM's vNICs in a pod, `podnic node` is the node's CNI proxy; "
                 + "./podnic demo shows it all. On Kubernetes: `podnic controller`, `podnic webhook` and the node DaemonSet "
-                + "(`podnic node` + `podnic node agent`), manifests in deploy/."},
+                + "(`podnic node` + `podnic node agent`), manifests in deploy/. On KubeVirt: a network binding plugin "
+                + "(`podnic install-cni`, `podnic sidecar`, deploy/kubevirt/, docs/kubevirt.md)."},
         subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class, GuestCommand.class,
                 ControllerCommand.class, WebhookCommand.class, InstallCniCommand.class, SidecarCommand.class})
 public final class PodnicCommand {

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "node", description = {"The node daemon: a CNI proxy that runs the node's CNI configuration and plugins "
         + "for launchers in pods, over a Unix socket. A caller may only act on VMI interfaces in its own network namespace "
         + "(learned from the kernel). Every attachment is in a durable ledger before its plugins run; attachments whose pod "
-        + "vanished, and those a crash interrupted, are freed at start and every --gc-interval.",
+        + "vanished, and those a crash interrupted, are freed at start and every --gc-interval. It also serves the KubeVirt "
+        + "network binding on --binding-socket: podnic-cni's calls from Multus, answered by wiring the launcher pod from the host.",
         "",
         "  podnic node --socket /run/podnic/node.sock --node-netns /run/netns/node",
         "  podnic node ls",
