@@ -10,7 +10,6 @@ import dev.podnic.cni.CniException;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigDirectory;
-import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
@@ -23,7 +22,6 @@ import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,13 +45,11 @@ public final class NodeService {
 
     private final Path netnsDir;
     private final CniRuntime cni;
-    private final ConfigDirectory configs;
+    private final NetworkConfigs configs;
     private final String defaultNetwork;
     private final Ledger ledger;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    private final Map<String, NetworkConfigList> parsedConfigs = new ConcurrentHashMap<>();
-    private final Map<String, NetworkConfigList> current = new ConcurrentHashMap<>();
     private final NodeMetrics metrics;
     private final PodInterfaces interfaces;
     private final Limits limits;
@@ -85,7 +81,7 @@ public final class NodeService {
         this.interfaces = interfaces;
         this.netnsDir = netnsDir;
         this.cni = cni;
-        this.configs = configs;
+        this.configs = new NetworkConfigs(configs);
         this.defaultNetwork = defaultNetwork;
         this.ledger = ledger;
         this.metrics = new NodeMetrics(() -> ledger.all().size());
@@ -214,7 +210,7 @@ public final class NodeService {
             // An ADD or DEL a crash interrupted; or an ADDED entry of a dead namespace whose nsfs inode
             // the caller's new one reuses (its interface is not here): freed before a fresh ADD.
             existing.ifPresent(this::undo);
-            NetworkConfigList net = configured(network);
+            NetworkConfigList net = configs.current(network);
             LedgerEntry entry;
             try {
                 entry = new LedgerEntry(cid, r.ifName(), net.name(), r.vmi(), netns, callerNetns.dev(), callerNetns.ino(),
@@ -312,7 +308,7 @@ public final class NodeService {
             // safe (see Ledger.put). A full state directory must not keep anyone from freeing.
         }
         String netns = alive(e) ? e.netns() : "";
-        cni.del(network(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
+        cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
         ledger.remove(e);
     }
 
@@ -326,24 +322,6 @@ public final class NodeService {
         }
     }
 
-    /** The network as configured now; re-read only when a configuration file changed. */
-    private NetworkConfigList configured(String name) {
-        String key = name + "@" + configs.fingerprint();
-        NetworkConfigList cached = current.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        NetworkConfigList fresh = configs.load(name);
-        current.keySet().removeIf(k -> k.startsWith(name + "@"));
-        current.put(key, fresh);
-        return fresh;
-    }
-
-    /** The network as it was configured at ADD time (parsed once per distinct configuration). */
-    private NetworkConfigList network(LedgerEntry e) {
-        return parsedConfigs.computeIfAbsent(e.config().toString(), text -> new ConfigParser(json)
-                .parseAny(text.getBytes(StandardCharsets.UTF_8), "ledger:" + e.key()));
-    }
 
     /**
      * Frees what nobody will free any more: attachments whose namespace is gone (the pod was deleted
@@ -418,7 +396,7 @@ public final class NodeService {
         int deleted = 0;
         for (String name : networks) {
             try {
-                NetworkConfigList net = configured(name);
+                NetworkConfigList net = configs.current(name);
                 Set<dev.podnic.cni.Attachment> valid = new java.util.HashSet<>();
                 for (LedgerEntry e : all) {
                     if (e.network().equals(name)) {
