@@ -137,7 +137,11 @@ public final class HostBinding implements NodeServer.Protocol {
                     check(BindingCall.read(call));
                     yield ok(null);
                 }
-                case "STATUS" -> ok(null);
+                case "STATUS" -> {
+                    // CNI 1.1: whether an ADD could be served now; 50 ("plugin not available") says why not.
+                    java.util.Optional<String> problem = service.networkProblem(BindingCall.config(call).path("network").asText(""));
+                    yield problem.isPresent() ? fail(version, CniError.PLUGIN_NOT_AVAILABLE, problem.get()) : ok(null);
+                }
                 case "GC" -> {
                     gc(BindingCall.config(call));
                     yield ok(null);

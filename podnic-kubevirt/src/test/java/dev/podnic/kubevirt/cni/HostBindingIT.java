@@ -227,6 +227,9 @@ class HostBindingIT extends WithRealPod {
         assertThat(version.exit()).isZero();
         assertThat(version.out().path("supportedVersions").toString()).contains("1.0.0").contains("0.4.0");
         assertThat(shim("STATUS", "net1", CONFIG).exit()).isZero();
+        Run unavailable = shim("STATUS", "net1", CONFIG.replace("\"type\"", "\"network\":\"elsewhere\",\"type\""));
+        assertThat(unavailable.out().path("code").asInt()).as(unavailable.out().toString()).isEqualTo(50);
+        assertThat(unavailable.out().path("msg").asText()).contains("network \"elsewhere\" is not one this node allows");
     }
 
     @Test

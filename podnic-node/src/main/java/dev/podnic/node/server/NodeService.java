@@ -351,6 +351,23 @@ public final class NodeService {
     }
 
     /**
+     * Why an ADD on {@code network} ("" for the default) could not be served now, if it could not: not
+     * one launchers may use, or not configured (loadable) in the configuration directory. For CNI STATUS.
+     */
+    public java.util.Optional<String> networkProblem(String network) {
+        String name = network.isEmpty() ? defaultNetwork : network;
+        if (!limits.allowedNetworks().contains(name)) {
+            return java.util.Optional.of("network \"" + name + "\" is not one this node allows (see podnic node --allow-network)");
+        }
+        try {
+            configs.current(name);
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("network \"" + name + "\": " + e.getMessage());
+        }
+    }
+
+    /**
      * Why the daemon is not doing its job, if it is not: its last GC pass ended longer than three
      * intervals ago (a pass hangs), or the ledger needed entries moved aside. Empty when healthy.
      */
