@@ -17,13 +17,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The KubeVirt binding's CNI ADD as Multus makes it — Debian's libcni (the multus-delegate stand-in
- * from podnic-kubevirt's tests) running podnic-cni, which forwards to the node daemon (a real
+ * from podnic-kubevirt's tests) running podnic-shim, which forwards to the node daemon (a real
  * process) — against the same libcni running the cluster network's own delegate chain (bridge +
- * host-local + tuning), interleaved in one run. Also podnic-cni's own cost: a VERSION round trip
+ * host-local + tuning), interleaved in one run. Also podnic-shim's own cost: a VERSION round trip
  * through the daemon next to exec'ing /bin/true.
  */
 @Command(name = "kubevirt", mixinStandardHelpOptions = true,
-        description = "KubeVirt binding: binding CNI ADD/DEL via libcni vs the delegate chain's; podnic-cni's own cost.")
+        description = "KubeVirt binding: binding CNI ADD/DEL via libcni vs the delegate chain's; podnic-shim's own cost.")
 final class KubevirtBench implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "100", description = "Measured rounds (default ${DEFAULT-VALUE}).")
     int iterations;
@@ -45,7 +45,7 @@ final class KubevirtBench implements Callable<Integer> {
         Files.writeString(netd.resolve("10-benchnet.conflist"), cluster);
         Path clusterNad = Files.writeString(work.resolve("cluster.json"), cluster);
         Path bindingNad = Files.writeString(work.resolve("podnic-binding.json"),
-                "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\"}");
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\"}");
         Path bin = Files.createDirectories(work.resolve("bin"));
         Path shim = CniShim.install(bin);
         Path multus = buildMultusDelegate(work);
@@ -81,7 +81,7 @@ final class KubevirtBench implements Callable<Integer> {
                     Map<String, String> direct = Map.of("CNI_CONTAINERID", sandbox, "CNI_NETNS", pod.toString(), "CNI_IFNAME", "net2",
                             "CNI_ARGS", "K8S_POD_NAMESPACE=bench;K8S_POD_NAME=virt-launcher-bench-x;K8S_POD_UID=0a1b2c3d",
                             "PODNIC_BINDING_SOCKET", binding.toString());
-                    String directConf = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+                    String directConf = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\","
                             + "\"args\":{\"cni\":{\"logicNetworkName\":\"direct\"}}}";
                     double da = time(multusHere, new ProcessBuilder(shim.toString()), with(direct, "ADD"), directConf);
                     time(multusHere, new ProcessBuilder(shim.toString()), with(direct, "DEL"), directConf);
@@ -110,9 +110,9 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.println();
                 System.out.printf("delegate chain ADD %s%nbinding ADD %s%nbinding/chain ADD median %.2f%n", ra, ba, ba.median() / ra.median());
                 System.out.printf("delegate chain DEL %s%nbinding DEL %s%nbinding/chain DEL median %.2f%n", rd, bd, bd.median() / rd.median());
-                System.out.printf("binding ADD with podnic-cni exec'd directly (no libcni) %s%n", Stats.of(directAdd));
-                System.out.printf("podnic-cni VERSION round trip through the daemon %s%nexec of /bin/true %s%n"
-                        + "podnic-cni's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
+                System.out.printf("binding ADD with podnic-shim exec'd directly (no libcni) %s%n", Stats.of(directAdd));
+                System.out.printf("podnic-shim VERSION round trip through the daemon %s%nexec of /bin/true %s%n"
+                        + "podnic-shim's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
                 // Where the binding's ADD goes, as the daemon books it per vNIC (the measured rounds only).
                 List<double[]> booked = new ArrayList<>();
                 java.util.regex.Pattern line = java.util.regex.Pattern.compile("in (\\d+) ms \\(CNI (\\d+) ms, podnic (\\d+) ms, DHCP (\\d+) ms");

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "install-cni",
-        description = {"Install podnic-cni, the CNI plugin of podnic's KubeVirt network binding, into the node's CNI plugin "
+        description = {"Install podnic-shim, the CNI plugin of podnic's KubeVirt network binding, into the node's CNI plugin "
             + "directory: a small static executable (no JVM on the node) that forwards Multus's calls to the node daemon's "
             + "--binding-socket. Replaces an older one atomically. The node DaemonSet runs this in an init container.",
             "",

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The KubeVirt binding with the real `podnic node` process: podnic-cni installed by `podnic install-cni`,
+ * The KubeVirt binding with the real `podnic node` process: podnic-shim installed by `podnic install-cni`,
  * called from the node's namespace as Multus calls it; then the daemon is killed with SIGKILL and the
  * launcher pod vanishes without a DEL: the restarted daemon frees everything (the DHCP server that kept
- * the pod's namespace alive, the VMI interface's address), and while it is down podnic-cni says "try again".
+ * the pod's namespace alive, the VMI interface's address), and while it is down podnic-shim says "try again".
  */
 class CliKubevirtIT extends WithNodeAndPod {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,9 +55,9 @@ class CliKubevirtIT extends WithNodeAndPod {
         PodnicProcesses.awaitLine(log, "binding-socket=" + tmp.resolve("node/binding.sock"), daemon);
     }
 
-    /** podnic-cni as Multus runs it: from the node's namespace, default socket path overridden for the test. */
+    /** podnic-shim as Multus runs it: from the node's namespace, default socket path overridden for the test. */
     private ChildProcess.Result shim(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(tmp.resolve("bin/podnic-cni").toString());
+        ProcessBuilder pb = new ProcessBuilder(tmp.resolve("bin/podnic-shim").toString());
         pb.environment().clear();
         pb.environment().put("CNI_COMMAND", command);
         pb.environment().put("CNI_CONTAINERID", "sandbox-" + pod);
@@ -67,10 +67,10 @@ class CliKubevirtIT extends WithNodeAndPod {
         pb.environment().put("PODNIC_BINDING_SOCKET", tmp.resolve("node/binding.sock").toString());
         try (NetnsThread multus = NetnsThread.enter(path(node))) {
             Process p = multus.call(pb::start);
-            p.getOutputStream().write(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+            p.getOutputStream().write(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\","
                     + "\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}}").getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
-            return ChildProcess.await(p, Duration.ofSeconds(120), "podnic-cni " + command);
+            return ChildProcess.await(p, Duration.ofSeconds(120), "podnic-shim " + command);
         }
     }
 
@@ -83,7 +83,7 @@ class CliKubevirtIT extends WithNodeAndPod {
     void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
         ChildProcess.Result installed = ChildProcess.run(new ProcessBuilder(PodnicProcesses.command("install-cni",
                 tmp.resolve("bin").toString())), Duration.ofSeconds(60));
-        assertThat(installed.output()).contains("installed " + tmp.resolve("bin/podnic-cni"));
+        assertThat(installed.output()).contains("installed " + tmp.resolve("bin/podnic-shim"));
         startDaemon(tmp.resolve("daemon.log"));
 
         ChildProcess.Result add = shim("ADD");

@@ -98,7 +98,7 @@ class DeployManifestsTest {
                 .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /opt/podnic/podnic.jar")
                 .contains("\"-jar\", \"/opt/podnic/podnic.jar\"]")
                 .contains("dnsmasq-base") // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
-                .contains("gcc libc6-dev") // podnic-cni is built with the jar
+                .contains("gcc libc6-dev") // podnic-shim is built with the jar
                 .contains("openjdk-17-jre-headless")
                 .doesNotContain("CMD"); // without arguments: the sidecar where KubeVirt starts it, else the help
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar the Dockerfile copies is what this module builds (shade)")
@@ -131,13 +131,13 @@ class DeployManifestsTest {
         assertThat(annotations).containsKey("cert-manager.io/inject-ca-from");
     }
 
-    /** The daemon's binding socket is where podnic-cni looks by default, in a directory no pod mounts. */
+    /** The daemon's binding socket is where podnic-shim looks by default, in a directory no pod mounts. */
     @Test
     void theBindingSocketIsWherePodnicCniLooksAndOutOfEveryPodsReach() throws IOException {
         Container node = containers().stream().filter(c -> c.getName().equals("node")).findFirst().orElseThrow();
         assertThat(node.getArgs()).contains("--binding-socket=/var/lib/podnic/node/binding.sock");
         assertThat(new String(dev.podnic.shim.CniShim.open().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                .as("podnic-cni's default").contains("/var/lib/podnic/node/binding.sock");
+                .as("podnic-shim's default").contains("/var/lib/podnic/node/binding.sock");
         io.fabric8.kubernetes.api.model.Pod launcher = new LauncherPods(IMAGE).build(launcherVmi());
         assertThat(launcher.getSpec().getVolumes()).noneMatch(v -> v.getHostPath() != null
                 && v.getHostPath().getPath().startsWith("/var/lib/podnic"));

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 /**
  * deploy/kubevirt/ against KubeVirt's contract as its API defines it: the binding registered in the
  * KubeVirt CR names this version's image and the NetworkAttachmentDefinition that exists, that NAD
- * runs podnic-cni, the example VM binds its interfaces to the registered name, and the image, started
+ * runs podnic-shim, the example VM binds its interfaces to the registered name, and the image, started
  * as KubeVirt starts a binding sidecar (no arguments, NETWORK_BINDING_PLUGIN_NAME set), runs the sidecar.
  */
 class KubevirtManifestsTest {

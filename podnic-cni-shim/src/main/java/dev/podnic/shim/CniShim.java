@@ -8,12 +8,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The podnic-cni executable this jar carries (built from {@code src/main/c/podnic-cni.c}), and how
+ * The podnic-shim executable this jar carries (built from {@code src/main/c/podnic-shim.c}), and how
  * it is put where a container runtime finds CNI plugins.
  */
 public final class CniShim {
     /** The name runtimes look for: a NetworkAttachmentDefinition's {@code "type"}. */
-    public static final String NAME = "podnic-cni";
+    public static final String NAME = "podnic-shim";
     private static final String RESOURCE = "/dev/podnic/shim/" + NAME;
 
     private CniShim() {
@@ -28,7 +28,7 @@ public final class CniShim {
     }
 
     /**
-     * Writes the executable to {@code dir/podnic-cni}, replacing an older one atomically: a runtime
+     * Writes the executable to {@code dir/podnic-shim}, replacing an older one atomically: a runtime
      * that executes it meanwhile runs the old file or the new one, never a partial one.
      */
     public static Path install(Path dir) throws IOException {

@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real podnic-cni executable (as built and installed from this jar) against the daemon's side of
+ * The real podnic-shim executable (as built and installed from this jar) against the daemon's side of
  * the wire format ({@link CniCallWire}): what it sends is byte-exact what the daemon decodes, what
  * the daemon answers reaches stdout and the exit status unchanged, and every way of not getting an
  * answer becomes a CNI error on stdout — code 11 where a retry can help.
  */
 class CniShimTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\","
             + "\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}}";
 
     @TempDir
@@ -192,7 +192,7 @@ class CniShimTest {
         assertThat(out).contains("KubeVirt network binding").contains("/var/lib/podnic/node/binding.sock");
     }
 
-    /** The daemon closes before reading: podnic-cni's write fails (EPIPE), and it still answers in CNI's terms. */
+    /** The daemon closes before reading: podnic-shim's write fails (EPIPE), and it still answers in CNI's terms. */
     @Test
     void aDaemonThatClosesBeforeReadingIsTryAgainLaterNotASignal() throws Exception {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

@@ -62,7 +62,7 @@ import org.junit.jupiter.api.Test;
  * podnic as a KubeVirt network binding plugin, end to end, with KubeVirt's and Multus's sides played
  * by real parts: Debian's libcni runs the pod's networks in KubeVirt's order (the cluster network for
  * eth0, the binding for the pod network, a Multus network, the binding for it) through the real
- * podnic-cni and the node daemon; the sidecar runs in the pod as uid 107; a client generated from
+ * podnic-shim and the node daemon; the sidecar runs in the pod as uid 107; a client generated from
  * KubeVirt's .proto files asks it as virt-launcher does; the domain it returns is started by the
  * pod's libvirtd with the test guest, which must lease exactly each vNIC's address and reach the
  * gateways, another pod, and a pod on another node. Then Multus's DELs, in reverse: nothing may be left.
@@ -103,7 +103,7 @@ class KubevirtBindingIT extends WithRealPod {
                 + "{\"type\":\"bridge\",\"bridge\":\"cni-second\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
                 + "\"ranges\":[[{\"subnet\":\"10.253.13.0/24\"}]]}},{\"type\":\"tuning\",\"mtu\":1400}]}");
-        Files.writeString(nad.resolve("podnic-binding.json"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\"}");
+        Files.writeString(nad.resolve("podnic-binding.json"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\"}");
 
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         service = new NodeService(new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("daemon-cache"), Duration.ofSeconds(30), exec),

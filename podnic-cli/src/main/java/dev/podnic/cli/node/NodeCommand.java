@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         + "for launchers in pods, over a Unix socket. A caller may only act on VMI interfaces in its own network namespace "
         + "(learned from the kernel). Every attachment is in a durable ledger before its plugins run; attachments whose pod "
         + "vanished, and those a crash interrupted, are freed at start and every --gc-interval. It also serves the KubeVirt "
-        + "network binding on --binding-socket: podnic-cni's calls from Multus, answered by wiring the launcher pod from the host.",
+        + "network binding on --binding-socket: podnic-shim's calls from Multus, answered by wiring the launcher pod from the host.",
         "",
         "  podnic node --socket /run/podnic/node.sock --node-netns /run/netns/node",
         "  podnic node ls",
@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
 public final class NodeCommand implements Callable<Integer> {
     /** The admin socket's name in the state directory, unless --admin-socket says otherwise. */
     public static final String ADMIN_SOCKET = "admin.sock";
-    /** The KubeVirt binding's socket in the state directory: where podnic-cni looks by default. */
+    /** The KubeVirt binding's socket in the state directory: where podnic-shim looks by default. */
     public static final String BINDING_SOCKET = "binding.sock";
 
     @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/podnic/node.sock", description = "API socket (default: ${DEFAULT-VALUE}).")
@@ -61,9 +61,9 @@ public final class NodeCommand implements Callable<Integer> {
                     + "(default: STATE-DIR/admin.sock).")
     String adminSocket;
     @Option(names = "--binding-socket", paramLabel = "PATH",
-            description = "Socket of podnic's KubeVirt network binding: podnic-cni (the CNI plugin Multus runs, installed by "
+            description = "Socket of podnic's KubeVirt network binding: podnic-shim (the CNI plugin Multus runs, installed by "
                     + "`podnic install-cni`) forwards its calls here; only root in the node's network namespace is served. Keep it "
-                    + "out of every pod's reach. \"off\" disables (default: STATE-DIR/binding.sock, where podnic-cni looks).")
+                    + "out of every pod's reach. \"off\" disables (default: STATE-DIR/binding.sock, where podnic-shim looks).")
     String bindingSocket;
     @Option(names = "--qemu-uid", paramLabel = "UID", defaultValue = "" + OwnedTap.KUBEVIRT_QEMU_UID,
             description = "Owner of the taps the KubeVirt binding prepares: the user QEMU runs as in virt-launcher (default: ${DEFAULT-VALUE}).")

@@ -54,7 +54,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The node daemon's side of podnic's KubeVirt binding: serves the CNI calls podnic-cni forwards
+ * The node daemon's side of podnic's KubeVirt binding: serves the CNI calls podnic-shim forwards
  * from Multus (ADD, DEL, CHECK, STATUS, GC, VERSION) by driving the binding engine from the host
  * side for one vNIC per call — the VMI interface through the daemon's own ledger (so its GC frees
  * it when the pod vanishes), strip, bridge, dnsmasq inside the pod for whichever client asks on the
@@ -65,7 +65,7 @@ import java.util.stream.Stream;
  * <p>Who may call: root in the node's own network namespace (Multus), nobody in a pod.
  */
 public final class HostBinding implements NodeServer.Protocol {
-    /** The versions podnic-cni answers VERSION with (podnic's CNI runtime converts results between them). */
+    /** The versions podnic-shim answers VERSION with (podnic's CNI runtime converts results between them). */
     public static final List<String> VERSIONS = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** A binding call as Multus makes it, and every way it can be wrong, each with the spec's code. */
 class BindingCallTest {
-    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\","
             + "\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}}";
 
     private static Map<String, String> env(String command) {

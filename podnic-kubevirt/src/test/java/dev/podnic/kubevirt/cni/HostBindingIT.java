@@ -41,13 +41,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The KubeVirt binding's host side with everything real but Multus and QEMU: Debian's plugins for
- * the cluster network in a node namespace, the real podnic-cni executable called as Multus calls a
+ * the cluster network in a node namespace, the real podnic-shim executable called as Multus calls a
  * binding's delegate (after the pod's eth0), the daemon's binding socket, dnsmasq and nftables in the
  * pod; a guest namespace plugged into the vNIC's bridge stands in for QEMU on the tap.
  */
 class HostBindingIT extends WithRealPod {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-cni\","
+    private static final String CONFIG = "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\","
             + "\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}}";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
@@ -97,7 +97,7 @@ class HostBindingIT extends WithRealPod {
     private record Run(int exit, JsonNode out) {
     }
 
-    /** podnic-cni as Multus runs a binding's delegate for the pod (CNI_ARGS as the kubelet sets them). */
+    /** podnic-shim as Multus runs a binding's delegate for the pod (CNI_ARGS as the kubelet sets them). */
     private Run shim(String command, String ifName, String config) throws Exception {
         return shim(command, ifName, config, null);
     }
@@ -117,7 +117,7 @@ class HostBindingIT extends WithRealPod {
         Process p = from == null ? pb.start() : from.call(pb::start);
         p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
-        ChildProcess.Result r = ChildProcess.await(p, Duration.ofSeconds(120), "podnic-cni " + command);
+        ChildProcess.Result r = ChildProcess.await(p, Duration.ofSeconds(120), "podnic-shim " + command);
         return new Run(r.exitCode(), r.output().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.output()));
     }
 

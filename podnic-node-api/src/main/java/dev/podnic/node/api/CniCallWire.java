@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How podnic-cni (the C executable Multus runs for the KubeVirt binding) hands a CNI call to the
+ * How podnic-shim (the C executable Multus runs for the KubeVirt binding) hands a CNI call to the
  * node daemon, encoded and decoded here only — the C side is {@code podnic-cni-shim}, and the two are
  * held together by a test that runs the real executable against this class.
  *
@@ -69,14 +69,14 @@ public final class CniCallWire {
         while (true) {
             int nl = indexOf(whole, (byte) '\n', at);
             if (nl < 0) {
-                throw malformed(first ? "not a podnic-cni call (expected \"" + MAGIC + "\")" : "the call's variables do not end");
+                throw malformed(first ? "not a podnic-shim call (expected \"" + MAGIC + "\")" : "the call's variables do not end");
             }
             String line = new String(whole, at, nl - at, StandardCharsets.UTF_8);
             at = nl + 1;
             if (first) {
                 if (!line.equals(MAGIC)) {
-                    throw malformed("not a podnic-cni call (expected \"" + MAGIC + "\", got \"" + abbreviate(line)
-                            + "\"): is podnic-cni the same version as the daemon?");
+                    throw malformed("not a podnic-shim call (expected \"" + MAGIC + "\", got \"" + abbreviate(line)
+                            + "\"): is podnic-shim the same version as the daemon?");
                 }
                 first = false;
                 continue;
@@ -87,7 +87,7 @@ public final class CniCallWire {
             int eq = line.indexOf('=');
             String name = eq < 0 ? line : line.substring(0, eq);
             if (eq < 0 || !VARIABLES.contains(name) || env.containsKey(name)) {
-                throw malformed("unexpected line in a podnic-cni call: \"" + abbreviate(line) + "\"");
+                throw malformed("unexpected line in a podnic-shim call: \"" + abbreviate(line) + "\"");
             }
             env.put(name, line.substring(eq + 1));
         }

@@ -38,14 +38,14 @@ class CniCallWireTest {
     @Test
     void whatIsNotACallIsRefusedSayingWhy() {
         assertThatThrownBy(() -> CniCallWire.readCall(bytes("{\"apiVersion\":\"podnic.dev/v1\"}\n")))
-                .hasMessageContaining("not a podnic-cni call").hasMessageContaining("same version");
+                .hasMessageContaining("not a podnic-shim call").hasMessageContaining("same version");
         assertThatThrownBy(() -> CniCallWire.readCall(bytes("PODNIC-CNI 1\nCNI_COMMAND=ADD\n")))
                 .hasMessageContaining("do not end");
         assertThatThrownBy(() -> CniCallWire.readCall(bytes("PODNIC-CNI 1\nPATH=/evil\n\n{}")))
                 .hasMessageContaining("unexpected line");
         assertThatThrownBy(() -> CniCallWire.readCall(bytes("PODNIC-CNI 1\nCNI_COMMAND=ADD\nCNI_COMMAND=DEL\n\n{}")))
                 .hasMessageContaining("unexpected line");
-        assertThatThrownBy(() -> CniCallWire.readCall(new byte[0])).hasMessageContaining("not a podnic-cni call");
+        assertThatThrownBy(() -> CniCallWire.readCall(new byte[0])).hasMessageContaining("not a podnic-shim call");
         assertThatThrownBy(() -> CniCallWire.readAnswer(bytes("x\n"))).hasMessageContaining("not a number");
     }
 }

@@ -80,7 +80,7 @@ public final class Caller implements AutoCloseable {
 
     /**
      * The pod a container runtime acts for (the KubeVirt binding: Multus, root on the node, runs
-     * podnic-cni with the pod's namespace in CNI_NETNS): the namespace at {@code netns} is opened now
+     * podnic-shim with the pod's namespace in CNI_NETNS): the namespace at {@code netns} is opened now
      * and held like a peer's, and must be a network namespace.
      */
     public static Caller onBehalfOf(PeerCredentials runtime, Path netns, String podUid) throws IOException {

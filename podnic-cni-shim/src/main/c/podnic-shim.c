@@ -1,5 +1,5 @@
 /*
- * podnic-cni: the CNI plugin Multus runs for podnic's KubeVirt network binding.
+ * podnic-shim: the CNI plugin Multus runs for podnic's KubeVirt network binding.
  *
  * It runs on the node's own file system (/opt/cni/bin), where no JVM can be assumed, so it is a
  * small static C program that does one thing: forward the CNI call (its CNI_* environment and its
@@ -131,7 +131,7 @@ static int read_config(void) {
 
 int main(int argc, char **argv) {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("podnic-cni: the CNI plugin of podnic's KubeVirt network binding. Multus runs it; it forwards\n"
+        printf("podnic-shim: the CNI plugin of podnic's KubeVirt network binding. Multus runs it; it forwards\n"
                "each CNI call to the podnic node daemon on %s (PODNIC_BINDING_SOCKET overrides)\n"
                "and prints the daemon's answer. See docs/kubevirt.md.\n", DEFAULT_SOCKET);
         return 0;
@@ -139,16 +139,16 @@ int main(int argc, char **argv) {
     /* A daemon that hangs up mid-request must give a CNI error, not a death by SIGPIPE without one. */
     signal(SIGPIPE, SIG_IGN);
     if (read_config() != 0) {
-        return fail(CNI_IO_FAILURE, "podnic-cni: cannot read the network configuration from stdin: %s", strerror(errno));
+        return fail(CNI_IO_FAILURE, "podnic-shim: cannot read the network configuration from stdin: %s", strerror(errno));
     }
     const char *command = getenv("CNI_COMMAND");
     if (command == NULL || *command == '\0') {
-        return fail(CNI_INVALID_ENV, "podnic-cni: CNI_COMMAND is not set (this is a CNI plugin: a container runtime runs it)");
+        return fail(CNI_INVALID_ENV, "podnic-shim: CNI_COMMAND is not set (this is a CNI plugin: a container runtime runs it)");
     }
     for (const char *const *v = VARIABLES; *v; v++) {
         const char *value = getenv(*v);
         if (value != NULL && strchr(value, '\n') != NULL) {
-            return fail(CNI_INVALID_ENV, "podnic-cni: %s contains a newline", *v);
+            return fail(CNI_INVALID_ENV, "podnic-shim: %s contains a newline", *v);
         }
     }
 
@@ -158,12 +158,12 @@ int main(int argc, char **argv) {
     }
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof addr.sun_path) {
-        return fail(CNI_INVALID_ENV, "podnic-cni: socket path too long: %s", path);
+        return fail(CNI_INVALID_ENV, "podnic-shim: socket path too long: %s", path);
     }
     strcpy(addr.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        return fail(CNI_TRY_AGAIN_LATER, "podnic-cni: the podnic node daemon is not reachable at %s (%s); is the podnic "
+        return fail(CNI_TRY_AGAIN_LATER, "podnic-shim: the podnic node daemon is not reachable at %s (%s); is the podnic "
                     "DaemonSet running on this node?", path, strerror(errno));
     }
     struct timeval tv = {.tv_sec = ANSWER_TIMEOUT_SECONDS};
@@ -178,13 +178,13 @@ int main(int argc, char **argv) {
         }
         int n = snprintf(head + len, sizeof head - len, "%s=%s\n", *v, value);
         if (n < 0 || (size_t)n >= sizeof head - len - 1) {
-            return fail(CNI_INVALID_ENV, "podnic-cni: the CNI_* environment is larger than %zu bytes", sizeof head);
+            return fail(CNI_INVALID_ENV, "podnic-shim: the CNI_* environment is larger than %zu bytes", sizeof head);
         }
         len += (size_t)n;
     }
     head[len++] = '\n';
     if (write_all(fd, head, len) != 0 || write_all(fd, config, config_len) != 0) {
-        return fail(CNI_TRY_AGAIN_LATER, "podnic-cni: the podnic node daemon at %s hung up (%s)", path, strerror(errno));
+        return fail(CNI_TRY_AGAIN_LATER, "podnic-shim: the podnic node daemon at %s hung up (%s)", path, strerror(errno));
     }
     shutdown(fd, SHUT_WR);
 
@@ -199,14 +199,14 @@ int main(int argc, char **argv) {
         }
         if (n < 0) {
             return fail(errno == EAGAIN ? CNI_TRY_AGAIN_LATER : CNI_IO_FAILURE,
-                        "podnic-cni: no answer from the podnic node daemon at %s (%s)", path, strerror(errno));
+                        "podnic-shim: no answer from the podnic node daemon at %s (%s)", path, strerror(errno));
         }
         if (status < 0) {
             got += (size_t)n;
             char *nl = memchr(buf, '\n', got);
             if (nl == NULL) {
                 if (n == 0 || got == sizeof buf) {
-                    return fail(CNI_TRY_AGAIN_LATER, "podnic-cni: the podnic node daemon at %s closed the connection "
+                    return fail(CNI_TRY_AGAIN_LATER, "podnic-shim: the podnic node daemon at %s closed the connection "
                                 "without an answer", path);
                 }
                 continue;
@@ -215,8 +215,8 @@ int main(int argc, char **argv) {
             char *end;
             long parsed = strtol(buf, &end, 10);
             if (end == buf || *end != '\0' || parsed < 0 || parsed > 255) {
-                return fail(CNI_IO_FAILURE, "podnic-cni: the podnic node daemon at %s answered in a format this "
-                            "podnic-cni does not know (is it the same podnic version?)", path);
+                return fail(CNI_IO_FAILURE, "podnic-shim: the podnic node daemon at %s answered in a format this "
+                            "podnic-shim does not know (is it the same podnic version?)", path);
             }
             status = (int)parsed;
             size_t rest = got - (size_t)(nl + 1 - buf);
