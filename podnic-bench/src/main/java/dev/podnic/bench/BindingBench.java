@@ -52,7 +52,12 @@ final class BindingBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("podnic-bench-binding");
+        try (WorkDirectory scratch = WorkDirectory.create("podnic-bench-binding")) {
+            return run(scratch.path());
+        }
+    }
+
+    private int run(Path work) throws Exception {
         Path resolv = Files.writeString(work.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
         NetworkConfigList net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\","
                 + "\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"

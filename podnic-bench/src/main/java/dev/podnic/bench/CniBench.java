@@ -42,8 +42,8 @@ final class CniBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("podnic-bench");
-        try (BenchNamespaces ns = new BenchNamespaces()) {
+        try (WorkDirectory scratch = WorkDirectory.create("podnic-bench"); BenchNamespaces ns = new BenchNamespaces()) {
+            Path work = scratch.path();
             Path node = ns.create("node");
             Path pod = ns.create("pod");
             Path ipam = work.resolve("ipam");
@@ -103,8 +103,6 @@ final class CniBench implements Callable<Integer> {
             }
             report(Stats.of(podnic), Stats.of(direct), Stats.of(pairRatios), cold.isEmpty() ? null : Stats.of(cold), leaked);
             return leaked == 0 ? 0 : 1;
-        } finally {
-            deleteTree(work);
         }
     }
 
@@ -156,11 +154,4 @@ final class CniBench implements Callable<Integer> {
         System.out.printf("| %s | %.1f | %.1f | %.1f | %d |%n", name, s.median(), s.p10(), s.p90(), s.n());
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

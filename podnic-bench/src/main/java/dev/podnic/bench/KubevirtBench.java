@@ -37,7 +37,12 @@ final class KubevirtBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("podnic-bench-kubevirt");
+        try (WorkDirectory scratch = WorkDirectory.create("podnic-bench-kubevirt")) {
+            return run(scratch.path());
+        }
+    }
+
+    private int run(Path work) throws Exception {
         Path netd = Files.createDirectories(work.resolve("net.d"));
         String cluster = "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-podnic\","
                 + "\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + work.resolve("ipam")

@@ -46,7 +46,12 @@ final class NodeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("podnic-bench-node");
+        try (WorkDirectory scratch = WorkDirectory.create("podnic-bench-node")) {
+            return run(scratch.path());
+        }
+    }
+
+    private int run(Path work) throws Exception {
         Path conf = Files.createDirectories(work.resolve("net.d")).resolve("10-benchnet.conflist");
         Files.writeString(conf, "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[{\"type\":\"bridge\","
                 + "\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
