@@ -30,18 +30,23 @@ public final class DnsmasqBackend implements DhcpBackend {
      * @param stateDir where lease files and logs go (one file pair per bridge)
      */
     public DnsmasqBackend(NetnsThread pod, Path stateDir, Path binary) {
-        this(pod, stateDir, binary, null);
+        this(pod, stateDir, binary, null, false);
     }
 
     /**
-     * A server for whichever client asks on the bridge (see {@link DnsmasqOptions#dhcp(VNicPlan, boolean)}),
-     * kept from the cluster side by {@code isolation}; null: only the vNIC's MAC is served.
+     * @param isolation keeps DHCP from crossing the VMI interface (applied before the server starts,
+     *                  removed with it); null: none
+     * @param anyClient serve whichever client asks on the bridge, not only the vNIC's MAC (see
+     *                  {@link DnsmasqOptions#dhcp(VNicPlan, boolean)}); needs {@code isolation}
      */
-    public DnsmasqBackend(NetnsThread pod, Path stateDir, Path binary, DhcpIsolation isolation) {
+    public DnsmasqBackend(NetnsThread pod, Path stateDir, Path binary, DhcpIsolation isolation, boolean anyClient) {
+        if (anyClient && isolation == null) {
+            throw new IllegalArgumentException("a server for any client must be isolated from the cluster side");
+        }
         this.pod = pod;
         this.stateDir = stateDir;
         this.binary = binary;
-        this.anyClient = isolation != null;
+        this.anyClient = anyClient;
         this.isolation = isolation;
     }
 
@@ -64,7 +69,7 @@ public final class DnsmasqBackend implements DhcpBackend {
     public DhcpServer start(VNicPlan plan) {
         Path pidFile = stateDir.resolve(plan.bridge() + ".pid");
         Path out = stateDir.resolve(plan.bridge() + ".out");
-        if (anyClient) {
+        if (isolation != null) {
             isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // before the server answers anyone
         }
         try {
@@ -132,7 +137,7 @@ public final class DnsmasqBackend implements DhcpBackend {
         } catch (IOException | NumberFormatException unreadable) {
             // no dnsmasq of ours wrote it
         }
-        if (anyClient) {
+        if (isolation != null) {
             isolation.remove(bridge);
         }
     }

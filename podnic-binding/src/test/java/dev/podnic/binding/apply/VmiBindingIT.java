@@ -11,6 +11,7 @@ import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.record.RecordStore;
@@ -25,14 +26,18 @@ import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.kernel.NetfilterTables;
+import dev.podnic.netlink.testing.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,15 +52,22 @@ class VmiBindingIT extends WithRealPod {
             + "model: {type: virtio}}, {type: pod-network}]}}}").getBytes(StandardCharsets.UTF_8), "test");
 
     private final List<GuestNamespace> guests = new ArrayList<>();
+    private NetfilterTables tables;
 
     @Override
     protected String subnet() {
         return "10.250.7.0/24";
     }
 
+    @BeforeEach
+    void podsNftables() {
+        tables = NetfilterTables.open(podThread);
+    }
+
     @AfterEach
     void closeGuests() {
         guests.forEach(GuestNamespace::close);
+        tables.close();
     }
 
     /** dnsmasq daemons started for this test (their command line names its state directory). */
@@ -69,8 +81,9 @@ class VmiBindingIT extends WithRealPod {
         return new RecordStore(tmp.resolve("records"));
     }
 
+    /** As `podnic vmi up --dhcp dnsmasq` wires it: by the vNIC's MAC, DHCP kept from the cluster side. */
     private BindingEngine binding() throws Exception {
-        return binding(new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")));
+        return binding(new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"), new DhcpIsolation(tables), false));
     }
 
     private BindingEngine binding(DhcpBackend backend) throws Exception {
@@ -197,5 +210,47 @@ class VmiBindingIT extends WithRealPod {
             assertThat(b.dhcp().ref()).startsWith("pid:");
         }
         assertThat(ourDnsmasqs()).as("dnsmasq processes left").isEmpty();
+    }
+
+    /**
+     * A DHCP server on the node's bridge (a rogue one, or the cluster's own) answering anyone: the guest's
+     * requests never reach it through the VMI interface, so the guest gets exactly its vNIC's lease from
+     * podnic's server, and the rogue never hears of it. Down removes the isolation with the vNIC.
+     */
+    @Test
+    void aDhcpServerOnTheClusterSideNeverHearsTheGuest() throws Exception {
+        VmiSpec one = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: lonely}\n"
+                + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '02:00:00:00:0b:01'}}]}}}")
+                .getBytes(StandardCharsets.UTF_8), "test");
+        CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0")); // makes the node's bridge
+        Path rogueLog = tmp.resolve("rogue.log");
+        Path roguePid = tmp.resolve("rogue.pid");
+        ChildProcess.Result rogue = ChildProcess.await(nodeThread.call(new ProcessBuilder("/usr/sbin/dnsmasq", "--conf-file=/dev/null",
+                "--user=root", "--port=0", "--interface=cni-podnic", "--bind-interfaces", "--except-interface=lo",
+                "--dhcp-range=10.250.7.200,10.250.7.210,255.255.255.0,600", "--dhcp-authoritative", "--log-dhcp",
+                "--log-facility=" + rogueLog, "--pid-file=" + roguePid, "--dhcp-leasefile=" + tmp.resolve("rogue.leases"))
+                .redirectErrorStream(true)::start), Duration.ofSeconds(30), "rogue dnsmasq");
+        assertThat(rogue.ok()).as(rogue.output()).isTrue();
+        BindingEngine binding = binding();
+        try {
+            BoundVNic b = binding.up(one).get(0);
+            assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "table", "bridge",
+                    DhcpIsolation.table(b.plan().bridge())))).contains("iifname \"vmi0\" udp dport 67-68 drop");
+            GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(), "pdngr",
+                    b.plan().vnic().mac(), Files.createDirectories(tmp.resolve("guest-r")));
+            guests.add(guest);
+            Map<String, String> lease = guest.lease();
+            assertThat(lease.get("ip") + "/" + lease.get("mask")).isEqualTo(b.cniResult().ips().get(0).address().toString());
+            assertThat(lease).containsEntry("serverid", b.plan().bridgeAddress().address().getHostAddress());
+            // What dnsmasq logs of any request it receives (--log-dhcp): the guest's DISCOVER names its client, "udhcp".
+            assertThat(Files.readString(rogueLog)).as("the rogue server never saw the guest")
+                    .doesNotContain("vendor class").doesNotContain("DHCPDISCOVER").doesNotContain("02:00:00:00:0b:01");
+        } finally {
+            binding.down("default", "lonely", Optional.empty());
+            ProcessHandle.of(Long.parseLong(Files.readString(roguePid).strip())).ifPresent(ProcessHandle::destroy);
+            cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+        }
+        assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "tables"))).as("isolation removed").isBlank();
+        assertThat(eth0.ips()).isNotEmpty();
     }
 }

@@ -6,6 +6,7 @@ import dev.podnic.binding.attach.Attacher;
 import dev.podnic.binding.attach.InProcessAttacher;
 import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtDomains;
@@ -13,6 +14,7 @@ import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.kernel.NetfilterTables;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.api.NodeClient;
 import java.nio.file.Files;
@@ -23,6 +25,8 @@ final class Pod implements AutoCloseable {
     private final CniOptions.Session cni;
     private final NetworkOps ops;
     private final NetnsThread thread;
+    /** nftables in the pod, for the dnsmasq backend's DHCP isolation; null with libvirt. */
+    private final NetfilterTables tables;
     private final DhcpBackend backend;
     final BindingEngine engine;
 
@@ -34,9 +38,13 @@ final class Pod implements AutoCloseable {
         this.cni = cniOptions.open();
         this.ops = KernelNetworkOps.open(podNetns);
         this.thread = NetnsThread.enter(podNetns);
+        this.tables = dhcp.equals("dnsmasq") ? NetfilterTables.open(thread) : null;
         try {
             this.backend = switch (dhcp) {
-                case "dnsmasq" -> new DnsmasqBackend(thread, vmi.dhcpDir(), Path.of("/usr/sbin/dnsmasq"));
+                // By the vNIC's MAC, and kept from the cluster side: the guest's requests never reach the cluster's
+                // servers, theirs never the guest.
+                case "dnsmasq" -> new DnsmasqBackend(thread, vmi.dhcpDir(), Path.of("/usr/sbin/dnsmasq"), new DhcpIsolation(tables),
+                        false);
                 case "libvirt" -> libvirt(vmi.libvirtUri(podNetns), vm, podNetns);
                 default -> throw new UserError("--dhcp " + dhcp + ": expected libvirt or dnsmasq");
             };
@@ -64,6 +72,9 @@ final class Pod implements AutoCloseable {
     public void close() {
         if (backend != null) {
             backend.close();
+        }
+        if (tables != null) {
+            tables.close();
         }
         thread.close();
         ops.close();

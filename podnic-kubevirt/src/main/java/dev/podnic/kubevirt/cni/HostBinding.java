@@ -340,7 +340,7 @@ public final class HostBinding implements NodeServer.Protocol {
             NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
                     : new NodeDaemonAttacher(api, netns, network);
-            DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(tables));
+            DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(tables), true);
             BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, records(dir),
                     resolvConf, netns, new OwnedTap(qemuUid));
             return work.apply(engine, adopted);
