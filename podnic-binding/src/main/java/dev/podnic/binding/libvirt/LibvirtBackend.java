@@ -4,6 +4,7 @@ import dev.podnic.api.VNic;
 import dev.podnic.api.VmNames;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpException;
+import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DhcpServer;
 import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.VNicPlan;
@@ -21,6 +22,7 @@ import org.libvirt.Network;
 public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
     private final String uri;
     private final VmNames vm;
+    private final DhcpIsolation isolation;
     private Connect connection;
 
     /**
@@ -28,8 +30,14 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
      * @param vm  the VM whose vNICs it serves: names its networks, so networks of different VMs never collide
      */
     public LibvirtBackend(String uri, VmNames vm) {
+        this(uri, vm, null);
+    }
+
+    /** @param isolation keeps DHCP from crossing the VMI interface (applied before a network starts, removed with it); null: none */
+    public LibvirtBackend(String uri, VmNames vm, DhcpIsolation isolation) {
         this.uri = uri;
         this.vm = vm;
+        this.isolation = isolation;
     }
 
     public String networkName(VNicPlan plan) {
@@ -49,6 +57,9 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
     @Override
     public synchronized DhcpServer start(VNicPlan plan) {
         String name = networkName(plan);
+        if (isolation != null) {
+            isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // by name: the network makes the bridge next
+        }
         try {
             Network n = connect().networkDefineXML(LibvirtNetworkXml.render(plan, name));
             try {
@@ -79,7 +90,10 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
         remove(server.ref());
     }
 
-    /** Removes podnic networks (of any VM) that use {@code bridge}; they are what a crash left behind. */
+    /**
+     * Removes podnic networks (of any VM) that use {@code bridge}; they are what a crash left behind.
+     * Also the bridge's DHCP isolation: every way down passes here.
+     */
     @Override
     public synchronized void stopStray(String bridge) {
         for (String name : podnicNetworks()) {
@@ -90,6 +104,9 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
             } catch (LibvirtException e) {
                 // gone meanwhile
             }
+        }
+        if (isolation != null) {
+            isolation.remove(bridge);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.attach.InProcessAttacher;
+import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.record.RecordStore;
@@ -14,6 +15,8 @@ import dev.podnic.binding.testing.GuestNamespace;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.kernel.NetfilterTables;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,12 +59,15 @@ class LibvirtBindingIT extends WithRealPod {
     void libvirtNetworksServeEachVNicItsCniConfiguration() throws Exception {
         CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
-        try (LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI))) {
+        try (NetfilterTables tables = NetfilterTables.open(podThread);
+             LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI), new DhcpIsolation(tables))) {
             BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, path(pod)), podOps, backend, Domains.NONE,
                     new RecordStore(tmp.resolve("records")), resolv, path(pod));
             try {
                 List<BoundVNic> bound = binding.up(VMI);
                 assertThat(backend.podnicNetworks()).hasSize(2);
+                assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "tables")))
+                        .contains("table bridge podnic_pdnbr_vmi0").contains("table bridge podnic_pdnbr_vmi1");
                 for (BoundVNic b : bound) {
                     assertThat(b.dhcp().ref()).isEqualTo("podnic-" + VmNames.of(VMI).tag() + "-" + b.plan().vmiInterface());
                     GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(),
@@ -81,6 +87,8 @@ class LibvirtBindingIT extends WithRealPod {
                 cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
             }
             assertThat(backend.podnicNetworks()).isEmpty();
+            assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "tables"))).as("isolation removed")
+                    .doesNotContain("bridge podnic_"); // (libvirt keeps its own ip tables)
             assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name)
                     .containsExactlyInAnyOrder("lo", "pdng0", "pdng1"); // only the guests' own veths remain
         }
@@ -98,6 +106,8 @@ class LibvirtBindingIT extends WithRealPod {
             assertThat(binding.down("default", "testvm", Optional.empty())).isEqualTo(new Released.Nothing());
             assertThat(binding.down("default", "testvm", Optional.of(VmNames.of(VMI)))).isEqualTo(new Released.Discovered(2));
             assertThat(backend.podnicNetworks()).isEmpty();
+            assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "tables"))).as("isolation removed")
+                    .doesNotContain("bridge podnic_"); // (libvirt keeps its own ip tables)
             assertThat(podOps.links()).extracting(dev.podnic.netlink.Link::name).containsExactly("lo");
         }
     }

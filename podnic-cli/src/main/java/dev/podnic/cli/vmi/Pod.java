@@ -25,7 +25,7 @@ final class Pod implements AutoCloseable {
     private final CniOptions.Session cni;
     private final NetworkOps ops;
     private final NetnsThread thread;
-    /** nftables in the pod, for the dnsmasq backend's DHCP isolation; null with libvirt. */
+    /** nftables in the pod, for the DHCP isolation of either backend. */
     private final NetfilterTables tables;
     private final DhcpBackend backend;
     final BindingEngine engine;
@@ -38,14 +38,14 @@ final class Pod implements AutoCloseable {
         this.cni = cniOptions.open();
         this.ops = KernelNetworkOps.open(podNetns);
         this.thread = NetnsThread.enter(podNetns);
-        this.tables = dhcp.equals("dnsmasq") ? NetfilterTables.open(thread) : null;
+        this.tables = NetfilterTables.open(thread);
         try {
             this.backend = switch (dhcp) {
-                // By the vNIC's MAC, and kept from the cluster side: the guest's requests never reach the cluster's
-                // servers, theirs never the guest.
+                // By the vNIC's MAC, and (either backend) kept from the cluster side: the guest's requests never
+                // reach the cluster's servers, theirs never the guest.
                 case "dnsmasq" -> new DnsmasqBackend(thread, vmi.dhcpDir(), Path.of("/usr/sbin/dnsmasq"), new DhcpIsolation(tables),
                         false);
-                case "libvirt" -> libvirt(vmi.libvirtUri(podNetns), vm, podNetns);
+                case "libvirt" -> libvirt(vmi.libvirtUri(podNetns), vm, podNetns, new DhcpIsolation(tables));
                 default -> throw new UserError("--dhcp " + dhcp + ": expected libvirt or dnsmasq");
             };
             Attacher attacher = vmi.proxy != null
@@ -59,13 +59,13 @@ final class Pod implements AutoCloseable {
         }
     }
 
-    private static LibvirtBackend libvirt(String uri, VmNames vm, Path podNetns) {
+    private static LibvirtBackend libvirt(String uri, VmNames vm, Path podNetns, DhcpIsolation isolation) {
         String socket = uri.contains("socket=") ? uri.substring(uri.indexOf("socket=") + 7).split("&")[0] : null;
         if (socket != null && !Files.exists(Path.of(socket))) {
             throw new UserError("no libvirtd at " + socket + "; start one with: podnic pod libvirtd start --netns " + podNetns
                     + " (or use --dhcp dnsmasq)");
         }
-        return new LibvirtBackend(uri, vm);
+        return new LibvirtBackend(uri, vm, isolation);
     }
 
     @Override
@@ -73,9 +73,7 @@ final class Pod implements AutoCloseable {
         if (backend != null) {
             backend.close();
         }
-        if (tables != null) {
-            tables.close();
-        }
+        tables.close();
         thread.close();
         ops.close();
         cni.close();
