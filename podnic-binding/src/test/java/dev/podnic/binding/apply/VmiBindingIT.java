@@ -235,7 +235,8 @@ class VmiBindingIT extends WithRealPod {
         try {
             BoundVNic b = binding.up(one).get(0);
             assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "table", "bridge",
-                    DhcpIsolation.table(b.plan().bridge())))).contains("iifname \"vmi0\" udp dport 67-68 drop");
+                    DhcpIsolation.table(b.plan().bridge())))).contains("iifname \"vmi0\" udp dport 67-68 drop")
+                    .contains("iifname \"vmi0\" udp dport 546-547 drop").contains("oifname \"vmi0\" icmpv6 type 133-134 drop");
             GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, b.plan().bridge(), "pdngr",
                     b.plan().vnic().mac(), Files.createDirectories(tmp.resolve("guest-r")));
             guests.add(guest);

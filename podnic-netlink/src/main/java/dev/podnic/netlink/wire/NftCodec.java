@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * nf_tables messages (linux/netfilter/nf_tables.h, nfnetlink.h), for the one kind of table podnic
- * writes: a bridge-family table whose base chains drop UDP to a port range crossing one bridge port
- * — what {@code nft} writes for {@code iifname "X" udp dport A-B drop} (its --debug=netlink output:
- * meta iifname, cmp, meta l4proto, cmp, payload transport+2, cmp gte, cmp lte, immediate drop).
+ * writes: a bridge-family table whose base chains drop, on one bridge port, UDP to a port range or
+ * ICMPv6 of a type range — what {@code nft} writes for {@code iifname "X" udp dport A-B drop} (its
+ * --debug=netlink output: meta iifname, cmp, meta l4proto, cmp, payload transport+2, cmp gte, cmp lte,
+ * immediate drop), and with {@code meta l4proto icmpv6 icmpv6 type} the same on transport+0, one byte.
  * A table is replaced in one transaction (a batch): created if missing, deleted, created anew.
  * Integers inside nf_tables attributes are big-endian; nested attributes carry NLA_F_NESTED.
  */
@@ -53,20 +54,49 @@ public final class NftCodec {
         }
     }
 
-    /** Drop UDP to ports {@code fromPort..toPort} coming in by (or leaving by) {@code device}. */
-    public record UdpDrop(Side side, String device, int fromPort, int toPort) {
-        public UdpDrop {
+    /** What a rule looks at: its transport protocol and a field of that header. */
+    public enum Field {
+        UDP_DPORT(17, 2, 2), ICMPV6_TYPE(58, 0, 1);
+
+        final int l4proto;
+        final int offset;
+        final int length;
+
+        Field(int l4proto, int offset, int length) {
+            this.l4proto = l4proto;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        int max() {
+            return (1 << (8 * length)) - 1;
+        }
+    }
+
+    /** Drop packets whose {@code field} is in {@code from..to}, coming in by (or leaving by) {@code device}. */
+    public record Drop(Side side, String device, Field field, int from, int to) {
+        public Drop {
             if (device.isEmpty() || device.getBytes(StandardCharsets.UTF_8).length >= IFNAMSIZ) {
                 throw new IllegalArgumentException("device name \"" + device + "\": 1 to 15 bytes");
             }
-            if (fromPort < 0 || toPort > 65535 || fromPort > toPort) {
-                throw new IllegalArgumentException("ports " + fromPort + "-" + toPort);
+            if (from < 0 || to > field.max() || from > to) {
+                throw new IllegalArgumentException(field + " " + from + "-" + to);
             }
+        }
+
+        /** UDP to ports {@code from..to}. */
+        public static Drop udp(Side side, String device, int from, int to) {
+            return new Drop(side, device, Field.UDP_DPORT, from, to);
+        }
+
+        /** ICMPv6 of types {@code from..to}. */
+        public static Drop icmpv6(Side side, String device, int from, int to) {
+            return new Drop(side, device, Field.ICMPV6_TYPE, from, to);
         }
     }
 
     /** A base chain of type filter, priority 0, policy accept. */
-    public record Chain(String name, Hook hook, List<UdpDrop> rules) {
+    public record Chain(String name, Hook hook, List<Drop> rules) {
         public Chain {
             rules = List.copyOf(rules);
         }
@@ -85,7 +115,7 @@ public final class NftCodec {
             out.add(table(NFT_MSG_NEWTABLE, NLM_F_CREATE, table));
             for (Chain c : chains) {
                 out.add(chain(table, c));
-                for (UdpDrop r : c.rules()) {
+                for (Drop r : c.rules()) {
                     out.add(rule(table, c.name(), r));
                 }
             }
@@ -118,7 +148,7 @@ public final class NftCodec {
                 .build();
     }
 
-    private static byte[] rule(String table, String chain, UdpDrop r) {
+    private static byte[] rule(String table, String chain, Drop r) {
         byte[] device = Arrays.copyOf(r.device().getBytes(StandardCharsets.UTF_8), IFNAMSIZ);
         return nft(NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, NFPROTO_BRIDGE)
                 .attrString(1, table)                                   // NFTA_RULE_TABLE
@@ -127,10 +157,11 @@ public final class NftCodec {
                     meta(e, r.side().metaKey);
                     cmp(e, 0, device);                                  // NFT_CMP_EQ
                     meta(e, 16);                                        // NFT_META_L4PROTO
-                    cmp(e, 0, new byte[] {17});                         // IPPROTO_UDP
-                    expr(e, "payload", d -> d.attr(1, be32(1)).attr(2, be32(2)).attr(3, be32(2)).attr(4, be32(2)));
-                    cmp(e, 5, be16(r.fromPort()));                      // NFT_CMP_GTE
-                    cmp(e, 3, be16(r.toPort()));                        // NFT_CMP_LTE
+                    cmp(e, 0, new byte[] {(byte) r.field().l4proto});
+                    expr(e, "payload", d -> d.attr(1, be32(1)).attr(2, be32(2)) // reg 1, NFT_PAYLOAD_TRANSPORT_HEADER
+                            .attr(3, be32(r.field().offset)).attr(4, be32(r.field().length)));
+                    cmp(e, 5, value(r.from(), r.field().length));       // NFT_CMP_GTE
+                    cmp(e, 3, value(r.to(), r.field().length));         // NFT_CMP_LTE
                     expr(e, "immediate", d -> d.attr(1, be32(0))        // NFT_REG_VERDICT
                             .nested(2 | NLA_F_NESTED, v -> v.nested(2 | NLA_F_NESTED, code -> code.attr(1, be32(0))))); // NF_DROP
                 })
@@ -154,7 +185,8 @@ public final class NftCodec {
         return ByteBuffer.allocate(4).putInt(v).array();
     }
 
-    static byte[] be16(int v) {
-        return ByteBuffer.allocate(2).putShort((short) v).array();
+    /** A header field's value as the packet holds it: big-endian, {@code length} bytes. */
+    static byte[] value(int v, int length) {
+        return length == 1 ? new byte[] {(byte) v} : ByteBuffer.allocate(2).putShort((short) v).array();
     }
 }

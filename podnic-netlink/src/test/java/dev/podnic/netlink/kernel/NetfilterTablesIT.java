@@ -7,7 +7,7 @@ import dev.podnic.netlink.wire.NftCodec;
 import dev.podnic.netlink.wire.NftCodec.Chain;
 import dev.podnic.netlink.wire.NftCodec.Hook;
 import dev.podnic.netlink.wire.NftCodec.Side;
-import dev.podnic.netlink.wire.NftCodec.UdpDrop;
+import dev.podnic.netlink.wire.NftCodec.Drop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +38,10 @@ class NetfilterTablesIT {
 
     static List<Chain> isolation(String port) {
         return List.of(
-                new Chain("forward", Hook.FORWARD, List.of(new UdpDrop(Side.IN, port, 67, 68), new UdpDrop(Side.OUT, port, 67, 68))),
-                new Chain("input", Hook.INPUT, List.of(new UdpDrop(Side.IN, port, 67, 68))),
-                new Chain("output", Hook.OUTPUT, List.of(new UdpDrop(Side.OUT, port, 67, 68))));
+                new Chain("forward", Hook.FORWARD, List.of(Drop.udp(Side.IN, port, 67, 68), Drop.udp(Side.OUT, port, 67, 68),
+                        Drop.icmpv6(Side.IN, port, 133, 134))),
+                new Chain("input", Hook.INPUT, List.of(Drop.udp(Side.IN, port, 67, 68))),
+                new Chain("output", Hook.OUTPUT, List.of(Drop.udp(Side.OUT, port, 67, 68))));
     }
 
     @Test
@@ -53,6 +54,7 @@ class NetfilterTablesIT {
                     		type filter hook forward priority 0; policy accept;
                     		iifname "vmi1" udp dport 67-68 drop
                     		oifname "vmi1" udp dport 67-68 drop
+                    		iifname "vmi1" icmpv6 type 133-134 drop
                     	}
 
                     	chain input {

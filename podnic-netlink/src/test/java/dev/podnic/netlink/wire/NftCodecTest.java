@@ -27,14 +27,15 @@ class NftCodecTest {
     @Test
     void aReplacementCreatesTheTableItsChainsAndTheirRules() {
         List<byte[]> batch = NftCodec.replaceBridgeTable("t", List.of(new NftCodec.Chain("forward", NftCodec.Hook.FORWARD,
-                List.of(new NftCodec.UdpDrop(NftCodec.Side.IN, "vmi1", 67, 68)))));
+                List.of(NftCodec.Drop.udp(NftCodec.Side.IN, "vmi1", 67, 68)))));
         assertThat(batch).extracting(m -> HexFormat.of().formatHex(m, 4, 6))
                 .containsExactly("1000", "000a", "020a", "000a", "030a", "060a", "1100");
     }
 
     @Test
     void namesAndPortsTheKernelWouldRefuseAreRefusedHere() {
-        assertThatThrownBy(() -> new NftCodec.UdpDrop(NftCodec.Side.IN, "a-name-too-long-x", 67, 68)).hasMessageContaining("1 to 15 bytes");
-        assertThatThrownBy(() -> new NftCodec.UdpDrop(NftCodec.Side.IN, "vmi1", 68, 67)).hasMessageContaining("ports 68-67");
+        assertThatThrownBy(() -> NftCodec.Drop.udp(NftCodec.Side.IN, "a-name-too-long-x", 67, 68)).hasMessageContaining("1 to 15 bytes");
+        assertThatThrownBy(() -> NftCodec.Drop.udp(NftCodec.Side.IN, "vmi1", 68, 67)).hasMessageContaining("UDP_DPORT 68-67");
+        assertThatThrownBy(() -> NftCodec.Drop.icmpv6(NftCodec.Side.IN, "vmi1", 133, 256)).hasMessageContaining("ICMPV6_TYPE 133-256");
     }
 }
