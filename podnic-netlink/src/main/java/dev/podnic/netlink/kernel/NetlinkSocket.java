@@ -71,22 +71,11 @@ final class NetlinkSocket implements AutoCloseable {
     private List<NlMessage> exchange(String operation, byte[] request, boolean dump) {
         int mySeq = ++seq;
         NlMessageBuilder.setSeq(request, mySeq);
-        try {
-            LibC.INSTANCE.send(fd, request, request.length, 0);
-        } catch (LastErrorException e) {
-            throw NetlinkException.of(operation, e.getErrorCode(), "send failed");
-        }
-        int flags = java.nio.ByteBuffer.wrap(request).order(java.nio.ByteOrder.nativeOrder()).getShort(6);
-        boolean expectsAck = (flags & Rtnl.NLM_F_ACK) != 0;
+        send(operation, request);
+        boolean expectsAck = asksForAck(request);
         List<NlMessage> out = new ArrayList<>();
         while (true) {
-            int n;
-            try {
-                n = (int) LibC.INSTANCE.recv(fd, buffer, buffer.length, 0);
-            } catch (LastErrorException e) {
-                throw NetlinkException.of(operation, e.getErrorCode(), "receive failed");
-            }
-            for (NlMessage m : NlMessage.split(buffer, n)) {
+            for (NlMessage m : receive(operation)) {
                 if (m.seq() != mySeq) {
                     continue; // a late answer to an earlier, abandoned request
                 }
@@ -124,26 +113,15 @@ final class NetlinkSocket implements AutoCloseable {
         for (byte[] m : messages) {
             int mySeq = ++seq;
             NlMessageBuilder.setSeq(m, mySeq);
-            if ((java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder()).getShort(6) & Rtnl.NLM_F_ACK) != 0) {
+            if (asksForAck(m)) {
                 awaited.add(mySeq);
             }
             all.writeBytes(m);
         }
-        byte[] datagram = all.toByteArray();
-        try {
-            LibC.INSTANCE.send(fd, datagram, datagram.length, 0);
-        } catch (LastErrorException e) {
-            throw NetlinkException.of(operation, e.getErrorCode(), "send failed");
-        }
+        send(operation, all.toByteArray());
         NetlinkException failure = null;
         while (!awaited.isEmpty()) {
-            int n;
-            try {
-                n = (int) LibC.INSTANCE.recv(fd, buffer, buffer.length, 0);
-            } catch (LastErrorException e) {
-                throw NetlinkException.of(operation, e.getErrorCode(), "receive failed");
-            }
-            for (NlMessage m : NlMessage.split(buffer, n)) {
+            for (NlMessage m : receive(operation)) {
                 if (m.type() == Rtnl.NLMSG_ERROR && awaited.remove(m.seq())) {
                     int errno = m.errorCode();
                     if (errno != 0 && failure == null) {
@@ -157,6 +135,29 @@ final class NetlinkSocket implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    private void send(String operation, byte[] datagram) {
+        try {
+            LibC.INSTANCE.send(fd, datagram, datagram.length, 0);
+        } catch (LastErrorException e) {
+            throw NetlinkException.of(operation, e.getErrorCode(), "send failed");
+        }
+    }
+
+    /** The messages of the next datagram; they point into the shared receive buffer (see {@link #copy}). */
+    private List<NlMessage> receive(String operation) {
+        int n;
+        try {
+            n = (int) LibC.INSTANCE.recv(fd, buffer, buffer.length, 0);
+        } catch (LastErrorException e) {
+            throw NetlinkException.of(operation, e.getErrorCode(), "receive failed");
+        }
+        return NlMessage.split(buffer, n);
+    }
+
+    private static boolean asksForAck(byte[] message) {
+        return (java.nio.ByteBuffer.wrap(message).order(java.nio.ByteOrder.nativeOrder()).getShort(6) & Rtnl.NLM_F_ACK) != 0;
     }
 
     /** Messages point into the shared receive buffer; keep a private copy. */
