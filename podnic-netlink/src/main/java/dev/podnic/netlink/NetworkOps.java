@@ -2,7 +2,9 @@ package dev.podnic.netlink;
 
 import dev.podnic.inet.IpNet;
 import dev.podnic.inet.MacAddress;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,6 +71,12 @@ public interface NetworkOps extends AutoCloseable {
 
     void addAddress(String linkName, IpNet address, Scope scope);
 
+    /**
+     * An address without the route to its prefix ("noprefixroute"): an address that only identifies
+     * the link to a server on it, and must not make its prefix reachable there.
+     */
+    void addAddressWithoutPrefixRoute(String linkName, IpNet address, Scope scope);
+
     void deleteAddress(String linkName, IpNet address);
 
     /** Routes of one family in one table (254 = main). */
@@ -80,6 +88,14 @@ public interface NetworkOps extends AutoCloseable {
     void replaceRoute(Route route);
 
     void deleteRoute(Route route);
+
+    /**
+     * The link-local address of the neighbour on {@code link} that owns the global IPv6 address
+     * {@code owner}, asked of the link itself by echo requests from the link's own link-local address
+     * (the owner's MAC, then the all-nodes answer from that MAC); empty when no answer came within
+     * {@code timeout}.
+     */
+    Optional<InetAddress> neighbourLinkLocal(String link, InetAddress owner, Duration timeout);
 
     /** A per-namespace sysctl, by dotted ("net.ipv4.ip_forward") or slash ("net/ipv4/conf/eth0.1/forwarding") name. */
     String sysctl(String key);

@@ -20,6 +20,7 @@ import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
+import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
 import dev.podnic.netlink.Family;
@@ -49,6 +50,8 @@ import java.util.Optional;
  * {@link #down} undoes whatever a partial {@code up} did.
  */
 public final class BindingEngine {
+    /** How long the link is asked for the IPv6 gateway's link-local address (it answers in about a millisecond). */
+    private static final java.time.Duration ROUTER_PROBE_TIMEOUT = java.time.Duration.ofSeconds(3);
     private final Attacher attacher;
     private final NetworkOps pod;
     private final DhcpBackend dhcp;
@@ -163,7 +166,7 @@ public final class BindingEngine {
             if (bridge.isPresent() && vmi.get().masterIndex() != bridge.get().index()) {
                 out.add(n.vmiInterface() + " is not a port of " + n.bridge());
             }
-            pod.addresses(n.vmiInterface()).stream().filter(a -> a.address().isIpv4()).forEach(a ->
+            pod.addresses(n.vmiInterface()).stream().filter(a -> a.address().isIpv4() || a.scope() != Scope.LINK).forEach(a ->
                     out.add(n.vmiInterface() + " has " + a.address() + " again (the guest's address; something re-added it)"));
         }
         out.addAll(port.problems(pod, n.name(), n.bridge()));
@@ -244,7 +247,7 @@ public final class BindingEngine {
     private VmiRecord fresh(VmiSpec vmi, VmNames names) {
         List<VNicRecord> nics = vmi.nics().stream().map(n -> new VNicRecord(n.index(), n.name(), n.mac().toString(),
                 n.model().libvirtName(), n.vmiInterface(), n.bridge(), Step.PENDING, null, null, null, null, List.of(), 0,
-                List.of())).toList();
+                List.of(), null, null)).toList();
         return new VmiRecord(vmi.namespace(), vmi.name(), vmi.identity(), attacher.containerId(names).orElse(null),
                 podNetns.toString(), attacher.network(), dhcp.name(), nics, null);
     }
@@ -287,7 +290,7 @@ public final class BindingEngine {
             doing = "reading the VMI interface";
             RecordedFacts facts = recorded().facts();
             if (facts == null) { // first time past CNI ADD: the interface is still as the plugins left it
-                facts = RecordedFacts.of(readFacts(nic.vmiInterface()));
+                facts = RecordedFacts.of(readFacts(nic.vmiInterface(), result));
                 checkpoint(recorded().added(facts));
             }
             doing = "planning";
@@ -324,26 +327,44 @@ public final class BindingEngine {
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {
             GuestConfig g = plan.guest();
             return new VNicRecord(nic.index(), nic.name(), nic.mac().toString(), nic.model().libvirtName(), nic.vmiInterface(),
-                    plan.bridge(), Step.SERVING, recorded().facts(), server, g.address().toString(),
+                    plan.bridge(), Step.SERVING, recorded().facts(), server, g.address() == null ? null : g.address().toString(),
                     g.gateway() == null ? null : g.gateway().getHostAddress(), g.routes().stream().map(GuestRoute::toString).toList(),
-                    g.mtu(), g.dnsServers().stream().map(InetAddress::getHostAddress).toList());
+                    g.mtu(), g.dnsServers().stream().map(InetAddress::getHostAddress).toList(),
+                    g.ipv6() == null ? null : g.ipv6().address().toString(),
+                    g.ipv6() == null || g.ipv6().router() == null ? null : IpLiteral.format(g.ipv6().router()));
         }
     }
 
-    /** The VMI interface's MTU and the routes the plugins installed on it, and the pod's DNS. */
-    private PodFacts readFacts(String vmiInterface) {
+    /**
+     * The VMI interface's MTU and the routes the plugins installed on it, the IPv6 gateway's
+     * link-local address (asked of the link while the interface still has its addresses), and the
+     * pod's DNS.
+     */
+    private PodFacts readFacts(String vmiInterface, CniResult result) {
         Link link = pod.link(vmiInterface);
         List<GuestRoute> routes = installedRoutes(link).stream().map(r -> new GuestRoute(r.destination(), r.gateway())).toList();
+        InetAddress router = Planner.ipv6Gateway(result, vmiInterface, routes).filter(g -> !g.isLinkLocalAddress())
+                .flatMap(g -> routerLinkLocal(vmiInterface, g)).orElse(null);
         ResolvConf resolv = ResolvConf.read(resolvConf);
-        return new PodFacts(link.mtu(), routes, resolv.nameservers(), resolv.search());
+        return new PodFacts(link.mtu(), routes, resolv.nameservers(), resolv.search(), router);
+    }
+
+    /** Unknown (no default route is advertised; the plan says so) when the link cannot be asked. */
+    private Optional<InetAddress> routerLinkLocal(String vmiInterface, InetAddress gateway) {
+        try {
+            return pod.neighbourLinkLocal(vmiInterface, gateway, ROUTER_PROBE_TIMEOUT);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private List<Route> installedRoutes(Link link) {
-        return pod.routes(Family.V4, Route.MAIN_TABLE).stream()
-                .filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
+        List<Route> routes = new ArrayList<>(pod.routes(Family.V4, Route.MAIN_TABLE));
+        routes.addAll(pod.routes(Family.V6, Route.MAIN_TABLE));
+        return routes.stream().filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
     }
 
-    /** Removes the interface's IPv4 configuration (the guest gets it); keeps its IPv6 link-local address. */
+    /** Removes the interface's addresses and routes (the guest gets them); keeps its IPv6 link-local address. */
     private void strip(String vmiInterface) {
         for (Route r : installedRoutes(pod.link(vmiInterface))) {
             pod.deleteRoute(r);
@@ -355,14 +376,28 @@ public final class BindingEngine {
         }
     }
 
-    /** The bridge with only its link-local /32 (the DHCP server's address), for backends that do not make it. */
+    /**
+     * The bridge with only its link-local /32 (the DHCP server's address) and, with IPv6, the DHCPv6
+     * server's address without a prefix route — for backends that do not make the bridge. The pod
+     * takes no router advertisements on it (they are the guest's), and its link-local address is
+     * usable at once (no duplicate address detection: the bridge is new, and the DHCPv6 server
+     * answers from it).
+     */
     private void bridge(VNicPlan plan) {
         if (pod.findLink(plan.bridge()).isEmpty()) {
             pod.createBridge(plan.bridge());
         }
+        if (plan.dhcpv6Address() != null) {
+            pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_ra", "0");
+            pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_dad", "0");
+        }
         pod.setUp(plan.bridge(), true);
-        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
+        List<Address> held = pod.addresses(plan.bridge());
+        if (held.stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
             pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
+        }
+        if (plan.dhcpv6Address() != null && held.stream().noneMatch(a -> a.address().equals(plan.dhcpv6Address()))) {
+            pod.addAddressWithoutPrefixRoute(plan.bridge(), plan.dhcpv6Address(), Scope.UNIVERSE);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.podnic.binding.apply;
 
 import dev.podnic.inet.IpLiteral;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ public record ResolvConf(List<InetAddress> nameservers, List<String> search) {
             if (f.length >= 2 && f[0].equals("nameserver")) {
                 try {
                     InetAddress a = IpLiteral.parse(f[1]);
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
-                        ns.add(a); // a loopback resolver is the pod's own, unreachable from the guest
+                    if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        ns.add(a); // a loopback or link-local resolver is the pod's own, unreachable from the guest
                     }
                 } catch (IllegalArgumentException ignored) {
                     // not an address podnic can hand out

@@ -5,18 +5,16 @@ import dev.podnic.api.VmNames;
 import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.netlink.netns.NetnsThread;
-import dev.podnic.netlink.sys.ProcessExit;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * DHCP by a dnsmasq daemon that podnic starts inside the pod's namespace (from a thread living
- * there), one per vNIC, bound to the vNIC's bridge. For hosts without libvirt networks.
+ * there), one per vNIC, bound to the vNIC's bridge; for an IPv6 vNIC beside it podnic-ra, the
+ * router advertisements ({@link RouterAdvertisements}). For hosts without libvirt networks.
  */
 public final class DnsmasqBackend implements DhcpBackend {
     private final NetnsThread pod;
@@ -24,6 +22,7 @@ public final class DnsmasqBackend implements DhcpBackend {
     private final Path binary;
     private final boolean anyClient;
     private final DhcpIsolation isolation;
+    private final RouterAdvertisements advertisements;
 
     /**
      * @param pod      a thread inside the pod's namespace
@@ -48,6 +47,7 @@ public final class DnsmasqBackend implements DhcpBackend {
         this.binary = binary;
         this.anyClient = anyClient;
         this.isolation = isolation;
+        this.advertisements = new RouterAdvertisements(pod, stateDir);
     }
 
     @Override
@@ -93,7 +93,9 @@ public final class DnsmasqBackend implements DhcpBackend {
                 throw new DhcpException("dnsmasq for " + plan.bridge() + " failed (status " + p.exitValue() + "): "
                         + Files.readString(out).strip());
             }
-            return new DhcpServer(name(), plan.bridge(), "pid:" + Files.readString(pidFile).strip());
+            DhcpServer server = new DhcpServer(name(), plan.bridge(), "pid:" + Files.readString(pidFile).strip());
+            advertisements.start(plan);
+            return server;
         } catch (DhcpException e) {
             throw e;
         } catch (Exception e) {
@@ -107,18 +109,19 @@ public final class DnsmasqBackend implements DhcpBackend {
      */
     @Override
     public void stop(DhcpServer server) {
-        process(server).ifPresent(DnsmasqBackend::end);
+        process(server).ifPresent(ServerProcesses::end);
+        advertisements.stop(server.bridge());
     }
 
     /** The recorded dnsmasq, if that PID still is the dnsmasq serving the recorded bridge. */
     private java.util.Optional<ProcessHandle> process(DhcpServer server) {
         long pid = Long.parseLong(server.ref().substring("pid:".length()));
-        return ProcessHandle.of(pid).filter(h -> serves(h, server.bridge()));
+        return ProcessHandle.of(pid).filter(h -> h.info().commandLine().map(c -> serves(c, server.bridge())).orElse(false));
     }
 
     @Override
     public boolean serves(DhcpServer server) {
-        return process(server).filter(h -> !exited(h.pid())).isPresent();
+        return process(server).filter(h -> !ServerProcesses.exited(h.pid())).isPresent() && advertisements.serves(server.bridge());
     }
 
     /**
@@ -128,15 +131,8 @@ public final class DnsmasqBackend implements DhcpBackend {
      */
     @Override
     public void stopStray(String bridge) {
-        try {
-            Path pidFile = stateDir.resolve(bridge + ".pid");
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).filter(h -> serves(h, bridge))
-                        .ifPresent(DnsmasqBackend::end);
-            }
-        } catch (IOException | NumberFormatException unreadable) {
-            // no dnsmasq of ours wrote it
-        }
+        ServerProcesses.fromPidFile(stateDir.resolve(bridge + ".pid"), c -> serves(c, bridge)).ifPresent(ServerProcesses::end);
+        advertisements.stop(bridge);
         if (isolation != null) {
             isolation.remove(bridge);
         }
@@ -169,28 +165,9 @@ public final class DnsmasqBackend implements DhcpBackend {
     }
 
     /** Our dnsmasq for this bridge: its command line names the bridge and this backend's state directory. */
-    private boolean serves(ProcessHandle h, String bridge) {
-        return h.info().commandLine().map(c -> c.contains("dnsmasq") && c.contains("--interface=" + bridge + " ")
-                && c.contains("--dhcp-leasefile=" + stateDir.resolve(bridge + ".leases"))).orElse(false);
-    }
-
-    /** SIGTERM, then SIGKILL after 5 s; done once the process has exited (gone, or a zombie awaiting its reaper). */
-    private static void end(ProcessHandle h) {
-        h.destroy();
-        if (!ProcessExit.await(h.pid(), Duration.ofSeconds(5))) {
-            h.destroyForcibly();
-            ProcessExit.await(h.pid(), Duration.ofSeconds(5));
-        }
-    }
-
-    /** Gone, or a zombie awaiting its reaper. */
-    private static boolean exited(long pid) {
-        try {
-            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (IOException gone) {
-            return true;
-        }
+    private boolean serves(String commandLine, String bridge) {
+        return commandLine.contains("dnsmasq") && commandLine.contains("--interface=" + bridge + " ")
+                && commandLine.contains("--dhcp-leasefile=" + stateDir.resolve(bridge + ".leases"));
     }
 
     /** Whether dnsmasq is installed where expected. */

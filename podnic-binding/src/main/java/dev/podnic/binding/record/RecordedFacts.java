@@ -12,7 +12,8 @@ import java.util.List;
  * podnic strips the VMI interface. A rerun plans from these, never from the stripped interface
  * (which no longer shows the routes a routed network installed).
  */
-public record RecordedFacts(int mtu, List<Route> routes, List<String> nameservers, List<String> search) {
+public record RecordedFacts(int mtu, List<Route> routes, List<String> nameservers, List<String> search,
+                            String routerLinkLocal) {
 
     /** A route of the VMI interface; {@code gateway} null when on-link. */
     public record Route(String destination, String gateway) {
@@ -27,14 +28,16 @@ public record RecordedFacts(int mtu, List<Route> routes, List<String> nameserver
     public static RecordedFacts of(PodFacts f) {
         return new RecordedFacts(f.mtu(),
                 f.interfaceRoutes().stream().map(r -> new Route(r.destination().toString(),
-                        r.gateway() == null ? null : r.gateway().getHostAddress())).toList(),
-                f.resolvNameservers().stream().map(InetAddress::getHostAddress).toList(), f.resolvSearch());
+                        r.gateway() == null ? null : IpLiteral.format(r.gateway()))).toList(),
+                f.resolvNameservers().stream().map(IpLiteral::format).toList(), f.resolvSearch(),
+                f.routerLinkLocal() == null ? null : IpLiteral.format(f.routerLinkLocal()));
     }
 
     public PodFacts toFacts() {
         return new PodFacts(mtu,
                 routes.stream().map(r -> new GuestRoute(IpNet.parse(r.destination()),
                         r.gateway() == null ? null : IpLiteral.parse(r.gateway()))).toList(),
-                nameservers.stream().map(IpLiteral::parse).toList(), search);
+                nameservers.stream().map(IpLiteral::parse).toList(), search,
+                routerLinkLocal == null ? null : IpLiteral.parse(routerLinkLocal));
     }
 }

@@ -47,6 +47,47 @@ class DhcpOptionsTest {
                 "dhcp-authoritative");
     }
 
+    private static VNicPlan planFor(String ips) throws Exception {
+        dev.podnic.cni.result.CniResult r = dev.podnic.cni.result.ResultJson.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"cniVersion\":\"1.0.0\",\"ips\":" + ips + ",\"routes\":[{\"dst\":\"::/0\"}],"
+                        + "\"dns\":{\"nameservers\":[\"fd00:96::a\"],\"search\":[\"svc.cluster.local\"]}}"),
+                dev.podnic.cni.version.SpecVersion.V1_0_0);
+        return Planner.plan(PlanFixtures.VMI, PlanFixtures.VMI.nics().get(0), r, PlanFixtures.FACTS);
+    }
+
+    @Test
+    void dualStackAddsStatefulDhcpv6ForExactlyTheAddressOnTheSameHostLine() throws Exception {
+        VNicPlan p = planFor("[{\"address\":\"10.244.1.7/24\",\"gateway\":\"10.244.1.1\"},"
+                + "{\"address\":\"fd00:10::7/64\",\"gateway\":\"fd00:10::1\"}]");
+        assertThat(DnsmasqOptions.dhcp(p)).containsExactly(
+                "port=0",
+                "shared-network=pdnbr-vmi0,10.244.1.0",
+                "dhcp-range=10.244.1.0,static,255.255.255.0,86400",
+                "shared-network=pdnbr-vmi0,fd00:10::",
+                "dhcp-range=fd00:10::,static,64,86400",
+                "dhcp-host=00:11:22:33:44:55,10.244.1.7,[fd00:10::7],testvm,86400",
+                "dhcp-option=option:router,10.244.1.1",
+                "dhcp-option=option:classless-static-route,169.254.75.1/32,0.0.0.0,10.244.1.1/32,0.0.0.0,0.0.0.0/0,10.244.1.1",
+                "dhcp-option=option:mtu,1450",
+                "dhcp-option=option:domain-search,svc.cluster.local",
+                "dhcp-option=option6:dns-server,[fd00:96::a]",
+                "dhcp-option=option6:domain-search,svc.cluster.local",
+                "dhcp-authoritative");
+    }
+
+    @Test
+    void ipv6OnlyServesNoDhcpv4AtAll() throws Exception {
+        VNicPlan p = planFor("[{\"address\":\"fd00:10::7/64\",\"gateway\":\"fd00:10::1\"}]");
+        assertThat(DnsmasqOptions.dhcp(p, true)).containsExactly(
+                "port=0",
+                "shared-network=pdnbr-vmi0,fd00:10::",
+                "dhcp-range=fd00:10::,static,64,86400",
+                "dhcp-host=*:*:*:*:*:*,[fd00:10::7],testvm,86400",
+                "dhcp-option=option6:dns-server,[fd00:96::a]",
+                "dhcp-option=option6:domain-search,svc.cluster.local",
+                "dhcp-authoritative");
+    }
+
     @Test
     void masks() {
         assertThat(DnsmasqOptions.mask(24)).isEqualTo("255.255.255.0");

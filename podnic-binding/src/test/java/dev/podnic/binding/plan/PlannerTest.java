@@ -87,11 +87,65 @@ class PlannerTest {
     }
 
     @Test
-    void aResultWithoutIpv4CannotBeServed() throws Exception {
-        CniResult r = ResultJson.parse(new ObjectMapper().readTree("{\"cniVersion\":\"1.0.0\","
-                + "\"ips\":[{\"address\":\"fd00::5/64\"}]}"), SpecVersion.V1_0_0);
+    void aResultWithoutAnyAddressCannotBeServed() throws Exception {
+        CniResult r = ResultJson.parse(new ObjectMapper().readTree("{\"cniVersion\":\"1.0.0\",\"ips\":[]}"), SpecVersion.V1_0_0);
         assertThatThrownBy(() -> Planner.plan(VMI, VMI.nics().get(0), r, FACTS)).isInstanceOf(PlanException.class)
-                .hasMessageContaining("vNIC nic0 (vmi0): the CNI result has no IPv4 address");
+                .hasMessageContaining("vNIC nic0 (vmi0): the CNI result has no address to hand to the guest");
+    }
+
+    private static CniResult dualStack(String routes) throws Exception {
+        return ResultJson.parse(new ObjectMapper().readTree("{\"cniVersion\":\"1.0.0\","
+                + "\"ips\":[{\"address\":\"10.244.1.7/24\",\"gateway\":\"10.244.1.1\"},"
+                + "{\"address\":\"fd00:10::7/64\",\"gateway\":\"fd00:10::1\"}],\"routes\":" + routes + ","
+                + "\"dns\":{\"nameservers\":[\"10.96.0.10\",\"fd00:96::a\",\"fe80::53\"],\"search\":[\"svc.cluster.local\"]}}"),
+                SpecVersion.V1_0_0);
+    }
+
+    @Test
+    void aDualStackBridgeGuestGetsItsIpv6AddressTheGatewaysLinkLocalAsRouterAndTheOnLinkPrefix() throws Exception {
+        PodFacts facts = new PodFacts(1450, List.of(new GuestRoute(IpNet.parse("::/0"), IpLiteral.parse("fd00:10::1"))), List.of(),
+                List.of(), IpLiteral.parse("fe80::1:2ff:fe03:405"));
+        VNicPlan p = Planner.plan(VMI, VMI.nics().get(0), dualStack("[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]"), facts);
+        GuestConfig g = p.guest();
+        assertThat(g.address()).isEqualTo(IpNet.parse("10.244.1.7/24"));
+        assertThat(g.dnsServers()).containsExactly(IpLiteral.parse("10.96.0.10"));
+        assertThat(g.routes()).allMatch(r -> r.destination().isIpv4());
+        assertThat(g.ipv6()).isEqualTo(new GuestIpv6(IpNet.parse("fd00:10::7/64"), true, IpLiteral.parse("fd00:10::1"),
+                IpLiteral.parse("fe80::1:2ff:fe03:405"), List.of(IpLiteral.parse("fd00:96::a")))); // no link-local DNS
+        assertThat(p.dhcpv6Address()).isEqualTo(IpNet.parse("fd70:6f64:6e69:63::1/64"));
+        assertThat(g.addresses()).containsExactly(IpNet.parse("10.244.1.7/24"), IpNet.parse("fd00:10::7/64"));
+    }
+
+    @Test
+    void aRoutedIpv6PrefixLikePtpsIsNotOnLink() throws Exception {
+        PodFacts ptp = new PodFacts(1500, List.of(new GuestRoute(IpNet.parse("fd00:10::1/128"), null),
+                new GuestRoute(IpNet.parse("fd00:10::/64"), IpLiteral.parse("fd00:10::1")),
+                new GuestRoute(IpNet.parse("::/0"), IpLiteral.parse("fd00:10::1"))), List.of(), List.of(),
+                IpLiteral.parse("fe80::99"));
+        GuestIpv6 v6 = Planner.plan(VMI, VMI.nics().get(0), dualStack("[]"), ptp).guest().ipv6();
+        assertThat(v6.onLink()).isFalse();
+        assertThat(v6.router()).isEqualTo(IpLiteral.parse("fe80::99"));
+    }
+
+    @Test
+    void aLinkLocalDefaultGatewayIsTheRouterAsItIs() throws Exception {
+        CniResult r = ResultJson.parse(new ObjectMapper().readTree("{\"cniVersion\":\"1.0.0\","
+                + "\"ips\":[{\"address\":\"fd00:20::5/128\"}],\"routes\":[{\"dst\":\"::/0\",\"gw\":\"fe80::ecee:eeff:feee:eeee\"}]}"),
+                SpecVersion.V1_0_0);
+        assertThat(Planner.ipv6Gateway(r, "vmi0", List.of())).contains(IpLiteral.parse("fe80::ecee:eeff:feee:eeee"));
+        VNicPlan p = Planner.plan(VMI, VMI.nics().get(0), r, FACTS);
+        assertThat(p.guest().address()).isNull(); // IPv6 only: no DHCPv4 at all
+        assertThat(p.guest().routes()).isEmpty();
+        assertThat(p.guest().ipv6().router()).isEqualTo(IpLiteral.parse("fe80::ecee:eeff:feee:eeee"));
+        assertThat(p.dhcpv6Address()).isEqualTo(IpNet.parse("fd70:6f64:6e69:63::1/128"));
+    }
+
+    @Test
+    void withoutTheGatewaysLinkLocalAddressNoRouterIsAdvertised() throws Exception {
+        GuestIpv6 v6 = Planner.plan(VMI, VMI.nics().get(1), dualStack("[]"), FACTS).guest().ipv6();
+        assertThat(v6.router()).isNull();
+        assertThat(v6.gateway()).isEqualTo(IpLiteral.parse("fd00:10::1"));
+        assertThat(Planner.dhcpv6Address(1, 64)).isEqualTo(IpNet.parse("fd70:6f64:6e69:63::2/64"));
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * A stand-in for a VM's NIC: a namespace whose eth0 (with the vNIC's MAC) is a veth into the
- * vNIC's bridge, and busybox udhcpc configuring it from DHCP, as a guest's DHCP client would.
+ * vNIC's bridge, and busybox udhcpc configuring it from DHCP, as a guest's DHCP client would; for
+ * IPv6 ISC dhclient (beside the kernel's own router advertisement handling) or dhcpcd (which
+ * handles advertisements itself).
  */
 public final class GuestNamespace implements AutoCloseable {
     private static final String SCRIPT = """
@@ -32,9 +34,26 @@ public final class GuestNamespace implements AutoCloseable {
             mv "$OUT.tmp" "$OUT"
             """;
 
+    private static final String DHCPV6_SCRIPT = """
+            #!/bin/sh
+            case "$reason" in BOUND6|REBOOT6|RENEW6|REBIND6) ;; *) exit 0 ;; esac
+            env | grep -E '^new_' | sort > "@OUT@.tmp"
+            ip -6 addr replace "$new_ip6_address/$new_ip6_prefixlen" dev "$interface"
+            mv "@OUT@.tmp" "@OUT@"
+            """;
+
+    /** An IPv6 client of a guest. */
+    public enum Dhcpv6Client {
+        /** ISC dhclient -6: the address by DHCPv6 (a /128); the kernel takes the router from advertisements. */
+        DHCLIENT,
+        /** dhcpcd: router advertisements and DHCPv6 both, in user space, installing address and routes itself. */
+        DHCPCD
+    }
+
     private final Path path;
     private final NetnsThread thread;
     private final Path dir;
+    private final List<Path> daemonPidFiles = new java.util.ArrayList<>();
 
     public GuestNamespace(Path path, NetworkOps pod, String bridge, String podSideName, MacAddress mac, Path dir) {
         this.path = path;
@@ -72,9 +91,66 @@ public final class GuestNamespace implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Runs an IPv6 client until it holds a DHCPv6 lease (after the guest's link-local address is
+     * usable: a real guest's client starts as late). Returns the client's own account of it:
+     * dhclient's {@code new_*} variables, or dhcpcd's log.
+     */
+    public String lease6(Dhcpv6Client client) throws Exception {
+        awaitUsable("link");
+        String account = runClient(client);
+        awaitUsable("global"); // past duplicate address detection: until then the guest sends from its link-local address
+        return account;
+    }
+
+    private String runClient(Dhcpv6Client client) throws Exception {
+        Path out = dir.resolve("lease6.env");
+        if (client == Dhcpv6Client.DHCLIENT) {
+            Path script = dir.resolve("dhclient6.sh");
+            Files.writeString(script, DHCPV6_SCRIPT.replace("@OUT@", out.toString())); // dhclient gives scripts its own environment
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path pidFile = dir.resolve("dhclient6.pid");
+            daemonPidFiles.add(pidFile);
+            ProcessBuilder pb = new ProcessBuilder("dhclient", "-6", "-1", "-v", "-sf", script.toString(),
+                    "-lf", dir.resolve("dhclient6.leases").toString(), "-pf", pidFile.toString(), "eth0").redirectErrorStream(true);
+            ChildProcess.Result r = ChildProcess.await(thread.call(pb::start), Duration.ofSeconds(60), "dhclient -6");
+            if (!r.ok() || !Files.exists(out)) {
+                throw new IllegalStateException("dhclient -6 got no lease: " + r.output());
+            }
+            return Files.readString(out);
+        }
+        // In a mount namespace of its own, so that its state and pid files stay out of the machine's.
+        Path script = Files.writeString(dir.resolve("dhcpcd-hook.sh"), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("unshare", "--mount", "sh", "-ec", "mkdir -p /run/dhcpcd /var/lib/dhcpcd; "
+                + "mount -t tmpfs podnic-test /run/dhcpcd; mount -t tmpfs podnic-test /var/lib/dhcpcd; "
+                + "exec dhcpcd --ipv6only --oneshot --nobackground --config /dev/null --script \"$0\" eth0", script.toString())
+                .redirectErrorStream(true);
+        ChildProcess.Result r = ChildProcess.await(thread.call(pb::start), Duration.ofSeconds(60), "dhcpcd");
+        if (!r.ok() || !r.output().contains("adding address")) {
+            throw new IllegalStateException("dhcpcd got no lease: " + r.output());
+        }
+        return r.output();
+    }
+
+    /** Until eth0 has an IPv6 address of that scope that has passed duplicate address detection. */
+    private void awaitUsable(String scope) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            String a = run(List.of("ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", scope));
+            if (a.contains("inet6") && !a.contains("tentative")) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("eth0 has no usable " + scope + " address: " + a);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // between two looks
+        }
+    }
+
     /** Pings once from inside the guest; true when answered. */
     public boolean ping(String address) throws Exception {
-        Process p = thread.call(() -> new ProcessBuilder("busybox", "ping", "-c", "1", "-W", "2", address)
+        Process p = thread.call(() -> new ProcessBuilder("busybox", "ping", address.contains(":") ? "-6" : "-4", "-c", "1", "-W", "2", address)
                 .redirectErrorStream(true).start());
         return ChildProcess.await(p, Duration.ofSeconds(10), "ping " + address).ok();
     }
@@ -88,8 +164,16 @@ public final class GuestNamespace implements AutoCloseable {
         return path;
     }
 
+    /** Ends the clients that stayed running (dhclient keeps its lease), by their pid files. */
     @Override
     public void close() {
+        for (Path pidFile : daemonPidFiles) {
+            try {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroy);
+            } catch (java.io.IOException | NumberFormatException none) {
+                // it never started
+            }
+        }
         thread.close();
     }
 

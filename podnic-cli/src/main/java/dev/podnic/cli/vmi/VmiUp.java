@@ -11,6 +11,7 @@ import dev.podnic.binding.apply.BindingException;
 import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.cli.Json;
+import dev.podnic.inet.IpLiteral;
 import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
 import java.io.PrintWriter;
@@ -127,9 +128,13 @@ final class VmiUp implements Callable<Integer> {
         GuestConfig g = b.plan().guest();
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("name", n.name()).put("mac", n.mac().toString()).put("model", n.model().libvirtName())
-                .put("vmiInterface", n.vmiInterface()).put("bridge", b.plan().bridge()).put("address", g.address().toString())
+                .put("vmiInterface", n.vmiInterface()).put("bridge", b.plan().bridge()).put("address", g.address() == null ? null : g.address().toString())
                 .put("gateway", g.gateway() == null ? null : g.gateway().getHostAddress()).put("mtu", g.mtu())
                 .put("dhcpBackend", b.dhcp().backend()).put("dhcp", b.dhcp().ref()).put("domainInterfaceXml", b.domainInterface());
+        if (g.ipv6() != null) {
+            o.put("address6", g.ipv6().address().toString()).put("prefixOnLink", g.ipv6().onLink())
+                    .put("router6", g.ipv6().router() == null ? null : IpLiteral.format(g.ipv6().router()));
+        }
         ArrayNode routes = o.putArray("routes");
         g.routes().forEach(r -> routes.add(r.toString()));
         ArrayNode dns = o.putArray("dns");
@@ -147,8 +152,15 @@ final class VmiUp implements Callable<Integer> {
         GuestConfig g = b.plan().guest();
         out.printf("vNIC %s  %s  %s%n", n.name(), n.mac(), n.model().libvirtName());
         out.printf("  VMI interface  %s on bridge %s%n", n.vmiInterface(), b.plan().bridge());
-        out.printf("  address        %s%n", g.address());
+        out.printf("  address        %s%n", g.address() == null ? "- (IPv6 only)" : g.address());
         out.printf("  gateway        %s%n", g.gateway() == null ? "-" : g.gateway().getHostAddress());
+        if (g.ipv6() != null) {
+            out.printf("  IPv6 address   %s (prefix %s)%n", g.ipv6().address(), g.ipv6().onLink() ? "on-link" : "routed via the gateway");
+            out.printf("  IPv6 router    %s%n", g.ipv6().router() == null
+                    ? "- (the gateway's link-local address is unknown: no default route advertised)"
+                    : IpLiteral.format(g.ipv6().router()) + " (the gateway " + (g.ipv6().gateway() == null ? "?"
+                    : IpLiteral.format(g.ipv6().gateway())) + ")");
+        }
         out.printf("  routes         %s%n", g.routes().stream().map(Object::toString).collect(Collectors.joining(", ")));
         out.printf("  MTU            %d%n", g.mtu());
         out.printf("  DNS            %s%n", g.dnsServers().isEmpty() ? "-"

@@ -75,19 +75,25 @@ public final class TestNamespaces implements AutoCloseable {
     }
 
     /**
-     * Ends dnsmasq daemons that tests started and then lost (a failed or killed run): their lease
-     * file lives in a JUnit temporary directory that no longer exists. By PID, nothing else.
+     * Ends dnsmasq and podnic-ra daemons that tests started and then lost (a failed or killed run):
+     * their lease or pid file lives in a JUnit temporary directory that no longer exists. By PID,
+     * nothing else.
      */
     public static void sweepOrphanedDnsmasq() {
         ProcessHandle.allProcesses().forEach(h -> h.info().commandLine().ifPresent(c -> {
-            int at = c.indexOf("--dhcp-leasefile=/tmp/junit");
-            if (c.contains("dnsmasq") && at >= 0) {
-                String lease = c.substring(at + "--dhcp-leasefile=".length()).split(" ")[0];
-                if (!Files.exists(Path.of(lease).getParent())) {
-                    h.destroyForcibly();
-                }
-            }
+            orphanedIn(c, "dnsmasq", "--dhcp-leasefile=/tmp/junit").ifPresent(lost -> h.destroyForcibly());
+            orphanedIn(c, "podnic-ra", "--pid-file /tmp/junit").ifPresent(lost -> h.destroyForcibly());
         }));
+    }
+
+    /** The file a test daemon's command line names after {@code option}, when its directory is gone. */
+    private static java.util.Optional<Path> orphanedIn(String commandLine, String program, String option) {
+        int at = commandLine.indexOf(option);
+        if (!commandLine.contains(program) || at < 0) {
+            return java.util.Optional.empty();
+        }
+        String file = commandLine.substring(at + option.length() - "/tmp/junit".length()).split(" ")[0];
+        return Files.exists(Path.of(file).getParent()) ? java.util.Optional.empty() : java.util.Optional.of(Path.of(file));
     }
 
     /** Runs {@code ip ARGS...} and returns stdout; fails with ip's stderr. */

@@ -182,7 +182,7 @@ public final class HostBinding implements NodeServer.Protocol {
             });
             log.accept(String.format("bound %s (network %s) in pod %s/%s: %s in %.0f ms (CNI %.0f ms, podnic %.0f ms, DHCP %.0f ms)",
                     bound.plan().vnic().vmiInterface(), c.logicNetwork(), c.podNamespace(), c.podName(),
-                    bound.plan().guest().address(), (System.nanoTime() - t0) / 1e6, bound.cniMillis(), bound.podnicMillis(),
+                    bound.plan().guest().addresses(), (System.nanoTime() - t0) / 1e6, bound.cniMillis(), bound.podnicMillis(),
                     bound.dhcpMillis()));
             return ResultJson.write(bound.cniResult(), version);
         }

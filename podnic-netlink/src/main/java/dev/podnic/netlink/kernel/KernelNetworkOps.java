@@ -23,8 +23,10 @@ import dev.podnic.netlink.wire.LinkCodec;
 import dev.podnic.netlink.wire.RouteCodec;
 import dev.podnic.netlink.wire.Rtnl;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -195,6 +197,21 @@ public final class KernelNetworkOps implements NetworkOps {
     public void addAddress(String linkName, IpNet address, Scope scope) {
         String op = "add address " + address + " to " + linkName;
         socket.execute(op, AddressCodec.add(linkFor(op, linkName).index(), address, scope));
+    }
+
+    @Override
+    public void addAddressWithoutPrefixRoute(String linkName, IpNet address, Scope scope) {
+        String op = "add address " + address + " (noprefixroute) to " + linkName;
+        socket.execute(op, AddressCodec.add(linkFor(op, linkName).index(), address, scope, false));
+    }
+
+    @Override
+    public Optional<InetAddress> neighbourLinkLocal(String link, InetAddress owner, Duration timeout) {
+        int index = linkFor("probe " + link, link).index();
+        InetAddress source = addresses(link).stream().map(a -> a.address().address())
+                .filter(a -> a instanceof java.net.Inet6Address && a.isLinkLocalAddress()).findFirst()
+                .orElseThrow(() -> NetlinkException.of("probe " + link, Errno.EADDRNOTAVAIL.code(), "no IPv6 link-local address"));
+        return inNamespace(() -> LinkLocalProbe.find(link, index, source, owner, timeout));
     }
 
     @Override

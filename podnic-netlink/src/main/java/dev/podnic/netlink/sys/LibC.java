@@ -28,6 +28,11 @@ public interface LibC extends Library {
     int SO_RCVBUF = 8;
     int MSG_TRUNC = 0x20;
     int AF_UNIX = 1;
+    int AF_INET6 = 10;
+    int AF_PACKET = 17;
+    int SOCK_DGRAM = 2;
+    int IPPROTO_ICMPV6 = 58;
+    int SO_BINDTODEVICE = 25;
     int SOCK_STREAM = 1;
     int SO_PEERCRED = 17;
     /** Linux 6.5+: a pidfd of the peer as it was at connect time. */
@@ -57,6 +62,8 @@ public interface LibC extends Library {
     int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
 
     long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    long sendto(int fd, byte[] buf, long len, int flags, byte[] to, int toLength) throws LastErrorException;
 
     long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 

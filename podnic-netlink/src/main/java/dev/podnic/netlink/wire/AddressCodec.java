@@ -23,21 +23,29 @@ public final class AddressCodec {
 
     /** IPv6 addresses skip duplicate address detection: podnic owns the link and the address. */
     public static byte[] add(int index, IpNet address, Scope scope) {
-        return message(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, index, address, scope, true);
+        return add(index, address, scope, true);
+    }
+
+    /** @param prefixRoute false: "noprefixroute", the kernel adds no route to the address's prefix */
+    public static byte[] add(int index, IpNet address, Scope scope, boolean prefixRoute) {
+        return message(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, index, address, scope, true,
+                prefixRoute);
     }
 
     public static byte[] delete(int index, IpNet address) {
-        return message(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, index, address, Scope.UNIVERSE, false);
+        return message(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, index, address, Scope.UNIVERSE, false, true);
     }
 
-    private static byte[] message(int type, int flags, int index, IpNet address, Scope scope, boolean adding) {
+    private static byte[] message(int type, int flags, int index, IpNet address, Scope scope, boolean adding,
+                                  boolean prefixRoute) {
         byte[] raw = address.address().getAddress();
         boolean v4 = address.isIpv4();
         NlMessageBuilder m = new NlMessageBuilder(type, flags)
                 .u8(v4 ? AF_INET : AF_INET6).u8(address.prefixLength()).u8(0).u8(scope.code()).u32(index)
                 .attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
-        if (adding && !v4) {
-            m.attrU32(IFA_FLAGS, IFA_F_NODAD);
+        int addFlags = (adding && !v4 ? IFA_F_NODAD : 0) | (adding && !prefixRoute ? IFA_F_NOPREFIXROUTE : 0);
+        if (addFlags != 0) {
+            m.attrU32(IFA_FLAGS, addFlags);
         }
         return m.build();
     }

@@ -55,6 +55,7 @@ public final class Rtnl {
     public static final int IFA_LOCAL = 2;
     public static final int IFA_FLAGS = 8;
     public static final int IFA_F_NODAD = 0x02;
+    public static final int IFA_F_NOPREFIXROUTE = 0x200;
 
     public static final int RTA_DST = 1;
     public static final int RTA_OIF = 4;

@@ -2,9 +2,11 @@ package dev.podnic.netlink.fake;
 
 import dev.podnic.netlink.netns.NetnsException;
 import dev.podnic.netlink.sys.Errno;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An in-memory kernel: a set of network namespaces, so that a veth pair can span two of them.
@@ -13,6 +15,16 @@ import java.util.Map;
  */
 public final class FakeKernel {
     private final Map<Path, FakeNamespace> namespaces = new HashMap<>();
+    private final Map<InetAddress, InetAddress> neighbourLinkLocal = new HashMap<>();
+
+    /** The link-local address that the owner of {@code global} answers from, in every namespace. */
+    public synchronized void neighbour(InetAddress global, InetAddress linkLocal) {
+        neighbourLinkLocal.put(global, linkLocal);
+    }
+
+    synchronized Optional<InetAddress> neighbourLinkLocal(InetAddress global) {
+        return Optional.ofNullable(neighbourLinkLocal.get(global));
+    }
 
     /** Creates an empty namespace (only {@code lo}, down) at {@code path}, like {@code ip netns add}. */
     public synchronized void createNamespace(Path path) {

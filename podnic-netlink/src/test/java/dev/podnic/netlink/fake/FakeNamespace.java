@@ -163,13 +163,17 @@ final class FakeNamespace {
     }
 
     void addAddress(String op, FakeLink l, IpNet address, Scope scope) {
+        addAddress(op, l, address, scope, true);
+    }
+
+    void addAddress(String op, FakeLink l, IpNet address, Scope scope, boolean prefixRoute) {
         if (addresses.stream().anyMatch(a -> a.linkIndex() == l.index && a.address().address().equals(address.address())
                 && a.address().prefixLength() == address.prefixLength())) {
             throw error(op, Errno.EEXIST, null);
         }
         Address a = new Address(l.index, address, scope);
         addresses.add(a);
-        if (l.up || !address.isIpv4()) {
+        if (prefixRoute && (l.up || !address.isIpv4())) {
             addPrefixRoute(l, a);
         }
     }

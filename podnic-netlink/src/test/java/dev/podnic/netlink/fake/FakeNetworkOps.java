@@ -11,7 +11,9 @@ import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Route;
 import dev.podnic.netlink.Scope;
 import dev.podnic.netlink.sys.Errno;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -173,6 +175,23 @@ public final class FakeNetworkOps implements NetworkOps {
         String op = "add address " + address + " to " + linkName;
         synchronized (kernel) {
             ns.addAddress(op, ns.require(op, linkName), address, scope);
+        }
+    }
+
+    @Override
+    public void addAddressWithoutPrefixRoute(String linkName, IpNet address, Scope scope) {
+        String op = "add address " + address + " (noprefixroute) to " + linkName;
+        synchronized (kernel) {
+            ns.addAddress(op, ns.require(op, linkName), address, scope, false);
+        }
+    }
+
+    /** What the fake link answers: the link-local address set by {@link FakeKernel}, if any. */
+    @Override
+    public Optional<InetAddress> neighbourLinkLocal(String link, InetAddress owner, Duration timeout) {
+        synchronized (kernel) {
+            ns.require("probe " + link, link);
+            return kernel.neighbourLinkLocal(owner);
         }
     }
 

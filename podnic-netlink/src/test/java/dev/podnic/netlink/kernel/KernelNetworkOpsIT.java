@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.NetworkOpsContract;
 import dev.podnic.netlink.testing.ChildProcess;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -117,5 +119,41 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
     private static String asUser(int uid, String netns, String perl, Path tun, String tap) {
         return ChildProcess.run(new ProcessBuilder("ip", "netns", "exec", netns, "setpriv", "--reuid=" + uid, "--regid=" + uid,
                 "--clear-groups", "perl", "-e", perl, tun.toString(), tap).redirectErrorStream(true), Duration.ofSeconds(30)).output().strip();
+    }
+
+    /**
+     * A pod on a node bridge whose MAC changed after it came up (so its link-local address is not
+     * the one its MAC implies), with another pod on the bridge that answers the all-nodes echo too.
+     */
+    @Test
+    void theGatewaysLinkLocalAddressIsLearnedFromTheLinkNotDerivedFromItsMac() throws Exception {
+        String pod = created.get(0);
+        String node = created.get(1);
+        Path other = createNamespace();
+        run("ip", "-n", node, "link", "add", "pdnnb0", "type", "bridge");
+        run("ip", "-n", node, "link", "set", "pdnnb0", "up");
+        run("ip", "-n", node, "addr", "add", "fd00:77::1/64", "dev", "pdnnb0", "nodad");
+        run("ip", "-n", node, "link", "set", "pdnnb0", "address", "02:00:00:00:77:01");
+        ops.createVeth("pdnv0", "pdnh0", peerPath);
+        try (NetworkOps o = KernelNetworkOps.open(other)) {
+            o.createVeth("pdnv1", "pdnh1", peerPath);
+            o.setUp("pdnv1", true);
+            o.addAddress("pdnv1", dev.podnic.inet.IpNet.parse("fd00:77::20/64"), dev.podnic.netlink.Scope.UNIVERSE);
+        }
+        for (String port : List.of("pdnh0", "pdnh1")) {
+            run("ip", "-n", node, "link", "set", port, "master", "pdnnb0", "up");
+        }
+        ops.setUp("pdnv0", true);
+        ops.addAddress("pdnv0", dev.podnic.inet.IpNet.parse("fd00:77::5/64"), dev.podnic.netlink.Scope.UNIVERSE);
+        String gatewayLinkLocal = run("ip", "-n", node, "-6", "-o", "addr", "show", "dev", "pdnnb0", "scope", "link")
+                .replaceAll("(?s).*inet6 (fe80::[0-9a-f:]+)/64.*", "$1");
+        assertThat(gatewayLinkLocal).isNotEqualTo("fe80::ff:fe00:7701"); // the MAC's own would be this one
+
+        Optional<InetAddress> found = ops.neighbourLinkLocal("pdnv0", dev.podnic.inet.IpLiteral.parse("fd00:77::1"),
+                Duration.ofSeconds(10));
+
+        assertThat(found).contains(dev.podnic.inet.IpLiteral.parse(gatewayLinkLocal));
+        assertThat(ops.neighbourLinkLocal("pdnv0", dev.podnic.inet.IpLiteral.parse("fd00:77::99"), Duration.ofMillis(300)))
+                .isEmpty(); // nobody owns it
     }
 }
