@@ -14,8 +14,8 @@
  * Flags M and O (addresses and DNS by DHCPv6), an MTU option, and for networks whose prefix is
  * on-link (a bridge) a prefix option with L set and A clear (no autoconfiguration). Answers router
  * solicitations at once (at most one advertisement per 3 s, RFC 4861 MIN_DELAY_BETWEEN_RAS), sends
- * one unsolicited every 60-120 s with a router lifetime of 1800 s, and on SIGTERM a last one with
- * router lifetime 0, so that guests drop the route at once.
+ * three unsolicited ones a second apart at start, then one every 60-120 s, with a router lifetime
+ * of 1800 s, and on SIGTERM a last one with router lifetime 0, so that guests drop the route at once.
  *
  * Usage: podnic-ra --interface IF [--router FE80::X] --mtu N [--on-link PREFIX/LEN] [--pid-file F]
  *        podnic-ra ... --print   (the advertisement's ICMPv6 bytes in hex, checksum 0: for tests)
@@ -52,6 +52,8 @@
 #define PREFIX_VALID 86400
 #define PREFIX_PREFERRED 14400
 #define MIN_DELAY_MS 3000
+#define INITIAL_INTERVAL_MS 1000
+#define INITIAL_ADVERTISEMENTS 3
 #define MIN_INTERVAL_MS 60000
 #define MAX_INTERVAL_MS 120000
 
@@ -301,7 +303,10 @@ int main(int argc, char **argv) {
     }
     signal(SIGPIPE, SIG_IGN);
     int s = open_socket(&c, ifindex);
-    if (send_advertisement(s, &c, ifindex, ROUTER_LIFETIME) < 0) {
+    /* A link without carrier yet (a bridge before its first port, e.g. a libvirt network's) cannot send:
+       the next initial advertisement tries again. Anything else is a configuration podnic must hear of. */
+    if (send_advertisement(s, &c, ifindex, ROUTER_LIFETIME) < 0 && errno != ENETUNREACH && errno != ENETDOWN
+            && errno != EADDRNOTAVAIL && errno != ENOBUFS) {
         die_errno("sending the first advertisement");
     }
     /* The pid file names the daemon, so it is written by the daemon's parent with the child's pid. */
@@ -343,7 +348,10 @@ int main(int argc, char **argv) {
     }
     close(ready[1]);
 
-    long long last = now_ms(), due = next_unsolicited(), pending = -1;
+    /* The first advertisements come at short intervals (RFC 4861 6.2.4 allows up to three): a guest
+       whose link came up meanwhile need not solicit. */
+    int initial = 1;
+    long long last = now_ms(), due = last + INITIAL_INTERVAL_MS, pending = -1;
     while (!stopping) {
         long long t = now_ms();
         long long wake = pending >= 0 && pending < due ? pending : due;
@@ -361,7 +369,7 @@ int main(int argc, char **argv) {
             send_advertisement(s, &c, ifindex, ROUTER_LIFETIME); /* a failed send is retried at the next */
             last = t;
             pending = -1;
-            due = next_unsolicited();
+            due = ++initial < INITIAL_ADVERTISEMENTS ? t + INITIAL_INTERVAL_MS : next_unsolicited();
         }
     }
     send_advertisement(s, &c, ifindex, 0); /* "I am no longer a router": guests drop the default route */

@@ -312,6 +312,9 @@ public final class BindingEngine {
                 dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
             }
             DhcpServer server = dhcp.start(plan); // a libvirt network creates its bridge here
+            if (dhcp.createsBridge()) {
+                ipv6Server(plan);
+            }
             long t3 = System.nanoTime();
             doing = "plugging into the bridge";
             pod.setMtu(plan.bridge(), plan.guest().mtu());
@@ -387,16 +390,21 @@ public final class BindingEngine {
         if (pod.findLink(plan.bridge()).isEmpty()) {
             pod.createBridge(plan.bridge());
         }
-        if (plan.dhcpv6Address() != null) {
-            pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_ra", "0");
-            pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_dad", "0");
-        }
+        ipv6Server(plan);
         pod.setUp(plan.bridge(), true);
-        List<Address> held = pod.addresses(plan.bridge());
-        if (held.stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
+        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
             pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
         }
-        if (plan.dhcpv6Address() != null && held.stream().noneMatch(a -> a.address().equals(plan.dhcpv6Address()))) {
+    }
+
+    /** The bridge's side of DHCPv6 (see {@link #bridge}); a libvirt network's bridge gets it once the network made it. */
+    private void ipv6Server(VNicPlan plan) {
+        if (plan.dhcpv6Address() == null) {
+            return;
+        }
+        pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_ra", "0");
+        pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_dad", "0");
+        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.dhcpv6Address()))) {
             pod.addAddressWithoutPrefixRoute(plan.bridge(), plan.dhcpv6Address(), Scope.UNIVERSE);
         }
     }

@@ -48,6 +48,7 @@ public final class RouterAdvertisements {
         }
         Path out = stateDir.resolve(plan.bridge() + ".ra.out");
         try {
+            pod.call(() -> enableIpv6(plan.bridge()));
             List<String> cmd = new ArrayList<>(List.of(install(stateDir).toString(), "--interface", plan.bridge()));
             if (v6.router() != null) {
                 cmd.addAll(List.of("--router", IpLiteral.format(v6.router())));
@@ -73,6 +74,20 @@ public final class RouterAdvertisements {
         } catch (Exception e) {
             throw new DhcpException("cannot start " + BINARY + " for " + plan.bridge() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * IPv6 on the bridge, its link-local address usable at once (no duplicate address detection: the
+     * bridge is new) and no advertisements taken by the pod: podnic-ra's precondition, which a libvirt
+     * network's bridge lacks (libvirt disables IPv6 on networks that declare no IPv6 address). Runs in
+     * the pod's namespace, where /proc/sys/net is the pod's.
+     */
+    private static Void enableIpv6(String bridge) throws IOException {
+        Path conf = Path.of("/proc/sys/net/ipv6/conf", bridge);
+        Files.writeString(conf.resolve("accept_dad"), "0");
+        Files.writeString(conf.resolve("accept_ra"), "0");
+        Files.writeString(conf.resolve("disable_ipv6"), "0");
+        return null;
     }
 
     /** Ends the bridge's advertiser (it withdraws the default route as it goes); idempotent. */

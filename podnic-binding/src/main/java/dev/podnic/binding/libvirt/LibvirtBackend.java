@@ -6,6 +6,7 @@ import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpException;
 import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.binding.dhcp.RouterAdvertisements;
 import dev.podnic.binding.domain.DomainInterfaceXml;
 import dev.podnic.binding.plan.VNicPlan;
 import java.util.ArrayList;
@@ -18,11 +19,17 @@ import org.libvirt.Network;
  * DHCP through a libvirt network per vNIC (the seed's design), defined and started through
  * libvirt-java on the libvirtd that runs in the pod. The network creates the vNIC's bridge; the
  * domain's {@code <interface type='network'>} then plugs the VM into it.
+ *
+ * <p>IPv6: the network's dnsmasq serves DHCPv6 through the same options as IPv4; the network itself
+ * declares no IPv6 address, because libvirt would then have its dnsmasq advertise the bridge as a
+ * router. Router advertisements come from podnic-ra beside the network ({@link RouterAdvertisements}),
+ * in the gateway's name — what libvirt cannot express.
  */
 public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
     private final String uri;
     private final VmNames vm;
     private final DhcpIsolation isolation;
+    private final RouterAdvertisements advertisements;
     private Connect connection;
 
     /**
@@ -35,9 +42,15 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
 
     /** @param isolation keeps DHCP from crossing the VMI interface (applied before a network starts, removed with it); null: none */
     public LibvirtBackend(String uri, VmNames vm, DhcpIsolation isolation) {
+        this(uri, vm, isolation, null);
+    }
+
+    /** @param advertisements IPv6 router advertisements beside each network; null: IPv4 only (an IPv6 vNIC is refused) */
+    public LibvirtBackend(String uri, VmNames vm, DhcpIsolation isolation, RouterAdvertisements advertisements) {
         this.uri = uri;
         this.vm = vm;
         this.isolation = isolation;
+        this.advertisements = advertisements;
     }
 
     public String networkName(VNicPlan plan) {
@@ -57,6 +70,10 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
     @Override
     public synchronized DhcpServer start(VNicPlan plan) {
         String name = networkName(plan);
+        if (plan.guest().ipv6() != null && advertisements == null) {
+            throw new DhcpException(plan.bridge() + " has an IPv6 address to serve, and this libvirt backend was made without "
+                    + "router advertisements");
+        }
         if (isolation != null) {
             isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // by name: the network makes the bridge next
         }
@@ -67,6 +84,9 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
             } catch (LibvirtException e) {
                 n.undefine(); // a network that failed to start stays defined otherwise
                 throw e;
+            }
+            if (advertisements != null) {
+                advertisements.start(plan); // (nothing for an IPv4-only vNIC)
             }
             return new DhcpServer(name(), plan.bridge(), name);
         } catch (LibvirtException e) {
@@ -79,7 +99,8 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
     public synchronized boolean serves(DhcpServer server) {
         try {
             Network n = connect().networkLookupByName(server.ref());
-            return n.isActive() == 1 && server.bridge().equals(n.getBridgeName());
+            return n.isActive() == 1 && server.bridge().equals(n.getBridgeName())
+                    && (advertisements == null || advertisements.serves(server.bridge()));
         } catch (LibvirtException e) {
             return false;
         }
@@ -87,6 +108,9 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
 
     @Override
     public synchronized void stop(DhcpServer server) {
+        if (advertisements != null) {
+            advertisements.stop(server.bridge());
+        }
         remove(server.ref());
     }
 
@@ -96,6 +120,9 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
      */
     @Override
     public synchronized void stopStray(String bridge) {
+        if (advertisements != null) {
+            advertisements.stop(bridge);
+        }
         for (String name : podnicNetworks()) {
             try {
                 if (bridge.equals(connect().networkLookupByName(name).getBridgeName())) {

@@ -242,4 +242,44 @@ class Ipv6BindingIT extends WithRealPod {
         assertThat(ourAdvertisers()).isEmpty();
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "only6").allocations()).isEmpty();
     }
+
+    /**
+     * The libvirt backend: the network's dnsmasq serves DHCPv6 (the network declares no IPv6 address,
+     * or libvirt would advertise the bridge as a router), podnic-ra beside it advertises the gateway.
+     */
+    @Test
+    void theLibvirtBackendServesIpv6TooWithPodnicRaBesideItsNetwork() throws Exception {
+        NetworkConfigList dual = network("lvdual", "bridge", "[[{\"subnet\":\"10.250.29.0/24\"}],[{\"subnet\":\"fd00:29::/64\"}]]",
+                "[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]");
+        startLibvirtd();
+        Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver fd00:53::53\n");
+        try (dev.podnic.binding.libvirt.LibvirtBackend backend = new dev.podnic.binding.libvirt.LibvirtBackend(libvirtd.uri(),
+                dev.podnic.api.VmNames.of(ONE_NIC), new DhcpIsolation(tables),
+                new dev.podnic.binding.dhcp.RouterAdvertisements(podThread, tmp.resolve("dhcp")))) {
+            BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, dual, path(pod)), podOps, backend, Domains.NONE,
+                    new RecordStore(tmp.resolve("records")), resolv, path(pod));
+            try {
+                BoundVNic b = binding.up(ONE_NIC).get(0);
+                GuestNamespace guest = guest(b);
+                assertThat(guest.lease6(Dhcpv6Client.DHCLIENT)).contains("new_ip6_address=" + v6(b.cniResult()))
+                        .contains("new_dhcp6_name_servers=fd00:53::53");
+                assertThat(guest.lease().get("ip")).isEqualTo(b.cniResult().ips().get(0).address().address().getHostAddress());
+                String gatewayLinkLocal = nodeLinkLocal("cni-lvdual");
+                await("default route via the gateway", () -> {
+                    try {
+                        return guest.run(List.of("ip", "-6", "route", "show", "default")).contains("via " + gatewayLinkLocal);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(guest.ping("fd00:29::1")).as("the gateway").isTrue();
+                assertThat(ourAdvertisers()).hasSize(1);
+            } finally {
+                binding.down("default", "v6one", Optional.empty());
+            }
+            assertThat(backend.podnicNetworks()).isEmpty();
+        }
+        assertThat(ourAdvertisers()).isEmpty();
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "lvdual").allocations()).isEmpty();
+    }
 }

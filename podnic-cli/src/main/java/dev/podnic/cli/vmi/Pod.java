@@ -8,6 +8,7 @@ import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.dhcp.RouterAdvertisements;
 import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtDomains;
 import dev.podnic.cli.UserError;
@@ -45,7 +46,8 @@ final class Pod implements AutoCloseable {
                 // reach the cluster's servers, theirs never the guest.
                 case "dnsmasq" -> new DnsmasqBackend(thread, vmi.dhcpDir(), Path.of("/usr/sbin/dnsmasq"), new DhcpIsolation(tables),
                         false);
-                case "libvirt" -> libvirt(vmi.libvirtUri(podNetns), vm, podNetns, new DhcpIsolation(tables));
+                case "libvirt" -> libvirt(vmi.libvirtUri(podNetns), vm, podNetns, new DhcpIsolation(tables),
+                        new RouterAdvertisements(thread, vmi.dhcpDir()));
                 default -> throw new UserError("--dhcp " + dhcp + ": expected libvirt or dnsmasq");
             };
             Attacher attacher = vmi.proxy != null
@@ -59,13 +61,14 @@ final class Pod implements AutoCloseable {
         }
     }
 
-    private static LibvirtBackend libvirt(String uri, VmNames vm, Path podNetns, DhcpIsolation isolation) {
+    private static LibvirtBackend libvirt(String uri, VmNames vm, Path podNetns, DhcpIsolation isolation,
+                                          RouterAdvertisements advertisements) {
         String socket = uri.contains("socket=") ? uri.substring(uri.indexOf("socket=") + 7).split("&")[0] : null;
         if (socket != null && !Files.exists(Path.of(socket))) {
             throw new UserError("no libvirtd at " + socket + "; start one with: podnic pod libvirtd start --netns " + podNetns
                     + " (or use --dhcp dnsmasq)");
         }
-        return new LibvirtBackend(uri, vm, isolation);
+        return new LibvirtBackend(uri, vm, isolation, advertisements);
     }
 
     @Override
