@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * For integration tests with real parts: a node namespace running Debian's plugins (network
- * {@code podnet}: bridge + host-local on {@link #subnet()} + tuning with {@link #mtu()}), a pod
+ * {@code podnet}: bridge + host-local on {@link #subnet()} (and {@link #ipv6Subnet()}) + tuning with {@link #mtu()}), a pod
  * namespace with netlink and a thread inside it, and on request a libvirtd in the pod. After each
  * test the libvirtd is stopped, no address may be left allocated, and everything is removed (a
  * subclass's own {@code @AfterEach} runs first).
@@ -58,6 +58,11 @@ public abstract class WithRealPod {
         return 1400;
     }
 
+    /** With an IPv6 prefix, the node's network is dual stack (host-local's second range, a default route for each). */
+    protected String ipv6Subnet() {
+        return null;
+    }
+
     @BeforeAll
     static void machine() {
         TestNamespaces.requireRootAndPlugins();
@@ -74,7 +79,8 @@ public abstract class WithRealPod {
         net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
                 + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
-                + "\"ranges\":[[{\"subnet\":\"" + subnet() + "\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}},"
+                + "\"ranges\":[[{\"subnet\":\"" + subnet() + "\"}]" + (ipv6Subnet() == null ? "" : ",[{\"subnet\":\"" + ipv6Subnet() + "\"}]")
+                + "],\"routes\":[{\"dst\":\"0.0.0.0/0\"}" + (ipv6Subnet() == null ? "" : ",{\"dst\":\"::/0\"}") + "]}},"
                 + "{\"type\":\"tuning\",\"mtu\":" + mtu() + "}]}").getBytes(StandardCharsets.UTF_8), "test");
         pod = namespaces.create();
         podThread = NetnsThread.enter(path(pod));

@@ -17,6 +17,7 @@ import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Route;
+import dev.podnic.netlink.Scope;
 import dev.podnic.store.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,18 +69,19 @@ final class AdoptedInterface implements Attacher {
         Link link = pod.findLink(podInterface).orElseThrow(() -> new CniException(CniError.UNKNOWN_CONTAINER,
                 "the pod has no " + podInterface + " (Multus's interface for this network)"));
         List<IpConfig> ips = new ArrayList<>();
-        InetAddress gateway = routes(link).stream().filter(r -> r.destination().prefixLength() == 0 && r.gateway() != null)
-                .map(Route::gateway).findFirst().orElse(null);
+        List<Route> routes = routes(link);
         for (Address a : pod.addresses(podInterface)) {
-            if (a.address().isIpv4()) {
+            if (a.address().isIpv4() || a.scope() == Scope.UNIVERSE) { // (not its IPv6 link-local address)
+                InetAddress gateway = routes.stream().filter(r -> r.destination().prefixLength() == 0 && r.gateway() != null
+                        && r.destination().isIpv4() == a.address().isIpv4()).map(Route::gateway).findFirst().orElse(null);
                 ips.add(new IpConfig(0, a.address(), gateway != null && a.address().contains(gateway) ? gateway : null));
             }
         }
         if (ips.isEmpty()) {
-            throw new CniException(CniError.INVALID_CONFIG, podInterface + " has no IPv4 address to hand to the guest "
+            throw new CniException(CniError.INVALID_CONFIG, podInterface + " has no address to hand to the guest "
                     + "(does the network's NetworkAttachmentDefinition give one?)");
         }
-        List<dev.podnic.cni.result.Route> cniRoutes = routes(link).stream()
+        List<dev.podnic.cni.result.Route> cniRoutes = routes.stream()
                 .map(r -> dev.podnic.cni.result.Route.of(r.destination(), r.gateway())).toList();
         CniResult result = new CniResult(SpecVersion.V1_0_0, List.of(ResultInterface.of(podInterface, link.mac().toString(),
                 netns.toString())), ips, cniRoutes, Dns.EMPTY);
@@ -93,9 +95,11 @@ final class AdoptedInterface implements Attacher {
         return result;
     }
 
+    /** Both families' routes the network's plugins (or router advertisements) put on the interface. */
     private List<Route> routes(Link link) {
-        return pod.routes(Family.V4, Route.MAIN_TABLE).stream()
-                .filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
+        List<Route> all = new ArrayList<>(pod.routes(Family.V4, Route.MAIN_TABLE));
+        all.addAll(pod.routes(Family.V6, Route.MAIN_TABLE));
+        return all.stream().filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
     }
 
     @Override

@@ -63,6 +63,11 @@ class HostBindingIT extends WithRealPod {
         return "10.253.9.0/24";
     }
 
+    @Override
+    protected String ipv6Subnet() {
+        return "fd00:253:9::/64"; // dual stack: every call here serves both families
+    }
+
     @BeforeEach
     void daemonAndPodsEth0() throws Exception {
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
@@ -156,6 +161,18 @@ class HostBindingIT extends WithRealPod {
             assertThat(lease.get("ip") + "/24").isEqualTo(vmIp);
             assertThat(lease.get("router")).isEqualTo("10.253.9.1");
             assertThat(guest.ping("10.253.9.1")).isTrue();
+            // And its IPv6 address, with the node's bridge as its router (advertised in the bridge's name).
+            String vmIp6 = add.out().path("ips").get(1).path("address").asText();
+            assertThat(vmIp6).startsWith("fd00:253:9::");
+            assertThat(guest.lease6(GuestNamespace.Dhcpv6Client.DHCLIENT)).contains("new_ip6_address=" + vmIp6.substring(0, vmIp6.indexOf('/')));
+            String gatewayLinkLocal = ip("-n", node, "-6", "-o", "addr", "show", "dev", "cni-podnic", "scope", "link")
+                    .replaceAll("(?s).*inet6 (fe80::[0-9a-f:]+)/64.*", "$1").strip();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!guest.run(List.of("ip", "-6", "route", "show", "default")).contains("via " + gatewayLinkLocal)) {
+                assertThat(System.nanoTime() - deadline).as("the guest's IPv6 default route via the gateway").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // between two looks
+            }
+            assertThat(guest.ping("fd00:253:9::1")).isTrue();
         }
 
         // A bystander pod on the node's bridge asking for an address hears nothing from the vNIC's server.
@@ -166,6 +183,7 @@ class HostBindingIT extends WithRealPod {
                     "-T", "1", "-i", "eth0", "-s", "/bin/true").redirectErrorStream(true)::start), Duration.ofSeconds(30), "udhcpc");
             assertThat(asked.ok()).as(asked.output()).isFalse();
             assertThat(asked.output()).doesNotContain("lease of");
+            assertThat(ip("-n", bystander, "-6", "route")).as("no advertisement reached the bystander").doesNotContain("proto ra");
         } finally {
             cni.del(net, RuntimeConf.of("bystander", path(bystander).toString(), "eth0"));
         }
@@ -181,7 +199,7 @@ class HostBindingIT extends WithRealPod {
         }
         assertThat(service.attachments()).isEmpty();
         assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
-        assertThat(allocatedAddresses()).hasSize(1); // the pod's eth0, the kubelet's to free
+        assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 (IPv4 and IPv6), the kubelet's to free
     }
 
     @Test
@@ -196,7 +214,7 @@ class HostBindingIT extends WithRealPod {
         assertThat(restarted.collectGarbage(true).failures()).isEmpty();
         assertThat(dnsmasqRunning()).isFalse();
         assertThat(restarted.attachments()).isEmpty();
-        assertThat(allocatedAddresses()).hasSize(1); // the pod's eth0 only
+        assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
         assertThat(log).anyMatch(l -> l.contains("its pod's network namespace is gone"));
         server = new NodeServer(UnixServer.bind(socket, 0600), restarted, again, 2).start(); // for @AfterEach
     }
@@ -221,7 +239,7 @@ class HostBindingIT extends WithRealPod {
         }
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi").doesNotContain("pdnbr-");
         assertThat(service.attachments()).isEmpty();
-        assertThat(allocatedAddresses()).hasSize(1);
+        assertThat(allocatedAddresses()).hasSize(2);
 
         Run version = shim("VERSION", "net1", CONFIG);
         assertThat(version.exit()).isZero();
@@ -244,7 +262,7 @@ class HostBindingIT extends WithRealPod {
         assertThat(gc.exit()).as(gc.out().toString()).isZero();
         assertThat(dnsmasqRunning()).isFalse();
         assertThat(service.attachments()).isEmpty();
-        assertThat(allocatedAddresses()).hasSize(1);
+        assertThat(allocatedAddresses()).hasSize(2);
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("pdnbr-").doesNotContain("vmi1");
     }
 
