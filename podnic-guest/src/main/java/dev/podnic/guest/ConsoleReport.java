@@ -5,14 +5,19 @@ import java.util.Map;
 
 /**
  * What the guest reported on its serial console: per NIC (by MAC) the DHCP values it received and
- * how long the lease took, the checks it ran, and whether it finished.
+ * how long the lease took; with IPv6, per NIC the address and default router it ended up with
+ * ({@code ip6}, {@code router6}; "-" for none) and how long that took from link up; the checks it
+ * ran, and whether it finished.
  */
 public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<String, Double> leaseSecondsByIf,
-                            Map<String, Boolean> pings, boolean done) {
+                            Map<String, Boolean> pings, boolean done, Map<String, Map<String, String>> ipv6ByMac,
+                            Map<String, Double> ipv6SecondsByIf) {
 
     public static ConsoleReport parse(String console) {
         Map<String, Map<String, String>> leases = new LinkedHashMap<>();
         Map<String, Double> times = new LinkedHashMap<>();
+        Map<String, Map<String, String>> leases6 = new LinkedHashMap<>();
+        Map<String, Double> times6 = new LinkedHashMap<>();
         Map<String, Boolean> pings = new LinkedHashMap<>();
         boolean done = false;
         for (String raw : console.split("\\r?\\n")) {
@@ -23,6 +28,12 @@ public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<St
             } else if (line.startsWith("PODNIC-LEASE-TIME ")) {
                 Map<String, String> kv = fields(line);
                 times.put(kv.get("if"), Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
+            } else if (line.startsWith("PODNIC-LEASE6 ")) {
+                Map<String, String> kv = fields(line);
+                leases6.put(kv.get("mac"), kv);
+            } else if (line.startsWith("PODNIC-LEASE6-TIME ")) {
+                Map<String, String> kv = fields(line);
+                times6.put(kv.get("if"), Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
             } else if (line.startsWith("PODNIC-PING ")) {
                 String[] f = line.split(" ");
                 pings.put(f[1], f.length > 2 && f[2].equals("ok"));
@@ -30,7 +41,7 @@ public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<St
                 done = true;
             }
         }
-        return new ConsoleReport(leases, times, pings, done);
+        return new ConsoleReport(leases, times, pings, done, leases6, times6);
     }
 
     private static Map<String, String> fields(String line) {

@@ -33,6 +33,12 @@ public final class GuestDomain implements AutoCloseable {
     /** @param lingerSeconds how long the guest stays up after its report (0: powers off at once) */
     public static String xml(String name, GuestImage image, List<String> interfaces, List<String> pings, int lingerSeconds,
                              Path console, boolean kvm) {
+        return xml(name, image, interfaces, pings, lingerSeconds, console, kvm, false);
+    }
+
+    /** @param ipv6 the guest also asks for IPv6 on every NIC (router advertisements and DHCPv6, by dhcpcd) */
+    public static String xml(String name, GuestImage image, List<String> interfaces, List<String> pings, int lingerSeconds,
+                             Path console, boolean kvm, boolean ipv6) {
         StringBuilder x = new StringBuilder();
         x.append("<domain type='").append(kvm ? "kvm" : "qemu").append("'>\n");
         x.append("  <name>").append(name).append("</name>\n");
@@ -42,7 +48,8 @@ public final class GuestDomain implements AutoCloseable {
         x.append("    <initrd>").append(image.initrd()).append("</initrd>\n");
         x.append("    <cmdline>console=ttyS0 quiet panic=-1")
                 .append(pings.isEmpty() ? "" : " podnic.ping=" + String.join(",", pings))
-                .append(lingerSeconds > 0 ? " podnic.linger=" + lingerSeconds : "").append("</cmdline>\n  </os>\n");
+                .append(lingerSeconds > 0 ? " podnic.linger=" + lingerSeconds : "").append(ipv6 ? " podnic.ipv6=1" : "")
+                .append("</cmdline>\n  </os>\n");
         x.append("  <features><acpi/></features>\n");
         x.append("  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n");
         x.append("  <devices>\n");

@@ -19,7 +19,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Builds the test guest from Debian packages at run time, nothing from elsewhere: the kernel of
  * {@code linux-image-amd64} (unpacked with dpkg-deb, no initrd rebuild) and an initramfs holding
- * busybox-static, the virtio-net modules and podnic's init script. Cached under {@code cacheDir} by
+ * busybox-static, dhcpcd (Debian's busybox has no DHCPv6 client) with the libc it links, the
+ * virtio-net modules and podnic's init script. Cached under {@code cacheDir} by
  * kernel package and script, so it is built once per machine.
  */
 public final class GuestImageBuilder {
@@ -43,10 +44,10 @@ public final class GuestImageBuilder {
         if (Files.exists(image.kernel()) && Files.exists(image.initrd())) {
             return image;
         }
-        progress.accept("building the guest image from " + kernelPackage + " and busybox-static (once per machine)");
+        progress.accept("building the guest image from " + kernelPackage + ", busybox-static and dhcpcd-base (once per machine)");
         Path work = Files.createTempDirectory("podnic-guest");
         try {
-            run(List.of("apt-get", "download", kernelPackage, "busybox-static"), work);
+            run(List.of("apt-get", "download", kernelPackage, "busybox-static", "dhcpcd-base", "libc6"), work);
             Path root = work.resolve("x");
             try (Stream<Path> debs = Files.list(work)) {
                 for (Path deb : debs.filter(p -> p.toString().endsWith(".deb")).toList()) {
@@ -58,10 +59,15 @@ public final class GuestImageBuilder {
             Files.copy(kernel, staging.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(staging.resolve("initrd.img")))) {
                 Cpio cpio = new Cpio(out);
-                for (String d : List.of("bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules")) {
+                for (String d : List.of("bin", "sbin", "dev", "proc", "sys", "tmp", "run", "run/dhcpcd", "var", "var/lib",
+                        "var/lib/dhcpcd", "lib", "lib/modules", "lib64", "lib/x86_64-linux-gnu")) {
                     cpio.directory(d);
                 }
                 cpio.file("bin/busybox", Files.readAllBytes(root.resolve("bin/busybox")), true);
+                // dhcpcd (the IPv6 client: router advertisements and DHCPv6) and the only library it links.
+                cpio.file("sbin/dhcpcd", Files.readAllBytes(root.resolve("usr/sbin/dhcpcd")), true);
+                cpio.file("lib64/ld-linux-x86-64.so.2", regularFile(root, "ld-linux-x86-64.so.2"), true);
+                cpio.file("lib/x86_64-linux-gnu/libc.so.6", regularFile(root, "libc.so.6"), true);
                 cpio.file("init", init, true);
                 for (String m : MODULES) {
                     cpio.file("lib/modules/" + m + ".ko", module(root, m), false);
@@ -97,6 +103,15 @@ public final class GuestImageBuilder {
         }
     }
 
+    /** A library's bytes from the unpacked packages (the file itself, not one of the symbolic links to it). */
+    private static byte[] regularFile(Path root, String name) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            Path p = all.filter(f -> f.getFileName().toString().equals(name) && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .findFirst().orElseThrow(() -> new IOException(name + " not in the unpacked packages"));
+            return Files.readAllBytes(p);
+        }
+    }
+
     private static Optional<Path> find(Path dir, String prefix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst();
@@ -114,6 +129,7 @@ public final class GuestImageBuilder {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(init);
             d.update(String.join(",", MODULES).getBytes(StandardCharsets.UTF_8));
+            d.update("dhcpcd-base,libc6".getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest(), 0, 4);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -18,4 +18,16 @@ class ConsoleReportTest {
         assertThat(r.pings()).containsEntry("10.244.5.1", true).containsEntry("10.244.5.9", false);
         assertThat(r.done()).isTrue();
     }
+
+    @Test
+    void readsWhatIpv6GaveEachNic() {
+        ConsoleReport r = ConsoleReport.parse("PODNIC-LEASE6 if=eth0 mac=00:11:22:33:44:55 ip6=fd00:26::5/128 router6=fe80::1:2\r\n"
+                + "PODNIC-LEASE6-TIME if=eth0 start=1.80 end=3.05\nPODNIC-LEASE6 if=eth1 mac=02:00:00:00:00:02 ip6=- router6=-\n"
+                + "PODNIC-PING fd00:26::1 ok\nPODNIC-DONE\n");
+        assertThat(r.ipv6ByMac().get("00:11:22:33:44:55")).containsEntry("ip6", "fd00:26::5/128").containsEntry("router6", "fe80::1:2");
+        assertThat(r.ipv6ByMac().get("02:00:00:00:00:02")).containsEntry("ip6", "-");
+        assertThat(r.ipv6SecondsByIf().get("eth0")).isCloseTo(1.25, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(r.leasesByMac()).isEmpty();
+        assertThat(r.pings()).containsEntry("fd00:26::1", true);
+    }
 }

@@ -3,6 +3,7 @@ package dev.podnic.kubevirt;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.podnic.api.VmNames;
@@ -92,6 +93,11 @@ class KubevirtBindingIT extends WithRealPod {
         return "10.253.12.0/24";
     }
 
+    @Override
+    protected String ipv6Subnet() {
+        return "fd00:253:12::/64"; // the pod network is dual stack
+    }
+
     @BeforeEach
     void nodeWithDaemonAndMultus() throws Exception {
         startLibvirtd();
@@ -139,9 +145,17 @@ class KubevirtBindingIT extends WithRealPod {
     }
 
     private String added(String conf, String ifName, String cniArgs) throws Exception {
+        return addedResult(conf, ifName, cniArgs).path("ips").get(0).path("address").asText();
+    }
+
+    private JsonNode addedResult(String conf, String ifName, String cniArgs) throws Exception {
         MultusDelegate.Outcome o = multus("add", conf, ifName, cniArgs);
         assertThat(o.exit()).as(conf + " " + ifName + ": " + o.output()).isZero();
-        return JSON.readTree(o.output()).path("ips").get(0).path("address").asText();
+        return JSON.readTree(o.output());
+    }
+
+    private static String ipv6Of(CniResult r) {
+        return dev.podnic.inet.IpLiteral.format(r.ips().stream().filter(i -> !i.isIpv4()).findFirst().orElseThrow().address().address());
     }
 
     /** A directory uid 107 can use (JUnit's temporary directories are root's alone). */
@@ -194,30 +208,39 @@ class KubevirtBindingIT extends WithRealPod {
         String other = namespaces.create();
         CniResult otherPod = cni.add(net, RuntimeConf.of("kubelet-other", path(other).toString(), "eth0"));
         String otherIp = otherPod.ips().get(0).address().address().getHostAddress();
+        String otherIp6 = ipv6Of(otherPod);
         // A second node with a pod of its own, joined to this one by a link and routes, as any CNI that
         // gives pods routable IPs provides.
         String node2 = namespaces.create();
         TestNamespaces.ip("link", "add", "pdnkv1", "netns", node, "type", "veth", "peer", "name", "pdnkv2", "netns", node2);
         TestNamespaces.ip("-n", node, "addr", "add", "10.243.1.1/30", "dev", "pdnkv1");
         TestNamespaces.ip("-n", node2, "addr", "add", "10.243.1.2/30", "dev", "pdnkv2");
+        TestNamespaces.ip("-n", node, "addr", "add", "fd00:243:1::1/64", "dev", "pdnkv1", "nodad");
+        TestNamespaces.ip("-n", node2, "addr", "add", "fd00:243:1::2/64", "dev", "pdnkv2", "nodad");
         TestNamespaces.ip("-n", node, "link", "set", "pdnkv1", "up");
         TestNamespaces.ip("-n", node2, "link", "set", "pdnkv2", "up");
         String remotePod = namespaces.create();
         NetworkConfigList net2 = new ConfigParser(JSON).parseList(new String(net.bytes(), StandardCharsets.UTF_8)
-                .replace("10.253.12.0/24", "10.253.14.0/24").replace(tmp.resolve("ipam").toString(), tmp.resolve("ipam-node2").toString())
+                .replace("10.253.12.0/24", "10.253.14.0/24").replace("fd00:253:12::/64", "fd00:253:14::/64")
+                .replace(tmp.resolve("ipam").toString(), tmp.resolve("ipam-node2").toString())
                 .getBytes(StandardCharsets.UTF_8), "node2");
         NetnsThread node2Thread = NetnsThread.enter(path(node2));
         ProcessPluginExec node2Exec = new ProcessPluginExec(node2Thread);
         CniRuntime cni2 = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache-node2"), Duration.ofSeconds(30), node2Exec);
         CniResult remote = cni2.add(net2, RuntimeConf.of("kubelet-remote", path(remotePod).toString(), "eth0"));
         String remoteIp = remote.ips().get(0).address().address().getHostAddress();
+        String remoteIp6 = ipv6Of(remote);
         TestNamespaces.ip("-n", node, "route", "add", "10.253.14.0/24", "via", "10.243.1.2");
         TestNamespaces.ip("-n", node2, "route", "add", "10.253.12.0/24", "via", "10.243.1.1");
+        TestNamespaces.ip("-n", node, "-6", "route", "add", "fd00:253:14::/64", "via", "fd00:243:1::2");
+        TestNamespaces.ip("-n", node2, "-6", "route", "add", "fd00:253:12::/64", "via", "fd00:243:1::1");
         Process sidecar = null;
         try {
             // The pod as Multus creates it from KubeVirt's network selection elements, in their order.
             String eth0 = added("cluster.json", "eth0", null);
-            String vmDefault = added("podnic-binding.json", "net1", "{\"logicNetworkName\":\"default\"}");
+            JsonNode vmDefaultResult = addedResult("podnic-binding.json", "net1", "{\"logicNetworkName\":\"default\"}");
+            String vmDefault = vmDefaultResult.path("ips").get(0).path("address").asText();
+            String vmDefault6 = vmDefaultResult.path("ips").get(1).path("address").asText();
             String multusSecond = added("second.json", SECOND_INTERFACE, null);
             String vmSecond = added("podnic-binding.json", "net3", "{\"logicNetworkName\":\"second\"}");
             assertThat(vmDefault).isNotEqualTo(eth0).startsWith("10.253.12.");
@@ -242,7 +265,8 @@ class KubevirtBindingIT extends WithRealPod {
                 assertThat(info.getName()).isEqualTo("podnic");
                 assertThat(info.getVersionsList()).contains("v1alpha3");
                 String launcherDomain = GuestDomain.xml("pdnt-kv-" + ProcessHandle.current().pid(), image, List.of(),
-                        List.of("10.253.12.1", "10.253.13.1", otherIp, remoteIp), console, GuestDomain.kvmUsable());
+                        List.of("10.253.12.1", "10.253.13.1", otherIp, remoteIp, "fd00:253:12::1", otherIp6, remoteIp6), 0, console,
+                        GuestDomain.kvmUsable(), true);
                 var callbacks = CallbacksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
                 domainXml = callbacks.onDefineDomain(ApiV1Alpha3.OnDefineDomainParams.newBuilder()
                         .setDomainXML(ByteString.copyFromUtf8(launcherDomain)).setVmi(ByteString.copyFromUtf8(VMI)).build())
@@ -264,7 +288,15 @@ class KubevirtBindingIT extends WithRealPod {
                 assertThat(second.get("ip") + "/24").isEqualTo(vmSecond);
                 assertThat(report.pings()).containsEntry("10.253.12.1", true).containsEntry("10.253.13.1", true)
                         .containsEntry(otherIp, true).as("a pod on another node").containsEntry(remoteIp, true);
-                System.err.println("guest lease times (s): " + report.leaseSecondsByIf());
+                // IPv6 on the pod network: its address, the node's bridge as router, the gateway, a pod here and one on node2.
+                String gatewayLinkLocal = TestNamespaces.ip("-n", node, "-6", "-o", "addr", "show", "dev", "cni-podnic", "scope", "link")
+                        .replaceAll("(?s).*inet6 (fe80::[0-9a-f:]+)/64.*", "$1").strip();
+                assertThat(report.ipv6ByMac().get(MAC_DEFAULT)).as("IPv6 on the pod network")
+                        .containsEntry("ip6", vmDefault6.substring(0, vmDefault6.indexOf('/')) + "/128")
+                        .containsEntry("router6", gatewayLinkLocal);
+                assertThat(report.pings()).containsEntry("fd00:253:12::1", true).containsEntry(otherIp6, true)
+                        .as("a pod on another node, over IPv6").containsEntry(remoteIp6, true);
+                System.err.println("guest lease times (s): IPv4 " + report.leaseSecondsByIf() + ", IPv6 " + report.ipv6SecondsByIf());
 
                 callbacks.shutdown(ApiV1Alpha3.ShutdownParams.getDefaultInstance());
                 assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).as("the sidecar exits after Shutdown").isTrue();

@@ -46,8 +46,9 @@ final class GuestBoot {
         if (!Files.exists(Path.of(uri.substring(uri.indexOf("socket=") + 7)))) {
             throw new UserError("--boot needs the pod's libvirtd: podnic pod libvirtd start --netns " + podNetns);
         }
+        boolean ipv6 = bound.stream().anyMatch(b -> b.plan().guest().ipv6() != null);
         String xml = GuestDomain.xml(name, image, bound.stream().map(BoundVNic::domainInterface).toList(), pings, linger, console,
-                GuestDomain.kvmUsable());
+                GuestDomain.kvmUsable(), ipv6);
         engine.recordDomain(vmi.namespace(), vmi.name(), name);
         long t0 = System.nanoTime();
         GuestDomain vm = GuestDomain.boot(uri, xml, console);
@@ -70,8 +71,15 @@ final class GuestBoot {
             String ifName = lease.getOrDefault("if", "?");
             Double t = report.leaseSecondsByIf().get(ifName);
             out.printf("  %-8s %-17s %-6s %-18s %-18s %-12s %-5s %s%n", b.plan().vnic().name(), b.plan().vnic().mac(),
-                    b.plan().vmiInterface(), g.address(), got, lease.getOrDefault("router", "-"), lease.getOrDefault("mtu", "-"),
-                    t == null ? "-" : String.format("%.0f ms", t * 1000));
+                    b.plan().vmiInterface(), g.address() == null ? "-" : g.address(), got, lease.getOrDefault("router", "-"),
+                    lease.getOrDefault("mtu", "-"), t == null ? "-" : String.format("%.0f ms", t * 1000));
+            if (g.ipv6() != null) {
+                Map<String, String> v6 = report.ipv6ByMac().getOrDefault(b.plan().vnic().mac().toString(), Map.of());
+                Double t6 = report.ipv6SecondsByIf().get(v6.getOrDefault("if", "?"));
+                out.printf("  %-8s %-17s %-6s %-18s %-18s %-12s %-5s %s%n", "", "IPv6", "", g.ipv6().address(),
+                        v6.getOrDefault("ip6", "(none)"), v6.getOrDefault("router6", "-"), "", t6 == null ? "-"
+                                : String.format("%.0f ms", t6 * 1000));
+            }
         }
         report.pings().forEach((ip, ok) -> out.printf("  guest ping %-15s %s%n", ip, ok ? "ok" : "FAILED"));
         out.flush();
