@@ -13,7 +13,9 @@
  *
  * Flags M and O (addresses and DNS by DHCPv6), an MTU option, and for networks whose prefix is
  * on-link (a bridge) a prefix option with L set and A clear (no autoconfiguration). Answers router
- * solicitations at once (at most one advertisement per 3 s, RFC 4861 MIN_DELAY_BETWEEN_RAS), sends
+ * solicitations at once, at most one advertisement per 300 ms: RFC 4861's MIN_DELAY_BETWEEN_RAS (3 s)
+ * spares a shared link, and this link is a bridge with one guest on it (the VMI interface lets no
+ * advertisement through), whose boot should not wait for the rest of 3 s. It sends
  * three unsolicited ones a second apart at start, then one every 60-120 s, with a router lifetime
  * of 1800 s, and on SIGTERM a last one with router lifetime 0, so that guests drop the route at once.
  *
@@ -51,7 +53,7 @@
 #define ROUTER_LIFETIME 1800
 #define PREFIX_VALID 86400
 #define PREFIX_PREFERRED 14400
-#define MIN_DELAY_MS 3000
+#define MIN_GAP_MS 300
 #define INITIAL_INTERVAL_MS 1000
 #define INITIAL_ADVERTISEMENTS 3
 #define MIN_INTERVAL_MS 60000
@@ -362,7 +364,7 @@ int main(int argc, char **argv) {
         }
         t = now_ms();
         if (r > 0 && valid_solicitation(s)) {
-            long long earliest = last + MIN_DELAY_MS;
+            long long earliest = last + MIN_GAP_MS;
             pending = t >= earliest ? t : earliest;
         }
         if ((pending >= 0 && t >= pending) || t >= due) {

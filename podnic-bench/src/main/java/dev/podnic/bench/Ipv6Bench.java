@@ -71,7 +71,7 @@ final class Ipv6Bench implements Callable<Integer> {
                 + "[{\"subnet\":\"fd00:252::/64\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]}}]}")
                 .getBytes(StandardCharsets.UTF_8), "bench");
         Map<String, List<Double>> results = new LinkedHashMap<>();
-        for (String k : List.of("udhcpc: IPv4 lease", "dhclient -6: address", "kernel: default route (RA)",
+        for (String k : List.of("udhcpc: IPv4 lease", "the guest's link-local address usable (its DAD)", "dhclient -6: address", "kernel: default route (RA)",
                 "dhclient -6 + kernel: both", "dhcpcd: address and default route")) {
             results.put(k, new ArrayList<>());
         }
@@ -93,7 +93,7 @@ final class Ipv6Bench implements Callable<Integer> {
                         Domains.NONE, new RecordStore(work.resolve("records")), resolv, pod);
                 Path udhcpcScript = Files.writeString(work.resolve("udhcpc.sh"), "#!/bin/sh\nexit 0\n");
                 udhcpcScript.toFile().setExecutable(true);
-                Path dhclientScript = Files.writeString(work.resolve("dhclient6.sh"), "#!/bin/sh\ncase \"$reason\" in BOUND6) "
+                Path dhclientScript = Files.writeString(work.resolve("dhclient6.sh"), "#!/bin/sh\ncase \"$reason\" in BOUND6|REBOOT6|RENEW6|REBIND6) "
                         + "ip -6 addr replace \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\";; esac\nexit 0\n");
                 dhclientScript.toFile().setExecutable(true);
                 Path dhcpcdHook = Files.writeString(work.resolve("dhcpcd-hook.sh"), "#!/bin/sh\nexit 0\n");
@@ -101,6 +101,7 @@ final class Ipv6Bench implements Callable<Integer> {
                 for (int i = -1; i < iterations; i++) { // one warm-up cycle
                     BoundVNic b = binding.up(VMI).get(0);
                     podOps.setMaster("pdng0", b.plan().bridge());
+                    bootDelay();
                     IpNet address6 = b.plan().guest().ipv6().address();
                     String router = b.plan().guest().ipv6().router().getHostAddress(); // (as InetAddress prints it, like the routes)
                     Map<String, Double> cycle = new LinkedHashMap<>();
@@ -115,7 +116,9 @@ final class Ipv6Bench implements Callable<Integer> {
                     cycle.put("udhcpc: IPv4 lease", ms(t0));
 
                     t0 = linkUp(guestOps);
-                    await(() -> usable(guestNs, null));
+                    await("the guest's link-local address", () -> usable(guestNs, null));
+                    cycle.put("the guest's link-local address usable (its DAD)", ms(t0));
+                    Files.deleteIfExists(work.resolve("dhclient6.leases")); // a first boot: no earlier lease to confirm
                     Process dhclient = guest.call(new ProcessBuilder("dhclient", "-6", "-1", "-d", "-sf", dhclientScript.toString(),
                             "-lf", work.resolve("dhclient6.leases").toString(), "-pf", work.resolve("dhclient6.pid").toString(), "eth0")
                             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
@@ -130,7 +133,8 @@ final class Ipv6Bench implements Callable<Integer> {
                             address = ms(t0);
                         }
                         if (System.nanoTime() - deadline > 0) {
-                            throw new IllegalStateException("dhclient -6 / the kernel did not configure IPv6 in 30 s");
+                            throw new IllegalStateException("dhclient -6 / the kernel did not configure IPv6 in 30 s (address after "
+                                    + address + " ms, route after " + route + " ms; -1: not yet)");
                         }
                         LockSupport.parkNanos(200_000);
                     }
@@ -140,16 +144,23 @@ final class Ipv6Bench implements Callable<Integer> {
                     cycle.put("kernel: default route (RA)", route);
                     cycle.put("dhclient -6 + kernel: both", Math.max(address, route));
 
+                    // dhcpcd is another client (another DUID): a fresh wiring, as for a new VM.
+                    binding.down("default", "benchvm", Optional.empty());
+                    b = binding.up(VMI).get(0);
+                    podOps.setMaster("pdng0", b.plan().bridge());
+                    bootDelay();
+                    IpNet dhcpcdAddress = b.plan().guest().ipv6().address();
                     t0 = linkUp(guestOps);
                     guestOps.setSysctl("net/ipv6/conf/eth0/accept_ra", "0"); // dhcpcd takes the advertisements itself
                     Process dhcpcd = guest.call(new ProcessBuilder("unshare", "--mount", "sh", "-ec", "mkdir -p /run/dhcpcd /var/lib/dhcpcd; "
                             + "mount -t tmpfs pdnbench /run/dhcpcd; mount -t tmpfs pdnbench /var/lib/dhcpcd; "
                             + "exec dhcpcd --ipv6only --oneshot --nobackground --config /dev/null --script \"$0\" eth0", dhcpcdHook.toString())
                             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
-                    await(() -> usable(guestNs, address6) && defaultVia(guestOps, router));
+                    await("dhcpcd's address and route", () -> usable(guestNs, dhcpcdAddress) && defaultVia(guestOps, router));
                     cycle.put("dhcpcd: address and default route", ms(t0));
                     dhcpcd.waitFor(30, TimeUnit.SECONDS);
                     guestOps.setSysctl("net/ipv6/conf/eth0/accept_ra", "1");
+                    guestOps.setSysctl("net/ipv6/conf/eth0/addr_gen_mode", "0"); // dhcpcd makes the link-local address itself
 
                     binding.down("default", "benchvm", Optional.empty());
                     if (i >= 0) {
@@ -168,6 +179,15 @@ final class Ipv6Bench implements Callable<Integer> {
             System.out.printf("| %s | %.0f | %.0f | %.0f | %d |%n", k, s.median(), s.p10(), s.p90(), s.n());
         });
         return 0;
+    }
+
+    /**
+     * A VM's link comes up seconds after its vNIC is wired (domain start, boot): by then podnic-ra's
+     * first advertisements are over, and the guest's solicitation is what gets it one. Modelled, not
+     * awaited: nothing signals "a VM would be booting now".
+     */
+    private static void bootDelay() throws InterruptedException {
+        Thread.sleep(3500);
     }
 
     /** Takes eth0 down (forgetting everything on it) and up again; the moment it came up. */
@@ -200,11 +220,11 @@ final class Ipv6Bench implements Callable<Integer> {
                 && r.gateway() != null && r.gateway().getHostAddress().equals(router));
     }
 
-    private static void await(BooleanSupplier condition) {
+    private static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("not configured within 30 s");
+                throw new IllegalStateException(what + ": not there within 30 s");
             }
             LockSupport.parkNanos(200_000);
         }

@@ -100,13 +100,13 @@ public class VmiControllerTest {
         report("vm2", "node-1");
         VirtualMachineInstance vmi = eventually(() -> withPhase("vm2", "Running"));
         VmiStatus.InterfaceStatus first = vmi.getStatus().getInterfaces().get(0);
-        assertThat(first.getIpAddresses()).containsExactly("10.244.1.5/24");
+        assertThat(first.getIpAddresses()).containsExactly("10.244.1.5/24", "fd00:10:244:1::5/64"); // dual stack: both
         assertThat(first.getInterfaceName()).isEqualTo("vmi0");
         assertThat(first.getNode()).isEqualTo("node-1");
         assertThat(first.getPhase()).isEqualTo(InterfacePhase.Bound);
         assertThat(vmi.getMetadata().getLabels()).containsEntry(VirtualMachineInstance.NODE_LABEL, "node-1");
         assertThat(vmi.getMetadata().getAnnotations().get(VmiReconciler.NETWORK_STATUS))
-                .contains("\"interface\":\"vmi0\"", "\"ips\":[\"10.244.1.5\"]", "\"default\":true");
+                .contains("\"interface\":\"vmi0\"", "\"ips\":[\"10.244.1.5\",\"fd00:10:244:1::5\"]", "\"default\":true");
         assertThat(client.v1().events().inNamespace("team-a").list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("LauncherCreated"));
     }
@@ -217,7 +217,7 @@ public class VmiControllerTest {
         client.pods().inNamespace("team-a").withName(LauncherPods.podName(vmi)).edit(p -> {
             p.getSpec().setNodeName(node);
             p.getMetadata().getAnnotations().put(LauncherReport.ANNOTATION, client.getKubernetesSerialization().asJson(List.of(
-                    new LauncherReport.Entry("default", "vmi0", "00:11:22:33:44:55", List.of("10.244.1.5/24")),
+                    new LauncherReport.Entry("default", "vmi0", "00:11:22:33:44:55", List.of("10.244.1.5/24", "fd00:10:244:1::5/64")),
                     new LauncherReport.Entry("second", "vmi1", null, List.of("10.244.1.6/24")))));
             return p;
         });

@@ -177,8 +177,15 @@ public final class BindingEngine {
                 out.add("bridge " + n.bridge() + " is down");
             }
             IpNet own = Planner.bridgeAddress(n.index());
-            if (pod.addresses(n.bridge()).stream().noneMatch(a -> a.address().equals(own))) {
+            List<Address> held = pod.addresses(n.bridge());
+            if (held.stream().noneMatch(a -> a.address().equals(own))) {
                 out.add("bridge " + n.bridge() + " lacks its address " + own + " (the DHCP server's)");
+            }
+            if (n.address6() != null) {
+                IpNet own6 = Planner.dhcpv6Address(n.index(), IpNet.parse(n.address6()).prefixLength());
+                if (held.stream().noneMatch(a -> a.address().equals(own6))) {
+                    out.add("bridge " + n.bridge() + " lacks its address " + own6 + " (the DHCPv6 server's)");
+                }
             }
         }
         if (n.dhcp() == null) {

@@ -74,6 +74,9 @@ public final class DnsmasqBackend implements DhcpBackend {
         }
         try {
             Files.createDirectories(stateDir); // (the pid file of an earlier server stays until this one replaces it)
+            // A new server starts with no leases: the address is the vNIC's alone, and a lease an earlier wiring of this bridge
+            // gave (to a client identifier that may never ask again) would make dnsmasq refuse it to the guest's new one.
+            Files.deleteIfExists(stateDir.resolve(plan.bridge() + ".leases"));
             List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--conf-file=/dev/null",
                     "--user=root", "--pid-file=" + pidFile, "--log-facility=" + stateDir.resolve(plan.bridge() + ".log"),
                     "--dhcp-leasefile=" + stateDir.resolve(plan.bridge() + ".leases"),

@@ -236,6 +236,16 @@ class Ipv6BindingIT extends WithRealPod {
                     .contains("inet6 " + v6(b.cniResult()) + "/128");
             assertThat(guest.run(List.of("ip", "-6", "route", "show", "default"))).contains("via " + nodeLinkLocal("cni-only6"));
             assertThat(guest.ping("fd00:28::1")).as("the gateway").isTrue();
+
+            // podnic-ra killed: the VM's health says so, and a rerun of up starts it again (one, not two).
+            ProcessHandle advertiser = ourAdvertisers().get(0);
+            advertiser.destroyForcibly();
+            await("podnic-ra gone", () -> !advertiser.isAlive());
+            assertThat(binding.health("default", "v6one").orElseThrow().problems().get("vmi0"))
+                    .anyMatch(p -> p.contains("is not serving"));
+            binding.up(ONE_NIC);
+            assertThat(ourAdvertisers()).hasSize(1);
+            assertThat(binding.health("default", "v6one").orElseThrow().problems().get("vmi0")).isEmpty();
         } finally {
             binding.down("default", "v6one", Optional.empty());
         }

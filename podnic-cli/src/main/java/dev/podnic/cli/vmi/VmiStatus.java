@@ -59,6 +59,9 @@ final class VmiStatus implements Callable<Integer> {
             out.printf("  %-10s %-9s %s %s  %s on %s  %s gw %s mtu %d  %s%n", n.name(), n.step(), n.mac(), n.model(),
                     n.vmiInterface(), n.bridge(), n.address() == null ? "-" : n.address(), n.gateway() == null ? "-" : n.gateway(),
                     n.mtu(), n.dhcp() == null ? "" : n.dhcp().ref());
+            if (n.address6() != null) {
+                out.printf("  %-10s IPv6 %s router %s%n", "", n.address6(), n.router6() == null ? "- (none advertised)" : n.router6());
+            }
             if (health != null) {
                 List<String> problems = health.problems().getOrDefault(n.vmiInterface(), List.of());
                 out.println(problems.isEmpty() ? "    healthy" : "    UNHEALTHY: " + String.join("; ", problems));

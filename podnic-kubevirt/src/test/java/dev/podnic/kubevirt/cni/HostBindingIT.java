@@ -131,8 +131,13 @@ class HostBindingIT extends WithRealPod {
     }
 
     private boolean dnsmasqRunning() {
+        return running("dnsmasq");
+    }
+
+    /** A daemon (dnsmasq, podnic-ra) that this test's binding started and that still runs. */
+    private boolean running(String program) {
         return ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
-                .map(c -> c.contains("dnsmasq") && c.contains(tmp.resolve("kubevirt").toString())).orElse(false));
+                .map(c -> c.contains(program) && c.contains(tmp.resolve("kubevirt").toString())).orElse(false));
     }
 
     @Test
@@ -193,6 +198,7 @@ class HostBindingIT extends WithRealPod {
         assertThat(shim("DEL", "net1", CONFIG).exit()).as("DEL again").isZero();
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi1").doesNotContain("pdnbr-").doesNotContain(tap);
         assertThat(dnsmasqRunning()).isFalse();
+        assertThat(running("podnic-ra")).isFalse();
         try (NetnsThread p = NetnsThread.enter(path(pod))) {
             assertThat(ChildProcess.await(p.call(new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true)::start),
                     Duration.ofSeconds(10), "nft").output()).isBlank();
@@ -206,13 +212,15 @@ class HostBindingIT extends WithRealPod {
     void aPodThatVanishesWithoutDelIsFreedAfterTheDaemonRestarts() throws Exception {
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
         assertThat(dnsmasqRunning()).isTrue();
+        assertThat(running("podnic-ra")).isTrue();
         server.close(); // the daemon dies (its state stays on disk)…
-        namespaces.delete(pod); // …and the pod goes without a DEL: only the DHCP server keeps its namespace alive
+        namespaces.delete(pod); // …and the pod goes without a DEL: only the DHCP servers keep its namespace alive
         NodeService restarted = daemon();
         HostBinding again = binding(restarted);
         assertThat(again.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         assertThat(restarted.collectGarbage(true).failures()).isEmpty();
         assertThat(dnsmasqRunning()).isFalse();
+        assertThat(running("podnic-ra")).as("the router advertiser is freed with the pod").isFalse();
         assertThat(restarted.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
         assertThat(log).anyMatch(l -> l.contains("its pod's network namespace is gone"));
