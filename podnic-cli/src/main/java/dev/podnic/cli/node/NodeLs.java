@@ -4,6 +4,8 @@ import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +24,11 @@ final class NodeLs implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Ledger.Listing listing = new Ledger(stateDir.resolve("ledger")).list();
         for (LedgerEntry e : listing.entries()) {
-            String ip = e.result() == null ? "-" : e.result().path("ips").path(0).path("address").asText("-");
+            List<String> ips = new ArrayList<>();
+            if (e.result() != null) {
+                e.result().path("ips").forEach(i -> ips.add(i.path("address").asText()));
+            }
+            String ip = ips.isEmpty() ? "-" : String.join(",", ips); // both families on a dual-stack network
             out.printf("%-8s %-7s %-31s %-10s %-18s %-36s net:[%d] %s%n", e.ifName(), e.state(), e.containerId(), e.network(), ip,
                     e.vmi() == null ? "-" : e.vmi(), e.netnsIno(), e.netns());
         }

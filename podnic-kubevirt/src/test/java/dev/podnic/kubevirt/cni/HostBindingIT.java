@@ -143,12 +143,15 @@ class HostBindingIT extends WithRealPod {
     @Test
     void aVmNicGetsItsOwnPodIpByDhcpBehindIsolationAndDelLeavesNothing() throws Exception {
         String eth0 = ip("-n", pod, "-o", "-4", "addr", "show", "dev", "eth0");
+        String eth0v6 = ip("-n", pod, "-o", "-6", "addr", "show", "dev", "eth0", "scope", "global");
         Run add = shim("ADD", "net1", CONFIG);
         assertThat(add.exit()).as(add.out().toString()).isZero();
         String vmIp = add.out().path("ips").get(0).path("address").asText();
         assertThat(vmIp).startsWith("10.253.9.");
         assertThat(eth0).as("the pod's own eth0 is left alone").doesNotContain(vmIp.substring(0, vmIp.indexOf('/')) + "/");
         assertThat(ip("-n", pod, "-o", "-4", "addr", "show", "dev", "eth0")).isEqualTo(eth0);
+        assertThat(ip("-n", pod, "-o", "-6", "addr", "show", "dev", "eth0", "scope", "global")).isEqualTo(eth0v6).contains("fd00:253:9::");
+        assertThat(ip("-n", pod, "-6", "route", "show", "default")).as("the pod's own IPv6 route").contains("dev eth0");
 
         // The pod as the sidecar will find it: vmi1 without its address, bridged with a tap QEMU (uid 107) may use.
         String tap = VmNames.tap("default");
