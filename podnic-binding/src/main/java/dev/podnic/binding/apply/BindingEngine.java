@@ -30,6 +30,7 @@ import dev.podnic.netlink.Route;
 import dev.podnic.netlink.Scope;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,7 +52,7 @@ import java.util.Optional;
  */
 public final class BindingEngine {
     /** How long the link is asked for the IPv6 gateway's link-local address (it answers in about a millisecond). */
-    private static final java.time.Duration ROUTER_PROBE_TIMEOUT = java.time.Duration.ofSeconds(3);
+    private static final Duration ROUTER_PROBE_TIMEOUT = Duration.ofSeconds(3);
     private final Attacher attacher;
     private final NetworkOps pod;
     private final DhcpBackend dhcp;
@@ -388,10 +389,10 @@ public final class BindingEngine {
 
     /**
      * The bridge with only its link-local /32 (the DHCP server's address) and, with IPv6, the DHCPv6
-     * server's address without a prefix route — for backends that do not make the bridge. The pod
-     * takes no router advertisements on it (they are the guest's), and its link-local address is
-     * usable at once (no duplicate address detection: the bridge is new, and the DHCPv6 server
-     * answers from it).
+     * server's address without a prefix route — for backends that do not make the bridge. Its own
+     * link-local address is usable as it comes up (no duplicate address detection: the bridge is new,
+     * and the DHCPv6 server answers from it). The rest of the bridge's IPv6 (no advertisements taken,
+     * IPv6 on at all) is podnic-ra's precondition, set as it starts.
      */
     private void bridge(VNicPlan plan) {
         if (pod.findLink(plan.bridge()).isEmpty()) {
@@ -409,7 +410,6 @@ public final class BindingEngine {
         if (plan.dhcpv6Address() == null) {
             return;
         }
-        pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_ra", "0");
         pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_dad", "0");
         if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.dhcpv6Address()))) {
             pod.addAddressWithoutPrefixRoute(plan.bridge(), plan.dhcpv6Address(), Scope.UNIVERSE);

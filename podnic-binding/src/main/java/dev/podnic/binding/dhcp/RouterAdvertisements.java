@@ -77,10 +77,10 @@ public final class RouterAdvertisements {
     }
 
     /**
-     * IPv6 on the bridge, its link-local address usable at once (no duplicate address detection: the
-     * bridge is new) and no advertisements taken by the pod: podnic-ra's precondition, which a libvirt
-     * network's bridge lacks (libvirt disables IPv6 on networks that declare no IPv6 address). Runs in
-     * the pod's namespace, where /proc/sys/net is the pod's.
+     * IPv6 on the bridge, and no advertisements taken by the pod (they are the guest's side's):
+     * podnic-ra's precondition, which a libvirt network's bridge lacks (libvirt disables IPv6 on
+     * networks that declare no IPv6 address; the link-local address it then gets is usable at once,
+     * as on podnic's own bridges). Runs in the pod's namespace, where /proc/sys/net is the pod's.
      */
     private static Void enableIpv6(String bridge) throws IOException {
         Path conf = Path.of("/proc/sys/net/ipv6/conf", bridge);

@@ -79,7 +79,7 @@ public final class Planner {
             return new VNicPlan(nic, nic.vmiInterface(), nic.bridge(), bridgeAddress, guest, dhcpv6);
         }
         IpConfig ip = v4.get();
-        InetAddress gateway = ip.gateway() != null ? ip.gateway() : defaultGateway(result, pod, true).orElse(null);
+        InetAddress gateway = ip.gateway() != null ? ip.gateway() : defaultGateway(result, pod.interfaceRoutes(), true).orElse(null);
         // Routed networks (ptp) replace the subnet's on-link route by "SUBNET via GW": neighbours are
         // reached through the gateway, not by ARP. DHCP cannot remove the on-link route a mask implies,
         // so such a guest gets its address as /32 plus that route.
@@ -136,14 +136,14 @@ public final class Planner {
         if (v6.get().gateway() != null) {
             return Optional.of(v6.get().gateway());
         }
-        return defaultGateway(result, new PodFacts(0, interfaceRoutes, List.of(), List.of()), false);
+        return defaultGateway(result, interfaceRoutes, false);
     }
 
     private static GuestIpv6 ipv6(IpConfig ip, CniResult result, PodFacts pod, List<InetAddress> dns) {
-        InetAddress gateway = ip.gateway() != null ? ip.gateway() : defaultGateway(result, pod, false).orElse(null);
+        InetAddress gateway = ip.gateway() != null ? ip.gateway() : defaultGateway(result, pod.interfaceRoutes(), false).orElse(null);
         // The default route's next hop when it is link-local already (Calico's fe80::ecee:eeff:feee:eeee), else the
         // link-local address the gateway answered from.
-        InetAddress router = defaultGateway(result, pod, false).filter(InetAddress::isLinkLocalAddress)
+        InetAddress router = defaultGateway(result, pod.interfaceRoutes(), false).filter(InetAddress::isLinkLocalAddress)
                 .or(() -> Optional.ofNullable(gateway).filter(InetAddress::isLinkLocalAddress))
                 .orElse(pod.routerLinkLocal());
         return new GuestIpv6(ip.address(), !routed(pod, ip.address().network()), gateway, router, dns);
@@ -189,10 +189,11 @@ public final class Planner {
         return v4.stream().findFirst();
     }
 
-    private static Optional<InetAddress> defaultGateway(CniResult result, PodFacts pod, boolean ipv4) {
+    /** The next hop of the default route of one family: the result's, else the one the plugins installed. */
+    private static Optional<InetAddress> defaultGateway(CniResult result, List<GuestRoute> interfaceRoutes, boolean ipv4) {
         Optional<InetAddress> fromResult = result.routes().stream()
                 .filter(r -> r.dst().isIpv4() == ipv4 && r.dst().prefixLength() == 0 && r.gw() != null).map(Route::gw).findFirst();
-        return fromResult.isPresent() ? fromResult : pod.interfaceRoutes().stream()
+        return fromResult.isPresent() ? fromResult : interfaceRoutes.stream()
                 .filter(r -> r.destination().isIpv4() == ipv4 && r.destination().prefixLength() == 0 && r.gateway() != null)
                 .map(GuestRoute::gateway).findFirst();
     }

@@ -108,6 +108,19 @@ class Ipv6BindingIT extends WithRealPod {
                 .orElse(false)).toList();
     }
 
+    /** Until the guest's IPv6 default route goes through {@code router} (the kernel takes advertisements asynchronously). */
+    private static void awaitDefaultRoute(String what, GuestNamespace guest, String router) {
+        await(what + ": default route via the gateway", () -> defaultRoute(guest).contains("via " + router + " dev eth0"));
+    }
+
+    private static String defaultRoute(GuestNamespace guest) {
+        try {
+            return guest.run(List.of("ip", "-6", "route", "show", "default"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void await(String what, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
@@ -147,13 +160,7 @@ class Ipv6BindingIT extends WithRealPod {
                 }
                 assertThat(guest.run(List.of("ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")))
                         .contains("inet6 " + assigned + "/128");
-                await(client + ": default route via the gateway", () -> {
-                    try {
-                        return guest.run(List.of("ip", "-6", "route", "show", "default")).contains("via " + gatewayLinkLocal + " dev eth0");
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                awaitDefaultRoute(client.toString(), guest, gatewayLinkLocal);
                 assertThat(guest.run(List.of("ip", "-6", "route"))).as(client + ": the prefix is on-link").contains("fd00:26::/64 dev eth0");
                 assertThat(guest.ping("fd00:26::1")).as(client + ": the gateway").isTrue();
                 assertThat(guest.ping(v6(bystanderPod))).as(client + ": a pod on the node").isTrue();
@@ -173,13 +180,7 @@ class Ipv6BindingIT extends WithRealPod {
         }
         assertThat(ourAdvertisers()).as("podnic-ra left").isEmpty();
         // The last advertisement withdrew the default route of the guest whose kernel follows advertisements.
-        await("the route withdrawn", () -> {
-            try {
-                return !guests.get(0).run(List.of("ip", "-6", "route", "show", "default")).contains("via");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        await("the route withdrawn", () -> !defaultRoute(guests.get(0)).contains("via"));
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "dual").allocations()).isEmpty();
     }
 
@@ -203,13 +204,7 @@ class Ipv6BindingIT extends WithRealPod {
             String assigned = v6(b.cniResult());
             assertThat(guest.run(List.of("ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")))
                     .contains("inet6 " + assigned + "/128");
-            await("default route via the gateway", () -> {
-                try {
-                    return guest.run(List.of("ip", "-6", "route", "show", "default")).contains("via " + IpLiteral.format(planned.router()));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            awaitDefaultRoute("ptp", guest, IpLiteral.format(planned.router()));
             assertThat(guest.run(List.of("ip", "-6", "route"))).doesNotContain("fd00:27::/64");
             assertThat(guest.ping("fd00:27::1")).as("the gateway").isTrue();
             boolean reached = guest.ping(v6(otherPod));
@@ -275,13 +270,7 @@ class Ipv6BindingIT extends WithRealPod {
                         .contains("new_dhcp6_name_servers=fd00:53::53");
                 assertThat(guest.lease().get("ip")).isEqualTo(b.cniResult().ips().get(0).address().address().getHostAddress());
                 String gatewayLinkLocal = nodeLinkLocal("cni-lvdual");
-                await("default route via the gateway", () -> {
-                    try {
-                        return guest.run(List.of("ip", "-6", "route", "show", "default")).contains("via " + gatewayLinkLocal);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                awaitDefaultRoute("libvirt", guest, gatewayLinkLocal);
                 assertThat(guest.ping("fd00:29::1")).as("the gateway").isTrue();
                 assertThat(ourAdvertisers()).hasSize(1);
             } finally {
