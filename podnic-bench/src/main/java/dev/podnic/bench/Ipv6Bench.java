@@ -99,73 +99,76 @@ final class Ipv6Bench implements Callable<Integer> {
                 Path dhcpcdHook = Files.writeString(work.resolve("dhcpcd-hook.sh"), "#!/bin/sh\nexit 0\n");
                 dhcpcdHook.toFile().setExecutable(true);
                 for (int i = -1; i < iterations; i++) { // one warm-up cycle
-                    BoundVNic b = binding.up(VMI).get(0);
-                    podOps.setMaster("pdng0", b.plan().bridge());
-                    bootDelay();
-                    IpNet address6 = b.plan().guest().ipv6().address();
-                    String router = b.plan().guest().ipv6().router().getHostAddress(); // (as InetAddress prints it, like the routes)
-                    Map<String, Double> cycle = new LinkedHashMap<>();
+                    try {
+                        BoundVNic b = binding.up(VMI).get(0);
+                        podOps.setMaster("pdng0", b.plan().bridge());
+                        bootDelay();
+                        IpNet address6 = b.plan().guest().ipv6().address();
+                        String router = b.plan().guest().ipv6().router().getHostAddress(); // (as InetAddress prints it, like the routes)
+                        Map<String, Double> cycle = new LinkedHashMap<>();
 
-                    long t0 = linkUp(guestOps);
-                    Process udhcpc = guest.call(new ProcessBuilder("busybox", "udhcpc", "-f", "-q", "-n", "-t", "5", "-T", "1",
-                            "-i", "eth0", "-s", udhcpcScript.toString()).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
-                    if (!udhcpc.waitFor(30, TimeUnit.SECONDS) || udhcpc.exitValue() != 0) {
-                        throw new IllegalStateException("no IPv4 lease");
-                    }
-                    cycle.put("udhcpc: IPv4 lease", ms(t0));
-
-                    t0 = linkUp(guestOps);
-                    await("the guest's link-local address", () -> usable(guestNs, null));
-                    cycle.put("the guest's link-local address usable (its DAD)", ms(t0));
-                    Files.deleteIfExists(work.resolve("dhclient6.leases")); // a first boot: no earlier lease to confirm
-                    Process dhclient = guest.call(new ProcessBuilder("dhclient", "-6", "-1", "-d", "-sf", dhclientScript.toString(),
-                            "-lf", work.resolve("dhclient6.leases").toString(), "-pf", work.resolve("dhclient6.pid").toString(), "eth0")
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
-                    double route = -1;
-                    double address = -1;
-                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    while (route < 0 || address < 0) {
-                        if (route < 0 && defaultVia(guestOps, router)) {
-                            route = ms(t0);
+                        long t0 = linkUp(guestOps);
+                        Process udhcpc = guest.call(new ProcessBuilder("busybox", "udhcpc", "-f", "-q", "-n", "-t", "5", "-T", "1",
+                                "-i", "eth0", "-s", udhcpcScript.toString()).redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
+                        if (!udhcpc.waitFor(30, TimeUnit.SECONDS) || udhcpc.exitValue() != 0) {
+                            throw new IllegalStateException("no IPv4 lease");
                         }
-                        if (address < 0 && usable(guestNs, address6)) {
-                            address = ms(t0);
-                        }
-                        if (System.nanoTime() - deadline > 0) {
-                            throw new IllegalStateException("dhclient -6 / the kernel did not configure IPv6 in 30 s (address after "
-                                    + address + " ms, route after " + route + " ms; -1: not yet)");
-                        }
-                        LockSupport.parkNanos(200_000);
-                    }
-                    dhclient.destroy();
-                    dhclient.waitFor(10, TimeUnit.SECONDS);
-                    cycle.put("dhclient -6: address", address);
-                    cycle.put("kernel: default route (RA)", route);
-                    cycle.put("dhclient -6 + kernel: both", Math.max(address, route));
+                        cycle.put("udhcpc: IPv4 lease", ms(t0));
 
-                    // dhcpcd is another client (another DUID): a fresh wiring, as for a new VM.
-                    binding.down("default", "benchvm", Optional.empty());
-                    b = binding.up(VMI).get(0);
-                    podOps.setMaster("pdng0", b.plan().bridge());
-                    bootDelay();
-                    IpNet dhcpcdAddress = b.plan().guest().ipv6().address();
-                    t0 = linkUp(guestOps);
-                    guestOps.setSysctl("net/ipv6/conf/eth0/accept_ra", "0"); // dhcpcd takes the advertisements itself
-                    Process dhcpcd = guest.call(new ProcessBuilder("unshare", "--mount", "sh", "-ec", "mkdir -p /run/dhcpcd /var/lib/dhcpcd; "
-                            + "mount -t tmpfs pdnbench /run/dhcpcd; mount -t tmpfs pdnbench /var/lib/dhcpcd; "
-                            + "exec dhcpcd --ipv6only --oneshot --nobackground --config /dev/null --script \"$0\" eth0", dhcpcdHook.toString())
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
-                    await("dhcpcd's address and route", () -> usable(guestNs, dhcpcdAddress) && defaultVia(guestOps, router));
-                    cycle.put("dhcpcd: address and default route", ms(t0));
-                    dhcpcd.waitFor(30, TimeUnit.SECONDS);
-                    guestOps.setSysctl("net/ipv6/conf/eth0/accept_ra", "1");
-                    guestOps.setSysctl("net/ipv6/conf/eth0/addr_gen_mode", "0"); // dhcpcd makes the link-local address itself
+                        t0 = linkUp(guestOps);
+                        await("the guest's link-local address", () -> usable(guestNs, null));
+                        cycle.put("the guest's link-local address usable (its DAD)", ms(t0));
+                        Files.deleteIfExists(work.resolve("dhclient6.leases")); // a first boot: no earlier lease to confirm
+                        Process dhclient = guest.call(new ProcessBuilder("dhclient", "-6", "-1", "-d", "-sf", dhclientScript.toString(),
+                                "-lf", work.resolve("dhclient6.leases").toString(), "-pf", work.resolve("dhclient6.pid").toString(), "eth0")
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
+                        double route = -1;
+                        double address = -1;
+                        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                        while (route < 0 || address < 0) {
+                            if (route < 0 && defaultVia(guestOps, router)) {
+                                route = ms(t0);
+                            }
+                            if (address < 0 && usable(guestNs, address6)) {
+                                address = ms(t0);
+                            }
+                            if (System.nanoTime() - deadline > 0) {
+                                throw new IllegalStateException("dhclient -6 / the kernel did not configure IPv6 in 30 s (address after "
+                                        + address + " ms, route after " + route + " ms; -1: not yet)");
+                            }
+                            LockSupport.parkNanos(200_000);
+                        }
+                        dhclient.destroy();
+                        dhclient.waitFor(10, TimeUnit.SECONDS);
+                        cycle.put("dhclient -6: address", address);
+                        cycle.put("kernel: default route (RA)", route);
+                        cycle.put("dhclient -6 + kernel: both", Math.max(address, route));
 
-                    binding.down("default", "benchvm", Optional.empty());
-                    if (i >= 0) {
-                        cycle.forEach((k, v) -> results.get(k).add(v));
-                        System.err.printf("cycle %d: %s%n", i + 1, cycle);
+                        // dhcpcd is another client (another DUID): a fresh wiring, as for a new VM.
+                        binding.down("default", "benchvm", Optional.empty());
+                        b = binding.up(VMI).get(0);
+                        podOps.setMaster("pdng0", b.plan().bridge());
+                        bootDelay();
+                        IpNet dhcpcdAddress = b.plan().guest().ipv6().address();
+                        t0 = linkUp(guestOps);
+                        guestOps.setSysctl("net/ipv6/conf/eth0/accept_ra", "0"); // dhcpcd takes the advertisements itself
+                        Process dhcpcd = guest.call(new ProcessBuilder("unshare", "--mount", "sh", "-ec", "mkdir -p /run/dhcpcd /var/lib/dhcpcd; "
+                                + "mount -t tmpfs pdnbench /run/dhcpcd; mount -t tmpfs pdnbench /var/lib/dhcpcd; "
+                                + "exec dhcpcd --ipv6only --oneshot --nobackground --config /dev/null --script \"$0\" eth0", dhcpcdHook.toString())
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
+                        await("dhcpcd's address and route", () -> usable(guestNs, dhcpcdAddress) && defaultVia(guestOps, router));
+                        cycle.put("dhcpcd: address and default route", ms(t0));
+                        dhcpcd.waitFor(30, TimeUnit.SECONDS);
+                        guestOps.setSysctl("net/ipv6/conf/eth0/accept_ra", "1");
+                        guestOps.setSysctl("net/ipv6/conf/eth0/addr_gen_mode", "0"); // dhcpcd makes the link-local address itself
+
+                        if (i >= 0) {
+                            cycle.forEach((k, v) -> results.get(k).add(v));
+                            System.err.printf("cycle %d: %s%n", i + 1, cycle);
+                        }
+                    } finally {
+                        binding.down("default", "benchvm", Optional.empty()); // also after a failed cycle: nothing stays
                     }
                 }
             }

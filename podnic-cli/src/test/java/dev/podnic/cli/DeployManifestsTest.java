@@ -37,7 +37,7 @@ class DeployManifestsTest {
         return parsed instanceof List<?> l ? l.stream().map(HasMetadata.class::cast).toList() : List.of((HasMetadata) parsed);
     }
 
-    private static List<Container> containers() throws IOException {
+    static List<Container> containers() throws IOException {
         List<Container> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(DEPLOY)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
@@ -96,11 +96,15 @@ class DeployManifestsTest {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         assertThat(dockerfile).contains("-pl podnic-cli -am package")
                 .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /opt/podnic/podnic.jar")
-                .contains("\"-jar\", \"/opt/podnic/podnic.jar\"]")
-                .contains("dnsmasq-base") // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
-                .contains("gcc libc6-dev") // podnic-shim is built with the jar
-                .contains("openjdk-17-jre-headless")
+                .contains("gcc libc6-dev") // podnic-shim and podnic-ra are built with the jar
+                .contains("COPY deploy/image/packages") // the packages and entry point scripts/image uses too
+                .contains("COPY deploy/image/podnic /usr/local/bin/podnic")
+                .contains("ENTRYPOINT [\"/usr/local/bin/podnic\"]")
                 .doesNotContain("CMD"); // without arguments: the sidecar where KubeVirt starts it, else the help
+        assertThat(Files.readString(DEPLOY.resolve("image/packages"))).contains("openjdk-17-jre-headless")
+                .contains("dnsmasq-base"); // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
+        assertThat(Files.readString(DEPLOY.resolve("image/podnic"))).contains("-jar /opt/podnic/podnic.jar \"$@\"");
+        assertThat(Files.readString(Path.of("..", "scripts", "image"))).contains("deploy/image/packages").contains("deploy/image/podnic");
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar the Dockerfile copies is what this module builds (shade)")
                 .contains("<finalName>podnic</finalName>");
     }
