@@ -27,11 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image, from its own files (the root file system scripts/image builds; `scripts/test` builds it
- * first): every command line the manifests use parses there with the entry point's JVM flags, and the
- * roles that need no Kubernetes API do one real thing each — the node daemon serves (with the node's
- * plugins mounted as the DaemonSet mounts them) and a launcher pod brings a VM's vNIC up through it
- * and releases it, with the image's dnsmasq and podnic-ra; install-cni writes a podnic-shim that
- * answers VERSION; the sidecar answers KubeVirt's Info over its socket.
+ * first): every command line the manifests use parses there with the entry point's JVM flags, and
+ * every role does one real thing — the node daemon serves (with the node's plugins mounted as the
+ * DaemonSet mounts them) and a launcher pod brings a VM's vNICs up through it (dual stack, the image's
+ * dnsmasq and podnic-ra) and releases them; install-cni writes a podnic-shim that runs on the host; the
+ * sidecar answers KubeVirt's Info over its socket; the webhook answers an admission review over TLS; the
+ * controller makes a VM's launcher pod and the node agent syncs, against an API server.
  */
 @Timeout(300)
 class ImageIT {
@@ -181,5 +182,128 @@ class ImageIT {
         Map<String, Object> info = SidecarInfo.ask(hooks.resolve("podnic.sock"));
         assertThat(info).containsEntry("name", "podnic");
         assertThat(info.get("versions").toString()).contains("v1alpha3");
+    }
+
+    /** The webhook as deploy/webhook.yaml runs it (in a namespace of its own: it listens on 0.0.0.0), with a certificate made here. */
+    @Test
+    void theWebhookAnswersAnAdmissionReviewOverTlsFromTheImage() throws Exception {
+        Path tls = Files.createDirectories(tmp.resolve("tls"));
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keystore", tls.resolve("tls.p12").toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-alias", "tls",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=podnic-webhook", "-ext", "SAN=ip:127.0.0.1", "-validity", "1")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(tls.resolve("tls.p12"))) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Files.writeString(tls.resolve("tls.crt"), pem("CERTIFICATE", store.getCertificate("tls").getEncoded()));
+        Files.writeString(tls.resolve("tls.key"), pem("PRIVATE KEY", store.getKey("tls", "changeit".toCharArray()).getEncoded()));
+        String ns = namespaces.create();
+        Path log = tmp.resolve("webhook.log");
+        Process webhook;
+        try (NetnsThread n = NetnsThread.enter(path(ns))) {
+            webhook = image("webhook").bind(tls, "/etc/podnic/tls").start(n, log, container("webhook").getArgs());
+        }
+        started.add(webhook);
+        Path review = Files.writeString(tmp.resolve("review.json"), """
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","operation":"CREATE",
+                 "namespace":"default","name":"vm1","object":{"apiVersion":"podnic.dev/v1alpha1","kind":"VirtualMachineInstance",
+                 "metadata":{"name":"vm1"},"spec":{"domain":{"devices":{"interfaces":[{"name":"default","bridge":{},"model":"rtl8029"}]}},
+                 "networks":[{"name":"default","pod":{}}]}}}}""");
+        // curl in the webhook's namespace, trusting exactly its certificate (the path is the ValidatingWebhookConfiguration's).
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(webhook.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", ns, "curl", "-sS", "--cacert", tls.resolve("tls.crt").toString(),
+                    "-H", "Content-Type: application/json", "--data-binary", "@" + review, "https://127.0.0.1:8443/validate")))
+                    .contains("\"uid\":\"u-1\"").contains("\"allowed\":false").contains("unknown NIC model");
+        });
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * The controller and the node agent from the image against an API server (fabric8's mock, on
+     * loopback, reached through a kubeconfig): the controller makes a VM's launcher pod, the agent
+     * (beside a node daemon from the image, through its admin socket) syncs and says it is healthy.
+     * Their health ports are moved to free loopback ports here (the command lines otherwise as the
+     * manifests give them; the first test parses them exactly).
+     */
+    @Test
+    void theControllerAndTheNodeAgentWorkAgainstTheApiFromTheImage() throws Exception {
+        var server = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+                new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
+                new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (var client = server.createClient()) {
+            client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
+                    .build()).create();
+            Path kube = Files.createDirectories(tmp.resolve("kube"));
+            Files.writeString(kube.resolve("config"), "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster: {server: 'http://127.0.0.1:"
+                    + server.getPort() + "'}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: c\n  context: {cluster: mock, user: u}\n"
+                    + "current-context: c\n");
+
+            int controllerHealth = freePort();
+            List<String> controllerArgs = container("controller").getArgs().stream()
+                    .map(a -> a.startsWith("--health-address=") ? "--health-address=127.0.0.1:" + controllerHealth : a).toList();
+            Path controllerLog = tmp.resolve("controller.log");
+            started.add(image("controller").bind(kube, "/etc/podnic-kube").env("KUBECONFIG", "/etc/podnic-kube/config")
+                    .start(null, controllerLog, controllerArgs));
+            String yaml = Files.readString(Path.of("..", "examples", "kubevirt-form-vmi.yaml"))
+                    .replace("apiVersion: kubevirt.io/v1", "apiVersion: podnic.dev/v1alpha1").replace("name: testvm", "name: vm7\n  namespace: team-a");
+            client.resource(client.getKubernetesSerialization().unmarshal(yaml, VirtualMachineInstance.class)).create();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                assertThat(started.get(0).isAlive()).as(Files.readString(controllerLog)).isTrue();
+                Pod launcher = client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm7")).get();
+                assertThat(launcher).as("the launcher pod the controller makes").isNotNull();
+                assertThat(launcher.getSpec().getContainers().get(0).getImage()).isEqualTo("podnic/podnic:0.1.0");
+            });
+
+            // The agent needs its node's daemon: one from the image, in a node namespace, its admin socket shared.
+            String node = namespaces.create();
+            Path admin = Files.createDirectories(tmp.resolve("admin"));
+            Path netd = Files.createDirectories(tmp.resolve("net.d"));
+            Files.writeString(netd.resolve("10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+                    + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\"10.250.32.0/24\"}]]}}]}");
+            Path daemonLog = tmp.resolve("node.log");
+            Process daemon;
+            try (NetnsThread n = NetnsThread.enter(path(node))) {
+                daemon = image("node").bind(netd, "/etc/cni/net.d").bind(Path.of(RealPlugins.DIR), "/opt/cni/bin")
+                        .bind(Files.createDirectories(tmp.resolve("cni-state")), "/var/lib/cni")
+                        .bind(Files.createDirectories(tmp.resolve("podnic-state")), "/var/lib/podnic")
+                        .bind(Files.createDirectories(tmp.resolve("run-podnic")), "/run/podnic").bind(admin, "/run/podnic-admin")
+                        .bind(Path.of("/run/netns"), "/var/run/netns").start(n, daemonLog, container("node").getArgs());
+            }
+            started.add(daemon);
+            PodnicProcesses.awaitLine(daemonLog, "msg=\"serving\"", daemon);
+            int agentHealth = freePort();
+            List<String> agentArgs = container("agent").getArgs().stream()
+                    .map(a -> a.replace("$(NODE_NAME)", "node-1"))
+                    .map(a -> a.startsWith("--health-address=") ? "--health-address=127.0.0.1:" + agentHealth : a).toList();
+            Path agentLog = tmp.resolve("agent.log");
+            Process agent = image("agent").bind(admin, "/run/podnic-admin").bind(kube, "/etc/podnic-kube")
+                    .env("KUBECONFIG", "/etc/podnic-kube/config").start(null, agentLog, agentArgs);
+            started.add(agent);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(agent.isAlive()).as(Files.readString(agentLog)).isTrue();
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + agentHealth + "/healthz"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            });
+        } finally {
+            stop();
+            started.clear();
+            server.destroy();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 }
