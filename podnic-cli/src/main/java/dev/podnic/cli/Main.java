@@ -4,6 +4,7 @@ import dev.podnic.api.SpecException;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.PluginErrorException;
 import dev.podnic.cni.invoke.ProcessLaunch;
+import dev.podnic.netlink.sys.NativeLibraryPath;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -14,6 +15,8 @@ public final class Main {
 
     public static void main(String[] args) {
         ProcessLaunch.preferVfork();
+        NativeLibraryPath.setUnlessSet(); // no `ldconfig -p` run by JNA as it first loads
+
         System.exit(run(defaulted(args, System.getenv()), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

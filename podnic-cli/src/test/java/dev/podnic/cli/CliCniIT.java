@@ -108,4 +108,39 @@ class CliCniIT extends WithNodeAndPod {
         assertThat(out.get("plugins").get(0).get("type").asText()).isEqualTo("bridge");
         assertThat(out.get("plugins").get(0).get("speaks").asText()).isEqualTo("1.0.0");
     }
+
+    /**
+     * What a cold `podnic cni add` executes, seen by strace (no timing): nothing before the plugins (JNA
+     * would run ldconfig as it loads), and from the second process on no VERSION calls (the answers are
+     * kept in the cache directory for the same binaries).
+     */
+    @Test
+    void aColdAddExecutesOnlyThePluginsAndAsksVersionOncePerBinary() throws Exception {
+        List<String> first = execsOfAColdProcess("add");
+        assertThat(first).doesNotContain("/sbin/ldconfig").containsSubsequence(RealPlugins.DIR + "/bridge", RealPlugins.DIR + "/bridge");
+        assertThat(first.stream().filter(e -> e.endsWith("/bridge"))).as("VERSION, then ADD").hasSize(2);
+        assertThat(execsOfAColdProcess("del")).doesNotContain("/sbin/ldconfig");
+        List<String> second = execsOfAColdProcess("add");
+        assertThat(second.subList(1, second.size())).as("the plugins' ADD and nothing else")
+                .containsExactly(RealPlugins.DIR + "/bridge", RealPlugins.DIR + "/host-local", RealPlugins.DIR + "/tuning");
+        assertThat(execsOfAColdProcess("del")).doesNotContain("/sbin/ldconfig");
+    }
+
+    /** The programs a fresh podnic process (java -cp … Main) executes, in order, its own JVM first. */
+    private List<String> execsOfAColdProcess(String command) throws Exception {
+        java.nio.file.Path trace = tmp.resolve("execs-" + System.nanoTime());
+        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-e", "trace=execve", "-e", "signal=none", "-o", trace.toString()));
+        cmd.addAll(PodnicProcesses.command(attachment(command)));
+        cmd.addAll(List.of("--conf-dir", confDir().toString(), "--bin-dir", RealPlugins.DIR,
+                "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("cold.out").toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("cold.out"))).isZero();
+        List<String> execs = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("execve\\(\"([^\"]+)\", .*= 0").matcher(Files.readString(trace));
+        while (m.find()) {
+            execs.add(m.group(1));
+        }
+        return execs;
+    }
 }

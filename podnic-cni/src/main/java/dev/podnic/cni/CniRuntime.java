@@ -12,6 +12,7 @@ import dev.podnic.cni.invoke.PluginEnvironment;
 import dev.podnic.cni.invoke.PluginExec;
 import dev.podnic.cni.invoke.PluginInvoker;
 import dev.podnic.cni.invoke.PluginInvoker.Call;
+import dev.podnic.cni.invoke.PluginVersionStore;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
 import dev.podnic.cni.version.PluginVersions;
@@ -45,7 +46,8 @@ public final class CniRuntime {
      */
     public CniRuntime(List<Path> binDirs, Path cacheDir, Duration timeout, PluginExec exec) {
         ObjectMapper mapper = new ObjectMapper();
-        this.invoker = new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout, mapper);
+        this.invoker = new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout, mapper,
+                new PluginVersionStore(cacheDir.resolve("podnic").resolve("plugin-versions.json"), mapper));
         this.cache = new ResultCache(cacheDir, mapper);
     }
 

@@ -38,10 +38,18 @@ public final class PluginInvoker {
     private final PluginEnvironment environment;
     private final Duration timeout;
     private final ObjectMapper mapper;
-    private final Map<BinaryKey, PluginVersions> versionCache = new ConcurrentHashMap<>();
+    private final Map<PluginVersionStore.Binary, PluginVersions> versionCache = new ConcurrentHashMap<>();
+    private final PluginVersionStore versionStore;
 
     public PluginInvoker(PluginExec exec, List<Path> binDirs, PluginEnvironment environment, Duration timeout,
                          ObjectMapper mapper) {
+        this(exec, binDirs, environment, timeout, mapper, null);
+    }
+
+    /** @param versionStore VERSION answers kept across processes; null: this process only */
+    public PluginInvoker(PluginExec exec, List<Path> binDirs, PluginEnvironment environment, Duration timeout,
+                         ObjectMapper mapper, PluginVersionStore versionStore) {
+        this.versionStore = versionStore;
         this.exec = exec;
         this.binDirs = List.copyOf(binDirs);
         this.environment = environment;
@@ -117,16 +125,26 @@ public final class PluginInvoker {
         }
     }
 
-    /** The plugin's supported versions; asked once per binary (path, size, mtime). */
+    /**
+     * The plugin's supported versions; asked once per binary (path, size, mtime), remembered in this
+     * process and, with a store, across processes.
+     */
     public PluginVersions versions(String type) {
         Path path = locate(type);
-        BinaryKey key = BinaryKey.of(path);
-        PluginVersions cached = versionCache.get(key);
+        PluginVersionStore.Binary binary = PluginVersionStore.Binary.of(path);
+        PluginVersions cached = versionCache.get(binary);
+        if (cached == null && versionStore != null) {
+            cached = versionStore.find(binary).orElse(null);
+        }
         if (cached != null) {
+            versionCache.put(binary, cached);
             return cached;
         }
         PluginVersions answer = askVersion(type, path);
-        versionCache.put(key, answer);
+        versionCache.put(binary, answer);
+        if (versionStore != null) {
+            versionStore.put(binary, answer);
+        }
         return answer;
     }
 
@@ -208,15 +226,5 @@ public final class PluginInvoker {
             return "(nothing)";
         }
         return s.length() > EXCERPT ? s.substring(0, EXCERPT) + "..." : s;
-    }
-
-    private record BinaryKey(Path path, long size, long modified) {
-        static BinaryKey of(Path p) {
-            try {
-                return new BinaryKey(p, Files.size(p), Files.getLastModifiedTime(p).toMillis());
-            } catch (IOException e) {
-                return new BinaryKey(p, -1, -1);
-            }
-        }
     }
 }

@@ -1,0 +1,89 @@
+package dev.podnic.cni.invoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.cni.version.PluginVersions;
+import dev.podnic.cni.version.SpecVersion;
+import dev.podnic.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plugins' VERSION answers kept across processes (one JSON file in the runtime's cache directory),
+ * so that a fresh `podnic cni add` does not run every plugin twice. An answer is only ever used for
+ * the binary it came from: the same path, size and modification time (to the nanosecond the file
+ * system keeps); any of them different and the plugin is asked again. A cache and nothing more:
+ * unreadable, or written by two processes at once (the last whole write wins), it only costs a
+ * VERSION call.
+ */
+public final class PluginVersionStore {
+    private final Path file;
+    private final ObjectMapper mapper;
+
+    /** @param file e.g. {@code <cache dir>/podnic/plugin-versions.json} */
+    public PluginVersionStore(Path file, ObjectMapper mapper) {
+        this.file = file;
+        this.mapper = mapper;
+    }
+
+    /** The binary as the store keys it: path, size, modification time; -1 for a file that cannot be looked at. */
+    public record Binary(Path path, long size, long modifiedNanos) {
+        public static Binary of(Path path) {
+            try {
+                return new Binary(path, Files.size(path), Files.getLastModifiedTime(path).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            } catch (IOException unknown) {
+                return new Binary(path, -1, -1);
+            }
+        }
+
+        boolean known() {
+            return size >= 0;
+        }
+    }
+
+    public Optional<PluginVersions> find(Binary binary) {
+        if (!binary.known()) {
+            return Optional.empty();
+        }
+        JsonNode entry = read().path(binary.path().toString());
+        if (entry.path("size").asLong(-1) != binary.size() || entry.path("modifiedNanos").asLong(-1) != binary.modifiedNanos()) {
+            return Optional.empty();
+        }
+        List<String> reported = new ArrayList<>();
+        entry.path("reported").forEach(v -> reported.add(v.asText()));
+        return Optional.of(new PluginVersions(reported.stream().map(SpecVersion::find).flatMap(Optional::stream).toList(), reported));
+    }
+
+    public void put(Binary binary, PluginVersions versions) {
+        if (!binary.known()) {
+            return;
+        }
+        ObjectNode all = read();
+        ObjectNode entry = all.putObject(binary.path().toString());
+        entry.put("size", binary.size()).put("modifiedNanos", binary.modifiedNanos());
+        versions.reported().forEach(entry.putArray("reported")::add);
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.write(file, mapper.writeValueAsBytes(all), false);
+        } catch (IOException e) {
+            // not kept: the next process asks the plugin again
+        }
+    }
+
+    private ObjectNode read() {
+        try {
+            JsonNode n = mapper.readTree(Files.readAllBytes(file));
+            return n instanceof ObjectNode o ? o : mapper.createObjectNode();
+        } catch (NoSuchFileException none) {
+            return mapper.createObjectNode();
+        } catch (IOException unreadable) {
+            return mapper.createObjectNode();
+        }
+    }
+}
