@@ -8,11 +8,11 @@ import dev.podnic.cni.version.SpecVersion;
 import dev.podnic.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plugins' VERSION answers kept across processes (one JSON file in the runtime's cache directory),
@@ -36,7 +36,7 @@ public final class PluginVersionStore {
     public record Binary(Path path, long size, long modifiedNanos) {
         public static Binary of(Path path) {
             try {
-                return new Binary(path, Files.size(path), Files.getLastModifiedTime(path).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+                return new Binary(path, Files.size(path), Files.getLastModifiedTime(path).to(TimeUnit.NANOSECONDS));
             } catch (IOException unknown) {
                 return new Binary(path, -1, -1);
             }
@@ -80,9 +80,7 @@ public final class PluginVersionStore {
         try {
             JsonNode n = mapper.readTree(Files.readAllBytes(file));
             return n instanceof ObjectNode o ? o : mapper.createObjectNode();
-        } catch (NoSuchFileException none) {
-            return mapper.createObjectNode();
-        } catch (IOException unreadable) {
+        } catch (IOException noneOrUnreadable) {
             return mapper.createObjectNode();
         }
     }
