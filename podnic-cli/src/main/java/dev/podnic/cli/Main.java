@@ -34,7 +34,7 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (0 ok, 1 operation failed, 2 bad usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new PodnicCommand());
+        CommandLine cl = PodnicCommand.commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

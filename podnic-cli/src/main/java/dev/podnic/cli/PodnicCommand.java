@@ -7,6 +7,11 @@ import dev.podnic.cli.k8s.WebhookCommand;
 import dev.podnic.cli.node.NodeCommand;
 import dev.podnic.cli.pod.PodCommand;
 import dev.podnic.cli.vmi.VmiCommand;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
@@ -21,8 +26,54 @@ import picocli.CommandLine.ScopeType;
             "On one machine: `podnic vmi up` wires a VM's vNICs in a pod, `podnic node` is the node's CNI proxy; "
                 + "./podnic demo shows it all. On Kubernetes: `podnic controller`, `podnic webhook` and the node DaemonSet "
                 + "(`podnic node` + `podnic node agent`), manifests in deploy/. On KubeVirt: a network binding plugin "
-                + "(`podnic install-cni`, `podnic sidecar`, deploy/kubevirt/, docs/kubevirt.md)."},
-        subcommands = {CniCommand.class, VmiCommand.class, ValidateCommand.class, PodCommand.class, NodeCommand.class, GuestCommand.class,
-                ControllerCommand.class, WebhookCommand.class, InstallCniCommand.class, SidecarCommand.class})
+                + "(`podnic install-cni`, `podnic sidecar`, deploy/kubevirt/, docs/kubevirt.md)."})
 public final class PodnicCommand {
+    /**
+     * The subcommands, in help order. Built only when needed: picocli reads every annotation and
+     * field type of a command it is given, and a command line names one subcommand (building all of
+     * them cost a cold `podnic cni add` ~250 ms).
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("cni", () -> new CniCommand());
+        SUBCOMMANDS.put("vmi", () -> new VmiCommand());
+        SUBCOMMANDS.put("validate", () -> new ValidateCommand());
+        SUBCOMMANDS.put("pod", () -> new PodCommand());
+        SUBCOMMANDS.put("node", () -> new NodeCommand());
+        SUBCOMMANDS.put("guest", () -> new GuestCommand());
+        SUBCOMMANDS.put("controller", () -> new ControllerCommand());
+        SUBCOMMANDS.put("webhook", () -> new WebhookCommand());
+        SUBCOMMANDS.put("install-cni", () -> new InstallCniCommand());
+        SUBCOMMANDS.put("sidecar", () -> new SidecarCommand());
+    }
+
+    /** The whole command tree: for the help, and for tests that parse any command line. */
+    public static CommandLine commandLine() {
+        return with(SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The tree {@code args} needs: only the subcommand they name; none for {@code --version}; all of
+     * them for anything else (the help, an unknown command, which picocli answers with suggestions).
+     */
+    static CommandLine commandLine(String[] args) {
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
+            return with(Set.of(args[0]));
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return with(Set.of());
+        }
+        return commandLine();
+    }
+
+    private static CommandLine with(Set<String> names) {
+        CommandLine root = new CommandLine(new PodnicCommand());
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (names.contains(name)) {
+                root.addSubcommand(name, command.get());
+            }
+        });
+        return root;
+    }
 }

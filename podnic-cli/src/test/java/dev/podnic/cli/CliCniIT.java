@@ -143,4 +143,19 @@ class CliCniIT extends WithNodeAndPod {
         }
         return execs;
     }
+
+    /** A command line builds only the subcommand it names: the others' classes never load (class-load log, no timing). */
+    @Test
+    void onlyTheNamedSubcommandsClassesLoad() throws Exception {
+        java.nio.file.Path log = tmp.resolve("classes.log");
+        List<String> cmd = new ArrayList<>(PodnicProcesses.command("cni", "networks", "--conf-dir", confDir().toString()));
+        cmd.add(1, "-Xlog:class+load=info:file=" + log);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("networks.out").toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("networks.out"))).isZero();
+        String loaded = Files.readString(log);
+        assertThat(loaded).contains("dev.podnic.cli.cni.CniCommand ").contains("dev.podnic.cli.cni.CniNetworks ")
+                .doesNotContain("dev.podnic.cli.vmi.VmiCommand ").doesNotContain("dev.podnic.cli.k8s.ControllerCommand ")
+                .doesNotContain("dev.podnic.cli.node.NodeCommand ").doesNotContain("dev.podnic.cli.SidecarCommand ");
+    }
 }

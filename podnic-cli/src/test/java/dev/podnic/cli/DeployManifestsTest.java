@@ -64,10 +64,10 @@ class DeployManifestsTest {
         for (Container c : all) {
             assertThat(c.getImage()).as(c.getName()).isEqualTo(IMAGE);
             assertThat(c.getCommand()).as(c.getName() + ": the image's entry point is the podnic command").isNullOrEmpty();
-            CommandLine.ParseResult parsed = new CommandLine(new PodnicCommand()).parseArgs(c.getArgs().toArray(String[]::new));
+            CommandLine.ParseResult parsed = PodnicCommand.commandLine().parseArgs(c.getArgs().toArray(String[]::new));
             assertThat(parsed.subcommand()).as(c.getName() + " " + c.getArgs()).isNotNull();
         }
-        assertThat(new CommandLine(new PodnicCommand()).getCommandSpec().version()).containsExactly("podnic 0.1.0");
+        assertThat(PodnicCommand.commandLine().getCommandSpec().version()).containsExactly("podnic 0.1.0");
         assertThat(new dev.podnic.cli.k8s.ControllerCommand()).satisfies(cmd -> {
             new CommandLine(cmd).parseArgs();
             assertThat(cmd).extracting("launcherImage").isEqualTo(IMAGE);

@@ -59,7 +59,7 @@ class KubevirtManifestsTest {
     void theImageStartedAsKubevirtStartsASidecarRunsTheSidecar() {
         String[] args = Main.defaulted(new String[0], Map.of("NETWORK_BINDING_PLUGIN_NAME", "podnic"));
         assertThat(args).containsExactly("sidecar");
-        CommandLine.ParseResult parsed = new CommandLine(new PodnicCommand()).parseArgs(args);
+        CommandLine.ParseResult parsed = PodnicCommand.commandLine().parseArgs(args);
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("sidecar");
         assertThat(Main.defaulted(new String[0], Map.of())).containsExactly("--help");
         assertThat(Main.defaulted(new String[] {"node"}, Map.of("NETWORK_BINDING_PLUGIN_NAME", "podnic"))).containsExactly("node");
