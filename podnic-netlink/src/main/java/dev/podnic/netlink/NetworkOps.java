@@ -93,7 +93,8 @@ public interface NetworkOps extends AutoCloseable {
      * The link-local address of the neighbour on {@code link} that owns the global IPv6 address
      * {@code owner}, asked of the link itself by echo requests from the link's own link-local address
      * (the owner's MAC, then the all-nodes answer from that MAC); empty when no answer came within
-     * {@code timeout}.
+     * {@code timeout} of the first request (which waits, a few seconds at most, for the link's own
+     * link-local address to pass duplicate address detection).
      */
     Optional<InetAddress> neighbourLinkLocal(String link, InetAddress owner, Duration timeout);
 

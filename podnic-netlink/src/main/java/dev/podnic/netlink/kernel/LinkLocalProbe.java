@@ -30,8 +30,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * remember that address at this link's MAC, and podnic is about to hand it to a guest behind
  * another MAC (they would find out only after neighbour unreachability detection, seconds later).
  * Both are opened in the calling thread's network namespace. Requests are repeated every 100 ms
- * until the answer is complete or the deadline passes: the link's own addresses may still be
- * tentative (duplicate address detection) when the probe starts.
+ * until the answer is complete. The link's own link-local address may still be tentative (duplicate
+ * address detection, up to ~2 s on a new veth) when the probe starts, and so may the gateway's (the
+ * far end of the same veth, for ptp): the timeout counts from the first request the link could
+ * send, and up to {@link #TENTATIVE} more is allowed for getting there.
  */
 final class LinkLocalProbe {
     private static final LibC C = LibC.INSTANCE;
@@ -42,6 +44,8 @@ final class LinkLocalProbe {
     private static final int ECHO_REQUEST = 128;
     private static final int ECHO_REPLY = 129;
     private static final long RESEND_MILLIS = 100;
+    /** How long the link's own link-local address may take to become usable (RFC 4862 DAD: random delay up to 1 s, then 1 s). */
+    static final Duration TENTATIVE = Duration.ofSeconds(5);
     private static final InetAddress ALL_NODES = address("ff02::1");
 
     private LinkLocalProbe() {
@@ -70,7 +74,7 @@ final class LinkLocalProbe {
     private static Optional<InetAddress> listen(int packet, int icmp, int linkIndex, InetAddress source, InetAddress owner,
                                                 Duration timeout) {
         int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + TENTATIVE.toNanos(); // until the first request; then timeout from there
         long nextSend = 0;
         MacAddress ownerMac = null;
         boolean bound = false;
@@ -82,7 +86,10 @@ final class LinkLocalProbe {
                 return Optional.empty();
             }
             if (now - nextSend >= 0) {
-                bound = bound || bind(icmp, source, linkIndex);
+                if (!bound && bind(icmp, source, linkIndex)) {
+                    bound = true;
+                    deadline = now + timeout.toNanos();
+                }
                 if (bound) {
                     send(icmp, owner, 0, id);
                     send(icmp, ALL_NODES, linkIndex, id);
