@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "podnic",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT, // -h/-V, the version and the help width apply to every subcommand
-        version = "podnic 0.1.0",
+        version = PodnicCommand.VERSION,
         usageHelpWidth = 100,
         description = {
             "Gives virtual machines their own pod-network IPs through the node's CNI setup.",
@@ -28,6 +28,8 @@ import picocli.CommandLine.ScopeType;
                 + "(`podnic node` + `podnic node agent`), manifests in deploy/. On KubeVirt: a network binding plugin "
                 + "(`podnic install-cni`, `podnic sidecar`, deploy/kubevirt/, docs/kubevirt.md)."})
 public final class PodnicCommand {
+    public static final String VERSION = "podnic 0.1.0";
+
     /**
      * The subcommands, in help order. Built only when needed: picocli reads every annotation and
      * field type of a command it is given, and a command line names one subcommand (building all of
@@ -54,15 +56,13 @@ public final class PodnicCommand {
     }
 
     /**
-     * The tree {@code args} needs: only the subcommand they name; none for {@code --version}; all of
-     * them for anything else (the help, an unknown command, which picocli answers with suggestions).
+     * The tree {@code args} needs: only the subcommand they name; all of them for anything else (the
+     * help, an unknown command, which picocli answers with suggestions). ({@code --version} alone
+     * needs no picocli at all: {@code Main}.)
      */
     static CommandLine commandLine(String[] args) {
         if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
             return with(Set.of(args[0]));
-        }
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-            return with(Set.of());
         }
         return commandLine();
     }

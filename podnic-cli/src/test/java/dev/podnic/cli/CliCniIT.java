@@ -157,5 +157,13 @@ class CliCniIT extends WithNodeAndPod {
         assertThat(loaded).contains("dev.podnic.cli.cni.CniCommand ").contains("dev.podnic.cli.cni.CniNetworks ")
                 .doesNotContain("dev.podnic.cli.vmi.VmiCommand ").doesNotContain("dev.podnic.cli.k8s.ControllerCommand ")
                 .doesNotContain("dev.podnic.cli.node.NodeCommand ").doesNotContain("dev.podnic.cli.SidecarCommand ");
+
+        java.nio.file.Path versionLog = tmp.resolve("version-classes.log");
+        List<String> version = new ArrayList<>(PodnicProcesses.command("--version"));
+        version.add(1, "-Xlog:class+load=info:file=" + versionLog);
+        Process v = new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(tmp.resolve("version.out").toFile()).start();
+        assertThat(v.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(tmp.resolve("version.out")).strip()).isEqualTo("podnic 0.1.0");
+        assertThat(Files.readString(versionLog)).as("--version needs no picocli").doesNotContain("picocli.CommandLine ");
     }
 }
