@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,26 +107,6 @@ class Ipv6BindingIT extends WithRealPod {
                 .orElse(false)).toList();
     }
 
-    /** Until the guest's IPv6 default route goes through {@code router} (the kernel takes advertisements asynchronously). */
-    private static void awaitDefaultRoute(String what, GuestNamespace guest, String router) {
-        await(what + ": default route via the gateway", () -> defaultRoute(guest).contains("via " + router + " dev eth0"));
-    }
-
-    private static String defaultRoute(GuestNamespace guest) {
-        try {
-            return guest.run(List.of("ip", "-6", "route", "show", "default"));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as(what).isNegative();
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // between two looks
-        }
-    }
 
     @Test
     void dualStackBridgeGuestsGetTheirExactIpv6AddressAndTheNodesGatewayAsRouterWithBothClients() throws Exception {
@@ -160,7 +139,7 @@ class Ipv6BindingIT extends WithRealPod {
                 }
                 assertThat(guest.run(List.of("ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")))
                         .contains("inet6 " + assigned + "/128");
-                awaitDefaultRoute(client.toString(), guest, gatewayLinkLocal);
+                guest.awaitDefaultRoute6(gatewayLinkLocal);
                 assertThat(guest.run(List.of("ip", "-6", "route"))).as(client + ": the prefix is on-link").contains("fd00:26::/64 dev eth0");
                 assertThat(guest.ping("fd00:26::1")).as(client + ": the gateway").isTrue();
                 assertThat(guest.ping(v6(bystanderPod))).as(client + ": a pod on the node").isTrue();
@@ -180,7 +159,7 @@ class Ipv6BindingIT extends WithRealPod {
         }
         assertThat(ourAdvertisers()).as("podnic-ra left").isEmpty();
         // The last advertisement withdrew the default route of the guest whose kernel follows advertisements.
-        await("the route withdrawn", () -> !defaultRoute(guests.get(0)).contains("via"));
+        GuestNamespace.await("the route withdrawn", () -> !guests.get(0).defaultRoute6().contains("via"));
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "dual").allocations()).isEmpty();
     }
 
@@ -204,7 +183,7 @@ class Ipv6BindingIT extends WithRealPod {
             String assigned = v6(b.cniResult());
             assertThat(guest.run(List.of("ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global")))
                     .contains("inet6 " + assigned + "/128");
-            awaitDefaultRoute("ptp", guest, IpLiteral.format(planned.router()));
+            guest.awaitDefaultRoute6(IpLiteral.format(planned.router()));
             assertThat(guest.run(List.of("ip", "-6", "route"))).doesNotContain("fd00:27::/64");
             assertThat(guest.ping("fd00:27::1")).as("the gateway").isTrue();
             boolean reached = guest.ping(v6(otherPod));
@@ -235,7 +214,7 @@ class Ipv6BindingIT extends WithRealPod {
             // podnic-ra killed: the VM's health says so, and a rerun of up starts it again (one, not two).
             ProcessHandle advertiser = ourAdvertisers().get(0);
             advertiser.destroyForcibly();
-            await("podnic-ra gone", () -> !advertiser.isAlive());
+            GuestNamespace.await("podnic-ra gone", () -> !advertiser.isAlive());
             assertThat(binding.health("default", "v6one").orElseThrow().problems().get("vmi0"))
                     .anyMatch(p -> p.contains("is not serving"));
             binding.up(ONE_NIC);
@@ -270,7 +249,7 @@ class Ipv6BindingIT extends WithRealPod {
                         .contains("new_dhcp6_name_servers=fd00:53::53");
                 assertThat(guest.lease().get("ip")).isEqualTo(b.cniResult().ips().get(0).address().address().getHostAddress());
                 String gatewayLinkLocal = nodeLinkLocal("cni-lvdual");
-                awaitDefaultRoute("libvirt", guest, gatewayLinkLocal);
+                guest.awaitDefaultRoute6(gatewayLinkLocal);
                 assertThat(guest.ping("fd00:29::1")).as("the gateway").isTrue();
                 assertThat(ourAdvertisers()).hasSize(1);
             } finally {

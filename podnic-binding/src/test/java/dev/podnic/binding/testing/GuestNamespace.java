@@ -134,17 +134,41 @@ public final class GuestNamespace implements AutoCloseable {
     }
 
     /** Until eth0 has an IPv6 address of that scope that has passed duplicate address detection. */
-    private void awaitUsable(String scope) throws Exception {
+    private void awaitUsable(String scope) {
+        await("eth0 has a usable " + scope + " address", () -> {
+            String a = run6("-o", "addr", "show", "dev", "eth0", "scope", scope);
+            return a.contains("inet6") && !a.contains("tentative");
+        });
+    }
+
+    /** The guest's IPv6 default route, as ip shows it (empty when there is none). */
+    public String defaultRoute6() {
+        return run6("route", "show", "default");
+    }
+
+    /** Until the guest's IPv6 default route goes through {@code router} (the kernel takes advertisements asynchronously). */
+    public void awaitDefaultRoute6(String router) {
+        await("an IPv6 default route via " + router, () -> defaultRoute6().contains("via " + router + " dev eth0"));
+    }
+
+    /** Until {@code condition} holds, looking every 20 ms for up to 10 s. */
+    public static void await(String what, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            String a = run(List.of("ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", scope));
-            if (a.contains("inet6") && !a.contains("tentative")) {
-                return;
-            }
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("eth0 has no usable " + scope + " address: " + a);
+                throw new AssertionError("not within 10 s: " + what);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // between two looks
+        }
+    }
+
+    private String run6(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "-6"));
+        cmd.addAll(List.of(args));
+        try {
+            return run(cmd);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

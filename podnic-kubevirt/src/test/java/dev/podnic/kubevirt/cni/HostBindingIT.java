@@ -175,11 +175,7 @@ class HostBindingIT extends WithRealPod {
             assertThat(guest.lease6(GuestNamespace.Dhcpv6Client.DHCLIENT)).contains("new_ip6_address=" + vmIp6.substring(0, vmIp6.indexOf('/')));
             String gatewayLinkLocal = ip("-n", node, "-6", "-o", "addr", "show", "dev", "cni-podnic", "scope", "link")
                     .replaceAll("(?s).*inet6 (fe80::[0-9a-f:]+)/64.*", "$1").strip();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!guest.run(List.of("ip", "-6", "route", "show", "default")).contains("via " + gatewayLinkLocal)) {
-                assertThat(System.nanoTime() - deadline).as("the guest's IPv6 default route via the gateway").isNegative();
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // between two looks
-            }
+            guest.awaitDefaultRoute6(gatewayLinkLocal);
             assertThat(guest.ping("fd00:253:9::1")).isTrue();
         }
 
