@@ -1,6 +1,5 @@
 package dev.podnic.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,47 +7,37 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * `podnic node` as a real process, started as the deployed image starts it: the image's ENTRYPOINT
- * (its JVM flags) from deploy/Dockerfile with this build's jar, and the DaemonSet's memory limit
- * (256Mi) as the JVM's view of the machine, so heap sizing (MaxRAMPercentage) and hence RSS are what
- * a node would see. Its log is a file the benchmark reads.
+ * `podnic node` as a real process, started as the deployed image starts it: through the image's entry
+ * point (deploy/image/podnic: its JVM flags, and the class-data archive beside the jar when there is
+ * one) with this build's jar, and the DaemonSet's memory limit (256Mi) as the JVM's view of the
+ * machine, so heap sizing (MaxRAMPercentage) and hence RSS are what a node would see. Its log is a
+ * file the benchmark reads.
  */
 final class DaemonProcess {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Which jar, started as which image starts it: the benchmarks' options. */
+    /** Which jar, started by which entry point: the benchmarks' options. */
     static final class Image {
         @Option(names = "--jar", defaultValue = "podnic-cli/target/podnic.jar", description = "The podnic jar (default ${DEFAULT-VALUE}).")
         Path jar;
-        @Option(names = "--dockerfile", defaultValue = "deploy/Dockerfile",
-                description = "Whose ENTRYPOINT (JVM flags) starts the daemon (default ${DEFAULT-VALUE}).")
-        Path dockerfile;
+        @Option(names = "--entry-point", defaultValue = "deploy/image/podnic",
+                description = "The image's entry point, whose JVM flags start podnic (default ${DEFAULT-VALUE}).")
+        Path entryPoint;
 
         /** `podnic node NODE_ARGS`, its output appended to {@code log}. */
         Process startNode(List<String> nodeArgs, Path log) throws Exception {
-            return start(jar, dockerfile, nodeArgs, log);
+            List<String> cmd = new ArrayList<>(List.of(entryPoint.toString(), "node"));
+            cmd.addAll(nodeArgs);
+            return start(cmd, log);
+        }
+
+        private Process start(List<String> cmd, Path log) throws Exception {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().put("PODNIC_JAR", jar.toAbsolutePath().toString());
+            pb.environment().put("PODNIC_JAVA_OPTS", "-XX:MaxRAM=256m"); // deploy/node-daemon.yaml: limits: {memory: 256Mi}
+            return pb.start();
         }
     }
 
     private DaemonProcess() {
-    }
-
-    static Process start(Path jar, Path dockerfile, List<String> nodeArgs, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(imageEntrypoint(jar, dockerfile));
-        cmd.add("node");
-        cmd.addAll(nodeArgs);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    }
-
-    private static List<String> imageEntrypoint(Path jar, Path dockerfile) throws Exception {
-        String line = Files.readAllLines(dockerfile).stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException(dockerfile + " has no ENTRYPOINT"));
-        List<String> entry = new ArrayList<>();
-        JSON.readTree(line.substring("ENTRYPOINT ".length())).forEach(n -> entry.add(n.asText()));
-        int at = entry.indexOf("-jar");
-        entry.set(at + 1, jar.toString());
-        entry.add(1, "-XX:MaxRAM=256m"); // deploy/node-daemon.yaml: limits: {memory: 256Mi}
-        return entry;
     }
 
     /** The first log line after {@code offset} containing {@code text}; fails when the daemon exits first. */

@@ -14,10 +14,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        ProcessLaunch.preferVfork();
-        NativeLibraryPath.setUnlessSet(); // no `ldconfig -p` run by JNA as it first loads
+        String[] effective = defaulted(args, System.getenv());
+        if (!isVersion(effective)) { // (answered before anything else: it needs none of it)
+            ProcessLaunch.preferVfork();
+            NativeLibraryPath.setUnlessSet(); // no `ldconfig -p` run by JNA as it first loads
+        }
+        System.exit(run(effective, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
 
-        System.exit(run(defaulted(args, System.getenv()), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    private static boolean isVersion(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
     }
 
     /**
@@ -34,7 +40,7 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (0 ok, 1 operation failed, 2 bad usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        if (isVersion(args)) {
             out.println(PodnicCommand.VERSION); // what picocli would print, without building picocli (~190 ms cold)
             out.flush();
             return 0;

@@ -98,13 +98,18 @@ class DeployManifestsTest {
                 .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /opt/podnic/podnic.jar")
                 .contains("gcc libc6-dev") // podnic-shim and podnic-ra are built with the jar
                 .contains("COPY deploy/image/packages") // the packages and entry point scripts/image uses too
-                .contains("COPY deploy/image/podnic /usr/local/bin/podnic")
+                .contains("COPY deploy/image/podnic deploy/image/podnic-class-data /usr/local/bin/")
+                .contains("RUN podnic-class-data") // after the JVM and the jar it fits
                 .contains("ENTRYPOINT [\"/usr/local/bin/podnic\"]")
                 .doesNotContain("CMD"); // without arguments: the sidecar where KubeVirt starts it, else the help
         assertThat(Files.readString(DEPLOY.resolve("image/packages"))).contains("openjdk-17-jre-headless")
                 .contains("dnsmasq-base"); // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
-        assertThat(Files.readString(DEPLOY.resolve("image/podnic"))).contains("-jar /opt/podnic/podnic.jar \"$@\"");
-        assertThat(Files.readString(Path.of("..", "scripts", "image"))).contains("deploy/image/packages").contains("deploy/image/podnic");
+        assertThat(Files.readString(DEPLOY.resolve("image/podnic"))).contains("${PODNIC_JAR:-/opt/podnic/podnic.jar}")
+                .contains("-cp \"$jar\" dev.podnic.cli.Main \"$@\"");
+        assertThat(Files.readString(DEPLOY.resolve("image/podnic-class-data"))).contains("${1:-/opt/podnic/podnic.jar}")
+                .contains(ClassDataTraining.class.getName());
+        assertThat(Files.readString(Path.of("..", "scripts", "image"))).contains("deploy/image/packages").contains("deploy/image/podnic")
+                .contains("deploy/image/podnic-class-data");
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar the Dockerfile copies is what this module builds (shade)")
                 .contains("<finalName>podnic</finalName>");
     }

@@ -78,6 +78,10 @@ class ImageIT {
         Outcome version = image("version").run(null, List.of("--version"));
         assertThat(version.exit()).as(version.out()).isZero();
         assertThat(version.out().strip()).isEqualTo("podnic 0.1.0");
+        // The image's class-data archive fits its JVM and jar (-Xshare:on fails otherwise) and serves podnic's classes.
+        Outcome archived = image("archive").env("PODNIC_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info").run(null, List.of("--version"));
+        assertThat(archived.exit()).as(archived.out()).isZero();
+        assertThat(archived.out()).contains("dev.podnic.cli.Main source: shared objects file");
         for (Container c : DeployManifestsTest.containers()) {
             List<String> args = new ArrayList<>(c.getArgs());
             args.add("--help"); // parsed as given, then the command's help instead of its work
