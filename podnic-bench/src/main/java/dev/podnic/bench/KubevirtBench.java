@@ -187,17 +187,6 @@ final class KubevirtBench implements Callable<Integer> {
     }
 
     private Path buildMultusDelegate(Path work) throws Exception {
-        Path out = work.resolve("multus-delegate");
-        ProcessBuilder pb = new ProcessBuilder("go", "build", "-o", out.toString(), goSource.toAbsolutePath().toString())
-                .redirectErrorStream(true);
-        pb.environment().put("GO111MODULE", "off");
-        pb.environment().put("GOPATH", "/usr/share/gocode");
-        pb.environment().put("GOCACHE", work.resolve("go-cache").toString());
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("go build multus-delegate (needs golang-go, golang-github-appc-cni-dev): " + text);
-        }
-        return out;
+        return GoProgram.build(goSource, work, "multus-delegate");
     }
 }

@@ -39,6 +39,27 @@ public final class AttachmentOptions {
                     + "each key reaches only plugins declaring that capability.")
     String capArgs;
 
+    /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
+    static final java.util.Set<String> NAMES = java.util.Set.of("--net", "--netns", "--ifname", "--container-id", "--args", "--cap-args");
+
+    /**
+     * These options read from a start-path command line, with the defaults declared above (StartPathTest
+     * holds them equal); without the required --net the command line is picocli's to answer.
+     */
+    static AttachmentOptions of(dev.podnic.cli.LongOptions o) {
+        AttachmentOptions a = new AttachmentOptions();
+        a.network = o.value("--net", null);
+        if (a.network == null) {
+            throw new dev.podnic.cli.LongOptions.NotHere("--net is required");
+        }
+        a.netns = o.value("--netns", null);
+        a.ifName = o.value("--ifname", "eth0");
+        a.containerId = o.value("--container-id", null);
+        a.args = o.value("--args", null);
+        a.capArgs = o.value("--cap-args", null);
+        return a;
+    }
+
     RuntimeConf toRuntimeConf(boolean netnsRequired) {
         if (netnsRequired && (netns == null || netns.isBlank())) {
             throw new UserError("--netns is required for this command");

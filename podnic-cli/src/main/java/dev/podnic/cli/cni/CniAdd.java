@@ -4,6 +4,7 @@ import dev.podnic.cli.Json;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +21,16 @@ final class CniAdd implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return add(cni, attachment, spec.commandLine().getOut());
+    }
+
+    /** The command's work, also run without picocli (CniStartPath). */
+    static int add(CniOptions cni, AttachmentOptions attachment, PrintWriter out) {
         var rt = attachment.toRuntimeConf(true);
         try (var s = cni.open()) {
             NetworkConfigList list = s.configs().load(attachment.network);
             CniResult result = s.runtime().add(list, rt);
-            spec.commandLine().getOut().println(Json.pretty(ResultJson.write(result, list.cniVersion())));
+            out.println(Json.pretty(ResultJson.write(result, list.cniVersion())));
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.podnic.cli.cni;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,11 +17,16 @@ final class CniCheck implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return check(cni, attachment, spec.commandLine().getErr());
+    }
+
+    /** The command's work, also run without picocli (CniStartPath). */
+    static int check(CniOptions cni, AttachmentOptions attachment, PrintWriter err) {
         var rt = attachment.toRuntimeConf(true);
         try (var s = cni.open()) {
             var list = s.configs().load(attachment.network);
             var asked = s.runtime().check(list, rt);
-            spec.commandLine().getErr().println(asked.isEmpty()
+            err.println(asked.isEmpty()
                     ? "check skipped: network " + list.name() + " disables CHECK"
                     : "check ok: " + String.join(", ", asked));
         }

@@ -14,6 +14,11 @@ final class CniDel implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return del(cni, attachment);
+    }
+
+    /** The command's work, also run without picocli (CniStartPath). */
+    static int del(CniOptions cni, AttachmentOptions attachment) {
         var rt = attachment.toRuntimeConf(false);
         try (var s = cni.open()) {
             s.runtime().del(s.configs().load(attachment.network), rt);

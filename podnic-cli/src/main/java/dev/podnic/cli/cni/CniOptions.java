@@ -33,6 +33,26 @@ public final class CniOptions {
             description = "Kill a plugin that runs longer than this (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
+    static final java.util.Set<String> NAMES = java.util.Set.of("--conf-dir", "--bin-dir", "--cache-dir", "--timeout", "--node-netns");
+
+    /** These options read from a start-path command line, with the defaults declared above (StartPathTest holds them equal). */
+    static CniOptions of(dev.podnic.cli.LongOptions o) {
+        CniOptions c = new CniOptions();
+        String netconfpath = System.getenv("NETCONFPATH");
+        c.confDir = Path.of(o.value("--conf-dir", netconfpath != null ? netconfpath : "/etc/cni/net.d"));
+        for (String v : o.values("--bin-dir")) {
+            for (String dir : v.split(":")) {
+                c.binDirs.add(Path.of(dir));
+            }
+        }
+        c.cacheDir = Path.of(o.value("--cache-dir", "/var/lib/cni"));
+        c.timeoutSeconds = o.intValue("--timeout", 60);
+        String nodeNetns = o.value("--node-netns", null);
+        c.nodeNetns = nodeNetns == null ? null : Path.of(nodeNetns);
+        return c;
+    }
+
     /** Seconds before a hung plugin is killed. */
     public int timeoutSeconds() {
         return timeoutSeconds;

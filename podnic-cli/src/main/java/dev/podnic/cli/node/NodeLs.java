@@ -1,11 +1,14 @@
 package dev.podnic.cli.node;
 
+import dev.podnic.cli.LongOptions;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,14 +17,29 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "ls", description = "List the node daemon's ledger: every attachment it made, its state, IP, VM (uid) and namespace; "
         + "then entries that cannot be read, and those the daemon moved aside (quarantine) for being unreadable.")
-final class NodeLs implements Callable<Integer> {
+public final class NodeLs implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node", description = "(default: ${DEFAULT-VALUE})")
     Path stateDir;
     @Spec CommandSpec spec;
 
+    /** The long names above: what a start-path command line (dev.podnic.cli.StartPath) may give. */
+    static final Set<String> NAMES = Set.of("--state-dir");
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        return list(stateDir, spec.commandLine().getOut());
+    }
+
+    /** `node ls` from a start-path command line (StartPath): its one option, with the default declared above. */
+    public static Optional<Callable<Integer>> startPath(List<String> args, PrintWriter out) {
+        return stateDir(args).map(dir -> () -> list(dir, out));
+    }
+
+    static Optional<Path> stateDir(List<String> args) {
+        return LongOptions.parse(args, NAMES, Set.of(), 0).map(o -> Path.of(o.value("--state-dir", "/var/lib/podnic/node")));
+    }
+
+    private static int list(Path stateDir, PrintWriter out) {
         Ledger.Listing listing = new Ledger(stateDir.resolve("ledger")).list();
         for (LedgerEntry e : listing.entries()) {
             List<String> ips = new ArrayList<>();

@@ -1,0 +1,33 @@
+package dev.podnic.cli;
+
+import dev.podnic.cli.cni.CniStartPath;
+import dev.podnic.cli.node.NodeLs;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * The commands on a VM's start path — {@code cni add|check|del}, {@code node ls} — read without
+ * picocli: building picocli's model of a command costs a cold process ~180 ms of reflection (the
+ * root command alone ~110 ms), several times the command's own work. Only well-formed command lines
+ * of long options are read here ({@link LongOptions}); help, errors and everything else go to
+ * picocli as before. StartPathTest holds each reading equal to picocli's, option by option.
+ */
+final class StartPath {
+    private StartPath() {
+    }
+
+    /** The command {@code args} name, ready to run; empty when picocli is to parse them. */
+    static Optional<Callable<Integer>> command(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length < 2) {
+            return Optional.empty();
+        }
+        List<String> rest = List.of(args).subList(2, args.length);
+        return switch (args[0]) {
+            case "cni" -> CniStartPath.command(args[1], rest, out, err);
+            case "node" -> args[1].equals("ls") ? NodeLs.startPath(rest, out) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.podnic.cli.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The start path reads {@code node ls} exactly as picocli does, and leaves every other command line to it. */
+class NodeLsStartPathTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "--state-dir /srv/podnic", "--state-dir=/srv/podnic"})
+    void readsTheStateDirectoryAsPicocliDoes(String line) {
+        String[] args = line.isEmpty() ? new String[0] : line.split(" ");
+        NodeLs picocli = new NodeLs();
+        new CommandLine(picocli).parseArgs(args);
+        assertThat(NodeLs.stateDir(Arrays.asList(args))).contains(picocli.stateDir);
+    }
+
+    @Test
+    void knowsEveryOptionTheCommandDeclares() {
+        assertThat(new TreeSet<>(new CommandLine(new NodeLs()).getCommandSpec().options().stream().map(OptionSpec::longestName)
+                .filter(n -> !List.of("--help", "--version").contains(n)).toList())).isEqualTo(new TreeSet<>(NodeLs.NAMES));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h", "--state-dir", "--state-dir /a --state-dir /b", "extra", "--bogus x"})
+    void leavesEverythingElseToPicocli(String line) {
+        assertThat(NodeLs.stateDir(Arrays.asList(line.split(" ")))).as(line).isEmpty();
+    }
+}
