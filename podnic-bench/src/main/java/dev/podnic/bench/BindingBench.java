@@ -1,6 +1,5 @@
 package dev.podnic.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
@@ -59,7 +58,7 @@ final class BindingBench implements Callable<Integer> {
 
     private int run(Path work) throws Exception {
         Path resolv = Files.writeString(work.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
-        NetworkConfigList net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\","
+        NetworkConfigList net = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\","
                 + "\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + work.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":\"10.252.0.0/16\"}]],"
                 + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}").getBytes(StandardCharsets.UTF_8), "bench");

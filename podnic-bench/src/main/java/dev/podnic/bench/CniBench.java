@@ -1,6 +1,5 @@
 package dev.podnic.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;
@@ -53,7 +52,7 @@ final class CniBench implements Callable<Integer> {
             String list = "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[" + bridge + "," + tuning + "]}";
             Path confDir = Files.createDirectories(work.resolve("net.d"));
             Files.writeString(confDir.resolve("10-benchnet.conflist"), list);
-            NetworkConfigList net = new ConfigParser(new ObjectMapper()).parseList(list.getBytes(StandardCharsets.UTF_8), "bench");
+            NetworkConfigList net = new ConfigParser().parseList(list.getBytes(StandardCharsets.UTF_8), "bench");
             String inject = ",\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\"";
             String bridgeStdin = bridge.substring(0, bridge.length() - 1) + inject + "}";
             String tuningPrefix = tuning.substring(0, tuning.length() - 1) + inject;

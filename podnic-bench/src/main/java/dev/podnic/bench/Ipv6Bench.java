@@ -1,6 +1,5 @@
 package dev.podnic.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.apply.BindingEngine;
@@ -65,7 +64,7 @@ final class Ipv6Bench implements Callable<Integer> {
 
     private int run(Path work) throws Exception {
         Path resolv = Files.writeString(work.resolve("resolv.conf"), "nameserver 192.0.2.53\nnameserver fd00:53::53\n");
-        NetworkConfigList net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"bench6\","
+        NetworkConfigList net = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"bench6\","
                 + "\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + work.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":\"10.252.0.0/16\"}],"
                 + "[{\"subnet\":\"fd00:252::/64\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]}}]}")

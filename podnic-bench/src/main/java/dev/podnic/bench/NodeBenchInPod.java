@@ -32,7 +32,7 @@ public final class NodeBenchInPod {
         Path socket = Path.of(a[0]);
         Path node = Path.of(a[1]);
         String pod = a[2];
-        NetworkConfigList net = new ConfigParser(new com.fasterxml.jackson.databind.ObjectMapper())
+        NetworkConfigList net = new ConfigParser()
                 .parseList(Files.readAllBytes(Path.of(a[3])), a[3]);
         int iterations = Integer.parseInt(a[5]);
         int extra = Integer.parseInt(a[6]);

@@ -1,7 +1,7 @@
 package dev.podnic.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.invoke.ProcessLaunch;
+import dev.podnic.cni.json.JsonTrees;
 import dev.podnic.netlink.sys.NativeLibraryPath;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
@@ -79,8 +79,8 @@ public final class ClassDataTraining {
 
         Path state = work.resolve("node");
         new Ledger(state.resolve("ledger")).put(new LedgerEntry("training", "vmi0", "training", "uid", "/proc/self/ns/net", 1, 2,
-                LedgerEntry.State.ADDED, 0, System.currentTimeMillis(), new ObjectMapper().createObjectNode(),
-                new ObjectMapper().readTree("{\"ips\":[{\"address\":\"10.99.0.2/24\"},{\"address\":\"fd00::2/64\"}]}"), null), false);
+                LedgerEntry.State.ADDED, 0, System.currentTimeMillis(), JsonTrees.read("{}"),
+                JsonTrees.read("{\"ips\":[{\"address\":\"10.99.0.2/24\"},{\"address\":\"fd00::2/64\"}]}"), null), false);
         failed += run("node", "ls", "--state-dir", state.toString());
 
         Path vmi = work.resolve("vmi.yaml");

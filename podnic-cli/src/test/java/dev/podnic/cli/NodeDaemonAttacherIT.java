@@ -2,7 +2,6 @@ package dev.podnic.cli;
 
 import static dev.podnic.cni.testing.TestNamespaces.path;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.binding.attach.AttacherContract;
 import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.testing.WithRealPod;
@@ -50,7 +49,7 @@ class NodeDaemonAttacherIT extends WithRealPod {
     void daemon() throws IOException {
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
         Files.write(conf.resolve("10-podnet.conflist"), net.bytes());
-        NodeService service = new NodeService(cni, new ConfigDirectory(conf, new ConfigParser(new ObjectMapper())), "podnet",
+        NodeService service = new NodeService(cni, new ConfigDirectory(conf, new ConfigParser()), "podnet",
                 new Ledger(tmp.resolve("ledger")), Path.of("/run/netns"));
         NetnsIdentity podIdentity = NetnsIdentity.of(path(pod));
         socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

@@ -1,7 +1,6 @@
 package dev.podnic.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.podnic.cni.cache.CachedAttachment;
@@ -45,10 +44,9 @@ public final class CniRuntime {
      * @param exec     how plugins are run (e.g. {@link dev.podnic.cni.invoke.ProcessPluginExec})
      */
     public CniRuntime(List<Path> binDirs, Path cacheDir, Duration timeout, PluginExec exec) {
-        ObjectMapper mapper = new ObjectMapper();
-        this.invoker = new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout, mapper,
-                new PluginVersionStore(cacheDir.resolve("podnic").resolve("plugin-versions.json"), mapper));
-        this.cache = new ResultCache(cacheDir, mapper);
+        this.invoker = new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout,
+                new PluginVersionStore(cacheDir.resolve("podnic").resolve("plugin-versions.json")));
+        this.cache = new ResultCache(cacheDir);
     }
 
     CniRuntime(PluginInvoker invoker, ResultCache cache) {

@@ -86,7 +86,7 @@ class CniRuntimeIT {
     }
 
     private NetworkConfigList net(String json) {
-        return new ConfigParser(JSON).parseAny(json.getBytes(StandardCharsets.UTF_8), "test");
+        return new ConfigParser().parseAny(json.getBytes(StandardCharsets.UTF_8), "test");
     }
 
     private NetworkConfigList bridgeTuning(String version, String... extraPlugins) {
@@ -284,7 +284,7 @@ class CniRuntimeIT {
     void malformedConfigFileNamesTheFile() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("net.d"));
         Files.writeString(dir.resolve("10-podnet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":[");
-        assertThatThrownBy(() -> new ConfigDirectory(dir, new ConfigParser(JSON)).load("podnet"))
+        assertThatThrownBy(() -> new ConfigDirectory(dir, new ConfigParser()).load("podnet"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("10-podnet.conflist");
     }
 

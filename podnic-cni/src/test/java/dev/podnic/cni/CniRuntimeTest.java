@@ -44,7 +44,7 @@ class CniRuntimeTest {
 
     private static NetworkConfigList network(String version, String... plugins) {
         String json = "{\"cniVersion\":\"" + version + "\",\"name\":\"podnet\",\"plugins\":[" + String.join(",", plugins) + "]}";
-        return new ConfigParser(JSON).parseList(json.getBytes(StandardCharsets.UTF_8), "test.conflist");
+        return new ConfigParser().parseList(json.getBytes(StandardCharsets.UTF_8), "test.conflist");
     }
 
     private static NetworkConfigList bridgeTuning(String version) {

@@ -113,7 +113,7 @@ class KubevirtBindingIT extends WithRealPod {
 
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         service = new NodeService(new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("daemon-cache"), Duration.ofSeconds(30), exec),
-                new ConfigDirectory(conf, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
+                new ConfigDirectory(conf, new ConfigParser()), "podnet", new Ledger(tmp.resolve("ledger")),
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
         NetnsIdentity node = nodeThread.call(() -> NetnsIdentity.of(Path.of("/proc/thread-self/ns/net")));
         HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), 107,
@@ -220,7 +220,7 @@ class KubevirtBindingIT extends WithRealPod {
         TestNamespaces.ip("-n", node, "link", "set", "pdnkv1", "up");
         TestNamespaces.ip("-n", node2, "link", "set", "pdnkv2", "up");
         String remotePod = namespaces.create();
-        NetworkConfigList net2 = new ConfigParser(JSON).parseList(new String(net.bytes(), StandardCharsets.UTF_8)
+        NetworkConfigList net2 = new ConfigParser().parseList(new String(net.bytes(), StandardCharsets.UTF_8)
                 .replace("10.253.12.0/24", "10.253.14.0/24").replace("fd00:253:12::/64", "fd00:253:14::/64")
                 .replace(tmp.resolve("ipam").toString(), tmp.resolve("ipam-node2").toString())
                 .getBytes(StandardCharsets.UTF_8), "node2");

@@ -1,6 +1,5 @@
 package dev.podnic.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,21 +15,19 @@ import java.util.stream.Stream;
  * survives a crash or a power cut. Keys must be file names (callers derive them from names they
  * validated). Failures are {@link UncheckedIOException}s naming the file and what it holds.
  *
- * @param <T> the document type, read and written by Jackson
+ * @param <T> the document type, read and written by its {@link JsonCodec}
  */
 public final class JsonFiles<T> {
     private static final String SUFFIX = ".json";
 
     private final Path dir;
-    private final Class<T> type;
-    private final ObjectMapper json;
+    private final JsonCodec<T> codec;
     private final String what;
 
     /** @param what what a document is, for messages ("record", "ledger entry") */
-    public JsonFiles(Path dir, Class<T> type, ObjectMapper json, String what) {
+    public JsonFiles(Path dir, JsonCodec<T> codec, String what) {
         this.dir = dir;
-        this.type = type;
-        this.json = json;
+        this.codec = codec;
         this.what = what;
     }
 
@@ -45,7 +42,7 @@ public final class JsonFiles<T> {
     /** Replaces the document; {@code durable} fsyncs it and the directory before returning. */
     public void write(String key, T value, boolean durable) {
         try {
-            AtomicFiles.write(file(key), json.writeValueAsBytes(value), durable);
+            AtomicFiles.write(file(key), codec.write(value), durable);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + what + " " + file(key), e);
         }
@@ -133,7 +130,7 @@ public final class JsonFiles<T> {
     /** The document in {@code f}; an {@link UncheckedIOException} naming the file when it cannot be read. */
     public T parse(Path f) {
         try {
-            return json.readValue(f.toFile(), type);
+            return codec.read(Files.readAllBytes(f));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable " + what + " " + f + ": " + e.getMessage().lines().findFirst().orElse(""), e);
         }

@@ -19,7 +19,7 @@ class JsonFilesTest {
     Path tmp;
 
     private JsonFiles<Doc> store() {
-        return new JsonFiles<>(tmp.resolve("docs"), Doc.class, new ObjectMapper(), "doc");
+        return new JsonFiles<>(tmp.resolve("docs"), JsonCodec.binding(new ObjectMapper(), Doc.class), "doc");
     }
 
     @Test

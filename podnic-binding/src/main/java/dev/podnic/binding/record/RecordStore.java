@@ -2,6 +2,7 @@ package dev.podnic.binding.record;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.podnic.store.JsonCodec;
 import dev.podnic.store.JsonFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class RecordStore implements Records {
      *                write either way (the page cache survives the process).
      */
     public RecordStore(Path dir, boolean durable) {
-        this.files = new JsonFiles<>(dir, VmiRecord.class, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT),
+        this.files = new JsonFiles<>(dir, JsonCodec.binding(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT), VmiRecord.class),
                 "record");
         this.durable = durable;
     }

@@ -4,7 +4,6 @@ import static dev.podnic.cni.testing.TestNamespaces.ip;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.attach.InProcessAttacher;
@@ -71,7 +70,7 @@ class Ipv6BindingIT extends WithRealPod {
 
     private NetworkConfigList network(String name, String plugin, String ranges, String routes) {
         String gateway = plugin.equals("bridge") ? "\"bridge\":\"cni-" + name + "\",\"isGateway\":true," : "";
-        return new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"" + name + "\",\"plugins\":["
+        return new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"" + name + "\",\"plugins\":["
                 + "{\"type\":\"" + plugin + "\"," + gateway + "\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\",\"ranges\":" + ranges + ","
                 + "\"routes\":" + routes + "}}]}").getBytes(StandardCharsets.UTF_8), "test");

@@ -4,7 +4,6 @@ import static dev.podnic.cni.testing.TestNamespaces.ip;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.attach.InProcessAttacher;
@@ -86,7 +85,7 @@ class MultiNodeIT {
     }
 
     private NetworkConfigList network(String name, String subnet) {
-        return new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+        return new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
                 + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam-" + name) + "\","
                 + "\"ranges\":[[{\"subnet\":\"" + subnet + "\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}")

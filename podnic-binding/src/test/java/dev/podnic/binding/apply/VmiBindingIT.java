@@ -5,7 +5,6 @@ import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VNic;
 import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
@@ -98,7 +97,7 @@ class VmiBindingIT extends WithRealPod {
      */
     @Test
     void aPtpNetworkIsRoutedThroughTheGateway() throws Exception {
-        NetworkConfigList ptp = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"ptpnet\","
+        NetworkConfigList ptp = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"ptpnet\","
                 + "\"plugins\":[{\"type\":\"ptp\",\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
                 + tmp.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":\"10.251.7.0/24\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}")
                 .getBytes(StandardCharsets.UTF_8), "test");
@@ -131,7 +130,7 @@ class VmiBindingIT extends WithRealPod {
     /** The second vNIC's CNI ADD fails for real: host-local's /30 range has one address, the first vNIC took it. */
     @Test
     void aFailureHalfWayIsUndoneFromTheRecord() throws Exception {
-        NetworkConfigList tiny = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"tiny\","
+        NetworkConfigList tiny = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"tiny\","
                 + "\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-tiny\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
                 + "\"ranges\":[[{\"subnet\":\"10.250.17.0/30\"}]]}}]}").getBytes(StandardCharsets.UTF_8), "test");

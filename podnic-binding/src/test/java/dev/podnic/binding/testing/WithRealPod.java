@@ -3,7 +3,6 @@ package dev.podnic.binding.testing;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigParser;
@@ -76,7 +75,7 @@ public abstract class WithRealPod {
         nodeThread = NetnsThread.enter(path(node));
         exec = new ProcessPluginExec(nodeThread);
         cni = new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), exec);
-        net = new ConfigParser(new ObjectMapper()).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
+        net = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"plugins\":["
                 + "{\"type\":\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
                 + "\"ranges\":[[{\"subnet\":\"" + subnet() + "\"}]" + (ipv6Subnet() == null ? "" : ",[{\"subnet\":\"" + ipv6Subnet() + "\"}]")

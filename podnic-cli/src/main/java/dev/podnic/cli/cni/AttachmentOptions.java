@@ -1,8 +1,8 @@
 package dev.podnic.cli.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cli.UserError;
+import dev.podnic.cni.json.JsonTrees;
 import dev.podnic.cni.RuntimeConf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +105,7 @@ public final class AttachmentOptions {
         }
         JsonNode node;
         try {
-            node = new ObjectMapper().readTree(text);
+            node = JsonTrees.read(text);
         } catch (IOException e) {
             throw new UserError("--cap-args is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }

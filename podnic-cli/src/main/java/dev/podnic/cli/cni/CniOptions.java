@@ -1,6 +1,5 @@
 package dev.podnic.cli.cni;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cli.UserError;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigDirectory;
@@ -65,7 +64,7 @@ public final class CniOptions {
 
     /** The runtime's CNI configuration directory. */
     public ConfigDirectory configDirectory() {
-        return new ConfigDirectory(confDir, new ConfigParser(new ObjectMapper()));
+        return new ConfigDirectory(confDir, new ConfigParser());
     }
 
     /** The network called {@code name}, or when null the first valid one in lookup order (as the kubelet picks). */
@@ -98,7 +97,7 @@ public final class CniOptions {
         NetnsThread node = nodeNetns == null ? null : NetnsThread.enter(nodeNetns);
         ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node);
         CniRuntime runtime = new CniRuntime(effectiveBinDirs(), cacheDir, Duration.ofSeconds(timeoutSeconds), exec);
-        return new Session(runtime, new ConfigDirectory(confDir, new ConfigParser(new ObjectMapper())), exec, node);
+        return new Session(runtime, new ConfigDirectory(confDir, new ConfigParser()), exec, node);
     }
 
     List<Path> effectiveBinDirs() {

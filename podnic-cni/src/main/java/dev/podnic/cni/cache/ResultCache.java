@@ -1,7 +1,8 @@
 package dev.podnic.cni.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.podnic.cni.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;
@@ -29,11 +30,9 @@ public final class ResultCache {
     public static final String KIND = "cniCacheV1";
 
     private final Path resultsDir;
-    private final ObjectMapper mapper;
 
-    public ResultCache(Path cacheDir, ObjectMapper mapper) {
+    public ResultCache(Path cacheDir) {
         this.resultsDir = cacheDir.resolve("results");
-        this.mapper = mapper;
     }
 
     public Path file(String network, String containerId, String ifName) {
@@ -45,7 +44,7 @@ public final class ResultCache {
     }
 
     public void put(CachedAttachment a) {
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("kind", KIND);
         o.put("containerId", a.containerId());
         o.put("config", Base64.getEncoder().encodeToString(a.config()));
@@ -66,7 +65,7 @@ public final class ResultCache {
             o.set("result", a.result());
         }
         try {
-            AtomicFiles.write(file(a.networkName(), a.containerId(), a.ifName()), mapper.writeValueAsBytes(o), false);
+            AtomicFiles.write(file(a.networkName(), a.containerId(), a.ifName()), JsonTrees.write(o), false);
         } catch (IOException e) {
             throw new CniException(new CniError(CniError.IO_FAILURE, "cannot write result cache", e.getMessage()),
                     "cannot write result cache in " + resultsDir + ": " + e.getMessage(), e);
@@ -120,7 +119,7 @@ public final class ResultCache {
 
     private CachedAttachment read(Path f) {
         try {
-            JsonNode o = mapper.readTree(Files.readAllBytes(f));
+            JsonNode o = JsonTrees.read(Files.readAllBytes(f));
             if (o == null || !KIND.equals(o.path("kind").asText(null))) {
                 throw new IOException("not a " + KIND + " entry");
             }

@@ -2,9 +2,10 @@ package dev.podnic.cni.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.cni.json.JsonTrees;
 import dev.podnic.cni.version.SpecVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,7 @@ public final class ConfigParser {
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
     private static final Pattern PLUGIN_TYPE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-]*");
 
-    private final ObjectMapper mapper;
-
-    public ConfigParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+    public ConfigParser() {
     }
 
     /** Parses a {@code .conflist} document. */
@@ -58,17 +56,12 @@ public final class ConfigParser {
         String name = name(root, source, "name");
         SpecVersion version = version(root, source, "cniVersion", Optional.of(SpecVersion.V0_1_0));
         PluginConfig plugin = plugin(root, source, "");
-        ObjectNode wrapped = mapper.createObjectNode();
+        ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
         wrapped.put("cniVersion", version.text());
         wrapped.put("name", name);
         ArrayNode arr = wrapped.putArray("plugins");
         arr.add(root.deepCopy());
-        byte[] listBytes;
-        try {
-            listBytes = mapper.writeValueAsBytes(wrapped);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] listBytes = JsonTrees.write(wrapped);
         return new NetworkConfigList(name, version, false, false, List.of(plugin), listBytes, source);
     }
 
@@ -81,7 +74,7 @@ public final class ConfigParser {
     /** The "name" of a document when it is a JSON object with a string name; for lookups. */
     Optional<String> peekName(byte[] bytes) {
         try {
-            JsonNode root = mapper.readTree(bytes);
+            JsonNode root = JsonTrees.read(bytes);
             return root != null && root.path("name").isTextual() ? Optional.of(root.get("name").asText()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -91,7 +84,7 @@ public final class ConfigParser {
     private ObjectNode object(byte[] bytes, String source) {
         JsonNode root;
         try {
-            root = mapper.readTree(new String(bytes, StandardCharsets.UTF_8));
+            root = JsonTrees.read(new String(bytes, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, "", "not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());

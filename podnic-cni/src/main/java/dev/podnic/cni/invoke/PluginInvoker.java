@@ -1,13 +1,14 @@
 package dev.podnic.cni.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.PluginErrorException;
 import dev.podnic.cni.PluginExecException;
 import dev.podnic.cni.PluginExecException.Reason;
 import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.json.JsonTrees;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.config.PluginConfig;
 import dev.podnic.cni.result.CniResult;
@@ -37,24 +38,21 @@ public final class PluginInvoker {
     private final List<Path> binDirs;
     private final PluginEnvironment environment;
     private final Duration timeout;
-    private final ObjectMapper mapper;
     private final Map<PluginVersionStore.Binary, PluginVersions> versionCache = new ConcurrentHashMap<>();
     private final PluginVersionStore versionStore;
 
-    public PluginInvoker(PluginExec exec, List<Path> binDirs, PluginEnvironment environment, Duration timeout,
-                         ObjectMapper mapper) {
-        this(exec, binDirs, environment, timeout, mapper, null);
+    public PluginInvoker(PluginExec exec, List<Path> binDirs, PluginEnvironment environment, Duration timeout) {
+        this(exec, binDirs, environment, timeout, null);
     }
 
     /** @param versionStore VERSION answers kept across processes; null: this process only */
     public PluginInvoker(PluginExec exec, List<Path> binDirs, PluginEnvironment environment, Duration timeout,
-                         ObjectMapper mapper, PluginVersionStore versionStore) {
+                         PluginVersionStore versionStore) {
         this.versionStore = versionStore;
         this.exec = exec;
         this.binDirs = List.copyOf(binDirs);
         this.environment = environment;
         this.timeout = timeout;
-        this.mapper = mapper;
     }
 
     /** A plugin call: the plugin, the version to speak with it, and what to inject into its config. */
@@ -74,7 +72,7 @@ public final class PluginInvoker {
         byte[] stdout = run("ADD", list, call, rt);
         JsonNode node;
         try {
-            node = mapper.readTree(stdout);
+            node = JsonTrees.read(stdout);
             return ResultJson.parse(node, call.speak());
         } catch (IOException | IllegalArgumentException e) {
             throw new PluginExecException(call.plugin().type(), Reason.UNPARSEABLE_OUTPUT, CniError.DECODE_FAILURE,
@@ -108,7 +106,7 @@ public final class PluginInvoker {
         if (call.prevResult() != null) {
             conf.set("prevResult", ResultJson.write(call.prevResult(), call.speak()));
         }
-        ObjectNode runtimeConfig = mapper.createObjectNode();
+        ObjectNode runtimeConfig = JsonNodeFactory.instance.objectNode();
         rt.capabilityArgs().forEach((k, v) -> {
             if (call.plugin().hasCapability(k)) {
                 runtimeConfig.set(k, v);
@@ -118,11 +116,7 @@ public final class PluginInvoker {
             conf.set("runtimeConfig", runtimeConfig);
         }
         call.extra().forEach(conf::set);
-        try {
-            return mapper.writeValueAsBytes(conf);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonTrees.write(conf);
     }
 
     /**
@@ -160,7 +154,7 @@ public final class PluginInvoker {
             throw failure(type, "VERSION", out);
         }
         try {
-            JsonNode node = mapper.readTree(out.stdout());
+            JsonNode node = JsonTrees.read(out.stdout());
             JsonNode list = node.get("supportedVersions");
             if (list == null || !list.isArray()) {
                 throw new IOException("no \"supportedVersions\" array");
@@ -193,7 +187,7 @@ public final class PluginInvoker {
     private RuntimeException failure(String type, String command, PluginExec.ExecOutput out) {
         Optional<CniError> error;
         try {
-            error = CniError.fromJson(mapper.readTree(out.stdout()));
+            error = CniError.fromJson(JsonTrees.read(out.stdout()));
         } catch (IOException e) {
             error = Optional.empty();
         }

@@ -1,7 +1,8 @@
 package dev.podnic.cni.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.podnic.cni.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.version.PluginVersions;
 import dev.podnic.cni.version.SpecVersion;
@@ -24,12 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PluginVersionStore {
     private final Path file;
-    private final ObjectMapper mapper;
 
     /** @param file e.g. {@code <cache dir>/podnic/plugin-versions.json} */
-    public PluginVersionStore(Path file, ObjectMapper mapper) {
+    public PluginVersionStore(Path file) {
         this.file = file;
-        this.mapper = mapper;
     }
 
     /** The binary as the store keys it: path, size, modification time; -1 for a file that cannot be looked at. */
@@ -70,7 +69,7 @@ public final class PluginVersionStore {
         versions.reported().forEach(entry.putArray("reported")::add);
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, mapper.writeValueAsBytes(all), false);
+            AtomicFiles.write(file, JsonTrees.write(all), false);
         } catch (IOException e) {
             // not kept: the next process asks the plugin again
         }
@@ -78,10 +77,10 @@ public final class PluginVersionStore {
 
     private ObjectNode read() {
         try {
-            JsonNode n = mapper.readTree(Files.readAllBytes(file));
-            return n instanceof ObjectNode o ? o : mapper.createObjectNode();
+            JsonNode n = JsonTrees.read(Files.readAllBytes(file));
+            return n instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
         } catch (IOException noneOrUnreadable) {
-            return mapper.createObjectNode();
+            return JsonNodeFactory.instance.objectNode();
         }
     }
 }

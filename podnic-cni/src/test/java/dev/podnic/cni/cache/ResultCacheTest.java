@@ -35,7 +35,7 @@ class ResultCacheTest {
     void readsWhatLibcniWrote() throws Exception {
         Files.createDirectories(dir.resolve("results"));
         Files.writeString(dir.resolve("results/podnet-abc123-eth0"), LIBCNI_ENTRY);
-        CachedAttachment a = new ResultCache(dir, JSON).get("podnet", "abc123", "eth0").orElseThrow();
+        CachedAttachment a = new ResultCache(dir).get("podnet", "abc123", "eth0").orElseThrow();
         assertThat(a.containerId()).isEqualTo("abc123");
         assertThat(a.netns()).isEqualTo("/var/run/netns/cni-1");
         assertThat(a.cniArgs()).containsExactly(Map.entry("K8S_POD_NAME", "web"), Map.entry("IgnoreUnknown", "1"));
@@ -47,7 +47,7 @@ class ResultCacheTest {
 
     @Test
     void writesLibcniFormatByteForByte() throws Exception {
-        ResultCache cache = new ResultCache(dir, JSON);
+        ResultCache cache = new ResultCache(dir);
         JsonNode result = JSON.readTree("{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\",\"mac\":\"02:00:00:00:00:01\","
                 + "\"sandbox\":\"/var/run/netns/cni-1\"}],\"ips\":[{\"interface\":0,\"address\":\"10.244.0.5/24\","
                 + "\"gateway\":\"10.244.0.1\"}]}");
@@ -70,7 +70,7 @@ class ResultCacheTest {
 
     @Test
     void listFiltersByNetworkAndSkipsForeignFiles() throws Exception {
-        ResultCache cache = new ResultCache(dir, JSON);
+        ResultCache cache = new ResultCache(dir);
         for (String net : List.of("a", "b", "a")) {
             cache.put(new CachedAttachment(net, "c" + Math.abs(net.hashCode() + cache.list(null).size()), "eth0", "",
                     new byte[0], List.of(), Map.of(), null));
@@ -84,13 +84,13 @@ class ResultCacheTest {
     void corruptEntryIsATypedError() throws Exception {
         Files.createDirectories(dir.resolve("results"));
         Files.writeString(dir.resolve("results/n-c-eth0"), "{\"kind\":\"other\"}");
-        assertThatThrownBy(() -> new ResultCache(dir, JSON).get("n", "c", "eth0"))
+        assertThatThrownBy(() -> new ResultCache(dir).get("n", "c", "eth0"))
                 .isInstanceOf(CniException.class).hasMessageContaining("unreadable result cache entry");
     }
 
     @Test
     void removeIsIdempotent() {
-        ResultCache cache = new ResultCache(dir, JSON);
+        ResultCache cache = new ResultCache(dir);
         cache.remove("n", "c", "eth0");
         assertThat(cache.get("n", "c", "eth0")).isEmpty();
     }

@@ -3,7 +3,6 @@ package dev.podnic.cni.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ class ConfigDirectoryTest {
     Path dir;
 
     private ConfigDirectory directory() {
-        return new ConfigDirectory(dir, new ConfigParser(new ObjectMapper()));
+        return new ConfigDirectory(dir, new ConfigParser());
     }
 
     private void write(String file, String json) throws Exception {
@@ -54,7 +53,7 @@ class ConfigDirectoryTest {
 
     @Test
     void missingDirectoryIsAClearError() {
-        assertThatThrownBy(() -> new ConfigDirectory(dir.resolve("absent"), new ConfigParser(new ObjectMapper())).load("x"))
+        assertThatThrownBy(() -> new ConfigDirectory(dir.resolve("absent"), new ConfigParser()).load("x"))
                 .hasMessageContaining("absent: not a directory");
     }
 

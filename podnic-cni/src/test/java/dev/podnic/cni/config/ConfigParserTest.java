@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigParserTest {
-    private final ConfigParser parser = new ConfigParser(new ObjectMapper());
+    private final ConfigParser parser = new ConfigParser();
 
     private NetworkConfigList list(String json) {
         return parser.parseList(json.getBytes(StandardCharsets.UTF_8), "/etc/cni/net.d/10-x.conflist");

@@ -2,7 +2,6 @@ package dev.podnic.cni.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.version.SpecVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,9 +37,8 @@ class PluginVersionStoreTest {
     };
 
     private PluginInvoker process() {
-        ObjectMapper mapper = new ObjectMapper();
-        return new PluginInvoker(exec, List.of(tmp), new PluginEnvironment(Map.of()), Duration.ofSeconds(5), mapper,
-                new PluginVersionStore(tmp.resolve("cache/podnic/plugin-versions.json"), mapper));
+        return new PluginInvoker(exec, List.of(tmp), new PluginEnvironment(Map.of()), Duration.ofSeconds(5),
+                new PluginVersionStore(tmp.resolve("cache/podnic/plugin-versions.json")));
     }
 
     @Test

@@ -83,7 +83,7 @@ class HostBindingIT extends WithRealPod {
 
     private NodeService daemon() {
         return new NodeService(new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("daemon-cache"), Duration.ofSeconds(30), exec),
-                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
+                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser()), "podnet", new Ledger(tmp.resolve("ledger")),
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
     }
 
@@ -280,7 +280,7 @@ class HostBindingIT extends WithRealPod {
      */
     @Test
     void onAMultusNetworkTheBindingTakesOverMultussInterface() throws Exception {
-        NetworkConfigList second = new ConfigParser(JSON).parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"second\",\"plugins\":["
+        NetworkConfigList second = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"second\",\"plugins\":["
                 + "{\"type\":\"bridge\",\"bridge\":\"cni-second\",\"isGateway\":true,\"ipMasq\":false,"
                 + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\","
                 + "\"ranges\":[[{\"subnet\":\"10.253.10.0/24\"}]]}}]}").getBytes(StandardCharsets.UTF_8), "second");

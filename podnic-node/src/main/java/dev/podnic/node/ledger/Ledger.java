@@ -1,6 +1,5 @@
 package dev.podnic.node.ledger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.store.JsonFiles;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ public final class Ledger {
     }
 
     public Ledger(Path dir, Quarantine quarantine) {
-        this.files = new JsonFiles<>(dir, LedgerEntry.class, new ObjectMapper(), "ledger entry");
+        this.files = new JsonFiles<>(dir, new LedgerEntryJson(), "ledger entry");
         this.quarantine = quarantine;
     }
 

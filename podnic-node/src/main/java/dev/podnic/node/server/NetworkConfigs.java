@@ -1,6 +1,5 @@
 package dev.podnic.node.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
@@ -16,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NetworkConfigs {
     private final ConfigDirectory directory;
-    private final ObjectMapper json = new ObjectMapper();
     private final Map<String, NetworkConfigList> current = new ConcurrentHashMap<>();
     private final Map<String, NetworkConfigList> recorded = new ConcurrentHashMap<>();
 
@@ -39,7 +37,7 @@ final class NetworkConfigs {
 
     /** The network as it was configured when {@code e} was added (parsed once per distinct configuration). */
     NetworkConfigList recorded(LedgerEntry e) {
-        return recorded.computeIfAbsent(e.config().toString(), text -> new ConfigParser(json)
+        return recorded.computeIfAbsent(e.config().toString(), text -> new ConfigParser()
                 .parseAny(text.getBytes(StandardCharsets.UTF_8), "ledger:" + e.key()));
     }
 }

@@ -36,7 +36,7 @@ class NodeDaemonFaultsIT extends WithNodeDaemon {
         try (TinyFilesystem state = TinyFilesystem.mount(tmp.resolve("state"), 256)) {
             NodeService onTiny = new NodeService(new CniRuntime(List.of(tmp.resolve("bin"), Path.of(RealPlugins.DIR)),
                     state.dir().resolve("cache"), Duration.ofSeconds(30), exec),
-                    new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser(JSON)), "podnet", new Ledger(state.dir().resolve("ledger")),
+                    new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser()), "podnet", new Ledger(state.dir().resolve("ledger")),
                     NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet", "fillnet")),
                     refusals::add);
             Path sock = tmp.resolve("tiny.sock");

@@ -171,7 +171,7 @@ class NodeServerIT extends WithNodeDaemon {
                 state, 0, 0, JSON.readTree(Files.readString(tmp.resolve("net.d/10-podnet.conflist"))), null, null));
         try (ProcessPluginExec e = new ProcessPluginExec(nodeThread)) {
             new CniRuntime(List.of(Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(30), e)
-                    .add(new ConfigParser(JSON).parseList(Files.readAllBytes(tmp.resolve("net.d/10-podnet.conflist")), "t"),
+                    .add(new ConfigParser().parseList(Files.readAllBytes(tmp.resolve("net.d/10-podnet.conflist")), "t"),
                             RuntimeConf.of(cid, path(pod).toString(), "vmi0"));
         }
         assertThat(allocations()).hasSize(1);

@@ -4,7 +4,6 @@ import static dev.podnic.cni.testing.RecordingPluginExec.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigParser;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The service's rules with a recording fake of the plugins; a plain file stands in for a namespace. */
 class NodeServiceTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESULT = "{\"cniVersion\":\"1.1.0\",\"ips\":[{\"address\":\"10.9.0.5/24\"}]}";
 
     @TempDir
@@ -43,7 +41,7 @@ class NodeServiceTest {
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
         Files.writeString(conf.resolve("10-net.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"plugins\":[{\"type\":\"modern\"}]}");
         service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(conf, new ConfigParser(JSON)), "net", new Ledger(tmp.resolve("ledger")), tmp);
+                new ConfigDirectory(conf, new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp);
         netns = Files.createFile(tmp.resolve("pod-netns"));
         me = NetnsIdentity.of(netns);
     }
@@ -157,7 +155,7 @@ class NodeServiceTest {
         Files.writeString(conf.resolve("20-other.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"other\",\"plugins\":[{\"type\":\"modern\"}]}");
         List<String> refusals = new ArrayList<>();
         service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(conf, new ConfigParser(JSON)), "net", new Ledger(tmp.resolve("ledger")), tmp,
+                new ConfigDirectory(conf, new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp,
                 new Limits(2, Set.of("net")), refusals::add, (netns, ifName) -> true); // the interfaces are "there"
         assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
         assertThat(handle(req("ADD", "vmi1")).path("ok").asBoolean()).isTrue();

@@ -67,7 +67,7 @@ abstract class WithNodeDaemon {
                 + "\"ranges\":[[{\"subnet\":\"10.253.4.0/24\"}]]}}]}");
         CniRuntime cni = new CniRuntime(List.of(Files.createDirectories(tmp.resolve("bin")), Path.of(RealPlugins.DIR)),
                 tmp.resolve("cache"), Duration.ofSeconds(30), exec);
-        service = new NodeService(cni, new ConfigDirectory(confDir, new ConfigParser(JSON)), "podnet", new Ledger(tmp.resolve("ledger")),
+        service = new NodeService(cni, new ConfigDirectory(confDir, new ConfigParser()), "podnet", new Ledger(tmp.resolve("ledger")),
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet", "swapnet", "hangnet")), refusals::add);
         socket = tmp.resolve("node.sock");
         server = new NodeServer(UnixServer.bind(socket, 0660), service, 16).start();
