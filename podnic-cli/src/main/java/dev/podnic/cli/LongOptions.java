@@ -1,6 +1,7 @@
 package dev.podnic.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Set;
 /**
  * The options of a start-path command line ({@link StartPath}), read strictly: only {@code --name VALUE}
  * and {@code --name=VALUE} of the names the command declares, each at most once unless it may repeat,
- * and a fixed number of positional parameters. Anything else — help, a short option, an unknown or
+ * flags as {@code --name} alone, and a fixed number of positional parameters. Anything else — help, a short option, an unknown or
  * repeated name, a missing value — is not read here at all: {@link #parse} answers empty and picocli
  * parses the command line, with its usual messages.
  */
@@ -22,33 +23,62 @@ public final class LongOptions {
         }
     }
 
+    /**
+     * What a command declares (the long names of its picocli declaration).
+     *
+     * @param options     the options that take a value
+     * @param repeatable  those of {@code options} that may be given more than once
+     * @param flags       the boolean options, which take none
+     * @param positionals how many positional parameters it has, all required
+     */
+    public record Declared(Set<String> options, Set<String> repeatable, Set<String> flags, int positionals) {
+        public Declared(Set<String> options) {
+            this(options, Set.of(), Set.of(), 0);
+        }
+
+        /** The names of a command's option groups (its mixins' and its own), together. */
+        @SafeVarargs
+        public static Set<String> names(Set<String>... groups) {
+            Set<String> all = new HashSet<>();
+            for (Set<String> g : groups) {
+                all.addAll(g);
+            }
+            return Set.copyOf(all);
+        }
+    }
+
     private final Map<String, List<String>> values;
+    private final Set<String> flags;
     private final List<String> positionals;
 
-    private LongOptions(Map<String, List<String>> values, List<String> positionals) {
+    private LongOptions(Map<String, List<String>> values, Set<String> flags, List<String> positionals) {
         this.values = values;
+        this.flags = flags;
         this.positionals = positionals;
     }
 
-    /**
-     * @param names      every option the command has (its picocli declaration's long names)
-     * @param repeatable those of {@code names} that may be given more than once
-     */
-    public static Optional<LongOptions> parse(List<String> args, Set<String> names, Set<String> repeatable, int positionalCount) {
+    public static Optional<LongOptions> parse(List<String> args, Declared declared) {
         Map<String, List<String>> values = new LinkedHashMap<>();
+        Set<String> flags = new HashSet<>();
         List<String> positionals = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
-                if (arg.startsWith("-") || positionals.size() == positionalCount) {
+                if (arg.startsWith("-") || positionals.size() == declared.positionals()) {
                     return Optional.empty();
                 }
                 positionals.add(arg);
                 continue;
             }
+            if (declared.flags().contains(arg)) {
+                if (!flags.add(arg)) {
+                    return Optional.empty();
+                }
+                continue;
+            }
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
-            if (!names.contains(name) || (values.containsKey(name) && !repeatable.contains(name))) {
+            if (!declared.options().contains(name) || (values.containsKey(name) && !declared.repeatable().contains(name))) {
                 return Optional.empty();
             }
             String value;
@@ -61,7 +91,7 @@ public final class LongOptions {
             }
             values.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
-        return positionals.size() == positionalCount ? Optional.of(new LongOptions(values, positionals)) : Optional.empty();
+        return positionals.size() == declared.positionals() ? Optional.of(new LongOptions(values, flags, positionals)) : Optional.empty();
     }
 
     /** The option's value, or {@code orElse} (the declaration's default) when it was not given. */
@@ -73,6 +103,11 @@ public final class LongOptions {
     /** Every value given for a repeatable option, in order; empty when none. */
     public List<String> values(String name) {
         return values.getOrDefault(name, List.of());
+    }
+
+    /** Whether the flag was given. */
+    public boolean flag(String name) {
+        return flags.contains(name);
     }
 
     public int intValue(String name, int orElse) {

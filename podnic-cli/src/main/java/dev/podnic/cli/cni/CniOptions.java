@@ -33,10 +33,10 @@ public final class CniOptions {
     int timeoutSeconds;
 
     /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
-    static final java.util.Set<String> NAMES = java.util.Set.of("--conf-dir", "--bin-dir", "--cache-dir", "--timeout", "--node-netns");
+    public static final java.util.Set<String> NAMES = java.util.Set.of("--conf-dir", "--bin-dir", "--cache-dir", "--timeout", "--node-netns");
 
     /** These options read from a start-path command line, with the defaults declared above (StartPathTest holds them equal). */
-    static CniOptions of(dev.podnic.cli.LongOptions o) {
+    public static CniOptions of(dev.podnic.cli.LongOptions o) {
         CniOptions c = new CniOptions();
         String netconfpath = System.getenv("NETCONFPATH");
         c.confDir = Path.of(o.value("--conf-dir", netconfpath != null ? netconfpath : "/etc/cni/net.d"));

@@ -2,7 +2,6 @@ package dev.podnic.cli.cni;
 
 import dev.podnic.cli.LongOptions;
 import java.io.PrintWriter;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,11 +9,8 @@ import java.util.concurrent.Callable;
 
 /** {@code cni add|check|del} from a start-path command line ({@link dev.podnic.cli.StartPath}): no picocli. */
 public final class CniStartPath {
-    private static final Set<String> NAMES = new HashSet<>(CniOptions.NAMES);
-
-    static {
-        NAMES.addAll(AttachmentOptions.NAMES);
-    }
+    private static final LongOptions.Declared DECLARED = new LongOptions.Declared(LongOptions.Declared.names(CniOptions.NAMES, AttachmentOptions.NAMES),
+            Set.of("--bin-dir"), Set.of(), 0);
 
     private CniStartPath() {
     }
@@ -37,7 +33,7 @@ public final class CniStartPath {
 
     static Optional<Options> options(List<String> args) {
         try {
-            return LongOptions.parse(args, NAMES, Set.of("--bin-dir"), 0).map(o -> new Options(CniOptions.of(o), AttachmentOptions.of(o)));
+            return LongOptions.parse(args, DECLARED).map(o -> new Options(CniOptions.of(o), AttachmentOptions.of(o)));
         } catch (LongOptions.NotHere e) {
             return Optional.empty();
         }

@@ -36,7 +36,7 @@ public final class NodeLs implements Callable<Integer> {
     }
 
     static Optional<Path> stateDir(List<String> args) {
-        return LongOptions.parse(args, NAMES, Set.of(), 0).map(o -> Path.of(o.value("--state-dir", "/var/lib/podnic/node")));
+        return LongOptions.parse(args, new LongOptions.Declared(NAMES)).map(o -> Path.of(o.value("--state-dir", "/var/lib/podnic/node")));
     }
 
     private static int list(Path stateDir, PrintWriter out) {

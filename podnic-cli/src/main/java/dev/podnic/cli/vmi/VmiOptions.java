@@ -20,6 +20,19 @@ public final class VmiOptions {
             description = "libvirtd for the libvirt backend (default: the one `podnic pod libvirtd start` runs for the pod).")
     String libvirtUri;
 
+    /** The long names above: what a start-path command line (dev.podnic.cli.StartPath) may give. */
+    static final java.util.Set<String> NAMES = java.util.Set.of("--state-dir", "--proxy", "--libvirt-uri");
+
+    /** These options read from a start-path command line, with the defaults declared above (VmiUpStartPathTest holds them equal). */
+    static VmiOptions of(dev.podnic.cli.LongOptions o) {
+        VmiOptions v = new VmiOptions();
+        v.stateDir = Path.of(o.value("--state-dir", "/var/lib/podnic"));
+        String proxy = o.value("--proxy", null);
+        v.proxy = proxy == null ? null : Path.of(proxy);
+        v.libvirtUri = o.value("--libvirt-uri", null);
+        return v;
+    }
+
     String libvirtUri(Path podNetns) {
         return libvirtUri != null ? libvirtUri : LibvirtdCommand.defaultFor(podNetns).uri();
     }

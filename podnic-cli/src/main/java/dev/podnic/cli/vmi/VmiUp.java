@@ -11,14 +11,17 @@ import dev.podnic.binding.apply.BindingException;
 import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.cli.Json;
-import dev.podnic.inet.IpLiteral;
+import dev.podnic.cli.LongOptions;
 import dev.podnic.cli.UserError;
 import dev.podnic.cli.cni.CniOptions;
+import dev.podnic.inet.IpLiteral;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "up", description = "Wire every pod-network vNIC of the VM in FILE (see podnic validate). Safe to rerun.")
-final class VmiUp implements Callable<Integer> {
+public final class VmiUp implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The VM instance, YAML or JSON.")
     Path file;
     @Option(names = "--pod-netns", required = true, paramLabel = "PATH", description = "The libvirt pod's network namespace.")
@@ -66,8 +69,58 @@ final class VmiUp implements Callable<Integer> {
     @Mixin VmiOptions vmiOptions;
     @Spec CommandSpec spec;
 
+    /** The long names above: what a start-path command line (dev.podnic.cli.StartPath) may give. */
+    static final LongOptions.Declared DECLARED = new LongOptions.Declared(LongOptions.Declared.names(Set.of("--pod-netns", "--net",
+            "--dhcp", "--resolv-conf", "--output", "--ping", "--linger", "--wait", "--guest-cache"), CniOptions.NAMES, VmiOptions.NAMES),
+            Set.of("--ping", "--bin-dir"), Set.of("--boot", "--hold"), 1);
+
+    /**
+     * `vmi up` from a start-path command line (StartPath; the launcher pod's is one), with the defaults
+     * declared above (VmiUpStartPathTest holds them equal); empty: picocli reads it.
+     */
+    public static Optional<Callable<Integer>> startPath(List<String> args, PrintWriter out, PrintWriter err) {
+        return options(args).map(up -> () -> up.up(out, err));
+    }
+
+    static Optional<VmiUp> options(List<String> args) {
+        try {
+            return LongOptions.parse(args, DECLARED).map(VmiUp::of);
+        } catch (LongOptions.NotHere e) {
+            return Optional.empty();
+        }
+    }
+
+    private static VmiUp of(LongOptions o) {
+        VmiUp up = new VmiUp();
+        up.file = Path.of(o.positional(0));
+        String podNetns = o.value("--pod-netns", null);
+        if (podNetns == null) {
+            throw new LongOptions.NotHere("--pod-netns is required");
+        }
+        up.podNetns = Path.of(podNetns);
+        up.network = o.value("--net", null);
+        up.dhcp = o.value("--dhcp", "libvirt");
+        up.resolvConf = Path.of(o.value("--resolv-conf", "/etc/resolv.conf"));
+        up.output = o.value("--output", "text");
+        up.boot = o.flag("--boot");
+        for (String v : o.values("--ping")) {
+            up.pings.addAll(List.of(v.split(",")));
+        }
+        up.linger = o.intValue("--linger", 0);
+        up.waitSeconds = o.intValue("--wait", 120);
+        up.hold = o.flag("--hold");
+        up.guestCache = Path.of(o.value("--guest-cache", "/var/cache/podnic/guest"));
+        up.cni = CniOptions.of(o);
+        up.vmiOptions = VmiOptions.of(o);
+        return up;
+    }
+
     @Override
     public Integer call() throws Exception {
+        return up(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    private int up(PrintWriter out, PrintWriter err) throws Exception {
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": no such file");
         }
@@ -75,7 +128,6 @@ final class VmiUp implements Callable<Integer> {
             throw new UserError("--pod-netns " + podNetns + ": no such network namespace");
         }
         VmiSpec vmi = new VmiParser().parse(Files.readAllBytes(file), file.toString());
-        PrintWriter out = spec.commandLine().getOut();
         try (Pod pod = new Pod(cni, vmiOptions, network, podNetns, dhcp, resolvConf, VmNames.of(vmi))) {
             List<BoundVNic> bound;
             try {
@@ -92,19 +144,18 @@ final class VmiUp implements Callable<Integer> {
                 bound.forEach(b -> text(out, b));
             }
             if (boot) {
-                new GuestBoot(spec.commandLine().getErr(), out).boot(vmi, bound, pod.engine, vmiOptions, podNetns, guestCache,
+                new GuestBoot(err, out).boot(vmi, bound, pod.engine, vmiOptions, podNetns, guestCache,
                         pings, linger, waitSeconds);
             }
         }
         if (hold) {
-            hold(vmi, out);
+            hold(vmi, out, err);
         }
         return 0;
     }
 
     /** Blocks until the JVM is asked to stop; the shutdown hook releases before it may exit. */
-    private void hold(VmiSpec vmi, PrintWriter out) throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
+    private void hold(VmiSpec vmi, PrintWriter out, PrintWriter err) throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println(vmi.namespace() + "/" + vmi.name() + ": stopping, releasing its vNICs");
             try {
