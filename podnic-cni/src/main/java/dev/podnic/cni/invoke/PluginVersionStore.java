@@ -44,6 +44,18 @@ public final class PluginVersionStore {
         boolean known() {
             return size >= 0;
         }
+
+        // equals and hashCode written out: a record's own are bootstrapped through method handles the
+        // first time they run (~15 ms of a cold `cni add`, where this is the runtime's map key).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Binary b && b.path.equals(path) && b.size == size && b.modifiedNanos == modifiedNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return (path.hashCode() * 31 + Long.hashCode(size)) * 31 + Long.hashCode(modifiedNanos);
+        }
     }
 
     public Optional<PluginVersions> find(Binary binary) {
