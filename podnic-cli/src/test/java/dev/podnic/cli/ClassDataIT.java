@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The class-data archive as the image and ./podnic make and use it: deploy/image/podnic-class-data on a
- * copy of the built jar, then commands on a VM's start path through the entry point deploy/image/podnic
+ * The class-data archive (and JNA's native library beside it) as the image and ./podnic make and use
+ * them: deploy/image/podnic-class-data on a copy of the built jar, then commands on a VM's start path through the entry point deploy/image/podnic
  * with real plugins. Not timed: the JVM must accept the archive ({@code -Xshare:on} fails otherwise) and
  * the commands' own classes must come from it (the class-load log names each class's source).
  */
@@ -40,6 +40,9 @@ class ClassDataIT extends WithNodeAndPod {
         Outcome made = run(List.of(DEPLOY_IMAGE.resolve("podnic-class-data").toString(), jar.toString()), null);
         assertThat(made.exit()).as(made.err()).isZero();
         assertThat(made.err()).contains("training done\n").contains("podnic-class-data: " + tmp.resolve("podnic.jsa"));
+        // JNA's native library beside them: the entry point has JNA load it from there and never unpack
+        // one (jna.nounpack), so the namespace-entering cni commands below fail if it is not used.
+        assertThat(tmp.resolve("podnic.native/libjnidispatch.so")).isRegularFile();
 
         List<String> cni = List.of("--net", "podnet", "--conf-dir", confDir().toString(), "--bin-dir", RealPlugins.DIR,
                 "--cache-dir", tmp.resolve("cache").toString(), "--node-netns", path(node).toString(),
