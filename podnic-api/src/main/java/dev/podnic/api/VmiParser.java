@@ -1,10 +1,13 @@
 package dev.podnic.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.podnic.inet.MacAddress;
+import dev.podnic.json.JsonTrees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,16 +39,27 @@ public final class VmiParser {
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
     private static final Set<String> OTHER_BINDINGS = Set.of("masquerade", "sriov", "slirp", "passt", "macvtap", "binding");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    /** YAML (and so JSON) read into trees by JsonTrees: no ObjectMapper (a cold `vmi up` reads its VM with this). */
+    private final YAMLFactory yaml = new YAMLFactory();
 
     /** A NIC as written, before validation. */
     private record RawNic(String path, String name, String macPath, String mac, String modelPath, String model) {
     }
 
+    private JsonNode readTree(String text) throws JsonProcessingException {
+        try (JsonParser p = yaml.createParser(text)) {
+            return JsonTrees.read(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // (none: the text is in memory)
+        }
+    }
+
     public VmiSpec parse(byte[] bytes, String source) {
         JsonNode root;
         try {
-            root = yaml.readTree(new String(bytes, StandardCharsets.UTF_8));
+            root = readTree(new String(bytes, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new SpecException(source, List.of(new SpecError("", "", "not valid YAML/JSON: "
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")")));

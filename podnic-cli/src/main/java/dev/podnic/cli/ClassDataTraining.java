@@ -1,7 +1,7 @@
 package dev.podnic.cli;
 
 import dev.podnic.cni.invoke.ProcessLaunch;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.netlink.sys.NativeLibraryPath;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 
 /** Pretty JSON for the command's output. */
 public final class Json {

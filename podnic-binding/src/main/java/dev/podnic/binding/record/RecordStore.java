@@ -1,8 +1,5 @@
 package dev.podnic.binding.record;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.podnic.store.JsonCodec;
 import dev.podnic.store.JsonFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +25,7 @@ public final class RecordStore implements Records {
      *                write either way (the page cache survives the process).
      */
     public RecordStore(Path dir, boolean durable) {
-        this.files = new JsonFiles<>(dir, JsonCodec.binding(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT), VmiRecord.class),
-                "record");
+        this.files = new JsonFiles<>(dir, new VmiRecordJson(), "record");
         this.durable = durable;
     }
 

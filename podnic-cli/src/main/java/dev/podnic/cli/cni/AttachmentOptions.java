@@ -2,7 +2,7 @@ package dev.podnic.cli.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podnic.cli.UserError;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.cni.RuntimeConf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.podnic.cni.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;

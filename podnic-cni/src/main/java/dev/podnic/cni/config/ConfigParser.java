@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.cni.version.SpecVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import dev.podnic.cni.PluginErrorException;
 import dev.podnic.cni.PluginExecException;
 import dev.podnic.cni.PluginExecException.Reason;
 import dev.podnic.cni.RuntimeConf;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.config.PluginConfig;
 import dev.podnic.cni.result.CniResult;

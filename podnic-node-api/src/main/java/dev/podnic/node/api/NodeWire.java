@@ -1,8 +1,9 @@
 package dev.podnic.node.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnic.json.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
  * is false, {@code error: {code, msg, details}}.
  */
 public final class NodeWire {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private NodeWire() {
     }
@@ -33,7 +33,7 @@ public final class NodeWire {
     }
 
     public static byte[] request(NodeRequest r) {
-        ObjectNode o = JSON.createObjectNode().put("apiVersion", NodeRequest.API_VERSION).put("op", r.op());
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("apiVersion", NodeRequest.API_VERSION).put("op", r.op());
         o.put("netns", r.netns()).put("ifName", r.ifName()).put("vmi", r.vmi()).put("network", r.network());
         return line(o);
     }
@@ -42,7 +42,7 @@ public final class NodeWire {
     public static NodeRequest readRequest(byte[] body) {
         JsonNode n;
         try {
-            n = JSON.readTree(body);
+            n = JsonTrees.read(body);
         } catch (IOException e) {
             throw malformed("request is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -64,11 +64,11 @@ public final class NodeWire {
 
     /** A successful answer; the caller adds the op's payload. */
     public static ObjectNode ok() {
-        return JSON.createObjectNode().put("apiVersion", NodeRequest.API_VERSION).put("ok", true);
+        return JsonNodeFactory.instance.objectNode().put("apiVersion", NodeRequest.API_VERSION).put("ok", true);
     }
 
     public static ObjectNode error(NodeError e) {
-        ObjectNode o = JSON.createObjectNode().put("apiVersion", NodeRequest.API_VERSION).put("ok", false);
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("apiVersion", NodeRequest.API_VERSION).put("ok", false);
         o.putObject("error").put("code", e.code()).put("msg", e.msg()).put("details", e.details());
         return o;
     }
@@ -84,7 +84,7 @@ public final class NodeWire {
         }
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = JsonTrees.read(bytes);
         } catch (IOException e) {
             throw new IOException("the node daemon's answer is not JSON: "
                     + new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8), e);
@@ -100,14 +100,10 @@ public final class NodeWire {
     }
 
     private static byte[] line(ObjectNode o) {
-        try {
-            byte[] json = JSON.writeValueAsBytes(o);
-            byte[] out = new byte[json.length + 1];
-            System.arraycopy(json, 0, out, 0, json.length);
-            out[json.length] = '\n';
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
+        byte[] json = JsonTrees.write(o);
+        byte[] out = new byte[json.length + 1];
+        System.arraycopy(json, 0, out, 0, json.length);
+        out[json.length] = '\n';
+        return out;
     }
 }

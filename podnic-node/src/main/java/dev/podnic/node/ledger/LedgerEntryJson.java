@@ -3,7 +3,7 @@ package dev.podnic.node.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podnic.cni.json.JsonTrees;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.store.JsonCodec;
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.podnic.cni.json;
+package dev.podnic.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -23,8 +23,9 @@ import java.util.Map;
  * trees are the ones an {@code ObjectMapper} reads and writes (same node classes, same numbers, same
  * text; JsonTreesTest holds them equal), without building one: constructing the first ObjectMapper
  * costs a cold process ~90 ms (its date formats, locale and time-zone data, type and annotation
- * introspection), more than a CNI call's whole plugin chain. What podnic's CNI runtime exchanges
- * with plugins and caches is trees only.
+ * introspection), more than a CNI call's whole plugin chain. What podnic's commands on a VM's start
+ * path read and write is trees only: CNI configurations, results and caches, the node daemon's
+ * requests and answers, the VM's YAML.
  */
 public final class JsonTrees {
     /** Immutable once built, thread-safe; shared by every parser and generator. */
@@ -55,7 +56,11 @@ public final class JsonTrees {
         }
     }
 
-    private static JsonNode read(JsonParser p) throws IOException {
+    /**
+     * The tree of the first document {@code p} reads — a parser of another of Jackson's formats, e.g.
+     * YAML's (a YAMLFactory, not an ObjectMapper over it) — as ObjectMapper.readTree makes it.
+     */
+    public static JsonNode read(JsonParser p) throws IOException {
         JsonToken t = p.nextToken();
         return t == null ? MissingNode.getInstance() : value(p, t);
     }
@@ -102,6 +107,10 @@ public final class JsonTrees {
             }
             case VALUE_NULL -> {
                 return NODES.nullNode();
+            }
+            case VALUE_EMBEDDED_OBJECT -> { // (YAML's !!binary)
+                Object o = p.getEmbeddedObject();
+                return o == null ? NODES.nullNode() : o instanceof byte[] bytes ? NODES.binaryNode(bytes) : NODES.pojoNode(o);
             }
             default -> throw new JsonParseException(p, "unexpected JSON token " + t);
         }

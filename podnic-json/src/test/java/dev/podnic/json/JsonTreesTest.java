@@ -1,4 +1,4 @@
-package dev.podnic.cni.json;
+package dev.podnic.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +63,52 @@ class JsonTreesTest {
         o.set("missing", com.fasterxml.jackson.databind.node.MissingNode.getInstance());
         assertThat(JsonTrees.write(o)).isEqualTo(MAPPER.writeValueAsBytes(o));
         assertThat(JsonTrees.pretty(o)).isEqualTo(MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../examples/seed-vmi.yaml", "../examples/kubevirt-form-vmi.yaml"})
+    void readsTheExampleVmsAsObjectMapperOverYamlDoes(String file) throws Exception {
+        assertSameYamlTree(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "a: 1\nb: [x, 2.5, true, null, ~]\nc: {d: 'e', f: \"g\"}\n",
+        "base: &b {x: 1}\nuse: *b\n",
+        "n: 0x1F\no: 0o17\nbig: 123456789012345678901234567890\nneg: -7\nexp: 1e3\nyes: yes\nno: no\non: on\n",
+        "---\nfirst: 1\n---\nsecond: 2\n",
+        "bin: !!binary aGVsbG8=\n",
+        "a: *nowhere\n",
+        "list:\n- name: default\n  pod: {}\n- name: second\n  multus: {networkName: n}\n",
+        "{\"json\": [1, {\"too\": true}]}",
+        "plain scalar",
+        "", "# only a comment\n",
+    })
+    void readsYamlAsObjectMapperOverYamlDoes(String yaml) throws Exception {
+        assertSameYamlTree(yaml);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a: [1, 2\n", "a: b: c\n", "- x\ny: z\n"})
+    void rejectsYamlAsObjectMapperOverYamlDoesWithTheSameMessage(String yaml) {
+        ObjectMapper theirs = new ObjectMapper(new YAMLFactory());
+        String expected = messageOf(() -> theirs.readTree(yaml));
+        assertThatThrownBy(() -> {
+            try (var p = new YAMLFactory().createParser(yaml)) {
+                JsonTrees.read(p);
+            }
+        }).isInstanceOf(JsonProcessingException.class)
+                .satisfies(e -> assertThat(((JsonProcessingException) e).getOriginalMessage()).isEqualTo(expected));
+    }
+
+    private static void assertSameYamlTree(String yaml) throws Exception {
+        JsonNode theirs = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        JsonNode ours;
+        try (var p = new YAMLFactory().createParser(yaml)) {
+            ours = JsonTrees.read(p);
+        }
+        assertThat(ours).isEqualTo(theirs);
+        assertSameClasses(ours, theirs);
     }
 
     private interface Read {
