@@ -11,9 +11,9 @@ import java.util.Set;
 /**
  * The options of a start-path command line ({@link StartPath}), read strictly: only {@code --name VALUE}
  * and {@code --name=VALUE} of the names the command declares, each at most once unless it may repeat,
- * flags as {@code --name} alone, and a fixed number of positional parameters. Anything else — help, a short option, an unknown or
- * repeated name, a missing value — is not read here at all: {@link #parse} answers empty and picocli
- * parses the command line, with its usual messages.
+ * flags as {@code --name} alone, and a fixed number of positional parameters. Anything else — help, a
+ * short option, an unknown or repeated name, a missing value, a value starting with '-' — is not read
+ * here at all: {@link #parse} answers empty and picocli parses the command line, with its messages.
  */
 public final class LongOptions {
     /** Thrown by a command's reading of a value it cannot convert: the command line goes to picocli instead. */
@@ -110,6 +110,7 @@ public final class LongOptions {
         return flags.contains(name);
     }
 
+    /** An int option's value as picocli converts it (decimal, an optional sign); not one: picocli's to explain. */
     public int intValue(String name, int orElse) {
         String v = value(name, null);
         if (v == null) {

@@ -24,7 +24,8 @@ class CniStartPathTest {
             "{\"mac\":\"02:00:00:00:00:01\"}", "--args", "K=V;A=B");
 
     static Stream<Object[]> commandLines() {
-        Stream<Object[]> repeated = Stream.<Object[]>of(new Object[] {"CniAdd", List.of("--net", "n", "--bin-dir", "/a", "--bin-dir", "/b:/c")});
+        Stream<Object[]> repeated = Stream.<Object[]>of(new Object[] {"CniAdd", List.of("--net", "n", "--bin-dir", "/a", "--bin-dir", "/b:/c")},
+                new Object[] {"CniAdd", List.of("--net", "n", "--timeout", "010")}, new Object[] {"CniDel", List.of("--net=", "--timeout=+7")});
         return Stream.concat(repeated, Stream.of(new CniAdd(), new CniCheck(), new CniDel())
                 .flatMap(c -> StartPathContract.commandLines(c, List.of("--net", "n"), SAMPLE).stream()
                         .map(line -> new Object[] {c.getClass().getSimpleName(), line})));
