@@ -89,7 +89,12 @@ public final class LongOptions {
             } else {
                 return Optional.empty(); // (a value that starts with '-' is picocli's to judge)
             }
-            values.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            List<String> given = values.get(name); // (no lambda: this runs first in a cold command)
+            if (given == null) {
+                given = new ArrayList<>();
+                values.put(name, given);
+            }
+            given.add(value);
         }
         return positionals.size() == declared.positionals() ? Optional.of(new LongOptions(values, flags, positionals)) : Optional.empty();
     }

@@ -2,9 +2,11 @@ package dev.podnic.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -119,12 +121,20 @@ public final class JsonFiles<T> {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
+        // (a loop, not a stream: `podnic node ls` lists the ledger cold, where each first lambda costs)
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(SUFFIX) && !name.startsWith(".")) {
+                    out.add(p);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+        Collections.sort(out);
+        return out;
     }
 
     /** The document in {@code f}; an {@link UncheckedIOException} naming the file when it cannot be read. */

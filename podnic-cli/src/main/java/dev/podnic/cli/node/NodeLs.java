@@ -1,5 +1,6 @@
 package dev.podnic.cli.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.podnic.cli.LongOptions;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
@@ -32,28 +33,57 @@ public final class NodeLs implements Callable<Integer> {
 
     /** `node ls` from a start-path command line (StartPath): its one option, with the default declared above. */
     public static Optional<Callable<Integer>> startPath(List<String> args, PrintWriter out) {
-        return stateDir(args).map(dir -> () -> list(dir, out));
+        Optional<Path> dir = stateDir(args);
+        return dir.isEmpty() ? Optional.empty() : Optional.of(new Callable<>() {
+            @Override
+            public Integer call() {
+                return list(dir.get(), out);
+            }
+        });
     }
 
     static Optional<Path> stateDir(List<String> args) {
-        return LongOptions.parse(args, new LongOptions.Declared(NAMES)).map(o -> Path.of(o.value("--state-dir", "/var/lib/podnic/node")));
+        Optional<LongOptions> o = LongOptions.parse(args, new LongOptions.Declared(NAMES));
+        return o.isEmpty() ? Optional.empty() : Optional.of(Path.of(o.get().value("--state-dir", "/var/lib/podnic/node")));
     }
 
+    // Plain loops and padding, no lambdas or printf: this is an operator's cold command, and each first
+    // lambda or the Formatter costs it milliseconds (docs/fast-start.md).
     private static int list(Path stateDir, PrintWriter out) {
         Ledger.Listing listing = new Ledger(stateDir.resolve("ledger")).list();
         for (LedgerEntry e : listing.entries()) {
             List<String> ips = new ArrayList<>();
             if (e.result() != null) {
-                e.result().path("ips").forEach(i -> ips.add(i.path("address").asText()));
+                for (JsonNode i : e.result().path("ips")) {
+                    ips.add(i.path("address").asText());
+                }
             }
             String ip = ips.isEmpty() ? "-" : String.join(",", ips); // both families on a dual-stack network
-            // (%s for the inode, not %d: a number formatted by locale loads the JDK's locale data, ~30 ms cold)
-            out.printf("%-8s %-7s %-31s %-10s %-18s %-36s net:[%s] %s%n", e.ifName(), e.state(), e.containerId(), e.network(), ip,
-                    e.vmi() == null ? "-" : e.vmi(), Long.toString(e.netnsIno()), e.netns());
+            StringBuilder line = new StringBuilder();
+            column(line, e.ifName(), 8);
+            column(line, e.state(), 7);
+            column(line, e.containerId(), 31);
+            column(line, e.network(), 10);
+            column(line, ip, 18);
+            column(line, e.vmi() == null ? "-" : e.vmi(), 36);
+            out.println(line.append("net:[").append(e.netnsIno()).append("] ").append(e.netns()));
         }
-        listing.unreadable().forEach(u -> out.println("UNREADABLE " + u + " (the daemon moves it aside at its next pass)"));
-        listing.quarantined().forEach(q -> out.println("QUARANTINED " + q + " (unreadable; its attachment, if any, is not tracked: "
-                + "check the node and remove the file)"));
+        for (String u : listing.unreadable()) {
+            out.println("UNREADABLE " + u + " (the daemon moves it aside at its next pass)");
+        }
+        for (Path q : listing.quarantined()) {
+            out.println("QUARANTINED " + q + " (unreadable; its attachment, if any, is not tracked: check the node and remove the file)");
+        }
         return 0;
+    }
+
+    /** {@code value} left-aligned in {@code width} characters, then a space (as printf's %-Ns and a space). */
+    private static void column(StringBuilder line, Object value, int width) {
+        String text = String.valueOf(value);
+        line.append(text);
+        for (int i = text.length(); i < width; i++) {
+            line.append(' ');
+        }
+        line.append(' ');
     }
 }

@@ -17,7 +17,10 @@ public final class NativeLibraryPath {
     /** Sets JNA's platform path for this machine's architecture, unless it is set already or the architecture is unknown. */
     public static void setUnlessSet() {
         if (System.getProperty(PROPERTY) == null) {
-            forArch(System.getProperty("os.arch")).ifPresent(p -> System.setProperty(PROPERTY, p));
+            Optional<String> path = forArch(System.getProperty("os.arch"));
+            if (path.isPresent()) { // (no lambdas: this runs first in every cold command)
+                System.setProperty(PROPERTY, path.get());
+            }
         }
     }
 
@@ -28,7 +31,7 @@ public final class NativeLibraryPath {
             case "aarch64" -> "aarch64-linux-gnu";
             default -> null;
         };
-        return Optional.ofNullable(triplet).map(t -> String.join(":", List.of("/usr/lib/" + t, "/lib/" + t, "/usr/lib64", "/lib64",
-                "/usr/lib", "/lib")));
+        return triplet == null ? Optional.empty()
+                : Optional.of(String.join(":", List.of("/usr/lib/" + triplet, "/lib/" + triplet, "/usr/lib64", "/lib64", "/usr/lib", "/lib")));
     }
 }
