@@ -1,5 +1,10 @@
 package dev.podnic.binding.record;
 
+import static dev.podnic.json.JsonFields.intValue;
+import static dev.podnic.json.JsonFields.object;
+import static dev.podnic.json.JsonFields.text;
+import static dev.podnic.json.JsonFields.texts;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -95,10 +100,10 @@ final class VmiRecordJson implements JsonCodec<VmiRecord> {
             throw new IOException("step " + step + " is none of " + List.of(Step.values()));
         }
         JsonNode dhcp = object(n, "dhcp");
-        return new VNicRecord(number(n, "index"), text(n, "name"), text(n, "mac"), text(n, "model"), text(n, "vmiInterface"),
+        return new VNicRecord(intValue(n, "index"), text(n, "name"), text(n, "mac"), text(n, "model"), text(n, "vmiInterface"),
                 text(n, "bridge"), s, facts(object(n, "facts")),
                 dhcp == null ? null : new DhcpServer(text(dhcp, "backend"), text(dhcp, "bridge"), text(dhcp, "ref")),
-                text(n, "address"), text(n, "gateway"), strings(n, "routes"), number(n, "mtu"), strings(n, "dns"),
+                text(n, "address"), text(n, "gateway"), texts(n, "routes"), intValue(n, "mtu"), texts(n, "dns"),
                 text(n, "address6"), text(n, "router6"));
     }
 
@@ -116,58 +121,6 @@ final class VmiRecordJson implements JsonCodec<VmiRecord> {
                 routes.add(new RecordedFacts.Route(text(r, "destination"), text(r, "gateway")));
             }
         }
-        return new RecordedFacts(number(f, "mtu"), routes, strings(f, "nameservers"), strings(f, "search"), text(f, "routerLinkLocal"));
-    }
-
-    private static JsonNode object(JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            throw new IOException(field + " is not an object: " + v);
-        }
-        return v;
-    }
-
-    private static String text(JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new IOException(field + " is not a string: " + v);
-        }
-        return v.textValue();
-    }
-
-    private static int number(JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return 0;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IOException(field + " is not an integer: " + v);
-        }
-        return v.intValue();
-    }
-
-    /** A list of strings; null when absent (the records make that empty). */
-    private static List<String> strings(JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isArray()) {
-            throw new IOException(field + " is not an array: " + v);
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode s : v) {
-            if (!s.isTextual()) {
-                throw new IOException(field + " holds a non-string: " + s);
-            }
-            out.add(s.textValue());
-        }
-        return out;
+        return new RecordedFacts(intValue(f, "mtu"), routes, texts(f, "nameservers"), texts(f, "search"), text(f, "routerLinkLocal"));
     }
 }

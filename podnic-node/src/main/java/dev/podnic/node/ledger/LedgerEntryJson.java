@@ -1,5 +1,9 @@
 package dev.podnic.node.ledger;
 
+import static dev.podnic.json.JsonFields.intValue;
+import static dev.podnic.json.JsonFields.longValue;
+import static dev.podnic.json.JsonFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,30 +48,8 @@ final class LedgerEntryJson implements JsonCodec<LedgerEntry> {
             throw new IOException("state " + state + " is none of ADDING, ADDED, DELETING");
         }
         return new LedgerEntry(text(o, "containerId"), text(o, "ifName"), text(o, "network"), text(o, "vmi"), text(o, "netns"),
-                number(o, "netnsDev"), number(o, "netnsIno"), s, (int) number(o, "callerUid"), number(o, "createdMillis"),
+                longValue(o, "netnsDev"), longValue(o, "netnsIno"), s, intValue(o, "callerUid"), longValue(o, "createdMillis"),
                 tree(o, "config"), tree(o, "result"), text(o, "podUid"));
-    }
-
-    private static String text(JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new IOException(field + " is not a string: " + v);
-        }
-        return v.textValue();
-    }
-
-    private static long number(JsonNode o, String field) throws IOException {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return 0;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IOException(field + " is not an integer: " + v);
-        }
-        return v.longValue();
     }
 
     /** The field's tree; JSON null is a NullNode and an absent field null, as data binding has it. */
