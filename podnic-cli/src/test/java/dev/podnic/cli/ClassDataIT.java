@@ -76,6 +76,36 @@ class ClassDataIT extends WithNodeAndPod {
         }
     }
 
+    /**
+     * The training runs where the archive is made — the image build's root, ./podnic's machine, in their
+     * own network namespace — so it must change nothing there: run in a namespace of the test's, the
+     * namespace's links, addresses, routes and nftables ruleset are the same afterwards.
+     */
+    @Test
+    void theTrainingChangesNothingInTheNamespaceItRunsIn() throws Exception {
+        String before = namespaceState(pod);
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", pod, ProcessHandle.current().info().command().orElse("java"),
+                "-cp", JAR.toAbsolutePath().toString(), ClassDataTraining.class.getName()).redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as("every command ran, vmi up up to its first request").contains("training done\n").doesNotContain("failed");
+        assertThat(namespaceState(pod)).isEqualTo(before);
+    }
+
+    private static String namespaceState(String netns) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (List<String> cmd : List.of(List.of("ip", "-n", netns, "-d", "link", "show"), List.of("ip", "-n", netns, "addr", "show"),
+                List.of("ip", "-n", netns, "-4", "route", "show", "table", "all"), List.of("ip", "-n", netns, "-6", "route", "show", "table", "all"),
+                List.of("ip", "netns", "exec", netns, "nft", "list", "ruleset"))) {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            all.append(String.join(" ", cmd)).append('\n').append(new String(p.getInputStream().readAllBytes()));
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        return all.toString();
+    }
+
     @Test
     void aJarThatChangedIsNotServedByItsOldArchive() throws Exception {
         Path jar = Files.copy(JAR, tmp.resolve("podnic.jar"), StandardCopyOption.COPY_ATTRIBUTES);
