@@ -60,7 +60,10 @@ class ControllerLeadershipTest {
             eventually(() -> client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm1")).get());
 
             leader.close(); // a clean stop hands the lease over
-            eventually(() -> follower.leading() ? true : null);
+            // Up to 60 s: closing the old leader's watches blocks fabric8's mock server's event loop for seconds each
+            // (WatchEventsListener.onClosed awaits an executor's termination on it), stalling every request meanwhile —
+            // a full suite run on a loaded machine once took longer than 20 s here. A real API server does not.
+            eventually(Duration.ofSeconds(60), () -> follower.leading() ? true : null);
             assertThat(controllersStarted).hasValue(2);
             create("vm2");
             eventually(() -> client.pods().inNamespace("team-a").withName(LauncherPods.podName("vm2")).get());

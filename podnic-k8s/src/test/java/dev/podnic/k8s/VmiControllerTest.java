@@ -230,6 +230,11 @@ public class VmiControllerTest {
 
     /** What {@code probe} returns once it is not null, awaited up to 20 s. */
     public static <T> T eventually(Supplier<T> probe) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(probe::get, Objects::nonNull);
+        return eventually(Duration.ofSeconds(20), probe);
+    }
+
+    /** What {@code probe} returns once it is not null, awaited up to {@code atMost}. */
+    public static <T> T eventually(Duration atMost, Supplier<T> probe) {
+        return await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(probe::get, Objects::nonNull);
     }
 }
