@@ -1,9 +1,10 @@
 package dev.podnic.cli.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.podnic.cli.LongOptions;
 import dev.podnic.cli.UserError;
-import dev.podnic.json.JsonTrees;
 import dev.podnic.cni.RuntimeConf;
+import dev.podnic.json.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Which attachment an add/check/del acts on. */
@@ -40,17 +42,17 @@ public final class AttachmentOptions {
     String capArgs;
 
     /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
-    static final java.util.Set<String> NAMES = java.util.Set.of("--net", "--netns", "--ifname", "--container-id", "--args", "--cap-args");
+    static final Set<String> NAMES = Set.of("--net", "--netns", "--ifname", "--container-id", "--args", "--cap-args");
 
     /**
-     * These options read from a start-path command line, with the defaults declared above (StartPathTest
+     * These options read from a start-path command line, with the defaults declared above (CniStartPathTest
      * holds them equal); without the required --net the command line is picocli's to answer.
      */
-    static AttachmentOptions of(dev.podnic.cli.LongOptions o) {
+    static AttachmentOptions of(LongOptions o) {
         AttachmentOptions a = new AttachmentOptions();
         a.network = o.value("--net", null);
         if (a.network == null) {
-            throw new dev.podnic.cli.LongOptions.NotHere("--net is required");
+            throw new LongOptions.NotHere("--net is required");
         }
         a.netns = o.value("--netns", null);
         a.ifName = o.value("--ifname", "eth0");

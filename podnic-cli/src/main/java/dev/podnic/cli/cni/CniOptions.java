@@ -1,5 +1,6 @@
 package dev.podnic.cli.cni;
 
+import dev.podnic.cli.LongOptions;
 import dev.podnic.cli.UserError;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigDirectory;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Where configs, plugins and the cache live, and where plugins run; shared by every cni subcommand. */
@@ -33,10 +35,10 @@ public final class CniOptions {
     int timeoutSeconds;
 
     /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
-    public static final java.util.Set<String> NAMES = java.util.Set.of("--conf-dir", "--bin-dir", "--cache-dir", "--timeout", "--node-netns");
+    public static final Set<String> NAMES = Set.of("--conf-dir", "--bin-dir", "--cache-dir", "--timeout", "--node-netns");
 
-    /** These options read from a start-path command line, with the defaults declared above (StartPathTest holds them equal). */
-    public static CniOptions of(dev.podnic.cli.LongOptions o) {
+    /** These options read from a start-path command line, with the defaults declared above (CniStartPathTest holds them equal). */
+    public static CniOptions of(LongOptions o) {
         CniOptions c = new CniOptions();
         String netconfpath = System.getenv("NETCONFPATH");
         c.confDir = Path.of(o.value("--conf-dir", netconfpath != null ? netconfpath : "/etc/cni/net.d"));

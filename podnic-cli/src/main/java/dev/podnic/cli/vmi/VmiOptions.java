@@ -1,8 +1,10 @@
 package dev.podnic.cli.vmi;
 
 import dev.podnic.binding.record.RecordStore;
+import dev.podnic.cli.LongOptions;
 import dev.podnic.cli.pod.LibvirtdCommand;
 import java.nio.file.Path;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Where podnic keeps its records and DHCP state. */
@@ -21,10 +23,10 @@ public final class VmiOptions {
     String libvirtUri;
 
     /** The long names above: what a start-path command line (dev.podnic.cli.StartPath) may give. */
-    static final java.util.Set<String> NAMES = java.util.Set.of("--state-dir", "--proxy", "--libvirt-uri");
+    static final Set<String> NAMES = Set.of("--state-dir", "--proxy", "--libvirt-uri");
 
     /** These options read from a start-path command line, with the defaults declared above (VmiUpStartPathTest holds them equal). */
-    static VmiOptions of(dev.podnic.cli.LongOptions o) {
+    static VmiOptions of(LongOptions o) {
         VmiOptions v = new VmiOptions();
         v.stateDir = Path.of(o.value("--state-dir", "/var/lib/podnic"));
         String proxy = o.value("--proxy", null);

@@ -1,12 +1,12 @@
 package dev.podnic.cni.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.podnic.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;

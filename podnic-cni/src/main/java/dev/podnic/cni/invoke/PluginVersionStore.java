@@ -2,10 +2,10 @@ package dev.podnic.cni.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.podnic.json.JsonTrees;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.version.PluginVersions;
 import dev.podnic.cni.version.SpecVersion;
+import dev.podnic.json.JsonTrees;
 import dev.podnic.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
