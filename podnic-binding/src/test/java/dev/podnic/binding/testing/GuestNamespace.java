@@ -71,18 +71,56 @@ public final class GuestNamespace implements AutoCloseable {
 
     /** Runs udhcpc until it holds a lease; returns what it was given (udhcpc's variables). */
     public Map<String, String> lease() throws Exception {
-        Path script = dir.resolve("udhcpc.sh");
-        Files.writeString(script, SCRIPT);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = dir.resolve("lease.env");
-        ProcessBuilder pb = new ProcessBuilder("busybox", "udhcpc", "-f", "-q", "-n", "-t", "5", "-T", "1", "-i", "eth0",
-                "-s", script.toString(), "-O", "staticroutes", "-O", "mtu", "-O", "dns", "-O", "search", "-O", "hostname")
-                .redirectErrorStream(true);
-        pb.environment().put("OUT", out.toString());
+        ProcessBuilder pb = udhcpc(out, "-q", "-n", "-t", "5", "-T", "1");
         ChildProcess.Result udhcpc = ChildProcess.await(thread.call(pb::start), Duration.ofSeconds(30), "udhcpc");
         if (!udhcpc.ok() || !Files.exists(out)) {
             throw new IllegalStateException("udhcpc got no lease: " + udhcpc.output());
         }
+        return variables(out);
+    }
+
+    /**
+     * Runs a udhcpc that stays, until it holds a lease; then has it renew (a REQUEST unicast to the
+     * server that gave the lease, answered to the guest's address) and returns what the renewal gave.
+     */
+    public Map<String, String> renew() throws Exception {
+        Path out = dir.resolve("renewal.env");
+        Files.deleteIfExists(out);
+        Process udhcpc = thread.call(udhcpc(out, "-t", "5", "-T", "1")::start);
+        try {
+            await("udhcpc holds a lease", () -> Files.exists(out) || !udhcpc.isAlive());
+            Files.deleteIfExists(out);
+            ChildProcess.Result signal = ChildProcess.await(new ProcessBuilder("kill", "-USR1", Long.toString(udhcpc.pid()))
+                    .redirectErrorStream(true).start(), Duration.ofSeconds(10), "kill -USR1");
+            if (!signal.ok()) {
+                throw new IllegalStateException("cannot signal udhcpc: " + signal.output());
+            }
+            await("udhcpc renewed its lease", () -> Files.exists(out) || !udhcpc.isAlive());
+            if (!Files.exists(out)) {
+                throw new IllegalStateException("udhcpc ended without a renewal: " + new String(udhcpc.getInputStream().readAllBytes()));
+            }
+            return variables(out);
+        } finally {
+            udhcpc.destroy();
+            udhcpc.waitFor();
+        }
+    }
+
+    private ProcessBuilder udhcpc(Path out, String... mode) throws Exception {
+        Path script = dir.resolve("udhcpc.sh");
+        Files.writeString(script, SCRIPT);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> cmd = new java.util.ArrayList<>(List.of("busybox", "udhcpc", "-f"));
+        cmd.addAll(List.of(mode));
+        cmd.addAll(List.of("-i", "eth0", "-s", script.toString(), "-O", "staticroutes", "-O", "mtu", "-O", "dns", "-O", "search",
+                "-O", "hostname"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OUT", out.toString());
+        return pb;
+    }
+
+    private static Map<String, String> variables(Path out) throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : Files.readAllLines(out)) {
             int eq = line.indexOf('=');

@@ -28,7 +28,13 @@ public interface LibC extends Library {
     int SO_RCVBUF = 8;
     int MSG_TRUNC = 0x20;
     int AF_UNIX = 1;
+    int AF_INET = 2;
     int AF_INET6 = 10;
+    int IPPROTO_IPV6 = 41;
+    int IPV6_ADD_MEMBERSHIP = 20;
+    int IPV6_V6ONLY = 26;
+    int SO_REUSEADDR = 2;
+    int SO_BROADCAST = 6;
     int AF_PACKET = 17;
     int SOCK_DGRAM = 2;
     int IPPROTO_ICMPV6 = 58;
@@ -66,6 +72,12 @@ public interface LibC extends Library {
     long sendto(int fd, byte[] buf, long len, int flags, byte[] to, int toLength) throws LastErrorException;
 
     long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    /** {@code from}: room for the sender's sockaddr; {@code fromLength[0]}: its size in, the sender's length out. */
+    long recvfrom(int fd, byte[] buf, long len, int flags, byte[] from, int[] fromLength) throws LastErrorException;
+
+    /** 0 when there is no such link in the calling thread's network namespace. */
+    int if_nametoindex(String name);
 
     int listen(int fd, int backlog) throws LastErrorException;
 

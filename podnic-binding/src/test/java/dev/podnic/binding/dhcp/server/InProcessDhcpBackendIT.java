@@ -1,0 +1,113 @@
+package dev.podnic.binding.dhcp.server;
+
+import static dev.podnic.cni.testing.TestNamespaces.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnic.binding.dhcp.DhcpBackendContract;
+import dev.podnic.binding.dhcp.DhcpIsolation;
+import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.binding.testing.GuestNamespace;
+import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.kernel.NetfilterTables;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * podnic's own DHCP server in a real pod namespace, held to the DHCP backend contract, and leasing
+ * to a real client (busybox udhcpc) on a veth into the bridge: the lease, a renewal (unicast to the
+ * server), and the same lease served again by a new process's servers from the lease file.
+ */
+class InProcessDhcpBackendIT extends DhcpBackendContract {
+    @TempDir
+    Path tmp;
+    private TestNamespaces namespaces;
+    private String podName;
+    private NetnsThread podThread;
+    private NetworkOps pod;
+    private NetfilterTables tables;
+    private DhcpServers servers;
+    private InProcessDhcpBackend backend;
+
+    @BeforeAll
+    static void machine() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+    }
+
+    @BeforeEach
+    void podNamespace() {
+        namespaces = new TestNamespaces();
+        podName = namespaces.create();
+        podThread = NetnsThread.enter(path(podName));
+        pod = KernelNetworkOps.open(path(podName));
+        tables = NetfilterTables.open(podThread);
+        servers = new DhcpServers();
+        backend = new InProcessDhcpBackend(podThread, tmp.resolve("dhcp"), servers, new DhcpIsolation(tables));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        try {
+            servers.close();
+        } finally {
+            tables.close();
+            pod.close();
+            podThread.close();
+            namespaces.close();
+        }
+    }
+
+    @Override
+    protected Subject subject() {
+        return new Subject(backend, pod, this::serving);
+    }
+
+    /** A UDP socket on port 67 bound to the bridge in the pod, as ss would show it. */
+    private boolean serving(String bridge) {
+        try {
+            return TestNamespaces.run(java.util.List.of("ip", "netns", "exec", podName, "ss", "-H", "-u", "-a", "-n"))
+                    .contains("%" + bridge + ":67");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aRealClientLeasesRenewsAndIsServedAgainByTheNextProcess() throws Exception {
+        VNicPlan p = plan(0);
+        bridgeFor(p);
+        DhcpServer server = backend.start(p);
+        String guestNs = namespaces.create();
+        try (GuestNamespace guest = new GuestNamespace(path(guestNs), pod, p.bridge(), "pdngd0", p.vnic().mac(),
+                Files.createDirectories(tmp.resolve("guest")))) {
+            Map<String, String> lease = guest.lease();
+            assertThat(lease).containsEntry("ip", "10.250.13.7").containsEntry("mask", "24").containsEntry("router", "10.250.13.1")
+                    .containsEntry("serverid", p.bridgeAddress().address().getHostAddress())
+                    .containsEntry("lease", Integer.toString(p.guest().leaseSeconds()));
+            assertThat(Files.readString(tmp.resolve("dhcp").resolve(p.bridge() + ".log"))).contains("DHCPOFFER 10.250.13.7")
+                    .contains("DHCPACK 10.250.13.7");
+
+            // The daemon restarts: a new process's servers, from the lease file alone.
+            servers.close();
+            assertThat(serving(p.bridge())).isFalse();
+            servers = new DhcpServers();
+            InProcessDhcpBackend next = new InProcessDhcpBackend(podThread, tmp.resolve("dhcp"), servers, new DhcpIsolation(tables));
+            assertThat(next.resume()).containsExactly(p.bridge());
+            assertThat(next.serves(server)).isTrue();
+            assertThat(guest.renew()).containsEntry("ip", "10.250.13.7");
+            assertThat(Files.readString(tmp.resolve("dhcp").resolve(p.bridge() + ".log")))
+                    .contains("DHCPACK 10.250.13.7 to " + p.vnic().mac() + " (renewing)");
+            next.stop(server);
+        }
+    }
+}
