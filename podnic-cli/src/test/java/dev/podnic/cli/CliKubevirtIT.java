@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The KubeVirt binding with the real `podnic node` process: podnic-shim installed by `podnic install-cni`,
- * called from the node's namespace as Multus calls it; then the daemon is killed with SIGKILL and the
- * launcher pod vanishes without a DEL: the restarted daemon frees everything (the DHCP server that kept
- * the pod's namespace alive, the VMI interface's address), and while it is down podnic-shim says "try again".
+ * called from the node's namespace as Multus calls it; then the daemon is killed with SIGKILL: restarted
+ * while the launcher pod lives, it serves the pod's DHCP again; killed once more, and the pod vanishes
+ * without a DEL: the restarted daemon frees everything (the VMI interface's address, the pod's bridge
+ * and namespace with the sockets that held it), and while it is down podnic-shim says "try again".
  */
 class CliKubevirtIT extends WithNodeAndPod {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +80,16 @@ class CliKubevirtIT extends WithNodeAndPod {
                 .map(c -> c.contains("dnsmasq") && c.contains(tmp.toString())).orElse(false));
     }
 
+    /** The daemon's DHCP server for the vNIC: a UDP socket on port 67 bound to its bridge, in the pod, as ss shows it. */
+    private boolean dhcpServed() {
+        return TestNamespaces.run(java.util.List.of("ip", "netns", "exec", pod, "ss", "-H", "-u", "-a", "-n")).contains("%pdnbr-vmi1:67");
+    }
+
+    private void killDaemon() throws Exception {
+        daemon.destroyForcibly(); // kill -9
+        daemon.waitFor(20, TimeUnit.SECONDS);
+    }
+
     @Test
     void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
         ChildProcess.Result installed = ChildProcess.run(new ProcessBuilder(PodnicProcesses.command("install-cni",
@@ -91,19 +102,25 @@ class CliKubevirtIT extends WithNodeAndPod {
         JsonNode result = JSON.readTree(add.output());
         assertThat(result.path("ips").get(0).path("address").asText()).startsWith("10.250.14.");
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).contains("vmi1").contains(VmNames.tap("default"));
-        assertThat(dnsmasqOfThisTest()).isTrue();
+        assertThat(dhcpServed()).isTrue();
+        assertThat(dnsmasqOfThisTest()).as("no process per vNIC").isFalse();
         assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)");
 
-        daemon.destroyForcibly(); // kill -9
-        daemon.waitFor(20, TimeUnit.SECONDS);
+        killDaemon();
+        assertThat(dhcpServed()).as("the servers went with the daemon").isFalse();
+        startDaemon(tmp.resolve("resumed.log")); // the pod lives: its lease is served again from the lease file
+        assertThat(Files.readString(tmp.resolve("resumed.log"))).contains("dhcp-resumed=1");
+        assertThat(dhcpServed()).isTrue();
+
+        killDaemon();
         ChildProcess.Result meanwhile = shim("DEL");
         assertThat(JSON.readTree(meanwhile.output()).path("code").asInt()).as("the daemon is down: try again").isEqualTo(11);
 
-        namespaces.delete(pod); // the pod vanishes without a DEL; only its DHCP server keeps the namespace alive
+        namespaces.delete(pod); // the pod vanishes without a DEL; only podnic-ra's process or sockets could keep it alive
         startDaemon(tmp.resolve("restarted.log")); // its start-up GC ran before it served
-        assertThat(dnsmasqOfThisTest()).isFalse();
         String log = Files.readString(tmp.resolve("restarted.log"));
-        assertThat(log).contains("freed KubeVirt binding attachment sandbox-" + pod + "-net1: its pod's network namespace is gone");
+        assertThat(log).contains("freed KubeVirt binding attachment sandbox-" + pod + "-net1: its pod's network namespace is gone")
+                .contains("dhcp-resumed=0");
         // (Its VMI interface's address went with it, through the ledger: the checks after each test find none left.)
         assertThat(Files.list(tmp.resolve("node/kubevirt")).toList()).isEmpty();
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.podnic.api.VmNames;
+import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
@@ -83,6 +84,7 @@ class KubevirtBindingIT extends WithRealPod {
 
     private NodeService service;
     private NodeServer server;
+    private DhcpServers dhcpServers;
     private MultusDelegate multus;
     private Path nad;
     private String sandbox;
@@ -116,7 +118,8 @@ class KubevirtBindingIT extends WithRealPod {
                 new ConfigDirectory(conf, new ConfigParser()), "podnet", new Ledger(tmp.resolve("ledger")),
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
         NetnsIdentity node = nodeThread.call(() -> NetnsIdentity.of(Path.of("/proc/thread-self/ns/net")));
-        HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), 107,
+        dhcpServers = new DhcpServers();
+        HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107,
                 node, id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);
         Path socket = tmp.resolve("binding.sock");
         server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
@@ -131,6 +134,7 @@ class KubevirtBindingIT extends WithRealPod {
     @AfterEach
     void stop() throws Exception {
         server.close();
+        dhcpServers.close();
         for (Path p : shared) {
             try (var all = Files.walk(p)) {
                 for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -317,6 +321,7 @@ class KubevirtBindingIT extends WithRealPod {
                     .doesNotContain("pdntap").doesNotContain(SECOND_INTERFACE).doesNotContain("eth0");
             assertThat(ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
                     .map(c -> c.contains("dnsmasq") && c.contains(tmp.toString())).orElse(false))).isFalse();
+            assertThat(dhcpServers.size()).as("DHCP servers left").isZero();
             assertThat(service.attachments()).isEmpty();
             assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
             assertThat(new HostLocalStore(tmp.resolve("ipam"), "second").allocations()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.podnic.cli.node;
 
+import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.port.OwnedTap;
 import dev.podnic.cli.HostPort;
 import dev.podnic.cli.UserError;
@@ -119,7 +120,8 @@ public final class NodeCommand implements Callable<Integer> {
         Path cache = spec.commandLine().getParseResult().hasMatchedOption("--cache-dir") ? null : stateDir.resolve("cni-cache");
         String defaultNet = cni.network(network).name();
         NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
-        try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node)) {
+        try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node);
+             DhcpServers dhcpServers = new DhcpServers()) {
             CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
             Ledger ledger = new Ledger(stateDir.resolve("ledger"), (file, why) -> log(err, "warn", "ledger entry quarantined",
                     "file=" + file + " why=\"" + why.replace('"', '\'') + "\""));
@@ -147,13 +149,14 @@ public final class NodeCommand implements Callable<Integer> {
             // Multus calls from where the plugins run: the node's namespace (--node-netns, else the daemon's own).
             NetnsIdentity multus = cni.nodeNetns() != null ? NetnsIdentity.of(cni.nodeNetns())
                     : NetnsIdentity.ofProcess(ProcessHandle.current().pid());
-            HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), qemuUid, multus,
+            HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, qemuUid, multus,
                     id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line.replace('"', '\'') + "\""));
             long started = System.nanoTime();
             binding.collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive
             GcPass first = service.collectGarbage(true);
-            log(err, "info", "start-up GC", String.format("freed=%d failures=%d millis=%.0f", first.freed().size(),
-                    first.failures().size(), (System.nanoTime() - started) / 1e6));
+            int resumed = binding.resumeDhcp(); // the living pods' guests renew with this process's servers
+            log(err, "info", "start-up GC", String.format("freed=%d failures=%d dhcp-resumed=%d millis=%.0f", first.freed().size(),
+                    first.failures().size(), resumed, (System.nanoTime() - started) / 1e6));
             first.failures().forEach(f -> log(err, "warn", "GC could not free", "what=\"" + f.replace('"', '\'') + "\""));
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();

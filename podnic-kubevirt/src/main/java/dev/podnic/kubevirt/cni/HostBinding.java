@@ -14,7 +14,10 @@ import dev.podnic.binding.apply.VmiHealth;
 import dev.podnic.binding.attach.Attacher;
 import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.dhcp.DhcpIsolation;
+import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.dhcp.server.DhcpServers;
+import dev.podnic.binding.dhcp.server.InProcessDhcpBackend;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.port.OwnedTap;
 import dev.podnic.binding.record.RecordStore;
@@ -68,6 +71,7 @@ public final class HostBinding implements NodeServer.Protocol {
     /** The versions podnic-shim answers VERSION with (podnic's CNI runtime converts results between them). */
     public static final List<String> VERSIONS = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DNSMASQ = "dnsmasq";
 
     /** Where a pod's resolv.conf is found on the node, by sandbox (CNI_CONTAINERID). */
     @FunctionalInterface
@@ -78,6 +82,7 @@ public final class HostBinding implements NodeServer.Protocol {
     private final NodeService service;
     private final Path stateDir;
     private final Path dnsmasq;
+    private final DhcpServers dhcpServers;
     private final int qemuUid;
     private final NetnsIdentity node;
     private final SandboxFiles sandboxes;
@@ -85,14 +90,17 @@ public final class HostBinding implements NodeServer.Protocol {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
-     * @param node the daemon's own network namespace: only callers there (Multus) are served
-     * @param log  one line per freed or refused attachment, for the daemon's log
+     * @param dnsmasq     what stops the dnsmasq of attachments an earlier podnic made
+     * @param dhcpServers the daemon's DHCP servers (it closes them as it stops)
+     * @param node        the daemon's own network namespace: only callers there (Multus) are served
+     * @param log         one line per freed or refused attachment, for the daemon's log
      */
-    public HostBinding(NodeService service, Path stateDir, Path dnsmasq, int qemuUid, NetnsIdentity node,
+    public HostBinding(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, NetnsIdentity node,
                        SandboxFiles sandboxes, Consumer<String> log) {
         this.service = service;
         this.stateDir = stateDir;
         this.dnsmasq = dnsmasq;
+        this.dhcpServers = dhcpServers;
         this.qemuUid = qemuUid;
         this.node = node;
         this.sandboxes = sandboxes;
@@ -298,8 +306,9 @@ public final class HostBinding implements NodeServer.Protocol {
      * through the ledger, without a namespace).
      */
     private void forget(Path dir, String identity) {
-        DnsmasqBackend stopping = new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq); // stop() needs no namespace
         for (VmiRecord r : records(dir).list()) {
+            DhcpBackend stopping = r.backend().equals(DNSMASQ) ? new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq)
+                    : new InProcessDhcpBackend(null, dir.resolve("dhcp"), dhcpServers, null); // stopping needs no namespace
             for (VNicRecord n : r.nics()) {
                 if (n.dhcp() != null) {
                     stopping.stop(n.dhcp());
@@ -340,7 +349,7 @@ public final class HostBinding implements NodeServer.Protocol {
             NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
                     : new NodeDaemonAttacher(api, netns, network);
-            DnsmasqBackend dhcp = new DnsmasqBackend(thread, dir.resolve("dhcp"), dnsmasq, new DhcpIsolation(tables), true);
+            DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables));
             BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, records(dir),
                     resolvConf, netns, new OwnedTap(qemuUid));
             return work.apply(engine, adopted);
@@ -385,6 +394,37 @@ public final class HostBinding implements NodeServer.Protocol {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it. */
+    private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation) {
+        boolean byDnsmasq = records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
+        return byDnsmasq ? new DnsmasqBackend(pod, dir.resolve("dhcp"), dnsmasq, isolation, true)
+                : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation);
+    }
+
+    /**
+     * Serves the leases of every attachment whose pod lives again, from their lease files: what a
+     * daemon does as it starts (its predecessor's servers went with it; guests renew — at half
+     * their lease — with the server they know). Returns how many bridges are served; an attachment
+     * that cannot be served is logged and left to CHECK and GC.
+     */
+    public int resumeDhcp() {
+        int served = 0;
+        for (Path dir : attachmentDirs()) {
+            synchronized (lock(dir.getFileName().toString())) {
+                Optional<VmiRecord> r = attachment(dir).record();
+                if (r.isEmpty() || r.get().backend().equals(DNSMASQ) || !Files.exists(Path.of(r.get().podNetns()))) {
+                    continue; // nothing served yet, served by its own dnsmasq, or garbage for the GC
+                }
+                try (NetnsThread pod = NetnsThread.enter(Path.of(r.get().podNetns()))) {
+                    served += new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, null).resume().size();
+                } catch (RuntimeException e) {
+                    log.accept("could not serve DHCP again for " + dir.getFileName() + ": " + e.getMessage());
+                }
+            }
+        }
+        return served;
     }
 
     /** An attachment's engine record; not fsync'ed (see {@link RecordStore#RecordStore(Path, boolean)}). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmNames;
+import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.testing.GuestNamespace;
 import dev.podnic.binding.testing.WithRealPod;
 import dev.podnic.cni.CniRuntime;
@@ -42,8 +43,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The KubeVirt binding's host side with everything real but Multus and QEMU: Debian's plugins for
  * the cluster network in a node namespace, the real podnic-shim executable called as Multus calls a
- * binding's delegate (after the pod's eth0), the daemon's binding socket, dnsmasq and nftables in the
- * pod; a guest namespace plugged into the vNIC's bridge stands in for QEMU on the tap.
+ * binding's delegate (after the pod's eth0), the daemon's binding socket, its DHCP servers and nftables
+ * in the pod; a guest namespace plugged into the vNIC's bridge stands in for QEMU on the tap.
  */
 class HostBindingIT extends WithRealPod {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +53,7 @@ class HostBindingIT extends WithRealPod {
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private NodeService service;
+    private DhcpServers dhcpServers;
     private HostBinding binding;
     private NodeServer server;
     private Path socket;
@@ -73,7 +75,8 @@ class HostBindingIT extends WithRealPod {
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
         Files.write(conf.resolve("10-podnet.conflist"), net.bytes());
         service = daemon();
-        binding = binding(service);
+        dhcpServers = new DhcpServers();
+        binding = binding(service, dhcpServers);
         socket = tmp.resolve("binding.sock");
         server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
         shim = CniShim.install(tmp.resolve("bin"));
@@ -87,8 +90,8 @@ class HostBindingIT extends WithRealPod {
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
     }
 
-    private HostBinding binding(NodeService s) throws Exception {
-        return new HostBinding(s, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), 107,
+    private HostBinding binding(NodeService s, DhcpServers servers) throws Exception {
+        return new HostBinding(s, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), servers, 107,
                 NetnsIdentity.ofProcess(ProcessHandle.current().pid()), id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"),
                 log::add);
     }
@@ -96,6 +99,7 @@ class HostBindingIT extends WithRealPod {
     @AfterEach
     void kubeletsEth0Goes() {
         server.close();
+        dhcpServers.close();
         cni.del(net, RuntimeConf.of(sandbox, "", "eth0"));
     }
 
@@ -130,8 +134,9 @@ class HostBindingIT extends WithRealPod {
         return TestNamespaces.ip(args);
     }
 
-    private boolean dnsmasqRunning() {
-        return running("dnsmasq");
+    /** The daemon's DHCP server for the bridge: a UDP socket on port 67 bound to it, in the pod, as ss shows it. */
+    private boolean dhcpServed(String bridge) {
+        return TestNamespaces.run(List.of("ip", "netns", "exec", pod, "ss", "-H", "-u", "-a", "-n")).contains("%" + bridge + ":67");
     }
 
     /** A daemon (dnsmasq, podnic-ra) that this test's binding started and that still runs. */
@@ -159,7 +164,8 @@ class HostBindingIT extends WithRealPod {
         assertThat(ip("-n", pod, "-d", "link", "show", "dev", tap)).contains("tun type tap").contains("user 107")
                 .contains("master pdnbr-vmi1");
         assertThat(ip("-n", pod, "-o", "link", "show", "dev", "vmi1")).contains("master pdnbr-vmi1");
-        assertThat(dnsmasqRunning()).isTrue();
+        assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
+        assertThat(running("dnsmasq")).as("no process per vNIC for IPv4").isFalse();
 
         // A guest with a MAC nobody told the daemon gets exactly the vNIC's address and reaches the gateway.
         String guestNs = namespaces.create();
@@ -196,7 +202,8 @@ class HostBindingIT extends WithRealPod {
         assertThat(del.exit()).as(del.out().toString()).isZero();
         assertThat(shim("DEL", "net1", CONFIG).exit()).as("DEL again").isZero();
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi1").doesNotContain("pdnbr-").doesNotContain(tap);
-        assertThat(dnsmasqRunning()).isFalse();
+        assertThat(dhcpServed("pdnbr-vmi1")).isFalse();
+        assertThat(dhcpServers.size()).isZero();
         assertThat(running("podnic-ra")).isFalse();
         try (NetnsThread p = NetnsThread.enter(path(pod))) {
             assertThat(ChildProcess.await(p.call(new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true)::start),
@@ -210,20 +217,57 @@ class HostBindingIT extends WithRealPod {
     @Test
     void aPodThatVanishesWithoutDelIsFreedAfterTheDaemonRestarts() throws Exception {
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
-        assertThat(dnsmasqRunning()).isTrue();
+        assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
         assertThat(running("podnic-ra")).isTrue();
-        server.close(); // the daemon dies (its state stays on disk)…
-        namespaces.delete(pod); // …and the pod goes without a DEL: only the DHCP servers keep its namespace alive
+        server.close(); // the daemon dies (its state stays on disk, its servers go with it)…
+        dhcpServers.close();
+        namespaces.delete(pod); // …and the pod goes without a DEL: only podnic-ra keeps its namespace alive
         NodeService restarted = daemon();
-        HostBinding again = binding(restarted);
+        dhcpServers = new DhcpServers();
+        HostBinding again = binding(restarted, dhcpServers);
         assertThat(again.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         assertThat(restarted.collectGarbage(true).failures()).isEmpty();
-        assertThat(dnsmasqRunning()).isFalse();
+        assertThat(again.resumeDhcp()).as("nothing to serve again").isZero();
         assertThat(running("podnic-ra")).as("the router advertiser is freed with the pod").isFalse();
         assertThat(restarted.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
         assertThat(log).anyMatch(l -> l.contains("its pod's network namespace is gone"));
         server = new NodeServer(UnixServer.bind(socket, 0600), restarted, again, 2).start(); // for @AfterEach
+    }
+
+    /**
+     * The daemon restarts while the pod lives (an upgrade, a crash): its servers went with it; the new
+     * one serves the recorded leases again as it starts, and the guest's renewal — unicast to the
+     * server it knows, at half its lease — is answered with the same address, by DHCPv6 too.
+     */
+    @Test
+    void aRestartedDaemonServesTheLivingPodsGuestsAgain() throws Exception {
+        Run add = shim("ADD", "net1", CONFIG);
+        assertThat(add.exit()).as(add.out().toString()).isZero();
+        String vmIp = add.out().path("ips").get(0).path("address").asText();
+        String vmIp6 = add.out().path("ips").get(1).path("address").asText();
+        String guestNs = namespaces.create();
+        try (GuestNamespace guest = new GuestNamespace(path(guestNs), podOps, "pdnbr-vmi1", "pdnguest1",
+                MacAddress.parse("02:11:22:33:44:77"), Files.createDirectories(tmp.resolve("guest")))) {
+            assertThat(guest.lease().get("ip") + "/24").isEqualTo(vmIp);
+            server.close();
+            dhcpServers.close();
+            assertThat(dhcpServed("pdnbr-vmi1")).isFalse();
+
+            service = daemon();
+            dhcpServers = new DhcpServers();
+            binding = binding(service, dhcpServers);
+            assertThat(binding.resumeDhcp()).isEqualTo(1);
+            server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
+            assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
+            assertThat(guest.renew().get("ip") + "/24").isEqualTo(vmIp);
+            assertThat(guest.lease6(GuestNamespace.Dhcpv6Client.DHCLIENT)).contains("new_ip6_address=" + vmIp6.substring(0, vmIp6.indexOf('/')));
+            assertThat(Files.readString(tmp.resolve("kubevirt").resolve(sandbox + "-net1").resolve("dhcp/pdnbr-vmi1.log")))
+                    .contains("(renewing)");
+        }
+        assertThat(shim("DEL", "net1", CONFIG).exit()).isZero();
+        assertThat(dhcpServers.size()).isZero();
+        assertThat(service.attachments()).isEmpty();
     }
 
     @Test
@@ -267,7 +311,7 @@ class HostBindingIT extends WithRealPod {
         // The runtime lists no valid attachment of ours any more (the pod is being torn down, say).
         Run gc = shim("GC", "net1", CONFIG.replace("\"args\"", "\"cni.dev/valid-attachments\":[],\"args\""));
         assertThat(gc.exit()).as(gc.out().toString()).isZero();
-        assertThat(dnsmasqRunning()).isFalse();
+        assertThat(dhcpServers.size()).isZero();
         assertThat(service.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2);
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("pdnbr-").doesNotContain("vmi1");
@@ -303,7 +347,7 @@ class HostBindingIT extends WithRealPod {
             assertThat(shim("DEL", "net3", CONFIG.replace("\"default\"", "\"second\"")).exit()).isZero();
             assertThat(ip("-n", pod, "-o", "link", "show")).contains(multusInterface).doesNotContain("pdnbr-")
                     .doesNotContain(VmNames.tap("second"));
-            assertThat(dnsmasqRunning()).isFalse();
+            assertThat(dhcpServed("pdnbr-vmi3")).isFalse();
         } finally {
             cni.del(second, RuntimeConf.of(sandbox, path(pod).toString(), multusInterface)); // Multus's DEL of the delegate
         }
