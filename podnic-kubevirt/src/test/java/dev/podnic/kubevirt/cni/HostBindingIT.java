@@ -270,6 +270,32 @@ class HostBindingIT extends WithRealPod {
         assertThat(service.attachments()).isEmpty();
     }
 
+    /**
+     * The pod vanishes without a DEL while the daemon runs: its periodic GC closes the DHCP sockets and
+     * ends podnic-ra — all that kept the pod's namespace alive — so the namespace goes, and with it the
+     * veths whose node ends are on the node's bridge; the VMI interface's addresses are freed.
+     */
+    @Test
+    void aPodThatVanishesWhileTheDaemonRunsIsFreedByItsGc() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        assertThat(nodeVeths()).as("the pod's eth0 and vmi1").hasSize(2);
+        podOps.close(); // the test's own hold on the pod's namespace (closed again after the test: idempotent)
+        podThread.close();
+        namespaces.delete(pod);
+        assertThat(nodeVeths()).as("the namespace is held by the DHCP sockets and podnic-ra").hasSize(2);
+        assertThat(binding.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
+        GuestNamespace.await("the pod's namespace is gone with its veths", () -> nodeVeths().isEmpty());
+        assertThat(dhcpServers.size()).isZero();
+        assertThat(running("podnic-ra")).isFalse();
+        assertThat(service.attachments()).isEmpty();
+        assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6), the kubelet's to free
+    }
+
+    /** The node ends of veths, as ip lists them. */
+    private List<String> nodeVeths() {
+        return ip("-n", node, "-o", "link", "show", "type", "veth").lines().toList();
+    }
+
     @Test
     void badCallsAreRefusedWithTheSpecsCodesAndChangeNothing() throws Exception {
         Run noNetwork = shim("ADD", "net1", CONFIG.replace(",\"args\":{\"cni\":{\"logicNetworkName\":\"default\"}}", ""));

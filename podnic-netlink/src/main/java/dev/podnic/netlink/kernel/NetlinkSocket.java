@@ -18,6 +18,7 @@ final class NetlinkSocket implements AutoCloseable {
     private static final int BUFFER = 1 << 16;
 
     private final int fd;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final byte[] buffer = new byte[BUFFER];
     private int seq;
 
@@ -168,7 +169,10 @@ final class NetlinkSocket implements AutoCloseable {
     }
 
     @Override
+    /** Idempotent: a second close must not close a descriptor the number was given to since. */
     public void close() {
-        LibC.INSTANCE.close(fd);
+        if (closed.compareAndSet(false, true)) {
+            LibC.INSTANCE.close(fd);
+        }
     }
 }

@@ -10,12 +10,15 @@ import java.util.List;
  * (24, RFC 8415 21.8 via RFC 3646).
  */
 final class DomainNames {
+    /** Letters, digits, hyphens (RFC 1123), and underscores, which resolvers accept in search domains. */
+    private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+
     private DomainNames() {
     }
 
     /**
      * @throws IllegalArgumentException for a name that DNS cannot carry (an empty label, a label
-     *                                  over 63 bytes, a name over 255 bytes)
+     *                                  over 63 bytes or with other characters, a name over 255 bytes)
      */
     static byte[] encode(List<String> names) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -25,7 +28,7 @@ final class DomainNames {
             if (!n.isEmpty()) {
                 for (String label : n.split("\\.", -1)) {
                     byte[] b = label.getBytes(StandardCharsets.US_ASCII);
-                    if (b.length == 0 || b.length > 63) {
+                    if (b.length == 0 || b.length > 63 || !LABEL.matcher(label).matches()) {
                         throw new IllegalArgumentException("\"" + name + "\" is not a domain name DNS can carry");
                     }
                     out.write(b.length);

@@ -189,17 +189,17 @@ public final class InProcessDhcpBackend implements DhcpBackend {
                 .array();
     }
 
-    /** Appends the server's lines to {@code <bridge>.log}, as dnsmasq's log facility did. */
+    /** Appends the server's lines to {@code <bridge>.log}, as dnsmasq's log facility did; within a budget (a guest may flood). */
     private Consumer<String> log(String bridge) {
         Path file = stateDir.resolve(bridge + ".log");
-        return line -> {
+        return new RateLimitedLog(line -> {
             try {
                 Files.write(file, (Instant.now() + " " + line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             } catch (IOException e) {
                 // the log is for people; serving goes on without it
             }
-        };
+        });
     }
 
     private static void delete(Path file) {

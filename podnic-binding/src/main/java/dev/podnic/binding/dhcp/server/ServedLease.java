@@ -35,6 +35,7 @@ public record ServedLease(InetAddress serverId, IpNet address, InetAddress gatew
         if (address != null && (serverId == null || serverId.getAddress().length != 4)) {
             throw new IllegalArgumentException("DHCPv4 needs the server's IPv4 address, not " + serverId);
         }
+        DomainNames.encode(search); // a name no option can carry fails here, not at every answer
         if (leaseSeconds < 60) {
             throw new IllegalArgumentException("lease of " + leaseSeconds + " s: at least 60 s");
         }

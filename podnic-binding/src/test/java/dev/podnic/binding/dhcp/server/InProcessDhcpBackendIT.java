@@ -110,4 +110,36 @@ class InProcessDhcpBackendIT extends DhcpBackendContract {
             next.stop(server);
         }
     }
+
+    /**
+     * A hostile guest floods the server with requests (unicast to it, as fast as a socket sends):
+     * the log stays within its budget, the server keeps serving, and an honest client still leases.
+     */
+    @Test
+    void aFloodingGuestNeitherFillsTheLogNorStopsTheServer() throws Exception {
+        VNicPlan p = plan(0);
+        bridgeFor(p);
+        DhcpServer server = backend.start(p);
+        String guestNs = namespaces.create();
+        try (GuestNamespace guest = new GuestNamespace(path(guestNs), pod, p.bridge(), "pdngd1", p.vnic().mac(),
+                Files.createDirectories(tmp.resolve("guest")));
+             NetnsThread inGuest = NetnsThread.enter(path(guestNs))) {
+            guest.lease(); // an address and a route to the server
+            int sent = inGuest.call(() -> {
+                try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open()) {
+                    java.net.InetSocketAddress to = new java.net.InetSocketAddress(p.bridgeAddress().address(), 67);
+                    for (int i = 0; i < 5000; i++) {
+                        c.send(java.nio.ByteBuffer.wrap(RealClientPackets.UDHCPC_DISCOVER), to);
+                    }
+                    return 5000;
+                }
+            });
+            assertThat(sent).isEqualTo(5000);
+            assertThat(guest.renew()).containsEntry("ip", "10.250.13.7");
+            assertThat(backend.serves(server)).isTrue();
+            java.util.List<String> log = Files.readAllLines(tmp.resolve("dhcp").resolve(p.bridge() + ".log"));
+            assertThat(log).hasSizeLessThanOrEqualTo(RateLimitedLog.LINES_PER_MINUTE + 1);
+        }
+        backend.stop(server);
+    }
 }
