@@ -130,7 +130,7 @@ final class KubevirtBench implements Callable<Integer> {
                 }
                 List<double[]> measured = booked.subList(Math.min(warmup, booked.size()), booked.size());
                 System.out.printf("the daemon's booking of a binding ADD, medians: all %.0f ms = inner CNI ADD %.0f ms, podnic's own work "
-                        + "%.0f ms, DHCP server start %.0f ms, and the rest (opening the pod, the engine's set-up)%n",
+                        + "%.0f ms, DHCP isolation and server start %.0f ms, and the rest (opening the pod, the engine's set-up)%n",
                         Stats.of(measured.stream().map(b -> b[3]).toList()).median(), Stats.of(measured.stream().map(b -> b[0]).toList()).median(),
                         Stats.of(measured.stream().map(b -> b[1]).toList()).median(),
                         Stats.of(measured.stream().map(b -> b[2]).toList()).median());

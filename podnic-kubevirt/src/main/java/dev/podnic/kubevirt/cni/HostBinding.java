@@ -54,16 +54,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The node daemon's side of podnic's KubeVirt binding: serves the CNI calls podnic-shim forwards
  * from Multus (ADD, DEL, CHECK, STATUS, GC, VERSION) by driving the binding engine from the host
  * side for one vNIC per call — the VMI interface through the daemon's own ledger (so its GC frees
- * it when the pod vanishes), strip, bridge, dnsmasq inside the pod for whichever client asks on the
- * bridge (the MAC is not known yet; {@link DhcpIsolation} keeps the cluster side out), and a tap
- * QEMU may attach to unprivileged ({@link OwnedTap}). One directory per attachment under
- * {@code stateDir} holds its engine record, leases and logs.
+ * it when the pod vanishes), strip, bridge, the daemon's own DHCP server on the bridge for whichever
+ * client asks there (the MAC is not known yet; {@link DhcpIsolation} keeps the cluster side out; see
+ * {@link InProcessDhcpBackend}), and a tap QEMU may attach to unprivileged ({@link OwnedTap}). One
+ * directory per attachment ({@link AttachmentDirs}) holds its engine record, lease file and logs.
+ * Attachments an earlier podnic served with a dnsmasq per vNIC are still undone with dnsmasq.
  *
  * <p>Who may call: root in the node's own network namespace (Multus), nobody in a pod.
  */
@@ -80,7 +80,7 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     private final NodeService service;
-    private final Path stateDir;
+    private final AttachmentDirs attachments;
     private final Path dnsmasq;
     private final DhcpServers dhcpServers;
     private final int qemuUid;
@@ -98,7 +98,7 @@ public final class HostBinding implements NodeServer.Protocol {
     public HostBinding(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, NetnsIdentity node,
                        SandboxFiles sandboxes, Consumer<String> log) {
         this.service = service;
-        this.stateDir = stateDir;
+        this.attachments = new AttachmentDirs(stateDir);
         this.dnsmasq = dnsmasq;
         this.dhcpServers = dhcpServers;
         this.qemuUid = qemuUid;
@@ -181,7 +181,7 @@ public final class HostBinding implements NodeServer.Protocol {
                 } catch (RuntimeException e) {
                     try {
                         engine.down(c.podNamespace(), c.key(), Optional.empty());
-                        deleteTree(stateDir.resolve(c.key()));
+                        AttachmentDirs.delete(attachments.dir(c.key()));
                     } catch (RuntimeException undo) {
                         e.addSuppressed(undo); // the runtime's DEL tries again
                     }
@@ -199,7 +199,7 @@ public final class HostBinding implements NodeServer.Protocol {
     /** DEL as the spec wants it: idempotent, and it works when the pod's namespace is already gone. */
     private void del(BindingCall c) {
         synchronized (lock(c)) {
-            Path dir = stateDir.resolve(c.key());
+            Path dir = attachments.dir(c.key());
             if (!Files.isDirectory(dir)) {
                 return; // never added, or deleted before
             }
@@ -209,7 +209,7 @@ public final class HostBinding implements NodeServer.Protocol {
             } else {
                 forget(dir, c.identity());
             }
-            deleteTree(dir);
+            AttachmentDirs.delete(dir);
         }
     }
 
@@ -232,12 +232,12 @@ public final class HostBinding implements NodeServer.Protocol {
         for (JsonNode a : config.path("cni.dev/valid-attachments")) {
             valid.add(a.path("containerID").asText() + "-" + a.path("ifname").asText());
         }
-        for (Path dir : attachmentDirs()) {
+        for (Path dir : attachments.all()) {
             String key = dir.getFileName().toString();
             if (!valid.contains(key)) {
                 synchronized (lock(key)) {
                     if (Files.isDirectory(dir)) {
-                        free(attachment(dir), "not among the runtime's valid attachments");
+                        free(Attachment.of(dir), "not among the runtime's valid attachments");
                     }
                 }
             }
@@ -251,11 +251,11 @@ public final class HostBinding implements NodeServer.Protocol {
      */
     public List<String> collectGarbage() {
         List<String> freed = new ArrayList<>();
-        for (Path dir : attachmentDirs()) {
+        for (Path dir : attachments.all()) {
             // Decided under the attachment's lock, on its record as it is then: an ADD in progress holds the
             // lock and has no record yet for a moment, and is not garbage.
             synchronized (lock(dir.getFileName().toString())) {
-                Attachment a = attachment(dir);
+                Attachment a = Attachment.of(dir);
                 if (Files.isDirectory(dir) && a.record().map(r -> !Files.exists(Path.of(r.podNetns()))).orElse(true)) {
                     free(a, "its pod's network namespace is gone");
                     freed.add(dir.getFileName().toString());
@@ -267,21 +267,9 @@ public final class HostBinding implements NodeServer.Protocol {
 
     /** An attachment's directory and its record (empty: an ADD died before it recorded anything). */
     private record Attachment(Path dir, Optional<VmiRecord> record) {
-    }
-
-    private List<Path> attachmentDirs() {
-        if (!Files.isDirectory(stateDir)) {
-            return List.of();
+        static Attachment of(Path dir) {
+            return new Attachment(dir, AttachmentDirs.record(dir));
         }
-        try (Stream<Path> dirs = Files.list(stateDir)) {
-            return dirs.filter(Files::isDirectory).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Attachment attachment(Path dir) {
-        return new Attachment(dir, records(dir).list().stream().findFirst());
     }
 
     /** Undoes an attachment found on disk (its lock held): fully while its pod lives, else what outlives the pod. */
@@ -296,7 +284,7 @@ public final class HostBinding implements NodeServer.Protocol {
                 forget(a.dir(), r.identity());
             }
         });
-        deleteTree(a.dir());
+        AttachmentDirs.delete(a.dir());
         log.accept("freed KubeVirt binding attachment " + a.dir().getFileName() + ": " + why);
     }
 
@@ -306,7 +294,7 @@ public final class HostBinding implements NodeServer.Protocol {
      * through the ledger, without a namespace).
      */
     private void forget(Path dir, String identity) {
-        for (VmiRecord r : records(dir).list()) {
+        for (VmiRecord r : AttachmentDirs.records(dir).list()) {
             DhcpBackend stopping = r.backend().equals(DNSMASQ) ? new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq)
                     : new InProcessDhcpBackend(null, dir.resolve("dhcp"), dhcpServers, null); // stopping needs no namespace
             for (VNicRecord n : r.nics()) {
@@ -328,7 +316,7 @@ public final class HostBinding implements NodeServer.Protocol {
     /** The engine for one call, acting in the pod's namespace from here; what it opened is closed after. */
     private <T> T withPod(BindingCall c, boolean adding, Work<T> work) {
         Path netns = c.netns().orElseThrow(() -> new CniException(CniError.INVALID_ENVIRONMENT, "CNI_NETNS is required"));
-        Path dir = stateDir.resolve(c.key());
+        Path dir = attachments.dir(c.key());
         return withPod(netns, emptyToNull(c.podUid()), dir, c.network(), c.logicNetwork(), adding, work, resolvConf(c, dir));
     }
 
@@ -350,7 +338,7 @@ public final class HostBinding implements NodeServer.Protocol {
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
                     : new NodeDaemonAttacher(api, netns, network);
             DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables));
-            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, records(dir),
+            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, AttachmentDirs.records(dir),
                     resolvConf, netns, new OwnedTap(qemuUid));
             return work.apply(engine, adopted);
         } catch (IOException e) {
@@ -398,7 +386,7 @@ public final class HostBinding implements NodeServer.Protocol {
 
     /** The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it. */
     private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation) {
-        boolean byDnsmasq = records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
+        boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
         return byDnsmasq ? new DnsmasqBackend(pod, dir.resolve("dhcp"), dnsmasq, isolation, true)
                 : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation);
     }
@@ -411,9 +399,9 @@ public final class HostBinding implements NodeServer.Protocol {
      */
     public int resumeDhcp() {
         int served = 0;
-        for (Path dir : attachmentDirs()) {
+        for (Path dir : attachments.all()) {
             synchronized (lock(dir.getFileName().toString())) {
-                Optional<VmiRecord> r = attachment(dir).record();
+                Optional<VmiRecord> r = Attachment.of(dir).record();
                 if (r.isEmpty() || r.get().backend().equals(DNSMASQ) || !Files.exists(Path.of(r.get().podNetns()))) {
                     continue; // nothing served yet, served by its own dnsmasq, or garbage for the GC
                 }
@@ -425,11 +413,6 @@ public final class HostBinding implements NodeServer.Protocol {
             }
         }
         return served;
-    }
-
-    /** An attachment's engine record; not fsync'ed (see {@link RecordStore#RecordStore(Path, boolean)}). */
-    private static RecordStore records(Path dir) {
-        return new RecordStore(dir.resolve("records"), false);
     }
 
     private Object lock(BindingCall c) {
@@ -453,17 +436,5 @@ public final class HostBinding implements NodeServer.Protocol {
     private static byte[] fail(String version, int code, String msg) {
         ObjectNode e = JSON.createObjectNode().put("cniVersion", version).put("code", code).put("msg", msg);
         return CniCallWire.answer(new CniAnswer(1, (e + "\n").getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.nio.file.NoSuchFileException gone) {
-            // deleted meanwhile
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

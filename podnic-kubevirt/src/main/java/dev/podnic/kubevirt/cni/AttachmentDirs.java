@@ -1,0 +1,64 @@
+package dev.podnic.kubevirt.cni;
+
+import dev.podnic.binding.record.RecordStore;
+import dev.podnic.binding.record.VmiRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The KubeVirt binding's state directory: one directory per attachment, named by its key (sandbox
+ * and interface), holding the engine's record, the DHCP server's lease file and log, podnic-ra's
+ * files and an adopted Multus interface's configuration.
+ */
+final class AttachmentDirs {
+    private final Path stateDir;
+
+    AttachmentDirs(Path stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    Path dir(String key) {
+        return stateDir.resolve(key);
+    }
+
+    List<Path> all() {
+        if (!Files.isDirectory(stateDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(stateDir)) {
+            return dirs.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An attachment's engine record; not fsync'ed (see {@link RecordStore#RecordStore(Path, boolean)}). */
+    static RecordStore records(Path dir) {
+        return new RecordStore(dir.resolve("records"), false);
+    }
+
+    /** The attachment's record; empty when an ADD died before it recorded anything. */
+    static Optional<VmiRecord> record(Path dir) {
+        return records(dir).list().stream().findFirst();
+    }
+
+    /** Idempotent. */
+    static void delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (NoSuchFileException gone) {
+            // deleted meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
