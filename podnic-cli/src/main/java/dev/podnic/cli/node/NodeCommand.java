@@ -134,6 +134,7 @@ public final class NodeCommand implements Callable<Integer> {
             }
             NodeService service = new NodeService(runtime, cni.configDirectory(), defaultNet, ledger, netnsDir,
                     new Limits(maxInterfacesPerPod, allowed), refusal -> log(err, "warn", "refused", refusal));
+            service.metrics().dhcpServers(dhcpServers::size);
             Duration gcInterval = Duration.ofSeconds(gcSeconds);
             AtomicReference<NodeServer> apiServer = new AtomicReference<>(); // for /healthz, once it serves
             if (!metricsAddress.equals("off")) {

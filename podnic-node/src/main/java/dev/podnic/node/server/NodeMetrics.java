@@ -51,6 +51,11 @@ public final class NodeMetrics implements AutoCloseable {
         Gauge.builder("podnic_ledger_quarantined", count).description("ledger entries moved aside as unreadable").register(registry);
     }
 
+    /** DHCP servers the daemon runs in pods (one per KubeVirt vNIC bridge), as a gauge. */
+    public void dhcpServers(Supplier<Number> count) {
+        Gauge.builder("podnic_dhcp_servers", count).description("DHCP servers the daemon runs for KubeVirt vNICs").register(registry);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
