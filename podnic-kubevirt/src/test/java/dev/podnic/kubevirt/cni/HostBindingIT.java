@@ -184,6 +184,13 @@ class HostBindingIT extends WithRealPod {
             guest.awaitDefaultRoute6(gatewayLinkLocal);
             assertThat(guest.ping("fd00:253:9::1")).isTrue();
         }
+        namespaces.delete(guestNs); // the VM goes: its addresses with it
+        // Another guest, another client: dhcpcd (advertisements and DHCPv6 in user space) gets the same.
+        try (GuestNamespace guest = new GuestNamespace(path(namespaces.create()), podOps, "pdnbr-vmi1", "pdnguest2",
+                MacAddress.parse("02:11:22:33:44:56"), Files.createDirectories(tmp.resolve("guest2")))) {
+            String vmIp6 = add.out().path("ips").get(1).path("address").asText();
+            assertThat(guest.lease6(GuestNamespace.Dhcpv6Client.DHCPCD)).contains(vmIp6.substring(0, vmIp6.indexOf('/')));
+        }
 
         // A bystander pod on the node's bridge asking for an address hears nothing from the vNIC's server.
         String bystander = namespaces.create();

@@ -41,6 +41,7 @@ record Dhcp4Message(int op, int xid, int flags, byte[] ciaddr, byte[] yiaddr, by
     static final int RENEWAL_TIME = 58;
     static final int REBINDING_TIME = 59;
     static final int DOMAIN_SEARCH = 119;
+    static final int CLIENT_ID = 61;
     static final int CLASSLESS_ROUTES = 121;
 
     private static final int HEADER = 236;

@@ -80,7 +80,7 @@ final class Dhcp4Responder {
     }
 
     private Answer reply(Dhcp4Message m, int type, String event) {
-        Map<Integer, byte[]> o = header(type);
+        Map<Integer, byte[]> o = header(m, type);
         int lease = this.lease.leaseSeconds();
         o.put(Dhcp4Message.LEASE_TIME, u32(lease));
         o.put(Dhcp4Message.RENEWAL_TIME, u32(lease / 2));
@@ -93,7 +93,7 @@ final class Dhcp4Responder {
 
     /** RFC 2131 4.3.5: no lease, no address; the configuration for the address the client has. */
     private Answer inform(Dhcp4Message m, String event) {
-        Map<Integer, byte[]> o = header(Dhcp4Message.ACK);
+        Map<Integer, byte[]> o = header(m, Dhcp4Message.ACK);
         o.put(Dhcp4Message.SUBNET_MASK, mask(lease.address().prefixLength()));
         configuration(o);
         return new Answer(new Dhcp4Message(Dhcp4Message.BOOTREPLY, m.xid(), m.flags(), m.ciaddr(), ZERO, ZERO, m.chaddr(), o)
@@ -102,16 +102,18 @@ final class Dhcp4Responder {
 
     /** Always broadcast (RFC 2131 4.3.2): the client may hold no address, or one it must give up. */
     private Answer nak(Dhcp4Message m, String event) {
-        Map<Integer, byte[]> o = header(Dhcp4Message.NAK);
+        Map<Integer, byte[]> o = header(m, Dhcp4Message.NAK);
         o.put(Dhcp4Message.MESSAGE, "wrong address".getBytes(StandardCharsets.US_ASCII));
         return new Answer(new Dhcp4Message(Dhcp4Message.BOOTREPLY, m.xid(), m.flags(), ZERO, ZERO, ZERO, m.chaddr(), o).write(),
                 BROADCAST, event);
     }
 
-    private Map<Integer, byte[]> header(int type) {
+    /** Type and server identifier; the client's identifier echoed when it sent one (RFC 6842). */
+    private Map<Integer, byte[]> header(Dhcp4Message m, int type) {
         Map<Integer, byte[]> o = new LinkedHashMap<>();
         o.put(Dhcp4Message.MESSAGE_TYPE, new byte[] {(byte) type});
         o.put(Dhcp4Message.SERVER_ID, serverId);
+        m.option(Dhcp4Message.CLIENT_ID).ifPresent(id -> o.put(Dhcp4Message.CLIENT_ID, id));
         return o;
     }
 

@@ -40,6 +40,7 @@ class Dhcp4ResponderTest {
                 + "63825363";                          // magic cookie
         String options = "3501" + type                 // message type
                 + "3604" + "a9fe4b01"                  // server identifier 169.254.75.1
+                + "3d07" + "01020000000a01"            // the client's identifier, echoed (RFC 6842)
                 + "3304" + "00000e10"                  // lease 3600 s
                 + "3a04" + "00000708"                  // renewal (T1) 1800 s
                 + "3b04" + "00000c4e"                  // rebinding (T2) 3150 s
@@ -93,7 +94,8 @@ class Dhcp4ResponderTest {
         Dhcp4Message m = Dhcp4Message.read(nak.packet(), nak.packet().length).orElseThrow();
         assertThat(m.type()).isEqualTo(Dhcp4Message.NAK);
         assertThat(m.yiaddr()).isEqualTo(new byte[4]);
-        assertThat(m.options()).containsOnlyKeys(Dhcp4Message.MESSAGE_TYPE, Dhcp4Message.SERVER_ID, Dhcp4Message.MESSAGE);
+        assertThat(m.options()).containsOnlyKeys(Dhcp4Message.MESSAGE_TYPE, Dhcp4Message.SERVER_ID, Dhcp4Message.CLIENT_ID,
+                Dhcp4Message.MESSAGE);
         assertThat(nak.destination()).isEqualTo(Dhcp4Responder.BROADCAST);
         assertThat(nak.event()).isEqualTo("DHCPNAK 10.9.0.9 to 02:00:00:00:0a:01: the address is 10.9.0.5");
     }
