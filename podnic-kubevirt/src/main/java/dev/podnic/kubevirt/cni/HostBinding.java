@@ -13,14 +13,13 @@ import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.apply.VmiHealth;
 import dev.podnic.binding.attach.Attacher;
 import dev.podnic.binding.attach.NodeDaemonAttacher;
-import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.dhcp.server.InProcessDhcpBackend;
 import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.port.OwnedTap;
-import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniError;
@@ -392,7 +391,7 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     /**
-     * Serves the leases of every attachment whose pod lives again, from their lease files: what a
+     * Serves the leases of every attachment whose pod still lives, from their lease files: what a
      * daemon does as it starts (its predecessor's servers went with it; guests renew — at half
      * their lease — with the server they know). Returns how many bridges are served; an attachment
      * that cannot be served is logged and left to CHECK and GC.

@@ -8,6 +8,7 @@ import dev.podnic.netlink.wire.NlMessageBuilder;
 import dev.podnic.netlink.wire.Rtnl;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A netlink socket (NETLINK_ROUTE, or NETLINK_NETFILTER for nf_tables). It belongs to the network
@@ -18,7 +19,7 @@ final class NetlinkSocket implements AutoCloseable {
     private static final int BUFFER = 1 << 16;
 
     private final int fd;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] buffer = new byte[BUFFER];
     private int seq;
 
@@ -168,8 +169,8 @@ final class NetlinkSocket implements AutoCloseable {
                 java.nio.ByteBuffer.wrap(payload).order(java.nio.ByteOrder.nativeOrder()));
     }
 
-    @Override
     /** Idempotent: a second close must not close a descriptor the number was given to since. */
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             LibC.INSTANCE.close(fd);

@@ -51,7 +51,8 @@ public final class InProcessDhcpBackend implements DhcpBackend {
 
     /**
      * @param pod       a thread in the pod's namespace; null for a backend that only stops (the pod is gone)
-     * @param isolation applied before a server starts, removed with it; null only for a backend that only stops
+     * @param isolation applied before a server starts, removed with it; null for a backend that only stops
+     *                  servers or {@link #resume}s them (their pods hold their tables already)
      */
     public InProcessDhcpBackend(NetnsThread pod, Path stateDir, DhcpServers servers,
                                 DhcpIsolation isolation) {
