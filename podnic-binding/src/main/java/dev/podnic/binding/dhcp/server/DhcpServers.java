@@ -1,7 +1,6 @@
 package dev.podnic.binding.dhcp.server;
 
 import dev.podnic.netlink.netns.NetnsThread;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -32,11 +31,6 @@ public final class DhcpServers implements AutoCloseable {
     boolean serving(String key) {
         BridgeDhcpServer s = running.get(key);
         return s != null && s.serving();
-    }
-
-    /** The keys of the running servers that start with {@code prefix}. */
-    List<String> keys(String prefix) {
-        return running.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
     }
 
     /** How many servers run (for the daemon's log and metrics). */

@@ -21,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -76,14 +75,12 @@ public final class InProcessDhcpBackend implements DhcpBackend {
     @Override
     public DhcpServer start(VNicPlan plan) {
         if (pod == null || isolation == null) {
-            throw new IllegalStateException("this backend only stops servers");
+            throw new IllegalStateException("this backend was made to stop or resume servers: it has no pod thread or isolation");
         }
         Path file = leaseFile(plan.bridge());
         isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // before the server answers anyone
         try {
-            // A server started again for the bridge keeps its DHCPv6 identity: a client renews with the server it knows.
-            byte[] duid = existing(file).map(ServedLease::duidBytes).orElseGet(InProcessDhcpBackend::newDuid);
-            ServedLease lease = ServedLease.of(plan, duid);
+            ServedLease lease = ServedLease.of(plan, newDuid()); // kept in the lease file: resume answers as the same server
             Files.createDirectories(stateDir);
             Files.write(file, ServedLeaseJson.write(lease));
             servers.start(file.toString(), pod, plan.bridge(), lease, log(plan.bridge()));
@@ -173,14 +170,6 @@ public final class InProcessDhcpBackend implements DhcpBackend {
     private static String bridgeOf(Path leaseFile) {
         String name = leaseFile.getFileName().toString();
         return name.substring(0, name.length() - LEASE.length());
-    }
-
-    private static Optional<ServedLease> existing(Path file) {
-        try {
-            return Optional.of(ServedLeaseJson.read(Files.readAllBytes(file)));
-        } catch (IOException unreadable) {
-            return Optional.empty(); // none yet (or damaged): a new identity
-        }
     }
 
     /** DUID-UUID (RFC 6355): type 4 and a random UUID; needs no link-layer address of the bridge. */
