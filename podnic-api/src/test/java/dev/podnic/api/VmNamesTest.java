@@ -75,5 +75,8 @@ class VmNamesTest {
     void tapsAreNamedFromTheVnicsNameWithinTheKernelsLimit() {
         assertThat(VmNames.tap("default")).startsWith("pdntap").hasSize(15).isEqualTo(VmNames.tap("default"));
         assertThat(VmNames.tap("default")).isNotEqualTo(VmNames.tap("second"));
+        // Pinned: podnic-sidecar (Go, podnic-kubevirt/src/main/go) derives the same names (TestTapNamesAreVmNames).
+        assertThat(VmNames.tap("default")).isEqualTo("pdntap37a8eec1c");
+        assertThat(VmNames.tap("second")).isEqualTo("pdntap16367aacb");
     }
 }

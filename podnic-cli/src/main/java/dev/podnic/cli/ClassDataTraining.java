@@ -1,19 +1,10 @@
 package dev.podnic.cli;
 
-import com.google.protobuf.ByteString;
 import dev.podnic.cni.invoke.ProcessLaunch;
 import dev.podnic.json.JsonTrees;
-import dev.podnic.kubevirt.sidecar.HookServer;
 import dev.podnic.netlink.sys.NativeLibraryPath;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -28,10 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import kubevirt.hooks.info.ApiInfo;
-import kubevirt.hooks.info.InfoGrpc;
-import kubevirt.hooks.v1alpha3.ApiV1Alpha3;
-import kubevirt.hooks.v1alpha3.CallbacksGrpc;
 
 /**
  * The training run of podnic's class-data archive ({@code deploy/image/podnic-class-data}): runs the
@@ -121,53 +108,7 @@ public final class ClassDataTraining {
                     "--state-dir", work.resolve("vmi").toString(), "--dhcp", "dnsmasq", "--net", "training",
                     "--conf-dir", confDir.toString(), "--cache-dir", work.resolve("cache").toString()));
         }
-        failed += sidecar(work);
         return failed;
-    }
-
-    /**
-     * `podnic sidecar` as KubeVirt uses it when a VM starts: Info, then OnDefineDomain with a domain as
-     * virt-launcher writes it and a VMI with a podnic interface (no tap exists here: the interface is left
-     * out, after the same work), then Shutdown, on which the sidecar exits.
-     */
-    private static int sidecar(Path work) throws Exception {
-        Path hooks = Files.createDirectories(work.resolve("hooks"));
-        int[] code = {-1};
-        Thread sidecar = new Thread(() -> code[0] = exitCode(List.of("sidecar", "--socket-dir", hooks.toString(),
-                "--binding-name", "podnic")), "training-sidecar");
-        sidecar.start();
-        Path socket = hooks.resolve(HookServer.NAME + ".sock");
-        for (int i = 0; i < 3000 && !Files.exists(socket) && sidecar.isAlive(); i++) {
-            Thread.sleep(10); // (a socket file to appear; no event to wait on)
-        }
-        EventLoopGroup loop = new EpollEventLoopGroup(1);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext().build();
-        try {
-            InfoGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).info(ApiInfo.InfoParams.getDefaultInstance());
-            CallbacksGrpc.CallbacksBlockingStub callbacks = CallbacksGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-            try {
-                callbacks.onDefineDomain(ApiV1Alpha3.OnDefineDomainParams.newBuilder()
-                        .setDomainXML(ByteString.copyFromUtf8("<domain type=\"kvm\"><name>training_vm</name><devices>"
-                                + "<interface type=\"ethernet\"><target dev=\"tap0\" managed=\"no\"></target><alias name=\"ua-other\">"
-                                + "</alias></interface></devices></domain>"))
-                        .setVmi(ByteString.copyFromUtf8("{\"apiVersion\":\"kubevirt.io/v1\",\"kind\":\"VirtualMachineInstance\","
-                                + "\"metadata\":{\"name\":\"vm\",\"namespace\":\"training\",\"uid\":\"1\"},\"spec\":{\"domain\":"
-                                + "{\"devices\":{\"interfaces\":[{\"name\":\"default\",\"binding\":{\"name\":\"podnic\"}}]}},"
-                                + "\"networks\":[{\"name\":\"default\",\"pod\":{}}]}}"))
-                        .build());
-            } catch (StatusRuntimeException noTapHere) {
-                // expected: the sidecar refuses a podnic interface whose tap the node daemon did not make
-            }
-            callbacks.shutdown(ApiV1Alpha3.ShutdownParams.getDefaultInstance());
-        } catch (RuntimeException e) {
-            System.err.println("podnic-class-data: podnic sidecar: " + e);
-        } finally {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
-        sidecar.join(30_000);
-        return code[0] == 0 ? 0 : 1;
     }
 
     /** Plays a node daemon that hangs up: the launcher's path up to its first request is what is timed. */

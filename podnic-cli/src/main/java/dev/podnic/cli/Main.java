@@ -16,7 +16,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        String[] effective = defaulted(args, System.getenv());
+        String[] effective = args.length > 0 ? args : new String[] {"--help"};
         if (!isVersion(effective)) { // (answered before anything else: it needs none of it)
             ProcessLaunch.preferVfork();
             NativeLibraryPath.setUnlessSet(); // no `ldconfig -p` run by JNA as it first loads
@@ -26,18 +26,6 @@ public final class Main {
 
     private static boolean isVersion(String[] args) {
         return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
-    }
-
-    /**
-     * What the image runs without arguments: KubeVirt starts a binding's sidecar from its image
-     * alone (no command, no arguments) and sets NETWORK_BINDING_PLUGIN_NAME in it, so then the
-     * sidecar; otherwise the help.
-     */
-    static String[] defaulted(String[] args, java.util.Map<String, String> env) {
-        if (args.length > 0) {
-            return args;
-        }
-        return env.containsKey("NETWORK_BINDING_PLUGIN_NAME") ? new String[] {"sidecar"} : new String[] {"--help"};
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 operation failed, 2 bad usage). */

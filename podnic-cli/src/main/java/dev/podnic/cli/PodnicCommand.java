@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
             "On one machine: `podnic vmi up` wires a VM's vNICs in a pod, `podnic node` is the node's CNI proxy; "
                 + "./podnic demo shows it all. On Kubernetes: `podnic controller`, `podnic webhook` and the node DaemonSet "
                 + "(`podnic node` + `podnic node agent`), manifests in deploy/. On KubeVirt: a network binding plugin "
-                + "(`podnic install-cni`, `podnic sidecar`, deploy/kubevirt/, docs/kubevirt.md)."})
+                + "(`podnic install-cni`; its sidecar is the native `podnic sidecar`, which the image runs where KubeVirt starts it; deploy/kubevirt/, docs/kubevirt.md)."})
 public final class PodnicCommand {
     public static final String VERSION = "podnic 0.1.0";
 
@@ -47,7 +47,6 @@ public final class PodnicCommand {
         SUBCOMMANDS.put("controller", () -> new ControllerCommand());
         SUBCOMMANDS.put("webhook", () -> new WebhookCommand());
         SUBCOMMANDS.put("install-cni", () -> new InstallCniCommand());
-        SUBCOMMANDS.put("sidecar", () -> new SidecarCommand());
     }
 
     /** The whole command tree: for the help, and for tests that parse any command line. */

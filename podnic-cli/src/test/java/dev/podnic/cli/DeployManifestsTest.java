@@ -95,8 +95,10 @@ class DeployManifestsTest {
     void theDockerfileBuildsTheJarTheImageRunsWithWhatTheLauncherNeeds() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         assertThat(dockerfile).contains("-pl podnic-cli -am package")
-                .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /opt/podnic/podnic.jar")
+                .contains("COPY --from=build /src/podnic-cli/target/podnic.jar /src/podnic-cli/target/podnic-sidecar /opt/podnic/")
                 .contains("gcc libc6-dev") // podnic-shim and podnic-ra are built with the jar
+                .contains("golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev")
+                .contains("protobuf-compiler protoc-gen-go protoc-gen-go-grpc") // and podnic-sidecar
                 .contains("COPY deploy/image/packages") // the packages and entry point scripts/image uses too
                 .contains("COPY deploy/image/podnic deploy/image/podnic-class-data /usr/local/bin/")
                 .contains("RUN podnic-class-data") // after the JVM and the jar it fits
@@ -105,11 +107,12 @@ class DeployManifestsTest {
         assertThat(Files.readString(DEPLOY.resolve("image/packages"))).contains("openjdk-17-jre-headless")
                 .contains("dnsmasq-base"); // the launcher's --dhcp=dnsmasq, the KubeVirt binding's servers
         assertThat(Files.readString(DEPLOY.resolve("image/podnic"))).contains("${PODNIC_JAR:-/opt/podnic/podnic.jar}")
-                .contains("-cp \"$jar\" dev.podnic.cli.Main \"$@\"");
+                .contains("-cp \"$jar\" dev.podnic.cli.Main \"$@\"")
+                .contains("sidecar=${PODNIC_SIDECAR:-${jar%/*}/podnic-sidecar}");
         assertThat(Files.readString(DEPLOY.resolve("image/podnic-class-data"))).contains("${1:-/opt/podnic/podnic.jar}")
                 .contains(ClassDataTraining.class.getName());
         assertThat(Files.readString(Path.of("..", "scripts", "image"))).contains("deploy/image/packages").contains("deploy/image/podnic")
-                .contains("deploy/image/podnic-class-data");
+                .contains("deploy/image/podnic-class-data").contains("\"$root/opt/podnic/podnic-sidecar\"");
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar the Dockerfile copies is what this module builds (shade)")
                 .contains("<finalName>podnic</finalName>");
     }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every role does one real thing — the node daemon serves (with the node's plugins mounted as the
  * DaemonSet mounts them) and a launcher pod brings a VM's vNICs up through it (dual stack, the image's
  * dnsmasq and podnic-ra) and releases them; install-cni writes a podnic-shim that runs on the host; the
- * sidecar answers KubeVirt's Info over its socket; the webhook answers an admission review over TLS; the
- * controller makes a VM's launcher pod and the node agent syncs, against an API server.
+ * webhook answers an admission review over TLS; the controller makes a VM's launcher pod and the node
+ * agent syncs, against an API server. (The sidecar, as each KubeVirt starts it: SidecarUnderKubevirtIT.)
  */
 @Timeout(300)
 class ImageIT {
@@ -172,20 +171,6 @@ class ImageIT {
         String answer = new String(shim.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(shim.waitFor()).as(answer).isEqualTo(1);
         assertThat(answer).contains("\"code\":11").contains("the podnic node daemon is not reachable");
-    }
-
-    /** KubeVirt starts the sidecar image without arguments, with NETWORK_BINDING_PLUGIN_NAME set. */
-    @Test
-    void theSidecarAnswersKubevirtsInfoFromTheImage() throws Exception {
-        Path hooks = Files.createDirectories(tmp.resolve("hooks"));
-        Path log = tmp.resolve("sidecar.log");
-        Process sidecar = image("sidecar").bind(hooks, "/var/run/kubevirt-hooks").env("NETWORK_BINDING_PLUGIN_NAME", "podnic")
-                .start(null, log, List.of());
-        started.add(sidecar);
-        PodnicProcesses.awaitLine(log, "serving KubeVirt hooks", sidecar);
-        Map<String, Object> info = SidecarInfo.ask(hooks.resolve("podnic.sock"));
-        assertThat(info).containsEntry("name", "podnic");
-        assertThat(info.get("versions").toString()).contains("v1alpha3");
     }
 
     /** The webhook as deploy/webhook.yaml runs it (in a namespace of its own: it listens on 0.0.0.0), with a certificate made here. */

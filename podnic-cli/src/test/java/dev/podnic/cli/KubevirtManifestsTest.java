@@ -9,15 +9,13 @@ import dev.podnic.shim.CniShim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * deploy/kubevirt/ against KubeVirt's contract as its API defines it: the binding registered in the
  * KubeVirt CR names this version's image and the NetworkAttachmentDefinition that exists, that NAD
- * runs podnic-shim, the example VM binds its interfaces to the registered name, and the image, started
- * as KubeVirt starts a binding sidecar (no arguments, NETWORK_BINDING_PLUGIN_NAME set), runs the sidecar.
+ * runs podnic-shim, and the example VM binds its interfaces to the registered name. (The image started as
+ * KubeVirt starts a binding sidecar: ImageIT and SidecarUnderKubevirtIT.)
  */
 class KubevirtManifestsTest {
     private static final Path DIR = Path.of("..", "deploy", "kubevirt");
@@ -53,24 +51,5 @@ class KubevirtManifestsTest {
         assertThat(iface.path("binding").path("name").asText()).isEqualTo("podnic");
         assertThat(spec.path("networks").get(0).path("name").asText()).isEqualTo(iface.path("name").asText());
         assertThat(spec.path("networks").get(0).has("pod")).isTrue();
-    }
-
-    @Test
-    void theImageStartedAsKubevirtStartsASidecarRunsTheSidecar() {
-        String[] args = Main.defaulted(new String[0], Map.of("NETWORK_BINDING_PLUGIN_NAME", "podnic"));
-        assertThat(args).containsExactly("sidecar");
-        CommandLine.ParseResult parsed = PodnicCommand.commandLine().parseArgs(args);
-        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("sidecar");
-        assertThat(Main.defaulted(new String[0], Map.of())).containsExactly("--help");
-        assertThat(Main.defaulted(new String[] {"node"}, Map.of("NETWORK_BINDING_PLUGIN_NAME", "podnic"))).containsExactly("node");
-    }
-
-    /** KubeVirt limits sidecars of dedicated-CPU VMs to 64M unless told: the patch gives podnic's JVM room. */
-    @Test
-    void theSidecarResourcesPatchGivesTheSidecarMoreThanKubevirtsDefault() throws IOException {
-        JsonNode entry = read("sidecar-resources-patch.yaml").path("spec").path("configuration").path("supportContainerResources").get(0);
-        assertThat(entry.path("type").asText()).isEqualTo("sidecar"); // KubeVirt's SupportContainerType "sidecar"
-        assertThat(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(new io.fabric8.kubernetes.api.model.Quantity(
-                entry.path("resources").path("limits").path("memory").asText())).longValue()).isGreaterThan(128_000_000L);
     }
 }

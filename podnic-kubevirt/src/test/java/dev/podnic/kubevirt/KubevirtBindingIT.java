@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import dev.podnic.api.VmNames;
 import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.testing.WithRealPod;
@@ -25,7 +24,8 @@ import dev.podnic.guest.GuestImage;
 import dev.podnic.guest.GuestImageBuilder;
 import dev.podnic.kubevirt.cni.HostBinding;
 import dev.podnic.kubevirt.testing.MultusDelegate;
-import dev.podnic.kubevirt.testing.SidecarProcess;
+import dev.podnic.kubevirt.testing.PodnicSidecar;
+import dev.podnic.kubevirt.testing.VirtLauncherHooks;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.peer.NetnsIdentity;
@@ -34,14 +34,6 @@ import dev.podnic.node.server.Limits;
 import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
 import dev.podnic.shim.CniShim;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +45,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import kubevirt.hooks.info.ApiInfo;
-import kubevirt.hooks.info.InfoGrpc;
-import kubevirt.hooks.v1alpha3.ApiV1Alpha3;
-import kubevirt.hooks.v1alpha3.CallbacksGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,40 +159,12 @@ class KubevirtBindingIT extends WithRealPod {
         return d;
     }
 
-    /** This JVM's class path copied where uid 107 may read it (~/.m2 is root's). */
-    private String classPathFor107() throws Exception {
-        Path dir = sharedDir("pdnt-cp");
-        List<String> entries = new ArrayList<>();
-        int i = 0;
-        for (String e : System.getProperty("java.class.path").split(":")) {
-            Path from = Path.of(e);
-            if (!Files.exists(from)) {
-                continue;
-            }
-            Path to = dir.resolve(i++ + "-" + from.getFileName());
-            if (Files.isDirectory(from)) {
-                try (var all = Files.walk(from)) {
-                    for (Path f : all.toList()) {
-                        Path t = to.resolve(from.relativize(f).toString());
-                        if (Files.isDirectory(f)) {
-                            Files.createDirectories(t);
-                        } else {
-                            Files.copy(f, t);
-                        }
-                    }
-                }
-            } else {
-                Files.copy(from, to);
-            }
-            entries.add(to.toString());
-        }
-        try (var all = Files.walk(dir)) {
-            for (Path f : all.toList()) {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return String.join(":", entries);
+    /** podnic-sidecar copied where uid 107 may run it (the checkout may be root's alone). */
+    private Path sidecarFor107() throws Exception {
+        Path copy = sharedDir("pdnt-sidecar").resolve("podnic-sidecar");
+        Files.copy(PodnicSidecar.binary(), copy);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return copy;
     }
 
     @Test
@@ -250,31 +211,24 @@ class KubevirtBindingIT extends WithRealPod {
             assertThat(vmDefault).isNotEqualTo(eth0).startsWith("10.253.12.");
             assertThat(vmSecond).isEqualTo(multusSecond).startsWith("10.253.13.");
 
-            // The sidecar, unprivileged in the pod; virt-launcher's questions through KubeVirt's own .proto.
+            // The sidecar, unprivileged in the pod; virt-launcher collects it and asks through KubeVirt's own .proto.
             Path hooks = sharedDir("pdnt-hooks");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            sidecar = podThread.call(new ProcessBuilder("setpriv", "--reuid=107", "--regid=107", "--clear-groups", java, "-cp",
-                    classPathFor107(), SidecarProcess.class.getName(), hooks.resolve("podnic.sock").toString(), "podnic")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)::start);
-            assertThat(new BufferedReader(new InputStreamReader(sidecar.getInputStream(), StandardCharsets.UTF_8)).readLine())
-                    .startsWith("serving");
-            EventLoopGroup loop = new EpollEventLoopGroup(1);
-            ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(hooks.resolve("podnic.sock").toString()))
-                    .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext().build();
+            sidecar = podThread.call(new ProcessBuilder("setpriv", "--reuid=107", "--regid=107", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", sidecarFor107().toString(), "--socket-dir", hooks.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)::start);
+            Process started = sidecar;
             String domainXml;
             Path console = tmp.resolve("console.log");
-            try {
-                ApiInfo.InfoResult info = InfoGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-                        .info(ApiInfo.InfoParams.getDefaultInstance());
+            try (VirtLauncherHooks launcher = VirtLauncherHooks.collect(hooks.resolve("podnic.sock"), Duration.ofSeconds(60),
+                    started::isAlive)) {
+                ApiInfo.InfoResult info = launcher.info();
                 assertThat(info.getName()).isEqualTo("podnic");
                 assertThat(info.getVersionsList()).contains("v1alpha3");
                 String launcherDomain = GuestDomain.xml("pdnt-kv-" + ProcessHandle.current().pid(), image, List.of(),
                         List.of("10.253.12.1", "10.253.13.1", otherIp, remoteIp, "fd00:253:12::1", otherIp6, remoteIp6), 0, console,
                         GuestDomain.kvmUsable(), true);
-                var callbacks = CallbacksGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
-                domainXml = callbacks.onDefineDomain(ApiV1Alpha3.OnDefineDomainParams.newBuilder()
-                        .setDomainXML(ByteString.copyFromUtf8(launcherDomain)).setVmi(ByteString.copyFromUtf8(VMI)).build())
-                        .getDomainXML().toStringUtf8();
+                domainXml = new String(launcher.onDefineDomain(launcherDomain.getBytes(StandardCharsets.UTF_8),
+                        VMI.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
                 assertThat(domainXml).contains("ua-default").contains("ua-second").contains(VmNames.tap("default"))
                         .contains(VmNames.tap("second"));
 
@@ -302,11 +256,8 @@ class KubevirtBindingIT extends WithRealPod {
                         .as("a pod on another node, over IPv6").containsEntry(remoteIp6, true);
                 System.err.println("guest lease times (s): IPv4 " + report.leaseSecondsByIf() + ", IPv6 " + report.ipv6SecondsByIf());
 
-                callbacks.shutdown(ApiV1Alpha3.ShutdownParams.getDefaultInstance());
+                launcher.shutdown();
                 assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).as("the sidecar exits after Shutdown").isTrue();
-            } finally {
-                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
 
             // The pod goes: Multus deletes its delegates in reverse order.
