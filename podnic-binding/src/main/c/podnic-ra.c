@@ -20,7 +20,11 @@
  * of 1800 s, and on SIGTERM a last one with router lifetime 0, so that guests drop the route at once.
  *
  * Usage: podnic-ra --interface IF [--router FE80::X] --mtu N [--on-link PREFIX/LEN] [--pid-file F]
+ *                  [--netns PATH]
  *        podnic-ra ... --print   (the advertisement's ICMPv6 bytes in hex, checksum 0: for tests)
+ * With --netns (the pod's namespace as the container runtime names it, e.g. /var/run/netns/cni-…) it
+ * ends by itself, within a second, once PATH no longer names the namespace it runs in: a pod that goes
+ * without anyone stopping podnic-ra is not kept alive by it (a process in a namespace holds it).
  * Without --router (the gateway's address is unknown) it advertises from the interface's own
  * link-local address with router lifetime 0: addresses by DHCPv6 and the prefix, but no default
  * route through the pod.
@@ -58,6 +62,7 @@
 #define INITIAL_ADVERTISEMENTS 3
 #define MIN_INTERVAL_MS 60000
 #define MAX_INTERVAL_MS 120000
+#define NETNS_CHECK_MS 1000
 
 struct config {
     const char *interface;
@@ -68,6 +73,7 @@ struct config {
     struct in6_addr prefix;
     unsigned prefix_len;
     const char *pid_file;
+    const char *netns;
     int print;
 };
 
@@ -185,6 +191,8 @@ static void parse(int argc, char **argv, struct config *c) {
             c->prefix_len = (unsigned) len;
         } else if (strcmp(a, "--pid-file") == 0) {
             c->pid_file = v;
+        } else if (strcmp(a, "--netns") == 0) {
+            c->netns = v;
         } else {
             fprintf(stderr, "podnic-ra: unknown option %s\n", a);
             exit(2);
@@ -192,7 +200,7 @@ static void parse(int argc, char **argv, struct config *c) {
     }
     if (!c->interface || !c->mtu) {
         fprintf(stderr, "usage: podnic-ra --interface IF [--router FE80::X] --mtu N [--on-link PREFIX/LEN] "
-                        "[--pid-file F] [--print]\n");
+                        "[--pid-file F] [--netns PATH] [--print]\n");
         exit(2);
     }
 }
@@ -286,6 +294,13 @@ static void write_pid_file(const char *path, pid_t pid) {
     }
 }
 
+/* Whether PATH still names the network namespace this process runs in (same nsfs device and inode). */
+static int netns_alive(const char *path) {
+    struct stat pinned, own;
+    return stat(path, &pinned) == 0 && stat("/proc/self/ns/net", &own) == 0 && pinned.st_dev == own.st_dev
+           && pinned.st_ino == own.st_ino;
+}
+
 int main(int argc, char **argv) {
     struct config c;
     parse(argc, argv, &c);
@@ -301,6 +316,10 @@ int main(int argc, char **argv) {
     unsigned ifindex = if_nametoindex(c.interface);
     if (!ifindex) {
         fprintf(stderr, "podnic-ra: no interface %s in this network namespace\n", c.interface);
+        return 1;
+    }
+    if (c.netns && !netns_alive(c.netns)) {
+        fprintf(stderr, "podnic-ra: --netns %s does not name this process's network namespace\n", c.netns);
         return 1;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -357,10 +376,16 @@ int main(int argc, char **argv) {
     while (!stopping) {
         long long t = now_ms();
         long long wake = pending >= 0 && pending < due ? pending : due;
+        if (c.netns && wake > t + NETNS_CHECK_MS) {
+            wake = t + NETNS_CHECK_MS;
+        }
         struct pollfd p = {.fd = s, .events = POLLIN};
         int r = poll(&p, 1, wake > t ? (int) (wake - t) : 0);
         if (r < 0 && errno != EINTR) {
             return 1;
+        }
+        if (c.netns && !netns_alive(c.netns)) {
+            break; /* the pod is gone: so is its guest, and this process must not keep its namespace */
         }
         t = now_ms();
         if (r > 0 && valid_solicitation(s)) {

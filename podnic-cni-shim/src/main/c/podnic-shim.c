@@ -10,8 +10,10 @@
  *             then the network configuration (stdin) up to end of stream (the shim half-closes).
  *   answer:   the exit status in decimal, "\n", then the plugin's stdout up to end of stream.
  *
- * When the daemon cannot be asked, the shim answers itself with a CNI error (code 11, "try again
- * later", where a retry can help) so that the runtime retries instead of failing the pod for good.
+ * VERSION is the plugin's own answer (the CNI spec; libcni asks it when it validates a network list):
+ * the shim gives it itself, daemon or not, as CNI's skel does for Go plugins. When the daemon cannot be
+ * asked, the shim answers itself with a CNI error (code 11, "try again later", where a retry can help)
+ * so that the runtime retries instead of failing the pod for good.
  */
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +29,8 @@
 #define DEFAULT_SOCKET "/var/lib/podnic/node/binding.sock"
 #define MAX_CONFIG (1 << 20)
 #define ANSWER_TIMEOUT_SECONDS 300
+/* What the node daemon serves (HostBinding.VERSIONS; podnic's runtime converts results between them). */
+#define VERSION_ANSWER "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n"
 
 /* CNI error codes (SPEC.md "Error"). */
 #define CNI_INVALID_ENV 4
@@ -144,6 +148,10 @@ int main(int argc, char **argv) {
     const char *command = getenv("CNI_COMMAND");
     if (command == NULL || *command == '\0') {
         return fail(CNI_INVALID_ENV, "podnic-shim: CNI_COMMAND is not set (this is a CNI plugin: a container runtime runs it)");
+    }
+    if (strcmp(command, "VERSION") == 0) {
+        fputs(VERSION_ANSWER, stdout);
+        return fflush(stdout) == 0 ? 0 : CNI_IO_FAILURE;
     }
     for (const char *const *v = VARIABLES; *v; v++) {
         const char *value = getenv(*v);

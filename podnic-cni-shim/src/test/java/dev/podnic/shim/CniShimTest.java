@@ -132,6 +132,17 @@ class CniShimTest {
         assertThat(run(env("ADD"), CONFIG).stdout()).isEqualTo(big);
     }
 
+    /** VERSION is the plugin's own answer (as CNI's skel gives it): no daemon is asked, none need run. */
+    @Test
+    void versionIsAnsweredWithoutTheDaemon() throws Exception {
+        Run run = run(env("VERSION"), "{\"cniVersion\":\"1.1.0\"}");
+        assertThat(run.exit()).as(run.stdout()).isZero();
+        assertThat(run.stdout()).isEqualTo(
+                "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n");
+        assertThat(socket).doesNotExist();
+        assertThat(run(env("VERSION"), "").exit()).as("libcni may send no configuration").isZero();
+    }
+
     @Test
     void noDaemonIsTryAgainLaterInTheConfigsVersion() throws Exception {
         Run run = run(env("ADD"), CONFIG.replace("1.0.0", "0.4.0"));

@@ -28,14 +28,17 @@ import java.util.Set;
 
 /**
  * The CNI runtime: runs a network's plugin chain for ADD, CHECK, DEL, STATUS and GC the way libcni
- * does, with three differences that keep a node clean — a failed ADD is undone by a DEL over the
+ * does, with four differences that keep a node clean — a failed ADD is undone by a DEL over the
  * whole chain; DEL runs every plugin even when one fails (and keeps the cache entry for a retry);
- * ADD refuses an attachment that is already cached instead of failing half-way in the plugins.
+ * ADD refuses an attachment that is already cached instead of failing half-way in the plugins; and
+ * ADD refuses an interface name the sandbox holds already (but lo), before any plugin runs (its
+ * undoing DEL would delete that interface, which is not this attachment's).
  * Thread-safe.
  */
 public final class CniRuntime {
     private final PluginInvoker invoker;
     private final ResultCache cache;
+    private final SandboxLinks links;
 
     /**
      * @param binDirs  plugin directories, searched in order
@@ -44,14 +47,19 @@ public final class CniRuntime {
      * @param exec     how plugins are run (e.g. {@link dev.podnic.cni.invoke.ProcessPluginExec})
      */
     public CniRuntime(List<Path> binDirs, Path cacheDir, Duration timeout, PluginExec exec) {
-        this.invoker = new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout,
-                new PluginVersionStore(cacheDir.resolve("podnic").resolve("plugin-versions.json")));
-        this.cache = new ResultCache(cacheDir);
+        this(binDirs, cacheDir, timeout, exec, SandboxLinks.KERNEL);
     }
 
-    CniRuntime(PluginInvoker invoker, ResultCache cache) {
+    /** @param links what a sandbox's namespace holds (a fake where plugins are fakes too) */
+    public CniRuntime(List<Path> binDirs, Path cacheDir, Duration timeout, PluginExec exec, SandboxLinks links) {
+        this(new PluginInvoker(exec, binDirs, new PluginEnvironment(System.getenv()), timeout,
+                new PluginVersionStore(cacheDir.resolve("podnic").resolve("plugin-versions.json"))), new ResultCache(cacheDir), links);
+    }
+
+    CniRuntime(PluginInvoker invoker, ResultCache cache, SandboxLinks links) {
         this.invoker = invoker;
         this.cache = cache;
+        this.links = links;
     }
 
     /** ADD: runs the chain in order; returns the final result in the network's version. */
@@ -63,6 +71,12 @@ public final class CniRuntime {
                     + "); DEL it first");
         }
         requireNetns(rt);
+        // (lo is every namespace's own, configured in place by the loopback plugin, deleted by none)
+        if (!rt.ifName().equals("lo") && links.exists(Path.of(rt.netns()), rt.ifName())) {
+            throw new CniException(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME: interface " + rt.ifName() + " exists in "
+                    + rt.netns() + " already (another attachment's, or the container's own); nothing was run or changed. "
+                    + "Choose another interface name, or DEL the attachment that holds it first");
+        }
         // Find and negotiate with every plugin first: a missing or incompatible one fails the ADD
         // before anything is allocated.
         List<SpecVersion> speak = new ArrayList<>();

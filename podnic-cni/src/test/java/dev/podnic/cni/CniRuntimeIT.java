@@ -169,6 +169,22 @@ class CniRuntimeIT {
         assertThat(runtime.cachedAttachments(null)).isEmpty();
     }
 
+    /** Another attachment's interface name: refused before any plugin runs; the holder keeps interface and address. */
+    @Test
+    void anAddForANameTheSandboxHoldsNeverDeletesTheHoldersInterface() throws Exception {
+        String pod = namespaces.create();
+        NetworkConfigList net = bridgeTuning("1.0.0");
+        CniResult holder = runtime.add(net, attach(pod, "vmi0"));
+        RuntimeConf other = RuntimeConf.of("vmi-other", path(pod).toString(), "vmi0");
+        assertThatThrownBy(() -> runtime.add(net, other)).isInstanceOf(CniException.class)
+                .hasMessageContaining("interface vmi0 exists in " + path(pod)).hasMessageContaining("nothing was run or changed");
+        assertThat(addresses(pod, "vmi0")).containsExactly(address(holder));
+        assertThat(new HostLocalStore(ipamDir, "podnet").allocations()).singleElement()
+                .extracting(HostLocalStore.Allocation::containerId).isEqualTo(attach(pod, "vmi0").containerId());
+        assertThat(runtime.cachedAttachments("podnet")).hasSize(1);
+        runtime.del(net, attach(pod, "vmi0"));
+    }
+
     @Test
     void checkFailsWhenTheInterfaceWasTamperedWith() {
         String pod = namespaces.create();

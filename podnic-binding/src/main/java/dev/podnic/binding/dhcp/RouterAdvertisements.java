@@ -33,11 +33,21 @@ public final class RouterAdvertisements {
 
     private final NetnsThread pod;
     private final Path stateDir;
+    private final Path podNetns;
 
     /** @param stateDir where the executable, pid files and outputs go */
     public RouterAdvertisements(NetnsThread pod, Path stateDir) {
+        this(pod, stateDir, pod == null || pod.path().startsWith("/proc/self") ? null : pod.path());
+    }
+
+    /**
+     * @param podNetns the pod's namespace as the container runtime names it (its pin): podnic-ra ends by
+     *                 itself once that no longer names its namespace; null: it runs until stopped
+     */
+    public RouterAdvertisements(NetnsThread pod, Path stateDir, Path podNetns) {
         this.pod = pod;
         this.stateDir = stateDir;
+        this.podNetns = podNetns;
     }
 
     /** Advertises for the plan's bridge; nothing when the vNIC has no IPv6. */
@@ -58,6 +68,10 @@ public final class RouterAdvertisements {
                 cmd.addAll(List.of("--on-link", v6.address().network().toString()));
             }
             cmd.addAll(List.of("--pid-file", pidFile(plan.bridge()).toString()));
+            if (podNetns != null) {
+                // It ends by itself when the pod's namespace is gone (no DEL, no GC): it must not keep the namespace alive.
+                cmd.addAll(List.of("--netns", podNetns.toString()));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().clear();
             Process p = pod.call(pb::start);

@@ -48,7 +48,7 @@ public record BindingCall(String command, String cniVersion, String containerId,
         }
         Map<String, String> args = cniArgs(call.get("CNI_ARGS"));
         String logic = config.path("args").path("cni").path("logicNetworkName").asText("");
-        if (!NAME.matcher(logic).matches()) {
+        if (!NAME.matcher(logic).matches() && !(command.equals("DEL") && logic.isEmpty())) { // a DEL needs only the key
             throw new CniException(CniError.INVALID_CONFIG, "args.cni.logicNetworkName " + (logic.isEmpty() ? "is missing"
                     : "\"" + logic + "\" is not a network name") + ": KubeVirt's network selection element for the binding "
                     + "passes it (cni-args), and Multus puts it into the configuration");

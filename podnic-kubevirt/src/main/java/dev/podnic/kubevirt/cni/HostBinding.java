@@ -195,20 +195,17 @@ public final class HostBinding implements NodeServer.Protocol {
         }
     }
 
-    /** DEL as the spec wants it: idempotent, and it works when the pod's namespace is already gone. */
+    /**
+     * DEL as the spec wants it: idempotent, and it works when the pod's namespace is already gone. The
+     * attachment is found by what the spec guarantees (container ID and interface name) and undone from
+     * its own record, so a DEL without CNI_ARGS or CNI_NETNS frees it all the same.
+     */
     private void del(BindingCall c) {
         synchronized (lock(c)) {
             Path dir = attachments.dir(c.key());
-            if (!Files.isDirectory(dir)) {
-                return; // never added, or deleted before
+            if (Files.isDirectory(dir)) { // else never added, or deleted before
+                free(Attachment.of(dir), "deleted by the runtime (DEL)");
             }
-            Optional<Path> netns = c.netns().filter(Files::exists);
-            if (netns.isPresent()) {
-                withPod(c, false, (engine, adopted) -> engine.down(c.podNamespace(), c.key(), Optional.empty()));
-            } else {
-                forget(dir, c.identity());
-            }
-            AttachmentDirs.delete(dir);
         }
     }
 
@@ -336,7 +333,7 @@ public final class HostBinding implements NodeServer.Protocol {
             NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
                     : new NodeDaemonAttacher(api, netns, network);
-            DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables));
+            DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables), netns);
             BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, AttachmentDirs.records(dir),
                     resolvConf, netns, new OwnedTap(qemuUid));
             return work.apply(engine, adopted);
@@ -384,10 +381,10 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     /** The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it. */
-    private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation) {
+    private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation, Path podNetns) {
         boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
         return byDnsmasq ? new DnsmasqBackend(pod, dir.resolve("dhcp"), dnsmasq, isolation, true)
-                : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation);
+                : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation, podNetns);
     }
 
     /**

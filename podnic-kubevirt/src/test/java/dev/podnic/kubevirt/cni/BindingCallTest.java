@@ -55,10 +55,14 @@ class BindingCallTest {
     }
 
     @Test
-    void aDelMayComeWithoutANamespace() {
+    void aDelMayComeWithoutANamespaceArgsOrNetworkName() {
         Map<String, String> env = env("DEL");
         env.remove("CNI_NETNS");
+        env.remove("CNI_ARGS");
         assertThat(read(env, CONFIG).netns()).isEmpty();
+        assertThat(read(env, CONFIG).key()).isEqualTo("4f1c2a9e0b3d-net3"); // all a DEL needs to find its attachment
+        assertThat(read(env, "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\"}").key())
+                .isEqualTo("4f1c2a9e0b3d-net3");
         Map<String, String> add = env("ADD");
         add.remove("CNI_NETNS");
         assertThat(code(() -> read(add, CONFIG))).isEqualTo(CniError.INVALID_ENVIRONMENT);

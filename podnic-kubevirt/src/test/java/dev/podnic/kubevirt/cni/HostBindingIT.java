@@ -112,6 +112,11 @@ class HostBindingIT extends WithRealPod {
     }
 
     private Run shim(String command, String ifName, String config, NetnsThread from) throws Exception {
+        return shim(command, ifName, config, from, Set.of());
+    }
+
+    /** @param unset CNI_* variables the runtime leaves out this time */
+    private Run shim(String command, String ifName, String config, NetnsThread from, Set<String> unset) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(shim.toString());
         Map<String, String> env = pb.environment();
         env.clear();
@@ -123,6 +128,7 @@ class HostBindingIT extends WithRealPod {
                 + "K8S_POD_INFRA_CONTAINER_ID=" + sandbox + ";K8S_POD_UID=6a2c4c2e-1d55-4e3f-9f51-6e0c1f3a2b7d");
         env.put("CNI_PATH", "/opt/cni/bin");
         env.put("PODNIC_BINDING_SOCKET", socket.toString());
+        env.keySet().removeAll(unset);
         Process p = from == null ? pb.start() : from.call(pb::start);
         p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
@@ -296,6 +302,44 @@ class HostBindingIT extends WithRealPod {
         assertThat(running("podnic-ra")).isFalse();
         assertThat(service.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6), the kubelet's to free
+    }
+
+    /**
+     * A DEL finds its attachment by what the spec guarantees — container ID and interface name — and
+     * frees all of it without CNI_ARGS (and without CNI_NETNS or the network's name): VMI interface,
+     * bridge, tap, DHCP sockets, podnic-ra, ledger entry and addresses.
+     */
+    @Test
+    void aDelWithoutCniArgsFreesEverything() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        assertThat(running("podnic-ra")).isTrue();
+        Run del = shim("DEL", "net1", "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\"}", null,
+                Set.of("CNI_ARGS", "CNI_NETNS"));
+        assertThat(del.exit()).as(del.out().toString()).isZero();
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi1").doesNotContain("pdnbr-").doesNotContain(VmNames.tap("default"));
+        assertThat(dhcpServers.size()).isZero();
+        assertThat(running("podnic-ra")).isFalse();
+        assertThat(service.attachments()).isEmpty();
+        assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
+        assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
+        assertThat(shim("DEL", "net1", CONFIG).exit()).as("a correct DEL afterwards: nothing left, still success").isZero();
+    }
+
+    /**
+     * The pod goes and nobody tells podnic — no DEL, no daemon GC yet: podnic-ra notices that the
+     * pod's namespace pin is gone and ends by itself, so it does not keep the namespace alive.
+     */
+    @Test
+    void podnicRaEndsByItselfWhenItsPodIsGone() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        assertThat(running("podnic-ra")).isTrue();
+        podOps.close(); // the test's own holds on the pod's namespace (closed again after the test: idempotent)
+        podThread.close();
+        namespaces.delete(pod);
+        GuestNamespace.await("podnic-ra ends by itself", () -> !running("podnic-ra"));
+        assertThat(binding.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
+        GuestNamespace.await("the pod's namespace is gone with its veths", () -> nodeVeths().isEmpty());
+        assertThat(service.attachments()).isEmpty();
     }
 
     /** The node ends of veths, as ip lists them. */

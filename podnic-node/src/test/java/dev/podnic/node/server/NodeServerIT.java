@@ -69,6 +69,30 @@ class NodeServerIT extends WithNodeDaemon {
         }
     }
 
+    /**
+     * A launcher asks for an interface name its pod holds already, under another VM's identity: refused
+     * before any plugin runs, and the clean-up of that failed ADD deletes nothing — the existing
+     * interface, its address and its ledger entry stay as they were.
+     */
+    @Test
+    void anAddForANameThePodHoldsIsRefusedAndTouchesNothingOfTheHolder() throws Exception {
+        String pod = namespaces.create();
+        assertThat(fromPod(pod, "ADD", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
+        String links = TestNamespaces.ip("-n", pod, "-o", "addr", "show", "dev", "vmi0");
+        var allocations = allocations();
+        var ledger = service.attachments();
+
+        JsonNode other = fromPod(pod, "ADD", path(pod).toString(), "vmi0", "uid-2");
+        assertThat(other.path("ok").asBoolean()).as(other.toString()).isFalse();
+        assertThat(code(other)).isEqualTo(4); // CNI's "invalid environment": CNI_IFNAME
+        assertThat(other.path("error").path("msg").asText()).contains("interface vmi0 exists").contains("nothing was run or changed");
+
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "addr", "show", "dev", "vmi0")).isEqualTo(links);
+        assertThat(allocations()).isEqualTo(allocations);
+        assertThat(service.attachments()).isEqualTo(ledger);
+        assertThat(fromPod(pod, "DEL", path(pod).toString(), "vmi0", "uid-1").path("ok").asBoolean()).isTrue();
+    }
+
     @Test
     void noPodTouchesAnotherOrItsOwnEth0() throws Exception {
         String a = namespaces.create();

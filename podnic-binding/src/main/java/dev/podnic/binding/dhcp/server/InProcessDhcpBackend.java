@@ -55,11 +55,24 @@ public final class InProcessDhcpBackend implements DhcpBackend {
      */
     public InProcessDhcpBackend(NetnsThread pod, Path stateDir, DhcpServers servers,
                                 DhcpIsolation isolation) {
+        this(pod, stateDir, servers, isolation, new RouterAdvertisements(pod, stateDir));
+    }
+
+    /**
+     * @param podNetns the pod's namespace by the path its runtime pinned it at: the router advertiser
+     *                 started for an IPv6 vNIC ends by itself once the pod is gone (see {@link RouterAdvertisements})
+     */
+    public InProcessDhcpBackend(NetnsThread pod, Path stateDir, DhcpServers servers, DhcpIsolation isolation, Path podNetns) {
+        this(pod, stateDir, servers, isolation, new RouterAdvertisements(pod, stateDir, podNetns));
+    }
+
+    private InProcessDhcpBackend(NetnsThread pod, Path stateDir, DhcpServers servers, DhcpIsolation isolation,
+                                 RouterAdvertisements advertisements) {
         this.pod = pod;
         this.stateDir = stateDir;
         this.servers = servers;
         this.isolation = isolation;
-        this.advertisements = new RouterAdvertisements(pod, stateDir);
+        this.advertisements = advertisements;
     }
 
     @Override
