@@ -79,7 +79,7 @@ public interface NetworkOps extends AutoCloseable {
 
     void deleteAddress(String linkName, IpNet address);
 
-    /** Routes of one family in one table (254 = main). */
+    /** Routes of one family in one table (254 = main), one per next hop (a multipath route is one per hop). */
     List<Route> routes(Family family, int table);
 
     void addRoute(Route route);

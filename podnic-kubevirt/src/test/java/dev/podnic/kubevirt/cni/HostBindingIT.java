@@ -155,6 +155,8 @@ class HostBindingIT extends WithRealPod {
     void aVmNicGetsItsOwnPodIpByDhcpBehindIsolationAndDelLeavesNothing() throws Exception {
         String eth0 = ip("-n", pod, "-o", "-4", "addr", "show", "dev", "eth0");
         String eth0v6 = ip("-n", pod, "-o", "-6", "addr", "show", "dev", "eth0", "scope", "global");
+        String routes4 = ip("-n", pod, "-4", "route", "show");
+        String routes6 = ip("-n", pod, "-6", "route", "show");
         Run add = shim("ADD", "net1", CONFIG);
         assertThat(add.exit()).as(add.out().toString()).isZero();
         String vmIp = add.out().path("ips").get(0).path("address").asText();
@@ -163,6 +165,16 @@ class HostBindingIT extends WithRealPod {
         assertThat(ip("-n", pod, "-o", "-4", "addr", "show", "dev", "eth0")).isEqualTo(eth0);
         assertThat(ip("-n", pod, "-o", "-6", "addr", "show", "dev", "eth0", "scope", "global")).isEqualTo(eth0v6).contains("fd00:253:9::");
         assertThat(ip("-n", pod, "-6", "route", "show", "default")).as("the pod's own IPv6 route").contains("dev eth0");
+        // The plugins put ::/0 on vmi1 too, which the kernel merged into eth0's default route as a second next hop:
+        // the guest's share leaves the pod's table: eth0's routes are what they were, and nothing routes through vmi1
+        // (only the kernel's link-local prefixes of vmi1 and the bridge are new).
+        assertThat(ip("-n", pod, "-4", "route", "show")).isEqualTo(routes4);
+        String after6 = ip("-n", pod, "-6", "route", "show");
+        assertThat(after6).doesNotContain("nexthop");
+        assertThat(after6.lines().filter(l -> l.contains("dev eth0")).toList()).isEqualTo(routes6.lines().filter(l -> l.contains("dev eth0"))
+                .toList()).isNotEmpty();
+        assertThat(after6.lines().filter(l -> !routes6.contains(l)).toList()).allMatch(l -> l.startsWith("fe80::/64 dev ")
+                && l.contains(" proto kernel "));
 
         // The pod as the sidecar will find it: vmi1 without its address, bridged with a tap QEMU (uid 107) may use.
         String tap = VmNames.tap("default");

@@ -224,7 +224,7 @@ public final class KernelNetworkOps implements NetworkOps {
     public List<Route> routes(Family family, int table) {
         return socket.dump("list routes", RouteCodec.dump(family)).stream()
                 .filter(m -> m.type() == Rtnl.RTM_NEWROUTE && RouteCodec.type(m) == Rtnl.RTN_UNICAST)
-                .map(RouteCodec::decode).filter(r -> r.table() == table && r.family() == family).toList();
+                .flatMap(m -> RouteCodec.decodeNexthops(m).stream()).filter(r -> r.table() == table && r.family() == family).toList();
     }
 
     @Override

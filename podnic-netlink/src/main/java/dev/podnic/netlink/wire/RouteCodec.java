@@ -9,11 +9,14 @@ import dev.podnic.netlink.Scope;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** RTM_*ROUTE requests and replies (rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags). */
 public final class RouteCodec {
     private static final int RTMSG_LEN = 12;
+    private static final int RTNEXTHOP_LEN = 8;
 
     private RouteCodec() {
     }
@@ -82,6 +85,34 @@ public final class RouteCodec {
                 a.containsKey(RTA_PRIORITY) ? NlMessage.u32(a.get(RTA_PRIORITY)) : null,
                 table, (flags & RTNH_F_ONLINK) != 0, protocol,
                 a.containsKey(RTA_PREFSRC) ? address(a.get(RTA_PREFSRC)) : null);
+    }
+
+    /**
+     * A route as the table holds it, one per next hop: a multipath route (RTA_MULTIPATH — what IPv6
+     * makes of a second route to the same destination and metric through another link) comes back as
+     * one route per next hop, each with its own gateway and link. For IPv6 that is the kernel's own
+     * model (sibling routes), so deleting one of them deletes that next hop only.
+     */
+    public static List<Route> decodeNexthops(NlMessage m) {
+        Route r = decode(m);
+        ByteBuffer hops = m.attributes(RTMSG_LEN).get(RTA_MULTIPATH);
+        if (hops == null) {
+            return List.of(r);
+        }
+        List<Route> out = new ArrayList<>();
+        int pos = 0;
+        while (pos + RTNEXTHOP_LEN <= hops.limit()) { // struct rtnexthop: len u16, flags u8, hops u8, ifindex s32; attributes
+            int len = hops.getShort(pos) & 0xffff;
+            if (len < RTNEXTHOP_LEN || pos + len > hops.limit()) {
+                break;
+            }
+            int flags = hops.get(pos + 2) & 0xff;
+            Map<Integer, ByteBuffer> a = NlMessage.parseAttributes(hops, pos + RTNEXTHOP_LEN, pos + len);
+            out.add(new Route(r.destination(), a.containsKey(RTA_GATEWAY) ? address(a.get(RTA_GATEWAY)) : null, hops.getInt(pos + 4),
+                    r.scope(), r.metric(), r.table(), r.onLink() || (flags & RTNH_F_ONLINK) != 0, r.protocol(), r.source()));
+            pos += NlMessage.align(len);
+        }
+        return out;
     }
 
     /** The route type (RTN_UNICAST = 1, local = 2, broadcast = 3, ...). */

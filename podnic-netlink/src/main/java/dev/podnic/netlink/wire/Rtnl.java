@@ -62,6 +62,7 @@ public final class Rtnl {
     public static final int RTA_GATEWAY = 5;
     public static final int RTA_PRIORITY = 6;
     public static final int RTA_PREFSRC = 7;
+    public static final int RTA_MULTIPATH = 9;
     public static final int RTA_TABLE = 15;
     public static final int RTN_UNICAST = 1;
     public static final int RTNH_F_ONLINK = 4;

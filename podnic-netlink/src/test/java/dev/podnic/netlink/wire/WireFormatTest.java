@@ -147,6 +147,20 @@ class WireFormatTest {
                         IpLiteral.parse("10.99.0.5")));
     }
 
+    /**
+     * IPv6 merges a second default route through another link into one multipath route (captured: ::/0
+     * via fd00:9::1 on links 3 and 5, metric 1024): read as one route per next hop, each deletable alone.
+     */
+    @Test
+    void decodesACapturedMultipathRouteOneRoutePerNextHop() throws IOException {
+        List<Route> defaults = captured("route-dump-v6-multipath").stream()
+                .filter(m -> m.type() == Rtnl.RTM_NEWROUTE).flatMap(m -> RouteCodec.decodeNexthops(m).stream())
+                .filter(r -> r.destination().prefixLength() == 0).toList();
+        assertThat(defaults).containsExactly(
+                new Route(IpNet.parse("::/0"), IpLiteral.parse("fd00:9::1"), 3, Scope.UNIVERSE, 1024, 254, false, Route.PROTO_BOOT, null),
+                new Route(IpNet.parse("::/0"), IpLiteral.parse("fd00:9::1"), 5, Scope.UNIVERSE, 1024, 254, false, Route.PROTO_BOOT, null));
+    }
+
     @Test
     void decodesCapturedErrorsWithAndWithoutTheKernelsMessage() throws IOException {
         NlMessage mtu = captured("error-mtu").get(0);
