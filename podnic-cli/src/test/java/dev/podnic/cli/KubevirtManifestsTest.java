@@ -29,7 +29,8 @@ class KubevirtManifestsTest {
     void theRegisteredBindingNamesTheImageAndTheNadThatRunsPodnicCni() throws IOException {
         JsonNode binding = read("kubevirt-cr-patch.yaml").path("spec").path("configuration").path("network").path("binding").path("podnic");
         assertThat(binding.path("sidecarImage").asText()).isEqualTo("podnic/podnic:0.1.0");
-        assertThat(binding.has("migration")).as("a pod IP belongs to its node: no live migration").isFalse();
+        assertThat(binding.path("migration").path("method").asText()).as("KubeVirt's InterfaceBindingMigrationMethod")
+                .isEqualTo("link-refresh"); // LiveMigrationIT: the guest moves to the target pod's addresses
         assertThat(binding.has("domainAttachmentType")).as("the sidecar writes the domain interface").isFalse();
 
         JsonNode nad = read("binding.yaml");

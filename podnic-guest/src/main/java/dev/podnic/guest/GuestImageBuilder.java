@@ -59,7 +59,7 @@ public final class GuestImageBuilder {
             Files.copy(kernel, staging.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);
             try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(staging.resolve("initrd.img")))) {
                 Cpio cpio = new Cpio(out);
-                for (String d : List.of("bin", "sbin", "dev", "proc", "sys", "tmp", "run", "run/dhcpcd", "var", "var/lib",
+                for (String d : List.of("bin", "sbin", "dev", "etc", "proc", "sys", "tmp", "run", "run/dhcpcd", "var", "var/lib",
                         "var/lib/dhcpcd", "lib", "lib/modules", "lib64", "lib/x86_64-linux-gnu")) {
                     cpio.directory(d);
                 }

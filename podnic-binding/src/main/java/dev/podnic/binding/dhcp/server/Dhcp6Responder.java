@@ -82,7 +82,12 @@ final class Dhcp6Responder {
         }
     }
 
-    /** RFC 8415 18.3.3: Success when every address the client has lies on this link, NotOnLink otherwise. */
+    /**
+     * RFC 8415 18.3.3: Success when every address the client has is appropriate to this link, NotOnLink
+     * otherwise. The link (the vNIC's bridge) serves exactly one address, the lease's: any other — also
+     * one of its prefix, such as the address a live-migrated guest brings from its source pod — is not,
+     * and the client solicits the lease's.
+     */
     private Optional<Answer> confirm(Dhcp6Message m, Optional<byte[]> clientId, boolean hasServerId, String client) {
         if (clientId.isEmpty() || hasServerId) {
             return Optional.empty();
@@ -97,7 +102,7 @@ final class Dhcp6Responder {
         if (held.isEmpty()) {
             return Optional.empty(); // nothing to confirm (section 18.3.3)
         }
-        boolean onLink = held.stream().allMatch(a -> lease.address6().contains(a));
+        boolean onLink = held.stream().allMatch(a -> a.equals(lease.address6().address()));
         return Optional.of(new Answer(status(m, clientId.get(), onLink ? Dhcp6Message.SUCCESS : Dhcp6Message.NOT_ON_LINK),
                 "REPLY (confirm: " + (onLink ? "on link" : "not on link") + ") to " + client));
     }

@@ -17,7 +17,7 @@ import java.util.List;
  * @param address  the guest's IPv4 address and prefix; null: no DHCPv4
  * @param gateway  option 3; null: none
  * @param routes   option 121 (classless static routes), in the order the guest should install them
- * @param address6 the guest's IPv6 address (the prefix tells CONFIRM what is on-link); null: no DHCPv6
+ * @param address6 the guest's IPv6 address (CONFIRM finds it on-link, and no other); null: no DHCPv6
  * @param duid     the DHCPv6 server's DUID, hex; kept across restarts (clients renew with the server they know)
  */
 public record ServedLease(InetAddress serverId, IpNet address, InetAddress gateway, List<GuestRoute> routes, int mtu,

@@ -82,10 +82,16 @@ class Dhcp6ResponderTest {
         }
     }
 
+    /**
+     * The vNIC's link serves exactly one address: the lease's is on it; any other — also one of the same
+     * prefix, e.g. the address a migrated guest brings from its source pod — is not, so the client asks anew.
+     */
     @Test
     void confirmSaysWhetherTheClientsAddressesAreOnThisLink() {
-        assertThat(status(responder.answer(message(Dhcp6Message.CONFIRM, List.of(client(), ia("fd000009000000000000000000000099"))))
+        assertThat(status(responder.answer(message(Dhcp6Message.CONFIRM, List.of(client(), ia("fd000009000000000000000000000005"))))
                 .orElseThrow().packet())).isEqualTo(Dhcp6Message.SUCCESS);
+        assertThat(status(responder.answer(message(Dhcp6Message.CONFIRM, List.of(client(), ia("fd000009000000000000000000000099"))))
+                .orElseThrow().packet())).as("same prefix, another address").isEqualTo(Dhcp6Message.NOT_ON_LINK);
         assertThat(status(responder.answer(message(Dhcp6Message.CONFIRM, List.of(client(), ia("fd000010000000000000000000000005"))))
                 .orElseThrow().packet())).isEqualTo(Dhcp6Message.NOT_ON_LINK);
         assertThat(responder.answer(message(Dhcp6Message.CONFIRM, List.of(client())))).as("nothing to confirm").isEmpty();
