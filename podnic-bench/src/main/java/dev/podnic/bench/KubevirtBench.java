@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
  * The KubeVirt binding's CNI ADD as Multus makes it — Debian's libcni (the multus-delegate stand-in
  * from podnic-kubevirt's tests) running podnic-shim, which forwards to the node daemon (a real
  * process) — against the same libcni running the cluster network's own delegate chain (bridge +
- * host-local + tuning), interleaved in one run. Also podnic-shim's own cost: a VERSION round trip
- * through the daemon next to exec'ing /bin/true.
+ * host-local + tuning), interleaved in one run. Also podnic-shim's own cost: VERSION (which it answers
+ * itself, as CNI's skel does) next to exec'ing /bin/true.
  */
 @Command(name = "kubevirt", mixinStandardHelpOptions = true,
         description = "KubeVirt binding: binding CNI ADD/DEL via libcni vs the delegate chain's; podnic-shim's own cost.")
@@ -116,7 +116,7 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.printf("delegate chain ADD %s%nbinding ADD %s%nbinding/chain ADD median %.2f%n", ra, ba, ba.median() / ra.median());
                 System.out.printf("delegate chain DEL %s%nbinding DEL %s%nbinding/chain DEL median %.2f%n", rd, bd, bd.median() / rd.median());
                 System.out.printf("binding ADD with podnic-shim exec'd directly (no libcni) %s%n", Stats.of(directAdd));
-                System.out.printf("podnic-shim VERSION round trip through the daemon %s%nexec of /bin/true %s%n"
+                System.out.printf("podnic-shim VERSION (its own answer, no daemon) %s%nexec of /bin/true %s%n"
                         + "podnic-shim's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
                 // Where the binding's ADD goes, as the daemon books it per vNIC (the measured rounds only).
                 List<double[]> booked = new ArrayList<>();

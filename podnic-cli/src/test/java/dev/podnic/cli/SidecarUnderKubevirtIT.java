@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnic.api.VmNames;
 import dev.podnic.cni.testing.TestNamespaces;
+import dev.podnic.kubevirt.testing.CgroupV1;
 import dev.podnic.kubevirt.testing.VirtLauncherHooks;
 import dev.podnic.netlink.netns.NetnsThread;
 import java.io.IOException;

@@ -203,7 +203,14 @@ class KubevirtBindingIT extends WithRealPod {
         try {
             // The pod as Multus creates it from KubeVirt's network selection elements, in their order.
             String eth0 = added("cluster.json", "eth0", null);
+            String eth0Routes4 = TestNamespaces.ip("-n", pod, "-4", "route", "show", "dev", "eth0");
+            String eth0Routes6 = TestNamespaces.ip("-n", pod, "-6", "route", "show", "dev", "eth0");
             JsonNode vmDefaultResult = addedResult("podnic-binding.json", "net1", "{\"logicNetworkName\":\"default\"}");
+            // The delegate chain put routes of both families on vmi1 (IPv6 merged ::/0 into eth0's default route): the
+            // guest's share left the pod's table, and eth0's routes are byte for byte what they were.
+            assertThat(TestNamespaces.ip("-n", pod, "-4", "route", "show", "dev", "eth0")).isEqualTo(eth0Routes4).isNotBlank();
+            assertThat(TestNamespaces.ip("-n", pod, "-6", "route", "show", "dev", "eth0")).isEqualTo(eth0Routes6).contains("default");
+            assertThat(TestNamespaces.ip("-n", pod, "-6", "route", "show")).doesNotContain("nexthop");
             String vmDefault = vmDefaultResult.path("ips").get(0).path("address").asText();
             String vmDefault6 = vmDefaultResult.path("ips").get(1).path("address").asText();
             String multusSecond = added("second.json", SECOND_INTERFACE, null);

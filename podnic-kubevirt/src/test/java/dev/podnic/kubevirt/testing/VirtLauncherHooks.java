@@ -58,6 +58,12 @@ public final class VirtLauncherHooks implements AutoCloseable {
      * false ends the wait early (the sidecar died).
      */
     public static VirtLauncherHooks collect(Path socket, Duration overall, BooleanSupplier alive) throws IOException, InterruptedException {
+        return collect(socket, overall, alive, POLL);
+    }
+
+    /** As {@link #collect(Path, Duration, BooleanSupplier)}, polling every {@code poll} (a benchmark's finer clock). */
+    public static VirtLauncherHooks collect(Path socket, Duration overall, BooleanSupplier alive, Duration poll)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + overall.toNanos();
         while (System.nanoTime() < deadline) {
             if (!alive.getAsBoolean()) {
@@ -78,7 +84,7 @@ public final class VirtLauncherHooks implements AutoCloseable {
                     shut(channel, loop);
                 }
             }
-            Thread.sleep(POLL.toMillis()); // virt-launcher's own poll period, the behaviour under test
+            Thread.sleep(poll.toMillis()); // virt-launcher's own poll period, the behaviour under test
         }
         throw new StartAborted("no sidecar socket could be collected within " + overall + " (virt-launcher panics)", null);
     }

@@ -1,4 +1,4 @@
-package dev.podnic.cli;
+package dev.podnic.kubevirt.testing;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * A memory and a CPU cgroup (v1, this machine kind's hierarchy) with a container's limits, for tests
- * that run a process as a kubelet would confine it. Removed on close (once its processes are gone).
+ * and benchmarks that run a process as a kubelet would confine it. Removed on close (once its
+ * processes are gone).
  */
-final class CgroupV1 implements AutoCloseable {
+public final class CgroupV1 implements AutoCloseable {
     private static final Path MEMORY = Path.of("/sys/fs/cgroup/memory");
     private static final Path CPU = Path.of("/sys/fs/cgroup/cpu");
     private static final String PREFIX = "pdnt-";
@@ -24,7 +25,7 @@ final class CgroupV1 implements AutoCloseable {
         this.cpu = cpu;
     }
 
-    static CgroupV1 create(String name, long memoryLimit, int cpuQuotaUs, int cpuPeriodUs) throws IOException {
+    public static CgroupV1 create(String name, long memoryLimit, int cpuQuotaUs, int cpuPeriodUs) throws IOException {
         if (!name.startsWith(PREFIX)) {
             throw new IllegalArgumentException("test cgroups are named " + PREFIX + "...");
         }
@@ -36,17 +37,17 @@ final class CgroupV1 implements AutoCloseable {
         return new CgroupV1(memory, cpu);
     }
 
-    List<Path> dirs() {
+    public List<Path> dirs() {
         return List.of(memory, cpu);
     }
 
     /** The most memory the group held (memory.max_usage_in_bytes: anonymous memory and page cache). */
-    long memoryPeak() throws IOException {
+    public long memoryPeak() throws IOException {
         return Long.parseLong(Files.readString(memory.resolve("memory.max_usage_in_bytes")).strip());
     }
 
     /** Processes the kernel's OOM killer ended in this group. */
-    long oomKills() throws IOException {
+    public long oomKills() throws IOException {
         for (String line : Files.readAllLines(memory.resolve("memory.oom_control"))) {
             if (line.startsWith("oom_kill ")) {
                 return Long.parseLong(line.substring("oom_kill ".length()).strip());
@@ -62,7 +63,7 @@ final class CgroupV1 implements AutoCloseable {
     }
 
     /** Groups left by a killed run (their processes gone with it). */
-    static void sweepLeftovers() {
+    public static void sweepLeftovers() {
         for (Path root : List.of(MEMORY, CPU)) {
             List<Path> left = new ArrayList<>();
             try (DirectoryStream<Path> all = Files.newDirectoryStream(root, PREFIX + "*")) {
