@@ -29,6 +29,16 @@ final class DaemonProcess {
             return start(cmd, log);
         }
 
+        /**
+         * The node daemon as the KubeVirt benchmarks run it: state under {@code work}, the node's plugins,
+         * no metrics, no periodic GC in the way, and the binding socket podnic-shim calls.
+         */
+        Process startBindingNode(Path work, Path confDir, Path nodeNetns, Path bindingSocket, Path log) throws Exception {
+            return startNode(List.of("--socket", work.resolve("node.sock").toString(), "--state-dir", work.resolve("state").toString(),
+                    "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni", "--node-netns", nodeNetns.toString(),
+                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()), log);
+        }
+
         private Process start(List<String> cmd, Path log) throws Exception {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("PODNIC_JAR", jar.toAbsolutePath().toString());

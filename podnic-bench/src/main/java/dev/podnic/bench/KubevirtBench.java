@@ -59,10 +59,7 @@ final class KubevirtBench implements Callable<Integer> {
         try (BenchNamespaces ns = new BenchNamespaces()) {
             Path node = ns.create("knode");
             Path pod = ns.create("kpod");
-            Process daemon = image.startNode(List.of("--socket", work.resolve("node.sock").toString(),
-                    "--state-dir", work.resolve("state").toString(), "--conf-dir", netd.toString(), "--bin-dir", "/usr/lib/cni",
-                    "--node-netns", node.toString(), "--metrics-address", "off", "--gc-interval", "3600",
-                    "--binding-socket", binding.toString()), log);
+            Process daemon = image.startBindingNode(work, netd, node, binding, log);
             try (NetnsThread multusHere = NetnsThread.enter(node)) {
                 DaemonProcess.await(log, 0, "msg=\"serving\"", daemon);
                 Map<String, String> env = Map.of("CNI_PATH", bin + ":/usr/lib/cni", "CNI_CACHE_DIR", work.resolve("cache").toString(),

@@ -58,10 +58,7 @@ final class MigrationBench implements Callable<Integer> {
             Path binding = work.resolve("state/binding.sock");
             Path log = work.resolve("daemon.log");
             Path node = ns.create("mnode");
-            Process daemon = image.startNode(List.of("--socket", work.resolve("node.sock").toString(),
-                    "--state-dir", work.resolve("state").toString(), "--conf-dir", netd.toString(), "--bin-dir", "/usr/lib/cni",
-                    "--node-netns", node.toString(), "--metrics-address", "off", "--gc-interval", "3600",
-                    "--binding-socket", binding.toString()), log);
+            Process daemon = image.startBindingNode(work, netd, node, binding, log);
             List<Double> moved = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
             List<Double> migrate = new ArrayList<>();

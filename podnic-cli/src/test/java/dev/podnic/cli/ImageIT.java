@@ -162,15 +162,24 @@ class ImageIT {
         Path bin = Files.createDirectories(tmp.resolve("cni-bin"));
         Outcome o = image("install-cni").bind(bin, "/host/opt/cni/bin").run(null, container("install-cni").getArgs());
         assertThat(o.exit()).as(o.out()).isZero();
+        // VERSION is its own answer; an ADD goes to the daemon, which is not there: "try again later".
+        assertThat(shim(bin, "VERSION")).startsWith("0:").contains("\"supportedVersions\":[\"0.3.0\"");
+        assertThat(shim(bin, "ADD")).startsWith("1:").contains("\"code\":11").contains("the podnic node daemon is not reachable");
+    }
+
+    /** The written podnic-shim run on the host with no daemon: "exit status:stdout". */
+    private String shim(Path bin, String command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(bin.resolve("podnic-shim").toString()).redirectErrorStream(true);
-        pb.environment().put("CNI_COMMAND", "VERSION");
+        pb.environment().put("CNI_COMMAND", command);
+        pb.environment().put("CNI_CONTAINERID", "c1");
+        pb.environment().put("CNI_IFNAME", "net1");
+        pb.environment().put("CNI_NETNS", "/var/run/netns/none");
         pb.environment().put("PODNIC_BINDING_SOCKET", tmp.resolve("no-daemon.sock").toString());
         Process shim = pb.start();
         shim.getOutputStream().write("{\"cniVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
         shim.getOutputStream().close();
         String answer = new String(shim.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(shim.waitFor()).as(answer).isEqualTo(1);
-        assertThat(answer).contains("\"code\":11").contains("the podnic node daemon is not reachable");
+        return shim.waitFor() + ":" + answer;
     }
 
     /** The webhook as deploy/webhook.yaml runs it (in a namespace of its own: it listens on 0.0.0.0), with a certificate made here. */
