@@ -112,8 +112,9 @@ class InProcessDhcpBackendIT extends DhcpBackendContract {
     }
 
     /**
-     * A hostile guest floods the server with requests (unicast to it, as fast as a socket sends):
-     * the log stays within its budget, the server keeps serving, and an honest client still leases.
+     * A hostile guest floods the server with requests (unicast to it, as fast as a socket sends): the
+     * flood arrives and is answered (the guest counts the server's OFFERs to its own transaction), the
+     * log stays within its budget, the server keeps serving, and an honest client still leases.
      */
     @Test
     void aFloodingGuestNeitherFillsTheLogNorStopsTheServer() throws Exception {
@@ -121,26 +122,72 @@ class InProcessDhcpBackendIT extends DhcpBackendContract {
         bridgeFor(p);
         DhcpServer server = backend.start(p);
         String guestNs = namespaces.create();
+        int flood = 5000;
         try (GuestNamespace guest = new GuestNamespace(path(guestNs), pod, p.bridge(), "pdngd1", p.vnic().mac(),
                 Files.createDirectories(tmp.resolve("guest")));
              NetnsThread inGuest = NetnsThread.enter(path(guestNs))) {
             guest.lease(); // an address and a route to the server
-            int sent = inGuest.call(() -> {
-                try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open()) {
-                    java.net.InetSocketAddress to = new java.net.InetSocketAddress(p.bridgeAddress().address(), 67);
-                    for (int i = 0; i < 5000; i++) {
-                        c.send(java.nio.ByteBuffer.wrap(RealClientPackets.UDHCPC_DISCOVER), to);
-                    }
-                    return 5000;
-                }
+            // The guest's client port, opened in its namespace (a socket stays in the namespace it was made in).
+            java.net.DatagramSocket replies = inGuest.call(() -> {
+                java.net.DatagramSocket s = new java.net.DatagramSocket(null);
+                s.setReuseAddress(true);
+                s.setReceiveBufferSize(8 << 20);
+                s.bind(new java.net.InetSocketAddress(68));
+                s.setSoTimeout(2000);
+                return s;
             });
-            assertThat(sent).isEqualTo(5000);
+            try (replies) {
+                inGuest.call(() -> {
+                    try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open()) {
+                        java.net.InetSocketAddress to = new java.net.InetSocketAddress(p.bridgeAddress().address(), 67);
+                        for (int i = 0; i < flood; i++) {
+                            c.send(java.nio.ByteBuffer.wrap(RealClientPackets.UDHCPC_DISCOVER), to);
+                        }
+                    }
+                    return null;
+                });
+                byte[] xid = java.util.Arrays.copyOfRange(RealClientPackets.UDHCPC_DISCOVER, 4, 8);
+                int offers = 0;
+                java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[1500], 1500);
+                try {
+                    for (;;) { // until the server has been quiet for 2 s
+                        replies.receive(packet);
+                        byte[] d = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                        if (d.length > 8 && d[0] == 2 && java.util.Arrays.equals(java.util.Arrays.copyOfRange(d, 4, 8), xid)) {
+                            offers++;
+                        }
+                    }
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // the flood is over
+                }
+                long serverDrops = podThread.call(() -> udpDrops(67));
+                long guestDrops = inGuest.call(() -> udpDrops(68));
+                System.err.println("flood: " + flood + " DISCOVERs sent; " + offers + " OFFERs received; dropped by the kernel at the "
+                        + "server's socket " + serverDrops + ", at the guest's " + guestDrops);
+                // Every request either reached the server and was answered, or the kernel dropped it at the server's full
+                // socket buffer (what bounds a flood's cost to the daemon); every answer arrived or was dropped at the guest's.
+                assertThat(offers).as("the flood reached the server and was answered").isPositive();
+                assertThat(offers + serverDrops + guestDrops).isEqualTo(flood);
+            }
             assertThat(guest.renew()).containsEntry("ip", "10.250.13.7");
             assertThat(backend.serves(server)).isTrue();
             java.util.List<String> log = Files.readAllLines(tmp.resolve("dhcp").resolve(p.bridge() + ".log"));
             assertThat(log).hasSizeLessThanOrEqualTo(RateLimitedLog.LINES_PER_MINUTE + 1);
         }
         backend.stop(server);
+    }
+
+    /** The kernel's count of datagrams dropped at this namespace's UDP sockets on {@code port} (/proc/net/udp's last column). */
+    private static long udpDrops(int port) throws java.io.IOException {
+        String local = String.format(":%04X ", port);
+        long drops = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/thread-self/net/udp"))) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length > 12 && (f[1] + " ").endsWith(local)) {
+                drops += Long.parseLong(f[f.length - 1]);
+            }
+        }
+        return drops;
     }
 
     /** The other clients guests run: ISC dhclient and dhcpcd lease the vNIC's address with its options. */
