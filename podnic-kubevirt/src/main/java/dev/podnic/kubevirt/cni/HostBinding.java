@@ -39,6 +39,7 @@ import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.server.KeyedLocks;
 import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
 import java.io.IOException;
@@ -48,10 +49,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -86,7 +85,7 @@ public final class HostBinding implements NodeServer.Protocol {
     private final NetnsIdentity node;
     private final SandboxFiles sandboxes;
     private final Consumer<String> log;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final KeyedLocks locks = new KeyedLocks();
 
     /**
      * @param dnsmasq     what stops the dnsmasq of attachments an earlier podnic made
@@ -417,7 +416,7 @@ public final class HostBinding implements NodeServer.Protocol {
 
     /** One lock per attachment (its directory's name): ADD, DEL, CHECK and both GCs never overlap on one. */
     private Object lock(String key) {
-        return locks.computeIfAbsent(key, k -> new Object());
+        return locks.of(key);
     }
 
     private static String emptyToNull(String s) {

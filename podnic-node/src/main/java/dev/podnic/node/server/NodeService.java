@@ -25,9 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -49,7 +47,7 @@ public final class NodeService {
     private final String defaultNetwork;
     private final Ledger ledger;
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final KeyedLocks locks = new KeyedLocks();
     private final NodeMetrics metrics;
     private final PodInterfaces interfaces;
     private final Limits limits;
@@ -183,7 +181,7 @@ public final class NodeService {
     }
 
     private Object lock(String key) {
-        return locks.computeIfAbsent(key, k -> new Object());
+        return locks.of(key);
     }
 
     private ObjectNode add(Caller caller, NodeRequest r) {
