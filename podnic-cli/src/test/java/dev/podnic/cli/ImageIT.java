@@ -42,10 +42,7 @@ class ImageIT {
 
     @BeforeAll
     static void theImageIsBuilt() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
-        assertThat(ImageRoot.built()).as("no image root file system at " + ImageRoot.ROOTFS
-                + ": build it with scripts/image --rootfs-only (scripts/test does)").isTrue();
+        ImageRoot.requireBuilt();
     }
 
     @BeforeEach

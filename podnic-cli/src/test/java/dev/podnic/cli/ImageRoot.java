@@ -1,5 +1,6 @@
 package dev.podnic.cli;
 
+import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.netlink.netns.NetnsThread;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,16 @@ final class ImageRoot {
 
     static boolean built() {
         return Files.isExecutable(ROOTFS.resolve("usr/local/bin/podnic")) && Files.exists(ROOTFS.resolve("opt/podnic/podnic.jar"));
+    }
+
+    /** What a test of the image needs: root, the CNI plugins, no leftovers of killed runs, and the built root file system. */
+    static void requireBuilt() {
+        TestNamespaces.requireRootAndPlugins();
+        TestNamespaces.sweepLeftovers();
+        if (!built()) {
+            throw new IllegalStateException("no image root file system at " + ROOTFS
+                    + ": build it with scripts/image --rootfs-only (scripts/test does)");
+        }
     }
 
     /** A host directory (or file) where the image sees {@code target}, as a volume mount. */

@@ -59,11 +59,8 @@ class SidecarUnderKubevirtIT {
 
     @BeforeAll
     static void theImageIsBuilt() {
-        TestNamespaces.requireRootAndPlugins();
-        TestNamespaces.sweepLeftovers();
+        ImageRoot.requireBuilt();
         CgroupV1.sweepLeftovers();
-        assertThat(ImageRoot.built()).as("no image root file system at " + ImageRoot.ROOTFS
-                + ": build it with scripts/image --rootfs-only (scripts/test does)").isTrue();
     }
 
     @BeforeEach
