@@ -176,7 +176,10 @@ class Dhcp4ResponderTest {
         assertThat(Dhcp4Message.read(token, token.length)).as("not Ethernet").isEmpty();
     }
 
-    /** A hostile guest's bytes: whatever they are, the server answers or drops them, and never throws. */
+    /**
+     * A hostile guest's bytes — options and fixed header damaged, packets cut short: whatever they are,
+     * the server answers or drops them, and never throws.
+     */
     @Test
     void randomlyDamagedRequestsNeverThrow() {
         Random random = new Random(20261202);
@@ -184,6 +187,10 @@ class Dhcp4ResponderTest {
             byte[] p = (i % 2 == 0 ? RealClientPackets.UDHCPC_DISCOVER : RealClientPackets.UDHCPC_REQUEST).clone();
             for (int k = random.nextInt(8); k >= 0; k--) {
                 p[236 + random.nextInt(p.length - 236)] = (byte) random.nextInt(256);
+            }
+            // and the fixed header too (op, htype, hlen, hops, xid, secs, flags, the addresses, chaddr, sname, file)
+            for (int k = random.nextInt(4); k > 0; k--) {
+                p[random.nextInt(236)] = (byte) random.nextInt(256);
             }
             int length = random.nextInt(4) == 0 ? random.nextInt(p.length + 1) : p.length;
             Optional<Dhcp4Message> m = Dhcp4Message.read(p, length);
