@@ -113,7 +113,7 @@ final class MigrationBench implements Callable<Integer> {
                 src = QemuGuest.attach(t.call(pb::start), sq, work.resolve("src" + i + ".log"), Duration.ofSeconds(60));
             }
             guests.add(src);
-            await(src, l -> l.pingsOk() && l.ipv4().equals(List.of(sourceIp)) && !l.ipv6().isEmpty());
+            src.awaitReport(0, l -> l.pingsOk() && l.ipv4().equals(List.of(sourceIp)) && !l.ipv6().isEmpty(), Duration.ofMinutes(2));
             Path incoming = work.resolve("mig" + i + ".sock");
             Path tq = work.resolve("tgt" + i + ".qmp");
             QemuGuest tgt;
@@ -154,29 +154,10 @@ final class MigrationBench implements Callable<Integer> {
         guest.setLink(0, true);
         long up = System.nanoTime();
         if (wantedBefore) {
-            seen = awaitAfter(guest, seen, wanted.negate());
+            seen = guest.awaitReport(seen, wanted.negate(), Duration.ofMinutes(2));
         }
-        awaitAfter(guest, seen, wanted);
+        guest.awaitReport(seen, wanted, Duration.ofMinutes(2));
         return (System.nanoTime() - up) / 1e6;
-    }
-
-    private static void await(QemuGuest guest, Predicate<FollowLine> wanted) throws Exception {
-        awaitAfter(guest, 0, wanted);
-    }
-
-    /** Waits for a report after the first {@code skip} that satisfies {@code wanted}; returns how many reports precede it. */
-    private static int awaitAfter(QemuGuest guest, int skip, Predicate<FollowLine> wanted) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<FollowLine> lines = FollowLine.parseAll(guest.console());
-            for (int k = skip; k < lines.size(); k++) {
-                if (wanted.test(lines.get(k))) {
-                    return k + 1;
-                }
-            }
-            Thread.sleep(20); // (the console is a file QEMU appends to)
-        }
-        throw new IllegalStateException("the guest did not get there within 2 minutes:\n" + guest.console());
     }
 
     private static JsonNode shim(NetnsThread multus, Path shim, Path binding, String command, String sandbox, Path pod) throws Exception {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The test guest in a QEMU process of its own, without libvirt, in follow mode (it runs as a cloud
@@ -102,6 +103,29 @@ public final class QemuGuest implements AutoCloseable {
     /** QEMU's run state ("running", "inmigrate", "postmigrate", ...). */
     public String status() throws IOException {
         return qmp.execute("query-status", null).path("status").asText();
+    }
+
+    /**
+     * Waits until one of the guest's follow-mode reports after the first {@code after} satisfies
+     * {@code wanted}; returns its position (the number of reports up to and including it).
+     */
+    public int awaitReport(int after, Predicate<FollowLine> wanted, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<FollowLine> reports = FollowLine.parseAll(console());
+            for (int k = after; k < reports.size(); k++) {
+                if (wanted.test(reports.get(k))) {
+                    return k + 1;
+                }
+            }
+            Thread.sleep(20); // (the console is a file QEMU appends to: no event to wait on)
+        }
+        throw new IOException("no report of the guest satisfied the wait within " + timeout + "; its console:\n" + console());
+    }
+
+    /** The guest's follow-mode report at {@code position} (1-based, as {@link #awaitReport} counts). */
+    public FollowLine report(int position) throws IOException {
+        return FollowLine.parseAll(console()).get(position - 1);
     }
 
     public String console() throws IOException {

@@ -145,14 +145,10 @@ class LiveMigrationIT extends WithBindingDaemon {
 
     /** The guest's first report that satisfies {@code wanted}, within two minutes (the console is read as it grows). */
     private static FollowLine await(QemuGuest guest, String what, Predicate<FollowLine> wanted) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<FollowLine> found = FollowLine.parseAll(guest.console()).stream().filter(wanted).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(50); // (the console is a file QEMU appends to: no event to wait on)
+        try {
+            return guest.report(guest.awaitReport(0, wanted, Duration.ofMinutes(2)));
+        } catch (IOException e) {
+            throw new AssertionError(what + ": " + e.getMessage(), e);
         }
-        throw new AssertionError(what + ": not within 2 minutes; the console:\n" + guest.console());
     }
 }
