@@ -131,6 +131,11 @@ final class KubevirtBench implements Callable<Integer> {
                         Stats.of(measured.stream().map(b -> b[3]).toList()).median(), Stats.of(measured.stream().map(b -> b[0]).toList()).median(),
                         Stats.of(measured.stream().map(b -> b[1]).toList()).median(),
                         Stats.of(measured.stream().map(b -> b[2]).toList()).median());
+                java.util.regex.Pattern freedLine = java.util.regex.Pattern.compile("freed KubeVirt binding attachment \\S+-net1: .*\\(in (\\d+) ms\\)");
+                List<Double> freed = Files.readAllLines(log).stream().map(freedLine::matcher).filter(java.util.regex.Matcher::find)
+                        .map(m -> Double.parseDouble(m.group(1))).toList();
+                System.out.printf("the daemon's booking of a binding DEL (inner CNI DEL with the pod's links removed meanwhile), median %.0f ms%n",
+                        Stats.of(freed.subList(Math.min(warmup, freed.size()), freed.size())).median());
                 System.out.printf("host-local allocations left: %d%n", left);
                 return left == 0 ? 0 : 1;
             } finally {

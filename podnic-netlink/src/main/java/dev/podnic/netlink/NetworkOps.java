@@ -66,6 +66,19 @@ public interface NetworkOps extends AutoCloseable {
 
     void deleteLink(String name);
 
+    /**
+     * Deletes every named link that exists (the others are ignored), as one kernel transaction where
+     * the kernel allows it: each link's removal waits for the kernel's grace period (~30 ms here), a
+     * batch waits once.
+     */
+    default void deleteLinks(java.util.Collection<String> names) {
+        for (String name : names) {
+            if (findLink(name).isPresent()) {
+                deleteLink(name);
+            }
+        }
+    }
+
     /** Addresses of a link, or of every link when {@code linkName} is null. */
     List<Address> addresses(String linkName);
 

@@ -120,6 +120,21 @@ public abstract class NetworkOpsContract {
     }
 
     @Test
+    void deleteLinksRemovesTheNamedOnesThatExistAndNoOther() {
+        ops.createBridge("pdnbr0");
+        ops.createTap("pdntap0");
+        ops.setMaster("pdntap0", "pdnbr0");
+        ops.createBridge("pdnbr1");
+        ops.deleteLinks(List.of("pdntap0", "pdnbr0", "pdnnone0"));
+        assertThat(ops.findLink("pdnbr0")).isEmpty();
+        assertThat(ops.findLink("pdntap0")).isEmpty();
+        assertThat(ops.findLink("pdnbr1")).isPresent();
+        ops.deleteLinks(List.of("pdnbr1"));
+        ops.deleteLinks(List.of("pdnnone0", "pdnnone1")); // nothing there: nothing to do
+        assertThat(ops.findLink("pdnbr1")).isEmpty();
+    }
+
+    @Test
     void tapsArePersistentTunLinks() {
         Link tap = ops.createTap("pdntap0");
         assertThat(tap.kind()).isEqualTo("tun");

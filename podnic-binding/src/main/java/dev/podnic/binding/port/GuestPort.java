@@ -20,7 +20,8 @@ public interface GuestPort {
         }
 
         @Override
-        public void remove(NetworkOps pod, String nicName) {
+        public List<String> links(String nicName) {
+            return List.of();
         }
 
         @Override
@@ -37,8 +38,8 @@ public interface GuestPort {
     /** Makes the port a port of {@code bridge}, up; idempotent (a rerun after a crash finds it made). */
     void prepare(NetworkOps pod, VNic nic, String bridge, int mtu);
 
-    /** Removes what {@link #prepare} made for the vNIC named {@code nicName}; nothing when it is gone. */
-    void remove(NetworkOps pod, String nicName);
+    /** The links {@link #prepare} makes for the vNIC named {@code nicName}: the engine removes them with its bridge, at once. */
+    List<String> links(String nicName);
 
     String domainInterface(VNic nic, int mtu, DhcpBackend dhcp, DhcpServer server);
 

@@ -38,11 +38,8 @@ public final class OwnedTap implements GuestPort {
     }
 
     @Override
-    public void remove(NetworkOps pod, String nicName) {
-        String tap = VmNames.tap(nicName);
-        if (pod.findLink(tap).isPresent()) {
-            pod.deleteLink(tap);
-        }
+    public List<String> links(String nicName) {
+        return List.of(VmNames.tap(nicName));
     }
 
     @Override

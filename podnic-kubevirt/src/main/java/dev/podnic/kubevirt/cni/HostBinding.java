@@ -269,6 +269,7 @@ public final class HostBinding implements NodeServer.Protocol {
 
     /** Undoes an attachment found on disk (its lock held): fully while its pod lives, else what outlives the pod. */
     private void free(Attachment a, String why) {
+        long t0 = System.nanoTime();
         a.record().ifPresent(r -> {
             Path netns = Path.of(r.podNetns());
             if (Files.exists(netns)) {
@@ -280,7 +281,8 @@ public final class HostBinding implements NodeServer.Protocol {
             }
         });
         AttachmentDirs.delete(a.dir());
-        log.accept("freed KubeVirt binding attachment " + a.dir().getFileName() + ": " + why);
+        log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms)", a.dir().getFileName(), why,
+                (System.nanoTime() - t0) / 1e6));
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.podnic.netlink.sys.Errno;
 import dev.podnic.netlink.sys.LibC;
 import dev.podnic.netlink.wire.AddressCodec;
 import dev.podnic.netlink.wire.LinkCodec;
+import dev.podnic.netlink.wire.NlMessage;
 import dev.podnic.netlink.wire.RouteCodec;
 import dev.podnic.netlink.wire.Rtnl;
 import java.io.IOException;
@@ -27,9 +28,13 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * {@link NetworkOps} on the real kernel: rtnetlink through a socket opened inside the namespace
@@ -183,6 +188,35 @@ public final class KernelNetworkOps implements NetworkOps {
     public void deleteLink(String name) {
         checkName("delete link", name);
         socket.execute("delete link " + name, LinkCodec.delete(name));
+    }
+
+    /**
+     * One RTM_DELLINK for all of them: the links are put in a device group no other link of the
+     * namespace is in, and the group is deleted (the kernel unregisters them together and waits for
+     * one grace period instead of one each). A link that vanishes meanwhile is skipped.
+     */
+    @Override
+    public void deleteLinks(Collection<String> names) {
+        names.forEach(n -> checkName("delete link", n));
+        List<NlMessage> all = socket.dump("list links", LinkCodec.dump()).stream().filter(m -> m.type() == Rtnl.RTM_NEWLINK).toList();
+        List<Link> doomed = all.stream().map(LinkCodec::decode).filter(l -> names.contains(l.name())).toList();
+        if (doomed.size() < 2) {
+            doomed.forEach(l -> deleteLink(l.name()));
+            return;
+        }
+        Set<Integer> taken = all.stream().map(LinkCodec::group).collect(Collectors.toSet());
+        int group;
+        do {
+            group = ThreadLocalRandom.current().nextInt(1 << 30, Integer.MAX_VALUE); // far from groups people number by hand
+        } while (taken.contains(group));
+        for (Link l : doomed) {
+            try {
+                socket.execute("put " + l.name() + " in device group " + group, LinkCodec.setGroup(l.index(), group));
+            } catch (NotFoundException gone) {
+                // deleted by someone else meanwhile: what was asked
+            }
+        }
+        socket.execute("delete links " + doomed.stream().map(Link::name).toList(), LinkCodec.deleteGroup(group));
     }
 
     @Override

@@ -83,6 +83,24 @@ public final class LinkCodec {
                 .build();
     }
 
+    /** Puts a link in device group {@code group} (what {@code ip link set NAME group G} does). */
+    public static byte[] setGroup(int index, int group) {
+        return new NlMessageBuilder(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK).ifinfo(AF_UNSPEC, index, 0, 0)
+                .attrU32(IFLA_GROUP, group).build();
+    }
+
+    /** Deletes every link of device group {@code group} at once ({@code ip link delete group G}). */
+    public static byte[] deleteGroup(int group) {
+        return new NlMessageBuilder(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK).ifinfo(AF_UNSPEC, 0, 0, 0)
+                .attrU32(IFLA_GROUP, group).build();
+    }
+
+    /** A link's device group (0, the default group, when the kernel sends none). */
+    public static int group(NlMessage m) {
+        ByteBuffer g = m.attributes(IFINFO_LEN).get(IFLA_GROUP);
+        return g == null ? 0 : NlMessage.u32(g);
+    }
+
     public static byte[] delete(String name) {
         return new NlMessageBuilder(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK).ifinfo(AF_UNSPEC, 0, 0, 0)
                 .attrString(IFLA_IFNAME, name).build();

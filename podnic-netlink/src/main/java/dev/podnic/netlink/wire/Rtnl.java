@@ -43,6 +43,7 @@ public final class Rtnl {
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MTU = 4;
     public static final int IFLA_MASTER = 10;
+    public static final int IFLA_GROUP = 27;
     public static final int IFLA_PROTINFO = 12;
     public static final int IFLA_LINKINFO = 18;
     public static final int IFLA_NET_NS_FD = 28;

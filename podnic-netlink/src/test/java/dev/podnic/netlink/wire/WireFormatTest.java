@@ -107,6 +107,18 @@ class WireFormatTest {
     }
 
     @Test
+    void deviceGroupSetAndDeletedAsOne() {
+        assertThat(hex(LinkCodec.setGroup(9, 0x40000001))).isEqualTo(
+                "28000000" + "1000" + "0500" + "00000000" + "00000000"      // NEWLINK, REQUEST|ACK (changes an existing link)
+                + "00000000" + "09000000" + "00000000" + "00000000"           // index 9
+                + "08001b00" + "01000040");                                   // IFLA_GROUP
+        assertThat(hex(LinkCodec.deleteGroup(0x40000001))).isEqualTo(
+                "28000000" + "1100" + "0500" + "00000000" + "00000000"      // DELLINK, REQUEST|ACK
+                + "00000000000000000000000000000000"                          // no index: every link of the group
+                + "08001b00" + "01000040");
+    }
+
+    @Test
     void bridgePortLearningUsesAfBridgeProtinfo() {
         assertThat(hex(LinkCodec.setLearning(9, false))).isEqualTo(
                 "2c000000" + "1300" + "0500" + "00000000" + "00000000"
