@@ -13,6 +13,7 @@ import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.server.LauncherRequests;
 import dev.podnic.node.server.NodeService;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -68,7 +69,7 @@ class NodeDaemonAttacherIT extends WithRealPod {
                 }
                 byte[] body = Arrays.copyOf(buf.array(), buf.position());
                 Caller asserted = Caller.assumed(new PeerCredentials(1, 0, 0), caller, path(pod));
-                c.write(ByteBuffer.wrap(NodeWire.response(service.handle(asserted, body))));
+                c.write(ByteBuffer.wrap(NodeWire.response(new LauncherRequests(service).handle(asserted, body))));
             } catch (IOException closed) {
                 return;
             }

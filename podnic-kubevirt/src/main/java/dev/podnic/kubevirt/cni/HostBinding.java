@@ -12,7 +12,6 @@ import dev.podnic.binding.apply.BindingException;
 import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.apply.VmiHealth;
 import dev.podnic.binding.attach.Attacher;
-import dev.podnic.binding.attach.NodeDaemonAttacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
@@ -24,17 +23,18 @@ import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
-import dev.podnic.cni.result.ResultJson;
-import dev.podnic.cni.version.SpecVersion;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.skel.CmdArgs;
+import dev.podnic.cni.skel.CniPlugin;
+import dev.podnic.cni.skel.PluginOutput;
+import dev.podnic.cni.skel.PluginSkel;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.kernel.NetfilterTables;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.api.CniCallWire;
 import dev.podnic.node.api.CniCallWire.CniAnswer;
 import dev.podnic.node.api.CniCallWire.CniCall;
-import dev.podnic.node.api.NodeApi;
 import dev.podnic.node.api.NodeError;
-import dev.podnic.node.api.NodeResponse;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
@@ -86,6 +86,7 @@ public final class HostBinding implements NodeServer.Protocol {
     private final SandboxFiles sandboxes;
     private final Consumer<String> log;
     private final KeyedLocks locks = new KeyedLocks();
+    private final PluginSkel skel = new PluginSkel(new Plugin(), VERSIONS);
 
     /**
      * @param dnsmasq     what stops the dnsmasq of attachments an earlier podnic made
@@ -117,60 +118,83 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     @Override
-    public byte[] refusal(ObjectNode error) {
-        return fail("1.0.0", error.path("error").path("code").asInt(CniError.GENERIC), error.path("error").path("msg").asText());
+    public byte[] refusal(NodeError error) {
+        return fail("1.0.0", error.code(), error.msg());
     }
 
+    /**
+     * The socket's edge: who may call is checked, the call decoded ({@link CniCallWire}) and handed to
+     * the skel, which answers VERSION and dispatches the rest to {@link #plugin} typed.
+     */
     @Override
     public byte[] serve(Caller caller, byte[] request) {
-        String version = "1.0.0";
+        if (caller.credentials().uid() != 0 || !caller.netns().equals(node)) {
+            return fail("1.0.0", NodeError.FORBIDDEN, "podnic's binding socket serves the container runtime (root in the "
+                    + "node's network namespace) only; " + caller + " is not");
+        }
+        CniCall call;
         try {
-            if (caller.credentials().uid() != 0 || !caller.netns().equals(node)) {
-                return fail(version, NodeError.FORBIDDEN, "podnic's binding socket serves the container runtime (root in the "
-                        + "node's network namespace) only; " + caller + " is not");
-            }
-            CniCall call = CniCallWire.readCall(request);
-            version = BindingCall.config(call).path("cniVersion").asText(version);
-            return switch (call.command()) {
-                case "VERSION" -> ok(JSON.createObjectNode().put("cniVersion", SpecVersion.LATEST.toString())
-                        .set("supportedVersions", JSON.valueToTree(VERSIONS)));
-                case "ADD" -> ok(add(BindingCall.read(call)));
-                case "DEL" -> {
-                    del(BindingCall.read(call));
-                    yield ok(null);
-                }
-                case "CHECK" -> {
-                    check(BindingCall.read(call));
-                    yield ok(null);
-                }
-                case "STATUS" -> {
-                    // CNI 1.1: whether an ADD could be served now; 50 ("plugin not available") says why not.
-                    java.util.Optional<String> problem = service.networkProblem(BindingCall.config(call).path("network").asText(""));
-                    yield problem.isPresent() ? fail(version, CniError.PLUGIN_NOT_AVAILABLE, problem.get()) : ok(null);
-                }
-                case "GC" -> {
-                    gc(BindingCall.config(call));
-                    yield ok(null);
-                }
-                default -> fail(version, CniError.INVALID_ENVIRONMENT, "CNI_COMMAND \"" + call.command()
-                        + "\" is not one of ADD, DEL, CHECK, STATUS, GC, VERSION");
-            };
-        } catch (CniException e) {
-            return fail(version, e.error().code(), e.getMessage());
-        } catch (BindingException e) {
-            // The step that failed names the vNIC; the code is the CNI error underneath, when there is one.
-            return fail(version, e.cniError().map(CniError::code).orElse(CniError.GENERIC), e.getMessage());
+            call = CniCallWire.readCall(request);
         } catch (NodeWire.MalformedException e) {
-            return fail(version, e.error().code(), e.getMessage());
-        } catch (RuntimeException e) {
-            return fail(version, CniError.GENERIC, String.valueOf(e.getMessage()));
+            return fail("1.0.0", e.error().code(), e.getMessage());
+        }
+        PluginOutput out = skel.call(call.env(), call.config());
+        return CniCallWire.answer(new CniAnswer(out.exitCode(), out.stdout()));
+    }
+
+    /** The binding's commands, typed; the engine's failures become the CNI error underneath them, once. */
+    private final class Plugin implements CniPlugin {
+        @Override
+        public CniResult add(CmdArgs args) {
+            return translated(() -> HostBinding.this.add(BindingCall.read("ADD", args)));
+        }
+
+        @Override
+        public void del(CmdArgs args) {
+            translated(() -> {
+                HostBinding.this.del(BindingCall.read("DEL", args));
+                return null;
+            });
+        }
+
+        @Override
+        public void check(CmdArgs args) {
+            translated(() -> {
+                HostBinding.this.check(BindingCall.read("CHECK", args));
+                return null;
+            });
+        }
+
+        /** CNI 1.1: whether an ADD could be served now; 50 ("plugin not available") says why not. */
+        @Override
+        public void status(CmdArgs args) {
+            Optional<String> problem = service.networkProblem(args.config().path("network").asText(""));
+            if (problem.isPresent()) {
+                throw new CniException(CniError.PLUGIN_NOT_AVAILABLE, problem.get());
+            }
+        }
+
+        @Override
+        public void gc(CmdArgs args) {
+            Set<String> valid = new java.util.HashSet<>();
+            for (JsonNode a : args.config().path("cni.dev/valid-attachments")) {
+                valid.add(a.path("containerID").asText() + "-" + a.path("ifname").asText());
+            }
+            HostBinding.this.gc(valid);
+        }
+
+        /** The step that failed names the vNIC; the code is the CNI error underneath, when there is one. */
+        private <T> T translated(java.util.function.Supplier<T> work) {
+            try {
+                return work.get();
+            } catch (BindingException e) {
+                throw new CniException(e.cniError().orElse(new CniError(CniError.GENERIC, e.getMessage(), "")), e.getMessage(), e);
+            }
         }
     }
 
     /** A failed ADD leaves nothing behind: what it made is undone before the error is answered. */
-    private ObjectNode add(BindingCall c) {
-        SpecVersion version = SpecVersion.find(c.cniVersion()).orElseThrow(() -> new CniException(CniError.INCOMPATIBLE_VERSION,
-                "cniVersion \"" + c.cniVersion() + "\" is not one of " + VERSIONS + " (nothing was changed)"));
+    private CniResult add(BindingCall c) {
         long t0 = System.nanoTime();
         synchronized (lock(c)) {
             BoundVNic bound = withPod(c, true, (engine, adopted) -> {
@@ -190,7 +214,7 @@ public final class HostBinding implements NodeServer.Protocol {
                     bound.plan().vnic().vmiInterface(), c.logicNetwork(), c.podNamespace(), c.podName(),
                     bound.plan().guest().addresses(), (System.nanoTime() - t0) / 1e6, bound.cniMillis(), bound.podnicMillis(),
                     bound.dhcpMillis()));
-            return ResultJson.write(bound.cniResult(), version);
+            return bound.cniResult();
         }
     }
 
@@ -222,11 +246,7 @@ public final class HostBinding implements NodeServer.Protocol {
      * The spec's GC: every attachment this daemon made for a sandbox and interface the runtime no
      * longer lists is deleted (its namespace is gone by then, or will be).
      */
-    private void gc(JsonNode config) {
-        Set<String> valid = new java.util.HashSet<>();
-        for (JsonNode a : config.path("cni.dev/valid-attachments")) {
-            valid.add(a.path("containerID").asText() + "-" + a.path("ifname").asText());
-        }
+    private void gc(Set<String> valid) {
         for (Path dir : attachments.all()) {
             String key = dir.getFileName().toString();
             if (!valid.contains(key)) {
@@ -331,9 +351,8 @@ public final class HostBinding implements NodeServer.Protocol {
             String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
             Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && ops.findLink(multusInterface).isPresent())
                     ? Optional.of(multusInterface) : Optional.empty();
-            NodeApi api = r -> new NodeResponse(service.handle(pod, NodeWire.request(r)));
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
-                    : new NodeDaemonAttacher(api, netns, network);
+                    : new ServiceAttacher(service, pod, network);
             DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables), netns);
             BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, AttachmentDirs.records(dir),
                     resolvConf, netns, new OwnedTap(qemuUid));
@@ -423,11 +442,6 @@ public final class HostBinding implements NodeServer.Protocol {
 
     private static String emptyToNull(String s) {
         return s.isEmpty() ? null : s;
-    }
-
-    private static byte[] ok(ObjectNode stdout) {
-        byte[] out = stdout == null ? new byte[0] : (stdout + "\n").getBytes(StandardCharsets.UTF_8);
-        return CniCallWire.answer(new CniAnswer(0, out));
     }
 
     private static byte[] fail(String version, int code, String msg) {

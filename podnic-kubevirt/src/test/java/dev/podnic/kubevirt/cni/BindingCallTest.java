@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
-import dev.podnic.node.api.CniCallWire.CniCall;
+import dev.podnic.cni.skel.CmdArgs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,7 +28,7 @@ class BindingCallTest {
     }
 
     private static BindingCall read(Map<String, String> env, String config) {
-        return BindingCall.read(new CniCall(env, config.getBytes(StandardCharsets.UTF_8)));
+        return BindingCall.read(env.get("CNI_COMMAND"), CmdArgs.read(env, config.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static int code(Runnable r) {

@@ -48,8 +48,8 @@ public final class NodeServer implements AutoCloseable {
         /** The encoded answer to one request from a caller the kernel identified. */
         byte[] serve(Caller caller, byte[] request);
 
-        /** The daemon's error answer (see {@link NodeService#unreadable}) in this protocol's form. */
-        byte[] refusal(ObjectNode error);
+        /** The answer to a request refused before it was read (see {@link NodeService#unreadable}), in this protocol's form. */
+        byte[] refusal(NodeError error);
 
         /** Requests one caller's network namespace may have in flight at once. */
         default int perCaller() {
@@ -71,8 +71,8 @@ public final class NodeServer implements AutoCloseable {
             }
 
             @Override
-            public byte[] refusal(ObjectNode error) {
-                return NodeWire.response(error);
+            public byte[] refusal(NodeError error) {
+                return NodeWire.response(NodeWire.error(error));
             }
         };
     }
@@ -98,7 +98,7 @@ public final class NodeServer implements AutoCloseable {
     private final Thread acceptor;
 
     public NodeServer(UnixServer socket, NodeService service, int workers) {
-        this(socket, service, json(service::handle), workers, READ_TIMEOUT);
+        this(socket, service, json(new LauncherRequests(service)::handle), workers, READ_TIMEOUT);
     }
 
     /** Another protocol on its own socket (the KubeVirt binding's CNI calls). */
@@ -108,7 +108,7 @@ public final class NodeServer implements AutoCloseable {
 
     /** With another read deadline: for tests that must hold connections open longer than the default. */
     NodeServer(UnixServer socket, NodeService service, int workers, Duration readTimeout) {
-        this(socket, service, json(service::handle), workers, readTimeout);
+        this(socket, service, json(new LauncherRequests(service)::handle), workers, readTimeout);
     }
 
     /**
@@ -175,13 +175,13 @@ public final class NodeServer implements AutoCloseable {
             try {
                 caller = Caller.pin(c);
             } catch (RequestException e) {
-                answerAtOnce(c, service.unreadable(code(e), e.getMessage()));
+                answerAtOnce(c, unreadable(code(e), e.getMessage()));
                 continue;
             }
             int inFlight = perPod.merge(caller.netns(), 1, Integer::sum); // atomic with done()'s decrement
             if (inFlight > protocol.perCaller()) {
                 done(caller);
-                answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "this pod has " + protocol.perCaller()
+                answerAtOnce(c, unreadable(CniError.TRY_AGAIN_LATER, "this pod has " + protocol.perCaller()
                         + " requests in flight already; try again later"));
                 continue;
             }
@@ -198,19 +198,19 @@ public final class NodeServer implements AutoCloseable {
                         });
                     } catch (RejectedExecutionException full) {
                         done(caller);
-                        answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
+                        answerAtOnce(c, unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
                     }
                 }
 
                 @Override
                 public void failed(RequestException why) {
                     done(caller);
-                    answerAtOnce(c, service.unreadable(code(why), why.getMessage()));
+                    answerAtOnce(c, unreadable(code(why), why.getMessage()));
                 }
             });
             if (!reading) {
                 done(caller);
-                answerAtOnce(c, service.unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
+                answerAtOnce(c, unreadable(CniError.TRY_AGAIN_LATER, "the node daemon is busy; try again later"));
             }
         }
     }
@@ -227,7 +227,13 @@ public final class NodeServer implements AutoCloseable {
      * reader before it is closed: closing with a request still unread would reset it, and the client
      * might lose the answer. When even these answers pile up, the connection is just closed.
      */
-    private void answerAtOnce(UnixConnection c, ObjectNode answer) {
+    /** A request refused before it was read: counted and logged by the service, answered in this socket's protocol. */
+    private NodeError unreadable(int code, String msg) {
+        service.unreadable(code, msg);
+        return NodeError.of(code, msg);
+    }
+
+    private void answerAtOnce(UnixConnection c, NodeError answer) {
         try {
             refusing.execute(() -> {
                 try {

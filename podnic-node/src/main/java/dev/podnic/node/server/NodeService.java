@@ -2,8 +2,6 @@ package dev.podnic.node.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.api.VmNames;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
@@ -13,9 +11,8 @@ import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
+import dev.podnic.cni.version.SpecVersion;
 import dev.podnic.node.api.NodeError;
-import dev.podnic.node.api.NodeRequest;
-import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.Caller;
@@ -29,14 +26,19 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What the node daemon does with a request, given who asks (from the kernel). A caller acts only
- * in its own network namespace and only on VMI interfaces; the container ID is derived here from
- * the caller's namespace and the VM's identity, so no caller can name another pod's attachment.
- * Every attachment is in the durable ledger before its plugins run.
+ * The node daemon's attachments, as a Java API: ADD, DEL, CHECK and LIST of a caller's VMI
+ * interfaces, RELEASE of a VM's, and GC — typed requests in, results out, refusals and failures as
+ * {@link CniException}s carrying the code to answer. No bytes here: the daemon's sockets decode and
+ * encode at their edge ({@link LauncherRequests}, {@link NodeAdmin}, the KubeVirt binding), and the
+ * binding calls this directly, with the caller the kernel proved.
+ *
+ * <p>A caller acts only in its own network namespace and only on VMI interfaces; the container ID is
+ * derived here from the caller's namespace and the VM's identity, so no caller can name another pod's
+ * attachment. Every attachment is in the durable ledger before its plugins run. Every call is counted
+ * in the metrics, and every refusal logged, whoever made it.
  */
 public final class NodeService {
     private static final Pattern VMI_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
-    private static final Set<String> OPS = Set.of("ADD", "DEL", "CHECK", "LIST");
 
     /** containerd and CRI-O pin pod network namespaces here (iproute2's `ip netns` too). */
     public static final Path DEFAULT_NETNS_DIR = Path.of("/var/run/netns");
@@ -95,57 +97,78 @@ public final class NodeService {
         return VmNames.of(vmi).containerIdInNetns(netns.dev(), netns.ino());
     }
 
-    /** Handles one request; never throws: every outcome is a response. */
-    public ObjectNode handle(Caller caller, byte[] body) {
+    /**
+     * ADD of one VMI interface in the caller's namespace: its result, the same one again when it is
+     * attached already (no second allocation).
+     */
+    public Attached add(Caller caller, AttachmentRequest r) {
+        return served("ADD", caller, () -> attach(caller, valid(r)));
+    }
+
+    /** DEL: idempotent; frees what the ledger holds for it. */
+    public void del(Caller caller, AttachmentRequest r) {
+        served("DEL", caller, () -> {
+            detach(caller, valid(r));
+            return null;
+        });
+    }
+
+    /** CHECK: the attachment as the daemon made it, or a {@link NodeError#UNKNOWN_ATTACHMENT} refusal saying what is not. */
+    public void check(Caller caller, AttachmentRequest r) {
+        served("CHECK", caller, () -> {
+            verify(caller, valid(r));
+            return null;
+        });
+    }
+
+    /** LIST: the caller's own namespace's attachments, as the ledger holds them. */
+    public List<LedgerEntry> list(Caller caller) {
+        return served("LIST", caller, () -> ledger.all().stream().filter(e -> e.netnsDev() == caller.netns().dev()
+                && e.netnsIno() == caller.netns().ino()).toList());
+    }
+
+    /** A request that could not be read (counted and logged as every refusal is; {@code op} "unknown" when unread). */
+    public void refusedUnread(String op, Object caller, int code, String msg) {
+        metrics.request(op, "error_" + code, 0);
+        refused(op, caller, code, msg);
+    }
+
+    /**
+     * One call, counted and timed in the metrics and, when refused, logged; anything but a
+     * {@link CniException} becomes one (an internal error, code 999), so callers see one kind of failure.
+     */
+    private <T> T served(String op, Caller caller, java.util.function.Supplier<T> work) {
         long t0 = System.nanoTime();
-        String[] op = {"unknown"};
-        ObjectNode response = dispatch(caller, body, op);
-        if (!response.path("ok").asBoolean()) {
-            JsonNode e = response.path("error");
-            refused(op[0], caller, e.path("code").asInt(), e.path("msg").asText());
-        }
-        metrics.request(op[0], response.path("ok").asBoolean() ? "ok" : "error_" + response.path("error").path("code").asInt(),
-                System.nanoTime() - t0);
-        return response;
-    }
-
-    private ObjectNode dispatch(Caller caller, byte[] body, String[] opOut) {
+        String outcome = "ok";
         try {
-            NodeRequest r = parse(body);
-            opOut[0] = r.op();
-            return switch (r.op()) {
-                case "LIST" -> list(caller.netns());
-                case "ADD" -> add(caller, r);
-                case "DEL" -> del(caller, r);
-                default -> check(caller, r);
-            };
-        } catch (Refused e) {
-            return error(e.error);
-        } catch (NodeWire.MalformedException e) {
-            return error(e.error());
+            return work.get();
         } catch (CniException e) {
-            CniError c = e.error();
-            return error(new NodeError(c.code(), e.getMessage(), c.details()));
+            outcome = "error_" + e.error().code();
+            refused(op, caller, e.error().code(), e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
-            return error(new NodeError(CniError.GENERIC, "internal error: " + e, ""));
+            outcome = "error_" + CniError.GENERIC;
+            refused(op, caller, CniError.GENERIC, "internal error: " + e);
+            throw new CniException(new CniError(CniError.GENERIC, "internal error: " + e, ""), "internal error: " + e, e);
+        } finally {
+            metrics.request(op, outcome, System.nanoTime() - t0);
         }
     }
 
-    NodeRequest parse(byte[] body) {
-        NodeRequest r = NodeWire.readRequest(body);
-        if (!OPS.contains(r.op())) {
-            throw new Refused(NodeError.MALFORMED, "op \"" + r.op() + "\" is not one of " + OPS);
+    private static AttachmentRequest valid(AttachmentRequest r) {
+        if (VmNames.vmiIndex(r.ifName()).isEmpty()) {
+            throw refusal(NodeError.FORBIDDEN, "ifName \"" + r.ifName()
+                    + "\": the node daemon only manages VMI interfaces (vmi0, vmi1, ...), never the pod's own");
         }
-        if (!r.op().equals("LIST")) {
-            if (VmNames.vmiIndex(r.ifName()).isEmpty()) {
-                throw new Refused(NodeError.FORBIDDEN, "ifName \"" + r.ifName()
-                        + "\": the node daemon only manages VMI interfaces (vmi0, vmi1, ...), never the pod's own");
-            }
-            if (!VMI_ID.matcher(r.vmi()).matches()) {
-                throw new Refused(NodeError.MALFORMED, "vmi \"" + r.vmi() + "\" must be the VM's identity (its uid)");
-            }
+        if (!VMI_ID.matcher(r.vmi()).matches()) {
+            throw refusal(NodeError.MALFORMED, "vmi \"" + r.vmi() + "\" must be the VM's identity (its uid)");
         }
         return r;
+    }
+
+    /** A request the daemon will not carry out: the code says why (podnic's own above 100, see {@link NodeError}). */
+    static CniException refusal(int code, String msg) {
+        return new CniException(code, msg);
     }
 
     /**
@@ -157,7 +180,7 @@ public final class NodeService {
      */
     private String pluginNetns(Caller caller, String asked) {
         requireOwnNetns(caller, asked);
-        return caller.netns().pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> new Refused(NodeError.FORBIDDEN,
+        return caller.netns().pinnedIn(netnsDir).map(Path::toString).orElseThrow(() -> refusal(NodeError.FORBIDDEN,
                 "the caller's network namespace (" + caller.netns() + ") is not pinned under " + netnsDir
                         + " (where the container runtime pins pods' namespaces; see --netns-dir)"));
     }
@@ -175,7 +198,7 @@ public final class NodeService {
             asked = null;
         }
         if (asked == null || !asked.equals(caller.netns())) {
-            throw new Refused(NodeError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
+            throw refusal(NodeError.FORBIDDEN, "netns \"" + netns + "\" is not the caller's network namespace ("
                     + caller.netns() + "); a pod may only act on its own");
         }
     }
@@ -184,12 +207,12 @@ public final class NodeService {
         return locks.of(key);
     }
 
-    private ObjectNode add(Caller caller, NodeRequest r) {
+    private Attached attach(Caller caller, AttachmentRequest r) {
         String netns = pluginNetns(caller, r.netns());
         NetnsIdentity callerNetns = caller.netns();
         String network = r.network().isEmpty() ? defaultNetwork : r.network();
         if (!limits.allowedNetworks().contains(network)) {
-            throw new Refused(NodeError.FORBIDDEN, "network \"" + network + "\" is not one launchers may use on this node (allowed: "
+            throw refusal(NodeError.FORBIDDEN, "network \"" + network + "\" is not one launchers may use on this node (allowed: "
                     + new java.util.TreeSet<>(limits.allowedNetworks()) + "; see podnic node --allow-network)");
         }
         String cid = containerId(callerNetns, r.vmi());
@@ -197,13 +220,15 @@ public final class NodeService {
             long others = ledger.all().stream().filter(e -> e.netnsDev() == callerNetns.dev() && e.netnsIno() == callerNetns.ino()
                     && !(e.containerId().equals(cid) && e.ifName().equals(r.ifName()))).count();
             if (others >= limits.maxInterfacesPerPod()) {
-                throw new Refused(NodeError.QUOTA, "the pod already has " + others + " VMI interfaces, the most this node allows "
+                throw refusal(NodeError.QUOTA, "the pod already has " + others + " VMI interfaces, the most this node allows "
                         + "one pod (see podnic node --max-interfaces-per-pod)");
             }
             var existing = ledger.get(cid, r.ifName());
             if (existing.isPresent() && existing.get().state() == LedgerEntry.State.ADDED
                     && interfaces.exists(caller.namespace(), r.ifName())) {
-                return ok().set("result", existing.get().result()); // idempotent: no second allocation
+                LedgerEntry made = existing.get(); // idempotent: no second allocation
+                SpecVersion version = configs.recorded(made).cniVersion();
+                return new Attached(ResultJson.parse(made.result(), version), version);
             }
             // An ADD or DEL a crash interrupted; or an ADDED entry of a dead namespace whose nsfs inode
             // the caller's new one reuses (its interface is not here): freed before a fresh ADD.
@@ -241,23 +266,22 @@ public final class NodeService {
                 ledger.remove(entry);
                 throw cannotRecord(e, "the attachment was made and deleted again");
             }
-            return ok().set("result", written);
+            return new Attached(result, net.cniVersion());
         }
     }
 
     /** A full or failing state directory: the caller may retry once an operator has made room. */
-    private Refused cannotRecord(UncheckedIOException e, String outcome) {
-        return new Refused(CniError.TRY_AGAIN_LATER, "the node daemon cannot record the attachment in its ledger ("
+    private CniException cannotRecord(UncheckedIOException e, String outcome) {
+        return refusal(CniError.TRY_AGAIN_LATER, "the node daemon cannot record the attachment in its ledger ("
                 + e.getMessage() + ": " + e.getCause().getMessage() + "); " + outcome + ". Make room in the daemon's state "
                 + "directory (podnic node --state-dir), then retry");
     }
 
-    private ObjectNode del(Caller caller, NodeRequest r) {
+    private void detach(Caller caller, AttachmentRequest r) {
         requireOwnNetns(caller, r.netns());
         String cid = containerId(caller.netns(), r.vmi());
         synchronized (lock(cid + "_" + r.ifName())) {
             ledger.get(cid, r.ifName()).ifPresent(this::undo);
-            return ok();
         }
     }
 
@@ -266,32 +290,19 @@ public final class NodeService {
      * interface still there. Not the plugins' CHECK: a bound vNIC's address was moved to the guest
      * on purpose, and the bridge plugin's CHECK looks for it on the interface (it can never pass).
      */
-    private ObjectNode check(Caller caller, NodeRequest r) {
+    private void verify(Caller caller, AttachmentRequest r) {
         requireOwnNetns(caller, r.netns());
         String cid = containerId(caller.netns(), r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
-                .orElseThrow(() -> new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
+                .orElseThrow(() -> refusal(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
         if (!alive(e)) {
-            throw new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + ": its namespace " + e.netns()
+            throw refusal(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + ": its namespace " + e.netns()
                     + " is gone");
         }
         if (!interfaces.exists(caller.namespace(), e.ifName())) {
-            throw new Refused(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is attached but the interface is "
+            throw refusal(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is attached but the interface is "
                     + "gone from " + e.netns());
         }
-        return ok();
-    }
-
-    private ObjectNode list(NetnsIdentity callerNetns) {
-        ObjectNode out = ok();
-        ArrayNode arr = out.putArray("attachments");
-        for (LedgerEntry e : ledger.all()) {
-            if (e.netnsDev() == callerNetns.dev() && e.netnsIno() == callerNetns.ino()) {
-                arr.addObject().put("ifName", e.ifName()).put("network", e.network()).put("state", e.state().name())
-                        .put("containerId", e.containerId()).set("result", e.result());
-            }
-        }
-        return out;
     }
 
     /**
@@ -432,22 +443,12 @@ public final class NodeService {
         return ledger.all();
     }
 
-    private static ObjectNode ok() {
-        return NodeWire.ok();
-    }
-
-    private static ObjectNode error(NodeError e) {
-        return NodeWire.error(e);
-    }
-
     /**
-     * The error response for a request refused before it was read (too large or slow, its caller
-     * gone, the daemon or the pod's share busy); counted and logged as every refusal is.
+     * A request refused before it was read (too large or slow, its caller gone, the daemon or the
+     * pod's share busy); counted and logged as every refusal is.
      */
-    public ObjectNode unreadable(int code, String msg) {
-        metrics.request("unread", "error_" + code, 0);
-        refused("unread", "(not identified)", code, msg);
-        return error(NodeError.of(code, msg));
+    public void unreadable(int code, String msg) {
+        refusedUnread("unread", "(not identified)", code, msg);
     }
 
     /** One logfmt line per refusal, for the daemon's log. */

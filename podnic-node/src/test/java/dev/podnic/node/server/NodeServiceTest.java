@@ -47,7 +47,7 @@ class NodeServiceTest {
     }
 
     private JsonNode handle(String json) {
-        return service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), me, netns), json.getBytes(StandardCharsets.UTF_8));
+        return new LauncherRequests(service).handle(Caller.assumed(new PeerCredentials(1, 0, 0), me, netns), json.getBytes(StandardCharsets.UTF_8));
     }
 
     private String req(String op, String ifName) {
@@ -127,7 +127,7 @@ class NodeServiceTest {
         assertThat(service.attachments()).isEmpty();
 
         Path elsewhere = Files.createFile(Files.createDirectories(tmp.resolve("elsewhere")).resolve("ns"));
-        JsonNode refused = service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), NetnsIdentity.of(elsewhere), elsewhere),
+        JsonNode refused = new LauncherRequests(service).handle(Caller.assumed(new PeerCredentials(1, 0, 0), NetnsIdentity.of(elsewhere), elsewhere),
                 req("ADD", "vmi0").replace(netns.toString(), "").getBytes(StandardCharsets.UTF_8));
         assertThat(refused.path("error").path("code").asInt()).isEqualTo(NodeError.FORBIDDEN);
         assertThat(refused.path("error").path("msg").asText()).contains("is not pinned under " + tmp);
@@ -175,7 +175,7 @@ class NodeServiceTest {
     @Test
     void theLedgerKeepsThePodTheKernelSawNotOnlyTheClaimedVm() {
         String pod = "6a2c4c2e-1d55-4e3f-9f51-6e0c1f3a2b7d";
-        JsonNode added = service.handle(Caller.assumed(new PeerCredentials(1, 0, 0), me, netns, pod),
+        JsonNode added = new LauncherRequests(service).handle(Caller.assumed(new PeerCredentials(1, 0, 0), me, netns, pod),
                 req("ADD", "vmi0").getBytes(StandardCharsets.UTF_8));
         assertThat(added.path("ok").asBoolean()).as(added.toString()).isTrue();
         assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.podUid()).isEqualTo(pod));

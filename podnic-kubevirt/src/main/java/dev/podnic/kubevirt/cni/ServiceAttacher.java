@@ -1,0 +1,60 @@
+package dev.podnic.kubevirt.cni;
+
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.attach.Attacher;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.node.peer.Caller;
+import dev.podnic.node.server.AttachmentRequest;
+import dev.podnic.node.server.NodeService;
+import java.util.Optional;
+
+/**
+ * VMI interfaces from the node daemon's own {@link NodeService}, called directly for the pod the
+ * KubeVirt binding acts for: the caller is the pod's namespace the daemon opened, so the service's
+ * rules (ledger first, container ID derived from the namespace, quota, allowed networks) hold as for a
+ * launcher over the socket — without a request or answer encoded in between. Its refusals and the
+ * plugins' errors come as they were raised.
+ */
+final class ServiceAttacher implements Attacher {
+    private final NodeService service;
+    private final Caller pod;
+    private final String network;
+
+    /** @param network the CNI network, or "" for the daemon's default */
+    ServiceAttacher(NodeService service, Caller pod, String network) {
+        this.service = service;
+        this.pod = pod;
+        this.network = network;
+    }
+
+    @Override
+    public CniResult attach(VmNames vm, String vmiInterface) {
+        return service.add(pod, request(vm, vmiInterface)).result();
+    }
+
+    @Override
+    public void check(VmNames vm, String vmiInterface) {
+        service.check(pod, request(vm, vmiInterface));
+    }
+
+    @Override
+    public void detach(VmNames vm, String vmiInterface) {
+        service.del(pod, request(vm, vmiInterface));
+    }
+
+    @Override
+    public String network() {
+        return network;
+    }
+
+    /** The service derives it from the pod's namespace and the VM. */
+    @Override
+    public Optional<String> containerId(VmNames vm) {
+        return Optional.empty();
+    }
+
+    /** No path: the service takes the namespace the kernel identified (the pod's, opened by the binding). */
+    private AttachmentRequest request(VmNames vm, String vmiInterface) {
+        return new AttachmentRequest("", vmiInterface, vm.identity(), network);
+    }
+}
