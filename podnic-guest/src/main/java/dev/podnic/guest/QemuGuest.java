@@ -95,6 +95,16 @@ public final class QemuGuest implements AutoCloseable {
         throw new IOException("migration did not complete within " + timeout);
     }
 
+    /** Stops the guest's CPU (QMP {@code stop}); a migration of a stopped guest copies its memory once. */
+    public void pause() throws IOException {
+        qmp.execute("stop", null);
+    }
+
+    /** Runs the guest's CPU again (QMP {@code cont}): a migration target of a stopped guest waits for it. */
+    public void resume() throws IOException {
+        qmp.execute("cont", null);
+    }
+
     /** The guest's link on vNIC {@code index}, as virt-handler's link refresh sets it. */
     public void setLink(int index, boolean up) throws IOException {
         qmp.execute("set_link", Qmp.arguments().put("name", "nic" + index).put("up", up));

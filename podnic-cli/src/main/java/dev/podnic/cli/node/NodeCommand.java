@@ -153,9 +153,9 @@ public final class NodeCommand implements Callable<Integer> {
             HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, qemuUid, multus,
                     id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line.replace('"', '\'') + "\""));
             long started = System.nanoTime();
-            binding.collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive
+            binding.attachments().collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive
             GcPass first = service.collectGarbage(true);
-            int resumed = binding.resumeDhcp(); // the living pods' guests renew with this process's servers
+            int resumed = binding.attachments().resumeDhcp(); // the living pods' guests renew with this process's servers
             log(err, "info", "start-up GC", String.format("freed=%d failures=%d dhcp-resumed=%d millis=%.0f", first.freed().size(),
                     first.failures().size(), resumed, (System.nanoTime() - started) / 1e6));
             first.failures().forEach(f -> log(err, "warn", "GC could not free", "what=\"" + f.replace('"', '\'') + "\""));
@@ -170,7 +170,7 @@ public final class NodeCommand implements Callable<Integer> {
                     // Nothing may end the periodic GC: an exception would cancel it for good, silently.
                     try {
                         long t0 = System.nanoTime();
-                        binding.collectGarbage();
+                        binding.attachments().collectGarbage();
                         GcPass pass = service.collectGarbage(false);
                         if (!pass.freed().isEmpty() || !pass.failures().isEmpty()) {
                             log(err, "info", "GC", String.format("freed=%d failures=%d millis=%.0f", pass.freed().size(),

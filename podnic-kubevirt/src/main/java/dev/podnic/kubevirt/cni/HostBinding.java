@@ -7,20 +7,13 @@ import dev.podnic.api.NicModel;
 import dev.podnic.api.VNic;
 import dev.podnic.api.VmNames;
 import dev.podnic.api.VmiSpec;
-import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BindingException;
 import dev.podnic.binding.apply.BoundVNic;
 import dev.podnic.binding.apply.VmiHealth;
-import dev.podnic.binding.attach.Attacher;
-import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpIsolation;
-import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.dhcp.server.InProcessDhcpBackend;
-import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.port.OwnedTap;
-import dev.podnic.binding.record.VNicRecord;
-import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
@@ -28,9 +21,6 @@ import dev.podnic.cni.skel.CmdArgs;
 import dev.podnic.cni.skel.CniPlugin;
 import dev.podnic.cni.skel.PluginOutput;
 import dev.podnic.cni.skel.PluginSkel;
-import dev.podnic.netlink.kernel.KernelNetworkOps;
-import dev.podnic.netlink.kernel.NetfilterTables;
-import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.api.CniCallWire;
 import dev.podnic.node.api.CniCallWire.CniAnswer;
 import dev.podnic.node.api.CniCallWire.CniCall;
@@ -38,8 +28,6 @@ import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
-import dev.podnic.node.peer.PeerCredentials;
-import dev.podnic.node.server.KeyedLocks;
 import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
 import java.io.IOException;
@@ -47,21 +35,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The node daemon's side of podnic's KubeVirt binding: serves the CNI calls podnic-shim forwards
- * from Multus (ADD, DEL, CHECK, STATUS, GC, VERSION) by driving the binding engine from the host
- * side for one vNIC per call — the VMI interface through the daemon's own ledger (so its GC frees
- * it when the pod vanishes), strip, bridge, the daemon's own DHCP server on the bridge for whichever
- * client asks there (the MAC is not known yet; {@link DhcpIsolation} keeps the cluster side out; see
- * {@link InProcessDhcpBackend}), and a tap QEMU may attach to unprivileged ({@link OwnedTap}). One
- * directory per attachment ({@link AttachmentDirs}) holds its engine record, lease file and logs.
- * Attachments an earlier podnic served with a dnsmasq per vNIC are still undone with dnsmasq.
+ * The node daemon's side of podnic's KubeVirt binding, a CNI plugin behind podnic-shim: the calls
+ * Multus makes (ADD, DEL, CHECK, STATUS, GC, VERSION) arrive on the binding socket, are decoded once
+ * ({@link CniCallWire}, then {@link PluginSkel}) and drive the binding engine from the host side for
+ * one vNIC per call — the VMI interface from the daemon's own {@link NodeService} (so its ledger and
+ * GC free it when the pod vanishes), strip, bridge, the daemon's own DHCP server on the bridge for
+ * whichever client asks there (the MAC is not known yet; {@link DhcpIsolation} keeps the cluster
+ * side out; see {@link InProcessDhcpBackend}), and a tap QEMU may attach to unprivileged
+ * ({@link OwnedTap}). The attachments themselves, their locks, and their GC and DHCP resume are
+ * {@link HostAttachments}'.
  *
  * <p>Who may call: root in the node's own network namespace (Multus), nobody in a pod.
  */
@@ -69,7 +57,6 @@ public final class HostBinding implements NodeServer.Protocol {
     /** The versions podnic-shim answers VERSION with (podnic's CNI runtime converts results between them). */
     public static final List<String> VERSIONS = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DNSMASQ = "dnsmasq";
 
     /** Where a pod's resolv.conf is found on the node, by sandbox (CNI_CONTAINERID). */
     @FunctionalInterface
@@ -78,14 +65,10 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     private final NodeService service;
-    private final AttachmentDirs attachments;
-    private final Path dnsmasq;
-    private final DhcpServers dhcpServers;
-    private final int qemuUid;
+    private final HostAttachments attachments;
     private final NetnsIdentity node;
     private final SandboxFiles sandboxes;
     private final Consumer<String> log;
-    private final KeyedLocks locks = new KeyedLocks();
     private final PluginSkel skel = new PluginSkel(new Plugin(), VERSIONS);
 
     /**
@@ -97,13 +80,15 @@ public final class HostBinding implements NodeServer.Protocol {
     public HostBinding(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, NetnsIdentity node,
                        SandboxFiles sandboxes, Consumer<String> log) {
         this.service = service;
-        this.attachments = new AttachmentDirs(stateDir);
-        this.dnsmasq = dnsmasq;
-        this.dhcpServers = dhcpServers;
-        this.qemuUid = qemuUid;
+        this.attachments = new HostAttachments(service, stateDir, dnsmasq, dhcpServers, qemuUid, log);
         this.node = node;
         this.sandboxes = sandboxes;
         this.log = log;
+    }
+
+    /** The attachments on disk: the daemon's GC and DHCP resume at start-up and on its period. */
+    public HostAttachments attachments() {
+        return attachments;
     }
 
     @Override
@@ -180,7 +165,7 @@ public final class HostBinding implements NodeServer.Protocol {
             for (JsonNode a : args.config().path("cni.dev/valid-attachments")) {
                 valid.add(a.path("containerID").asText() + "-" + a.path("ifname").asText());
             }
-            HostBinding.this.gc(valid);
+            attachments.keepOnly(valid);
         }
 
         /** The step that failed names the vNIC; the code is the CNI error underneath, when there is one. */
@@ -227,7 +212,7 @@ public final class HostBinding implements NodeServer.Protocol {
         synchronized (lock(c)) {
             Path dir = attachments.dir(c.key());
             if (Files.isDirectory(dir)) { // else never added, or deleted before
-                free(Attachment.of(dir), "deleted by the runtime (DEL)");
+                attachments.free(dir, "deleted by the runtime (DEL)");
             }
         }
     }
@@ -242,124 +227,11 @@ public final class HostBinding implements NodeServer.Protocol {
         }
     }
 
-    /**
-     * The spec's GC: every attachment this daemon made for a sandbox and interface the runtime no
-     * longer lists is deleted (its namespace is gone by then, or will be).
-     */
-    private void gc(Set<String> valid) {
-        for (Path dir : attachments.all()) {
-            String key = dir.getFileName().toString();
-            if (!valid.contains(key)) {
-                synchronized (lock(key)) {
-                    if (Files.isDirectory(dir)) {
-                        free(Attachment.of(dir), "not among the runtime's valid attachments");
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Frees the attachments whose pod is gone without a DEL (its namespace's pin was removed): the
-     * DHCP server that kept the namespace alive is stopped, the VMI interface's addresses released
-     * through the ledger. Returns what it freed, for the daemon's periodic GC.
-     */
-    public List<String> collectGarbage() {
-        List<String> freed = new ArrayList<>();
-        for (Path dir : attachments.all()) {
-            // Decided under the attachment's lock, on its record as it is then: an ADD in progress holds the
-            // lock and has no record yet for a moment, and is not garbage.
-            synchronized (lock(dir.getFileName().toString())) {
-                Attachment a = Attachment.of(dir);
-                if (Files.isDirectory(dir) && a.record().map(r -> !Files.exists(Path.of(r.podNetns()))).orElse(true)) {
-                    free(a, "its pod's network namespace is gone");
-                    freed.add(dir.getFileName().toString());
-                }
-            }
-        }
-        return freed;
-    }
-
-    /** An attachment's directory and its record (empty: an ADD died before it recorded anything). */
-    private record Attachment(Path dir, Optional<VmiRecord> record) {
-        static Attachment of(Path dir) {
-            return new Attachment(dir, AttachmentDirs.record(dir));
-        }
-    }
-
-    /** Undoes an attachment found on disk (its lock held): fully while its pod lives, else what outlives the pod. */
-    private void free(Attachment a, String why) {
-        long t0 = System.nanoTime();
-        a.record().ifPresent(r -> {
-            Path netns = Path.of(r.podNetns());
-            if (Files.exists(netns)) {
-                String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
-                withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
-                        (engine, adopted) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
-            } else {
-                forget(a.dir(), r.identity());
-            }
-        });
-        AttachmentDirs.delete(a.dir());
-        log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms)", a.dir().getFileName(), why,
-                (System.nanoTime() - t0) / 1e6));
-    }
-
-    /**
-     * What is left when the pod is gone: its DHCP servers (stopped by their recorded PID; their end
-     * frees the namespace with the bridge and tap in it) and the VMI interface's addresses (DEL
-     * through the ledger, without a namespace).
-     */
-    private void forget(Path dir, String identity) {
-        for (VmiRecord r : AttachmentDirs.records(dir).list()) {
-            DhcpBackend stopping = r.backend().equals(DNSMASQ) ? new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq)
-                    : new InProcessDhcpBackend(null, dir.resolve("dhcp"), dhcpServers, null); // stopping needs no namespace
-            for (VNicRecord n : r.nics()) {
-                if (n.dhcp() != null) {
-                    stopping.stop(n.dhcp());
-                }
-                stopping.stopStray(n.bridge());
-            }
-        }
-        service.release(identity);
-    }
-
-    /** What a call does with the engine; {@code adopted} names the Multus interface the vNIC takes over, if it does. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T apply(BindingEngine engine, Optional<String> adopted);
-    }
-
     /** The engine for one call, acting in the pod's namespace from here; what it opened is closed after. */
-    private <T> T withPod(BindingCall c, boolean adding, Work<T> work) {
+    private <T> T withPod(BindingCall c, boolean adding, HostAttachments.Work<T> work) {
         Path netns = c.netns().orElseThrow(() -> new CniException(CniError.INVALID_ENVIRONMENT, "CNI_NETNS is required"));
         Path dir = attachments.dir(c.key());
-        return withPod(netns, emptyToNull(c.podUid()), dir, c.network(), c.logicNetwork(), adding, work, resolvConf(c, dir));
-    }
-
-    /**
-     * @param adding an ADD may adopt the Multus interface it finds; other calls undo what the ADD did,
-     *               which its saved configuration tells
-     */
-    private <T> T withPod(Path netns, String podUid, Path dir, String network, String logicNetwork, boolean adding, Work<T> work,
-                          Path resolvConf) {
-        try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
-             KernelNetworkOps ops = KernelNetworkOps.open(pod.namespace());
-             NetnsThread thread = NetnsThread.enter(pod.namespace());
-             NetfilterTables tables = NetfilterTables.open(thread)) {
-            Path saved = dir.resolve("adopted.json");
-            String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
-            Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && ops.findLink(multusInterface).isPresent())
-                    ? Optional.of(multusInterface) : Optional.empty();
-            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
-                    : new ServiceAttacher(service, pod, network);
-            DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables), netns);
-            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, AttachmentDirs.records(dir),
-                    resolvConf, netns, new OwnedTap(qemuUid));
-            return work.apply(engine, adopted);
-        } catch (IOException e) {
-            throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
-        }
+        return attachments.withPod(netns, emptyToNull(c.podUid()), dir, c.network(), c.logicNetwork(), adding, work, resolvConf(c, dir));
     }
 
     /**
@@ -400,44 +272,8 @@ public final class HostBinding implements NodeServer.Protocol {
         return file;
     }
 
-    /** The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it. */
-    private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation, Path podNetns) {
-        boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
-        return byDnsmasq ? new DnsmasqBackend(pod, dir.resolve("dhcp"), dnsmasq, isolation, true)
-                : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation, podNetns);
-    }
-
-    /**
-     * Serves the leases of every attachment whose pod still lives, from their lease files: what a
-     * daemon does as it starts (its predecessor's servers went with it; guests renew — at half
-     * their lease — with the server they know). Returns how many bridges are served; an attachment
-     * that cannot be served is logged and left to CHECK and GC.
-     */
-    public int resumeDhcp() {
-        int served = 0;
-        for (Path dir : attachments.all()) {
-            synchronized (lock(dir.getFileName().toString())) {
-                Optional<VmiRecord> r = Attachment.of(dir).record();
-                if (r.isEmpty() || r.get().backend().equals(DNSMASQ) || !Files.exists(Path.of(r.get().podNetns()))) {
-                    continue; // nothing served yet, served by its own dnsmasq, or garbage for the GC
-                }
-                try (NetnsThread pod = NetnsThread.enter(Path.of(r.get().podNetns()))) {
-                    served += new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, null).resume().size();
-                } catch (RuntimeException e) {
-                    log.accept("could not serve DHCP again for " + dir.getFileName() + ": " + e.getMessage());
-                }
-            }
-        }
-        return served;
-    }
-
     private Object lock(BindingCall c) {
-        return lock(c.key());
-    }
-
-    /** One lock per attachment (its directory's name): ADD, DEL, CHECK and both GCs never overlap on one. */
-    private Object lock(String key) {
-        return locks.of(key);
+        return attachments.lock(c.key());
     }
 
     private static String emptyToNull(String s) {

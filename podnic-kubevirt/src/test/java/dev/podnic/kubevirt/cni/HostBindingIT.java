@@ -142,9 +142,9 @@ class HostBindingIT extends WithBindingDaemon {
         NodeService restarted = daemon();
         dhcpServers = new DhcpServers();
         HostBinding again = binding(restarted, dhcpServers);
-        assertThat(again.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
+        assertThat(again.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         assertThat(restarted.collectGarbage(true).failures()).isEmpty();
-        assertThat(again.resumeDhcp()).as("nothing to serve again").isZero();
+        assertThat(again.attachments().resumeDhcp()).as("nothing to serve again").isZero();
         assertThat(running("podnic-ra")).as("the router advertiser is freed with the pod").isFalse();
         assertThat(restarted.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
@@ -174,7 +174,7 @@ class HostBindingIT extends WithBindingDaemon {
             service = daemon();
             dhcpServers = new DhcpServers();
             binding = binding(service, dhcpServers);
-            assertThat(binding.resumeDhcp()).isEqualTo(1);
+            assertThat(binding.attachments().resumeDhcp()).isEqualTo(1);
             server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
             assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
             assertThat(guest.renew().get("ip") + "/24").isEqualTo(vmIp);
@@ -200,7 +200,7 @@ class HostBindingIT extends WithBindingDaemon {
         podThread.close();
         namespaces.delete(pod);
         assertThat(nodeVeths()).as("the namespace is held by the DHCP sockets and podnic-ra").hasSize(2);
-        assertThat(binding.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
+        assertThat(binding.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         GuestNamespace.await("the pod's namespace is gone with its veths", () -> nodeVeths().isEmpty());
         assertThat(dhcpServers.size()).isZero();
         assertThat(running("podnic-ra")).isFalse();
@@ -241,7 +241,7 @@ class HostBindingIT extends WithBindingDaemon {
         podThread.close();
         namespaces.delete(pod);
         GuestNamespace.await("podnic-ra ends by itself", () -> !running("podnic-ra"));
-        assertThat(binding.collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
+        assertThat(binding.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         GuestNamespace.await("the pod's namespace is gone with its veths", () -> nodeVeths().isEmpty());
         assertThat(service.attachments()).isEmpty();
     }

@@ -1,0 +1,219 @@
+package dev.podnic.kubevirt.cni;
+
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.apply.BindingEngine;
+import dev.podnic.binding.attach.Attacher;
+import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpIsolation;
+import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.dhcp.server.DhcpServers;
+import dev.podnic.binding.dhcp.server.InProcessDhcpBackend;
+import dev.podnic.binding.domain.Domains;
+import dev.podnic.binding.port.OwnedTap;
+import dev.podnic.binding.record.VNicRecord;
+import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.kernel.NetfilterTables;
+import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.node.peer.Caller;
+import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.server.KeyedLocks;
+import dev.podnic.node.server.NodeService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The KubeVirt binding's attachments as the daemon keeps them: one directory each
+ * ({@link AttachmentDirs}: engine record, lease file, logs), one lock each, the engine wired for one
+ * of them in its pod, and what the daemon does with them all at start-up and on its period — free
+ * those whose pod vanished, serve the living ones' DHCP again — and for the runtime's GC.
+ * Attachments an earlier podnic served with a dnsmasq per vNIC are still undone with dnsmasq.
+ */
+public final class HostAttachments {
+    private static final String DNSMASQ = "dnsmasq";
+
+    private final NodeService service;
+    private final AttachmentDirs attachments;
+    private final Path dnsmasq;
+    private final DhcpServers dhcpServers;
+    private final int qemuUid;
+    private final Consumer<String> log;
+    private final KeyedLocks locks = new KeyedLocks();
+
+    HostAttachments(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
+        this.service = service;
+        this.attachments = new AttachmentDirs(stateDir);
+        this.dnsmasq = dnsmasq;
+        this.dhcpServers = dhcpServers;
+        this.qemuUid = qemuUid;
+        this.log = log;
+    }
+
+    /** Where the attachment {@code key} (CNI_CONTAINERID-CNI_IFNAME) lives. */
+    Path dir(String key) {
+        return attachments.dir(key);
+    }
+
+    /** One lock per attachment (its directory's name): ADD, DEL, CHECK and both GCs never overlap on one. */
+    Object lock(String key) {
+        return locks.of(key);
+    }
+
+    /**
+     * The spec's GC: every attachment this daemon made for a sandbox and interface the runtime no
+     * longer lists is deleted (its namespace is gone by then, or will be).
+     */
+    void keepOnly(Set<String> valid) {
+        for (Path dir : attachments.all()) {
+            String key = dir.getFileName().toString();
+            if (!valid.contains(key)) {
+                synchronized (lock(key)) {
+                    if (Files.isDirectory(dir)) {
+                        free(Attachment.of(dir), "not among the runtime's valid attachments");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Frees the attachments whose pod is gone without a DEL (its namespace's pin was removed): the
+     * DHCP server that kept the namespace alive is stopped, the VMI interface's addresses released
+     * through the ledger. Returns what it freed, for the daemon's periodic GC.
+     */
+    public List<String> collectGarbage() {
+        List<String> freed = new ArrayList<>();
+        for (Path dir : attachments.all()) {
+            // Decided under the attachment's lock, on its record as it is then: an ADD in progress holds the
+            // lock and has no record yet for a moment, and is not garbage.
+            synchronized (lock(dir.getFileName().toString())) {
+                Attachment a = Attachment.of(dir);
+                if (Files.isDirectory(dir) && a.record().map(r -> !Files.exists(Path.of(r.podNetns()))).orElse(true)) {
+                    free(a, "its pod's network namespace is gone");
+                    freed.add(dir.getFileName().toString());
+                }
+            }
+        }
+        return freed;
+    }
+
+    /** An attachment's directory and its record (empty: an ADD died before it recorded anything). */
+    private record Attachment(Path dir, Optional<VmiRecord> record) {
+        static Attachment of(Path dir) {
+            return new Attachment(dir, AttachmentDirs.record(dir));
+        }
+    }
+
+    /** Frees the attachment in {@code dir} (its lock held): see {@link #free(Attachment, String)}. */
+    void free(Path dir, String why) {
+        free(Attachment.of(dir), why);
+    }
+
+    /** Undoes an attachment found on disk (its lock held): fully while its pod lives, else what outlives the pod. */
+    private void free(Attachment a, String why) {
+        long t0 = System.nanoTime();
+        a.record().ifPresent(r -> {
+            Path netns = Path.of(r.podNetns());
+            if (Files.exists(netns)) {
+                String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
+                withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
+                        (engine, adopted) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
+            } else {
+                forget(a.dir(), r.identity());
+            }
+        });
+        AttachmentDirs.delete(a.dir());
+        log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms)", a.dir().getFileName(), why,
+                (System.nanoTime() - t0) / 1e6));
+    }
+
+    /**
+     * What is left when the pod is gone: its DHCP servers (stopped by their recorded PID; their end
+     * frees the namespace with the bridge and tap in it) and the VMI interface's addresses (DEL
+     * through the ledger, without a namespace).
+     */
+    private void forget(Path dir, String identity) {
+        for (VmiRecord r : AttachmentDirs.records(dir).list()) {
+            DhcpBackend stopping = r.backend().equals(DNSMASQ) ? new DnsmasqBackend(null, dir.resolve("dhcp"), dnsmasq)
+                    : new InProcessDhcpBackend(null, dir.resolve("dhcp"), dhcpServers, null); // stopping needs no namespace
+            for (VNicRecord n : r.nics()) {
+                if (n.dhcp() != null) {
+                    stopping.stop(n.dhcp());
+                }
+                stopping.stopStray(n.bridge());
+            }
+        }
+        service.release(identity);
+    }
+
+    /** What a call does with the engine; {@code adopted} names the Multus interface the vNIC takes over, if it does. */
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(BindingEngine engine, Optional<String> adopted);
+    }
+
+    /**
+     * @param adding an ADD may adopt the Multus interface it finds; other calls undo what the ADD did,
+     *               which its saved configuration tells
+     */
+    <T> T withPod(Path netns, String podUid, Path dir, String network, String logicNetwork, boolean adding, Work<T> work,
+                          Path resolvConf) {
+        try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
+             KernelNetworkOps ops = KernelNetworkOps.open(pod.namespace());
+             NetnsThread thread = NetnsThread.enter(pod.namespace());
+             NetfilterTables tables = NetfilterTables.open(thread)) {
+            Path saved = dir.resolve("adopted.json");
+            String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
+            Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && ops.findLink(multusInterface).isPresent())
+                    ? Optional.of(multusInterface) : Optional.empty();
+            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
+                    : new ServiceAttacher(service, pod, network);
+            DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables), netns);
+            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, AttachmentDirs.records(dir),
+                    resolvConf, netns, new OwnedTap(qemuUid));
+            return work.apply(engine, adopted);
+        } catch (IOException e) {
+            throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
+        }
+    }
+
+    /** The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it. */
+    private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation, Path podNetns) {
+        boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
+        return byDnsmasq ? new DnsmasqBackend(pod, dir.resolve("dhcp"), dnsmasq, isolation, true)
+                : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation, podNetns);
+    }
+
+    /**
+     * Serves the leases of every attachment whose pod still lives, from their lease files: what a
+     * daemon does as it starts (its predecessor's servers went with it; guests renew — at half
+     * their lease — with the server they know). Returns how many bridges are served; an attachment
+     * that cannot be served is logged and left to CHECK and GC.
+     */
+    public int resumeDhcp() {
+        int served = 0;
+        for (Path dir : attachments.all()) {
+            synchronized (lock(dir.getFileName().toString())) {
+                Optional<VmiRecord> r = Attachment.of(dir).record();
+                if (r.isEmpty() || r.get().backend().equals(DNSMASQ) || !Files.exists(Path.of(r.get().podNetns()))) {
+                    continue; // nothing served yet, served by its own dnsmasq, or garbage for the GC
+                }
+                try (NetnsThread pod = NetnsThread.enter(Path.of(r.get().podNetns()))) {
+                    served += new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, null).resume().size();
+                } catch (RuntimeException e) {
+                    log.accept("could not serve DHCP again for " + dir.getFileName() + ": " + e.getMessage());
+                }
+            }
+        }
+        return served;
+    }
+
+}
