@@ -58,7 +58,10 @@ public final class RouterAdvertisements {
         }
         Path out = stateDir.resolve(plan.bridge() + ".ra.out");
         try {
-            pod.call(() -> enableIpv6(plan.bridge()));
+            pod.call(() -> {
+                prepareBridge(plan.bridge());
+                return null;
+            });
             List<String> cmd = new ArrayList<>(List.of(install(stateDir).toString(), "--interface", plan.bridge()));
             if (v6.router() != null) {
                 cmd.addAll(List.of("--router", IpLiteral.format(v6.router())));
@@ -92,16 +95,15 @@ public final class RouterAdvertisements {
 
     /**
      * IPv6 on the bridge, and no advertisements taken by the pod (they are the guest's side's):
-     * podnic-ra's precondition, which a libvirt network's bridge lacks (libvirt disables IPv6 on
+     * the advertiser's precondition, which a libvirt network's bridge lacks (libvirt disables IPv6 on
      * networks that declare no IPv6 address; the link-local address it then gets is usable at once,
-     * as on podnic's own bridges). Runs in the pod's namespace, where /proc/sys/net is the pod's.
+     * as on podnic's own bridges). On a thread in the pod's namespace, where /proc/sys/net is the pod's.
      */
-    private static Void enableIpv6(String bridge) throws IOException {
+    public static void prepareBridge(String bridge) throws IOException {
         Path conf = Path.of("/proc/sys/net/ipv6/conf", bridge);
         Files.writeString(conf.resolve("accept_dad"), "0");
         Files.writeString(conf.resolve("accept_ra"), "0");
         Files.writeString(conf.resolve("disable_ipv6"), "0");
-        return null;
     }
 
     /** Ends the bridge's advertiser (it withdraws the default route as it goes); idempotent. */

@@ -11,6 +11,7 @@ import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.inet.MacAddress;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.netlink.testing.ChildProcess;
@@ -135,17 +136,15 @@ class HostBindingIT extends WithBindingDaemon {
     void aPodThatVanishesWithoutDelIsFreedAfterTheDaemonRestarts() throws Exception {
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
         assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
-        assertThat(running("podnic-ra")).isTrue();
         server.close(); // the daemon dies (its state stays on disk, its servers go with it)…
         dhcpServers.close();
-        namespaces.delete(pod); // …and the pod goes without a DEL: only podnic-ra keeps its namespace alive
+        namespaces.delete(pod); // …and the pod goes without a DEL
         NodeService restarted = daemon();
         dhcpServers = new DhcpServers();
         HostBinding again = binding(restarted, dhcpServers);
         assertThat(again.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         assertThat(restarted.collectGarbage(true).failures()).isEmpty();
         assertThat(again.attachments().resumeDhcp()).as("nothing to serve again").isZero();
-        assertThat(running("podnic-ra")).as("the router advertiser is freed with the pod").isFalse();
         assertThat(restarted.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
         assertThat(log).anyMatch(l -> l.contains("its pod's network namespace is gone"));
@@ -188,8 +187,8 @@ class HostBindingIT extends WithBindingDaemon {
     }
 
     /**
-     * The pod vanishes without a DEL while the daemon runs: its periodic GC closes the DHCP sockets and
-     * ends podnic-ra — all that kept the pod's namespace alive — so the namespace goes, and with it the
+     * The pod vanishes without a DEL while the daemon runs: its periodic GC closes the DHCP and router
+     * advertisement sockets — all that kept the pod's namespace alive — so the namespace goes, and with it the
      * veths whose node ends are on the node's bridge; the VMI interface's addresses are freed.
      */
     @Test
@@ -199,11 +198,10 @@ class HostBindingIT extends WithBindingDaemon {
         podOps.close(); // the test's own hold on the pod's namespace (closed again after the test: idempotent)
         podThread.close();
         namespaces.delete(pod);
-        assertThat(nodeVeths()).as("the namespace is held by the DHCP sockets and podnic-ra").hasSize(2);
+        assertThat(nodeVeths()).as("the namespace is held by the daemon's DHCP and advertisement sockets").hasSize(2);
         assertThat(binding.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
         GuestNamespace.await("the pod's namespace is gone with its veths", () -> nodeVeths().isEmpty());
         assertThat(dhcpServers.size()).isZero();
-        assertThat(running("podnic-ra")).isFalse();
         assertThat(service.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6), the kubelet's to free
     }
@@ -211,18 +209,18 @@ class HostBindingIT extends WithBindingDaemon {
     /**
      * A DEL finds its attachment by what the spec guarantees — container ID and interface name — and
      * frees all of it without CNI_ARGS (and without CNI_NETNS or the network's name): VMI interface,
-     * bridge, tap, DHCP sockets, podnic-ra, ledger entry and addresses.
+     * bridge, tap, DHCP and advertisement sockets, ledger entry and addresses.
      */
     @Test
     void aDelWithoutCniArgsFreesEverything() throws Exception {
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
-        assertThat(running("podnic-ra")).isTrue();
+        assertThat(advertised("pdnbr-vmi1")).isTrue();
         Run del = shim("DEL", "net1", "{\"cniVersion\":\"1.0.0\",\"name\":\"podnic-binding\",\"type\":\"podnic-shim\"}", null,
                 Set.of("CNI_ARGS", "CNI_NETNS"));
         assertThat(del.exit()).as(del.out().toString()).isZero();
         assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi1").doesNotContain("pdnbr-").doesNotContain(VmNames.tap("default"));
         assertThat(dhcpServers.size()).isZero();
-        assertThat(running("podnic-ra")).isFalse();
+        assertThat(advertised("pdnbr-vmi1")).isFalse();
         assertThat(service.attachments()).isEmpty();
         assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
@@ -230,20 +228,28 @@ class HostBindingIT extends WithBindingDaemon {
     }
 
     /**
-     * The pod goes and nobody tells podnic — no DEL, no daemon GC yet: podnic-ra notices that the
-     * pod's namespace pin is gone and ends by itself, so it does not keep the namespace alive.
+     * No process and no thread per vNIC: a dual-stack vNIC's DHCPv4, DHCPv6 and router advertisements
+     * are sockets in the pod served by the daemon's one loop, however many vNICs there are.
      */
     @Test
-    void podnicRaEndsByItselfWhenItsPodIsGone() throws Exception {
+    void aVNicCostsSocketsNotProcessesOrThreads() throws Exception {
+        long threads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("podnic-dhcp")).count();
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
-        assertThat(running("podnic-ra")).isTrue();
-        podOps.close(); // the test's own holds on the pod's namespace (closed again after the test: idempotent)
-        podThread.close();
-        namespaces.delete(pod);
-        GuestNamespace.await("podnic-ra ends by itself", () -> !running("podnic-ra"));
-        assertThat(binding.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
-        GuestNamespace.await("the pod's namespace is gone with its veths", () -> nodeVeths().isEmpty());
-        assertThat(service.attachments()).isEmpty();
+        assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
+        assertThat(advertised("pdnbr-vmi1")).isTrue();
+        assertThat(running("podnic-ra")).as("no router advertiser process").isFalse();
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("podnic-dhcp")).count())
+                .as("the DHCP loop's one thread, already there").isEqualTo(threads).isEqualTo(1);
+        assertThat(shim("DEL", "net1", CONFIG).exit()).isZero();
+        assertThat(advertised("pdnbr-vmi1")).isFalse();
+    }
+
+    /**
+     * The daemon's router advertiser: a raw ICMPv6 socket in the pod, as ss shows it (without the bridge it is
+     * bound to; the test's pod has one bridge, and nothing else opens such a socket there).
+     */
+    private boolean advertised(String bridge) {
+        return TestNamespaces.run(List.of("ip", "netns", "exec", pod, "ss", "-H", "-w", "-a", "-n")).contains(":58 ");
     }
 
     /** The node ends of veths, as ip lists them. */

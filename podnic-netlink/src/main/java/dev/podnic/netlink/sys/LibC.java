@@ -108,4 +108,10 @@ public interface LibC extends Library {
     int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
 
     int eventfd(int initval, int flags) throws LastErrorException;
+
+    /** {@code msg}: a struct msghdr (see {@link MsgHdr}). */
+    long sendmsg(int fd, com.sun.jna.Pointer msg, int flags) throws LastErrorException;
+
+    /** {@code msg}: a struct msghdr (see {@link MsgHdr}); its control length is updated. */
+    long recvmsg(int fd, com.sun.jna.Pointer msg, int flags) throws LastErrorException;
 }

@@ -1,12 +1,12 @@
 package dev.podnic.binding.dhcp.server;
 
 import com.sun.jna.LastErrorException;
+import dev.podnic.binding.dhcp.RouterAdvertisements;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.netlink.sys.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * podnic's DHCP server for one vNIC bridge: UDP sockets opened inside the pod's network namespace
  * (a socket stays in the namespace it was made in, and keeps it alive) and bound to the bridge —
  * DHCPv4 on port 67, DHCPv6 on port 547 joined to All_DHCP_Relay_Agents_and_Servers (ff02::1:2) —
- * and one thread that waits on them and answers with {@link Dhcp4Responder} and {@link Dhcp6Responder}.
- * Nothing runs in the pod: no process per vNIC to start, to find again, or to outlive anyone.
+ * and answered with {@link Dhcp4Responder} and {@link Dhcp6Responder}, and for an IPv6 lease the
+ * bridge's router advertisements ({@link BridgeAdvertiser}), all from the process's one
+ * {@link SocketLoop}. Nothing runs in the pod: no process or thread per vNIC to start, to find again,
+ * or to outlive anyone.
  */
 final class BridgeDhcpServer implements AutoCloseable {
     private static final LibC C = LibC.INSTANCE;
@@ -27,28 +29,29 @@ final class BridgeDhcpServer implements AutoCloseable {
     private static final byte[] ALL_DHCP_SERVERS = {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2};
     /** Ethernet's MTU is more than any request a client sends (RFC 2131 allows 576 bytes without option 57). */
     private static final int MAX_REQUEST = 1500;
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final String bridge;
     private final int socket4;
     private final int socket6;
-    private final int wake;
     private final Dhcp4Responder v4;
     private final Dhcp6Responder v6;
     private final Consumer<String> log;
-    private final Thread thread;
+    private final SocketLoop loop;
+    private final BridgeAdvertiser advertiser;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Buffers for the loop's thread only (one packet at a time). */
+    private final byte[] packet = new byte[MAX_REQUEST];
+    private final byte[] from = new byte[28];
 
-    private BridgeDhcpServer(String bridge, int[] fds, ServedLease lease, Consumer<String> log) {
+    private BridgeDhcpServer(String bridge, Sockets fds, ServedLease lease, Consumer<String> log, SocketLoop loop) {
         this.bridge = bridge;
-        this.socket4 = fds[0];
-        this.socket6 = fds[1];
-        this.wake = fds[2];
+        this.advertiser = fds.advertiser();
+        this.socket4 = fds.v4();
+        this.socket6 = fds.v6();
         this.v4 = lease.address() == null ? null : new Dhcp4Responder(lease);
         this.v6 = lease.address6() == null ? null : new Dhcp6Responder(lease);
         this.log = log;
-        this.thread = new Thread(null, this::serve, "podnic-dhcp-" + bridge, 256 * 1024);
-        thread.setDaemon(true);
+        this.loop = loop;
     }
 
     /**
@@ -57,22 +60,32 @@ final class BridgeDhcpServer implements AutoCloseable {
      * @param log one line per answer or noteworthy request, and per failure to send
      * @throws IllegalStateException naming the bridge and the call that failed (no such bridge, port in use)
      */
-    static BridgeDhcpServer start(NetnsThread pod, String bridge, ServedLease lease, Consumer<String> log) {
-        int[] fds;
+    static BridgeDhcpServer start(NetnsThread pod, String bridge, ServedLease lease, Consumer<String> log, SocketLoop loop) {
+        Sockets fds;
         try {
-            fds = pod.call(() -> open(bridge, lease));
+            fds = pod.call(() -> open(bridge, lease, log));
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("open DHCP sockets on " + bridge + ": " + e.getMessage(), e);
         }
-        BridgeDhcpServer server = new BridgeDhcpServer(bridge, fds, lease, log);
-        server.thread.start();
+        BridgeDhcpServer server = new BridgeDhcpServer(bridge, fds, lease, log, loop);
+        for (int fd : new int[] {server.socket4, server.socket6}) {
+            if (fd >= 0) {
+                loop.add(fd, server::receive);
+            }
+        }
+        if (server.advertiser != null) {
+            loop.add(server.advertiser.socket(), server.advertiser::readable, server.advertiser);
+        }
         return server;
     }
 
-    /** Socket for DHCPv4 (or -1), for DHCPv6 (or -1), and the eventfd that wakes the thread to stop. */
-    private static int[] open(String bridge, ServedLease lease) {
+    /** Socket for DHCPv4 (or -1), for DHCPv6 (or -1), and the router advertiser (or null). */
+    private record Sockets(int v4, int v6, BridgeAdvertiser advertiser) {
+    }
+
+    private static Sockets open(String bridge, ServedLease lease, Consumer<String> log) {
         List<Integer> opened = new ArrayList<>();
         String doing = "find it";
         try {
@@ -106,10 +119,15 @@ final class BridgeDhcpServer implements AutoCloseable {
                 byte[] membership = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder()).put(ALL_DHCP_SERVERS).putInt(index).array();
                 C.setsockopt(s6, LibC.IPPROTO_IPV6, LibC.IPV6_ADD_MEMBERSHIP, membership, membership.length);
             }
-            doing = "make its eventfd";
-            int wake = C.eventfd(0, LibC.EFD_CLOEXEC);
-            return new int[] {s4, s6, wake};
-        } catch (LastErrorException e) {
+            BridgeAdvertiser advertiser = null;
+            if (lease.router6() != null) {
+                doing = "enable IPv6 on it";
+                RouterAdvertisements.prepareBridge(bridge);
+                advertiser = BridgeAdvertiser.open(bridge, index, lease.router6().router(), Math.max(1280, lease.mtu()),
+                        lease.router6().onLink() ? lease.address6().network() : null, log);
+            }
+            return new Sockets(s4, s6, advertiser);
+        } catch (LastErrorException | java.io.IOException e) {
             opened.forEach(BridgeDhcpServer::closeQuietly);
             throw new IllegalStateException("DHCP server on " + bridge + ": " + doing + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -118,39 +136,8 @@ final class BridgeDhcpServer implements AutoCloseable {
         }
     }
 
-    private void serve() {
-        int[] fds = socket4 >= 0 && socket6 >= 0 ? new int[] {wake, socket4, socket6}
-                : new int[] {wake, socket4 >= 0 ? socket4 : socket6};
-        ByteBuffer polled = ByteBuffer.allocate(8 * fds.length).order(ByteOrder.nativeOrder());
-        byte[] packet = new byte[MAX_REQUEST];
-        byte[] from = new byte[28];
-        while (true) {
-            polled.clear();
-            for (int fd : fds) {
-                polled.putInt(fd).putShort(LibC.POLLIN).putShort((short) 0);
-            }
-            try {
-                C.poll(polled.array(), fds.length, -1);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == 4) { // EINTR
-                    continue;
-                }
-                log.accept("stopped: poll failed: " + e.getMessage());
-                return;
-            }
-            for (int i = 0; i < fds.length; i++) {
-                if (polled.getShort(8 * i + 6) == 0) {
-                    continue;
-                }
-                if (fds[i] == wake) {
-                    return;
-                }
-                receive(fds[i], packet, from);
-            }
-        }
-    }
-
-    private void receive(int fd, byte[] packet, byte[] from) {
+    /** One request from a readable socket, answered (on the loop's thread). */
+    private void receive(int fd) {
         int[] fromLength = {from.length};
         int n;
         try {
@@ -189,30 +176,33 @@ final class BridgeDhcpServer implements AutoCloseable {
     }
 
     boolean serving() {
-        return thread.isAlive() && !closed.get();
+        return loop.running() && !closed.get();
+    }
+
+    /** Whether it sends router advertisements itself (an earlier podnic's leases have a podnic-ra process instead). */
+    boolean advertises() {
+        return advertiser != null;
     }
 
     String bridge() {
         return bridge;
     }
 
-    /** Stops the thread and closes the sockets (which lets the pod's namespace go); idempotent. */
+    /** Stops answering and closes the sockets (which lets the pod's namespace go); idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            C.write(wake, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array(), 8);
-            thread.join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (!thread.isAlive()) { // (a thread still in recvfrom must not find its descriptor reused)
-                closeQuietly(socket4);
-                closeQuietly(socket6);
-                closeQuietly(wake);
+        for (int fd : new int[] {socket4, socket6}) {
+            if (fd >= 0) {
+                loop.remove(fd); // (after it, the loop never reads the descriptor: it may be closed and reused)
+                closeQuietly(fd);
             }
+        }
+        if (advertiser != null) {
+            loop.remove(advertiser.socket());
+            advertiser.close();
         }
     }
 

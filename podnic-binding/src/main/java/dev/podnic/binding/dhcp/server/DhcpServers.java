@@ -6,18 +6,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The DHCP servers one long-lived podnic process (the node daemon) runs in pods' namespaces, by a
+ * The DHCP servers one long-lived podnic process (the node daemon) runs in pods' namespaces — their
+ * sockets, all served by one thread ({@link SocketLoop}) — by a
  * key of the caller's choosing (the lease file's path: unique per attachment and bridge). They live
  * as long as this process: whoever owns it serves the recorded leases again after a restart
  * ({@link InProcessDhcpBackend#resume}).
  */
 public final class DhcpServers implements AutoCloseable {
     private final Map<String, BridgeDhcpServer> running = new ConcurrentHashMap<>();
+    /** Every server's sockets, polled by one thread however many vNICs there are. */
+    private final SocketLoop loop = new SocketLoop("podnic-dhcp");
 
     /** Starts serving {@code lease} on {@code bridge}; a server already running under {@code key} is stopped first. */
     void start(String key, NetnsThread pod, String bridge, ServedLease lease, Consumer<String> log) {
         stop(key);
-        running.put(key, BridgeDhcpServer.start(pod, bridge, lease, log));
+        running.put(key, BridgeDhcpServer.start(pod, bridge, lease, log, loop));
     }
 
     /** Idempotent. */
@@ -42,5 +45,6 @@ public final class DhcpServers implements AutoCloseable {
     @Override
     public void close() {
         running.keySet().forEach(this::stop);
+        loop.close();
     }
 }

@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * instead of a dnsmasq process. It answers whichever client asks on the bridge (the host side of the
  * KubeVirt binding wires the pod before anyone knows the VM's MAC), so it requires the
  * {@link DhcpIsolation} that keeps the cluster side of the VMI interface out. IPv6 router
- * advertisements stay podnic-ra's ({@link RouterAdvertisements}).
+ * advertisements are sent by the same server (its lease says what they carry); an attachment an
+ * earlier podnic made has a podnic-ra process for them instead ({@link RouterAdvertisements}), which
+ * is still stopped with its server.
  *
  * <p>Each served lease is a file, {@code <bridge>.lease.json} in the state directory, written before
  * the server starts and removed when it stops: the record's reference to the server, what
@@ -102,7 +104,6 @@ public final class InProcessDhcpBackend implements DhcpBackend {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new DhcpException(e.getMessage());
         }
-        advertisements.start(plan);
         return new DhcpServer(NAME, plan.bridge(), file.toString());
     }
 

@@ -41,6 +41,9 @@ final class ServedLeaseJson {
                 .put("address6", literal(l.address6()));
         strings(o.putArray("dns6"), l.dns6().stream().map(IpLiteral::format).toList());
         o.put("duid", l.duid());
+        if (l.router6() != null) {
+            o.putObject("router6").put("router", literal(l.router6().router())).put("onLink", l.router6().onLink());
+        }
         return JsonTrees.pretty(o).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -55,10 +58,22 @@ final class ServedLeaseJson {
                     orEmpty(texts(o, "routes")).stream().map(ServedLeaseJson::route).toList(), intValue(o, "mtu"),
                     orEmpty(texts(o, "dns")).stream().map(IpLiteral::parse).toList(), orEmpty(texts(o, "search")),
                     text(o, "domain"), text(o, "hostname"), intValue(o, "leaseSeconds"), net(text(o, "address6")),
-                    orEmpty(texts(o, "dns6")).stream().map(IpLiteral::parse).toList(), requireHex(text(o, "duid")));
+                    orEmpty(texts(o, "dns6")).stream().map(IpLiteral::parse).toList(), requireHex(text(o, "duid")), router6(o));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** Absent in the lease files of a podnic that advertised with a podnic-ra process. */
+    private static ServedLease.Router6 router6(JsonNode o) {
+        JsonNode r = o.get("router6");
+        if (r == null || r.isNull()) {
+            return null;
+        }
+        if (!r.isObject() || !r.path("onLink").isBoolean()) {
+            throw new IllegalArgumentException("router6 must be {\"router\": ADDRESS or null, \"onLink\": true or false}");
+        }
+        return new ServedLease.Router6(address(r.path("router").isTextual() ? r.path("router").asText() : null), r.path("onLink").asBoolean());
     }
 
     private static GuestRoute route(String text) {
