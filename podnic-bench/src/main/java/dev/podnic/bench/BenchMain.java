@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "podnic-bench", mixinStandardHelpOptions = true,
         description = "podnic benchmarks (run as root; they create their own network namespaces).",
         subcommands = {CniBench.class, NetlinkBench.class, BindingBench.class, NodeBench.class, ControllerBench.class,
-                KubevirtBench.class, Ipv6Bench.class, StartupBench.class, SidecarBench.class, MigrationBench.class})
+                KubevirtBench.class, Ipv6Bench.class, StartupBench.class, SidecarBench.class, MigrationBench.class, ScaleBench.class})
 public final class BenchMain {
     public static void main(String[] args) {
         ProcessLaunch.preferVfork(); // as the podnic command does

@@ -285,9 +285,8 @@ public final class BindingEngine {
     }
 
     private VmiRecord fresh(VmiSpec vmi, VmNames names) {
-        List<VNicRecord> nics = vmi.nics().stream().map(n -> new VNicRecord(n.index(), n.name(), n.mac().toString(),
-                n.model().libvirtName(), n.vmiInterface(), n.bridge(), Step.PENDING, null, null, null, null, List.of(), 0,
-                List.of(), null, null)).toList();
+        List<VNicRecord> nics = vmi.nics().stream().map(n -> VNicRecord.pending(new VNicRecord.Nic(n.index(), n.name(),
+                n.mac().toString(), n.model().libvirtName(), n.vmiInterface(), n.bridge()))).toList();
         return new VmiRecord(vmi.namespace(), vmi.name(), vmi.identity(), attacher.containerId(names).orElse(null),
                 podNetns.toString(), attacher.network(), dhcp.name(), nics, null);
     }
@@ -369,12 +368,12 @@ public final class BindingEngine {
 
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {
             GuestConfig g = plan.guest();
-            return new VNicRecord(nic.index(), nic.name(), nic.mac().toString(), nic.model().libvirtName(), nic.vmiInterface(),
-                    plan.bridge(), Step.SERVING, recorded().facts(), server, g.address() == null ? null : g.address().toString(),
-                    g.gateway() == null ? null : g.gateway().getHostAddress(), g.routes().stream().map(GuestRoute::toString).toList(),
-                    g.mtu(), g.dnsServers().stream().map(InetAddress::getHostAddress).toList(),
-                    g.ipv6() == null ? null : g.ipv6().address().toString(),
-                    g.ipv6() == null || g.ipv6().router() == null ? null : IpLiteral.format(g.ipv6().router()));
+            return new VNicRecord(new VNicRecord.Nic(nic.index(), nic.name(), nic.mac().toString(), nic.model().libvirtName(),
+                    nic.vmiInterface(), plan.bridge()), Step.SERVING, recorded().facts(), server, new VNicRecord.Guest(
+                    g.address() == null ? null : g.address().toString(), g.gateway() == null ? null : g.gateway().getHostAddress(),
+                    g.routes().stream().map(GuestRoute::toString).toList(), g.mtu(),
+                    g.dnsServers().stream().map(InetAddress::getHostAddress).toList(), g.ipv6() == null ? null : g.ipv6().address().toString(),
+                    g.ipv6() == null || g.ipv6().router() == null ? null : IpLiteral.format(g.ipv6().router())));
         }
     }
 

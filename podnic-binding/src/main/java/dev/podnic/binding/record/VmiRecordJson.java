@@ -100,11 +100,11 @@ final class VmiRecordJson implements JsonCodec<VmiRecord> {
             throw new IOException("step " + step + " is none of " + List.of(Step.values()));
         }
         JsonNode dhcp = object(n, "dhcp");
-        return new VNicRecord(intValue(n, "index"), text(n, "name"), text(n, "mac"), text(n, "model"), text(n, "vmiInterface"),
-                text(n, "bridge"), s, facts(object(n, "facts")),
+        return new VNicRecord(new VNicRecord.Nic(intValue(n, "index"), text(n, "name"), text(n, "mac"), text(n, "model"),
+                text(n, "vmiInterface"), text(n, "bridge")), s, facts(object(n, "facts")),
                 dhcp == null ? null : new DhcpServer(text(dhcp, "backend"), text(dhcp, "bridge"), text(dhcp, "ref")),
-                text(n, "address"), text(n, "gateway"), texts(n, "routes"), intValue(n, "mtu"), texts(n, "dns"),
-                text(n, "address6"), text(n, "router6"));
+                new VNicRecord.Guest(text(n, "address"), text(n, "gateway"), texts(n, "routes"), intValue(n, "mtu"), texts(n, "dns"),
+                        text(n, "address6"), text(n, "router6")));
     }
 
     private static RecordedFacts facts(JsonNode f) throws IOException {

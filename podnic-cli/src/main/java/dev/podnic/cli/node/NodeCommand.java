@@ -121,7 +121,8 @@ public final class NodeCommand implements Callable<Integer> {
         String defaultNet = cni.network(network).name();
         NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
         try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node);
-             DhcpServers dhcpServers = new DhcpServers()) {
+             DhcpServers dhcpServers = new DhcpServers(failure -> log(err, "error", "DHCP server failed",
+                     "detail=\"" + failure.replace('"', '\'') + "\""))) {
             CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
             Ledger ledger = new Ledger(stateDir.resolve("ledger"), (file, why) -> log(err, "warn", "ledger entry quarantined",
                     "file=" + file + " why=\"" + why.replace('"', '\'') + "\""));

@@ -46,10 +46,6 @@ final class BridgeAdvertiser implements SocketLoop.Timed {
     private static final int INITIAL_ADVERTISEMENTS = 3;
     private static final long MIN_INTERVAL = TimeUnit.SECONDS.toNanos(60);
     private static final long MAX_INTERVAL = TimeUnit.SECONDS.toNanos(120);
-    private static final int ENETUNREACH = 101;
-    private static final int ENETDOWN = 100;
-    private static final int EADDRNOTAVAIL = 99;
-    private static final int ENOBUFS = 105;
 
     private final int socket;
     private final int ifindex;
@@ -75,7 +71,7 @@ final class BridgeAdvertiser implements SocketLoop.Timed {
 
     /**
      * Opens the socket on {@code bridge} and sends the first advertisement; on a thread in the pod's
-     * namespace. A link without carrier yet cannot send: the next initial advertisement tries again.
+     * namespace. A link that cannot send yet gets the next initial advertisement a second later.
      *
      * @param router the gateway's link-local address; null when unknown
      * @param onLink the prefix to advertise on-link; null for a routed network
@@ -101,14 +97,14 @@ final class BridgeAdvertiser implements SocketLoop.Timed {
             byte[] membership = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder()).put(ALL_ROUTERS).putInt(ifindex).array();
             C.setsockopt(s, LibC.IPPROTO_IPV6, LibC.IPV6_ADD_MEMBERSHIP, membership, membership.length);
             BridgeAdvertiser a = new BridgeAdvertiser(s, ifindex, router, mtu, onLink, log);
-            doing = "sending the first advertisement";
             try {
                 a.send(RouterAdvertisement.ROUTER_LIFETIME);
             } catch (LastErrorException e) {
-                int errno = e.getErrorCode();
-                if (errno != ENETUNREACH && errno != ENETDOWN && errno != EADDRNOTAVAIL && errno != ENOBUFS) {
-                    throw e;
-                }
+                // A bridge whose IPv6 is still coming up refuses for a moment (ENETUNREACH, ENETDOWN, EADDRNOTAVAIL,
+                // ENOBUFS; EINVAL seen once in 200 fresh bridges): the next initial advertisement, a second later, tries
+                // again. Said in the server's log, as every failed send is.
+                log.accept("could not send the first router advertisement (from " + a.source() + "; the next follows in 1 s): "
+                        + e.getMessage());
             }
             a.last = System.nanoTime();
             a.due = a.last + INITIAL_INTERVAL;
@@ -150,7 +146,7 @@ final class BridgeAdvertiser implements SocketLoop.Timed {
         try {
             send(RouterAdvertisement.ROUTER_LIFETIME);
         } catch (LastErrorException e) {
-            log.accept("could not send a router advertisement: " + e.getMessage()); // the next one tries again
+            log.accept("could not send a router advertisement (from " + source() + "): " + e.getMessage()); // the next one tries again
         }
         last = now;
         pending = -1;
@@ -166,6 +162,10 @@ final class BridgeAdvertiser implements SocketLoop.Timed {
             // the bridge is gone already: so is the guest's link
         }
         C.close(socket);
+    }
+
+    private String source() {
+        return (router == null ? "the bridge's own address" : router.getHostAddress()) + " on link " + ifindex;
     }
 
     private void send(int lifetime) {

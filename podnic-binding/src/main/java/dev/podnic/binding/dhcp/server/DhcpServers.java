@@ -15,7 +15,17 @@ import java.util.function.Consumer;
 public final class DhcpServers implements AutoCloseable {
     private final Map<String, BridgeDhcpServer> running = new ConcurrentHashMap<>();
     /** Every server's sockets, polled by one thread however many vNICs there are. */
-    private final SocketLoop loop = new SocketLoop("podnic-dhcp");
+    private final SocketLoop loop;
+
+    /** Failures of a server's turn go to stderr. */
+    public DhcpServers() {
+        this(failure -> System.err.println("podnic-dhcp: a server failed (the others go on): " + failure));
+    }
+
+    /** @param failures told of a server whose turn failed (a bug: the loop goes on serving the others) */
+    public DhcpServers(java.util.function.Consumer<String> failures) {
+        this.loop = new SocketLoop("podnic-dhcp", failures);
+    }
 
     /** Starts serving {@code lease} on {@code bridge}; a server already running under {@code key} is stopped first. */
     void start(String key, NetnsThread pod, String bridge, ServedLease lease, Consumer<String> log) {

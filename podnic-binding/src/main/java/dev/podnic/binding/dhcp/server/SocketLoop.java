@@ -40,9 +40,12 @@ final class SocketLoop implements AutoCloseable {
     private final Object dispatching = new Object();
     private final int wake;
     private final Thread thread;
+    private final java.util.function.Consumer<String> failures;
     private volatile boolean closed;
 
-    SocketLoop(String name) {
+    /** @param failures told of what an owner threw (the loop goes on) */
+    SocketLoop(String name, java.util.function.Consumer<String> failures) {
+        this.failures = failures;
         this.wake = C.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         this.thread = new Thread(null, this::run, name, 256 * 1024);
         thread.setDaemon(true);
@@ -122,7 +125,8 @@ final class SocketLoop implements AutoCloseable {
                     synchronized (dispatching) {
                         Owner owner = owners.get(fds[i]);
                         if (owner != null) { // else removed meanwhile (its descriptor may already be another's)
-                            owner.readable().accept(fds[i]);
+                            int fd = fds[i];
+                            served(fd, () -> owner.readable().accept(fd));
                         }
                     }
                 }
@@ -132,10 +136,22 @@ final class SocketLoop implements AutoCloseable {
                 synchronized (dispatching) {
                     Owner owner = owners.get(fd);
                     if (owner != null && owner.timed() != null && owner.timed().dueNanos() - after <= 0) {
-                        owner.timed().due(after);
+                        served(fd, () -> owner.timed().due(after));
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One owner's turn. What it throws is a bug of that one server: it is reported, and the loop goes on
+     * serving every other vNIC (a loop that died would silence them all).
+     */
+    private void served(int fd, Runnable turn) {
+        try {
+            turn.run();
+        } catch (RuntimeException | Error e) {
+            failures.accept("socket " + fd + ": " + e);
         }
     }
 
