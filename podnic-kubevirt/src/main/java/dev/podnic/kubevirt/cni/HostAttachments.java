@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  */
 public final class HostAttachments {
     private static final String DNSMASQ = "dnsmasq";
+    /** Attachments served again at once as the daemon starts. */
+    private static final int RESUMING = 4;
 
     private final NodeService service;
     private final AttachmentDirs attachments;
@@ -196,24 +198,51 @@ public final class HostAttachments {
      * Serves the leases of every attachment whose pod still lives, from their lease files: what a
      * daemon does as it starts (its predecessor's servers went with it; guests renew — at half
      * their lease — with the server they know). Returns how many bridges are served; an attachment
-     * that cannot be served is logged and left to CHECK and GC.
+     * that cannot be served is logged and left to CHECK and GC. Attachments are independent, and
+     * each waits mostly on the kernel (entering its pod, opening sockets): a few at a time
+     * ({@link #RESUMING}), so that a node's every vNIC is served again soon after a restart.
      */
     public int resumeDhcp() {
-        int served = 0;
-        for (Path dir : attachments.all()) {
-            synchronized (lock(dir.getFileName().toString())) {
-                Optional<VmiRecord> r = Attachment.of(dir).record();
-                if (r.isEmpty() || r.get().backend().equals(DNSMASQ) || !Files.exists(Path.of(r.get().podNetns()))) {
-                    continue; // nothing served yet, served by its own dnsmasq, or garbage for the GC
-                }
-                try (NetnsThread pod = NetnsThread.enter(Path.of(r.get().podNetns()))) {
-                    served += new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, null).resume().size();
-                } catch (RuntimeException e) {
-                    log.accept("could not serve DHCP again for " + dir.getFileName() + ": " + e.getMessage());
+        List<Path> dirs = attachments.all();
+        if (dirs.isEmpty()) {
+            return 0;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(RESUMING, dirs.size()));
+        try {
+            List<java.util.concurrent.Future<Integer>> resumed = new ArrayList<>();
+            for (Path dir : dirs) {
+                resumed.add(pool.submit(() -> resume(dir)));
+            }
+            int served = 0;
+            for (java.util.concurrent.Future<Integer> f : resumed) {
+                try {
+                    served += f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    log.accept("could not serve DHCP again: " + e.getCause());
                 }
             }
+            return served;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while serving DHCP again", e);
+        } finally {
+            pool.shutdownNow();
         }
-        return served;
     }
 
+    /** One attachment's leases served again (its lock held); how many bridges. */
+    private int resume(Path dir) {
+        synchronized (lock(dir.getFileName().toString())) {
+            Optional<VmiRecord> r = Attachment.of(dir).record();
+            if (r.isEmpty() || r.get().backend().equals(DNSMASQ) || !Files.exists(Path.of(r.get().podNetns()))) {
+                return 0; // nothing served yet, served by its own dnsmasq, or garbage for the GC
+            }
+            try (NetnsThread pod = NetnsThread.enter(Path.of(r.get().podNetns()))) {
+                return new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, null).resume().size();
+            } catch (RuntimeException e) {
+                log.accept("could not serve DHCP again for " + dir.getFileName() + ": " + e.getMessage());
+                return 0;
+            }
+        }
+    }
 }

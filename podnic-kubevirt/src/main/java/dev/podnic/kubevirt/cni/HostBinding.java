@@ -109,7 +109,7 @@ public final class HostBinding implements NodeServer.Protocol {
 
     /**
      * The socket's edge: who may call is checked, the call decoded ({@link CniCallWire}) and handed to
-     * the skel, which answers VERSION and dispatches the rest to {@link #plugin} typed.
+     * the skel, which answers VERSION and dispatches the rest, typed, to {@link Plugin}.
      */
     @Override
     public byte[] serve(Caller caller, byte[] request) {
