@@ -8,6 +8,7 @@ import dev.podnic.cli.cni.CniOptions;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.kubevirt.cni.HostBinding;
+import dev.podnic.kubevirt.cni.Housekeeping;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.peer.NetnsIdentity;
@@ -153,12 +154,11 @@ public final class NodeCommand implements Callable<Integer> {
                     : NetnsIdentity.ofProcess(ProcessHandle.current().pid());
             HostBinding binding = new HostBinding(service, stateDir.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, qemuUid, multus,
                     id -> Path.of(sandboxResolvConf.replace("{id}", id)), line -> log(err, "info", "KubeVirt binding", "what=\"" + line.replace('"', '\'') + "\""));
-            long started = System.nanoTime();
-            binding.attachments().collectGarbage(); // before the ledger's: stops the DHCP servers that keep vanished pods' namespaces alive
-            GcPass first = service.collectGarbage(true);
-            int resumed = binding.attachments().resumeDhcp(); // the living pods' guests renew with this process's servers
+            Housekeeping housekeeping = new Housekeeping(service, binding.attachments());
+            Housekeeping.StartUp startUp = housekeeping.startUp();
+            GcPass first = startUp.gc();
             log(err, "info", "start-up GC", String.format("freed=%d failures=%d dhcp-resumed=%d millis=%.0f", first.freed().size(),
-                    first.failures().size(), resumed, (System.nanoTime() - started) / 1e6));
+                    first.failures().size(), startUp.resumed(), startUp.millis()));
             first.failures().forEach(f -> log(err, "warn", "GC could not free", "what=\"" + f.replace('"', '\'') + "\""));
             CountDownLatch stop = new CountDownLatch(1);
             ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor();
@@ -171,8 +171,7 @@ public final class NodeCommand implements Callable<Integer> {
                     // Nothing may end the periodic GC: an exception would cancel it for good, silently.
                     try {
                         long t0 = System.nanoTime();
-                        binding.attachments().collectGarbage();
-                        GcPass pass = service.collectGarbage(false);
+                        GcPass pass = housekeeping.pass();
                         if (!pass.freed().isEmpty() || !pass.failures().isEmpty()) {
                             log(err, "info", "GC", String.format("freed=%d failures=%d millis=%.0f", pass.freed().size(),
                                     pass.failures().size(), (System.nanoTime() - t0) / 1e6));

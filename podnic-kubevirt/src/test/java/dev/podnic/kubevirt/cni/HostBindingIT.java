@@ -142,9 +142,10 @@ class HostBindingIT extends WithBindingDaemon {
         NodeService restarted = daemon();
         dhcpServers = new DhcpServers();
         HostBinding again = binding(restarted, dhcpServers);
-        assertThat(again.attachments().collectGarbage()).singleElement().asString().startsWith(sandbox + "-net1");
-        assertThat(restarted.collectGarbage(true).failures()).isEmpty();
-        assertThat(again.attachments().resumeDhcp()).as("nothing to serve again").isZero();
+        Housekeeping.StartUp startUp = new Housekeeping(restarted, again.attachments()).startUp(); // as the daemon starts
+        assertThat(startUp.freedAttachments()).singleElement().asString().startsWith(sandbox + "-net1");
+        assertThat(startUp.gc().failures()).isEmpty();
+        assertThat(startUp.resumed()).as("nothing to serve again").isZero();
         assertThat(restarted.attachments()).isEmpty();
         assertThat(allocatedAddresses()).hasSize(2); // the pod's eth0 only (IPv4 and IPv6)
         assertThat(log).anyMatch(l -> l.contains("its pod's network namespace is gone"));
@@ -173,7 +174,7 @@ class HostBindingIT extends WithBindingDaemon {
             service = daemon();
             dhcpServers = new DhcpServers();
             binding = binding(service, dhcpServers);
-            assertThat(binding.attachments().resumeDhcp()).isEqualTo(1);
+            assertThat(new Housekeeping(service, binding.attachments()).startUp().resumed()).isEqualTo(1);
             server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
             assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
             assertThat(guest.renew().get("ip") + "/24").isEqualTo(vmIp);
