@@ -218,7 +218,7 @@ public final class BindingEngine {
         List<String> failures = new ArrayList<>();
         for (VNicRecord n : nics) {
             try {
-                unwire(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()));
+                unwire(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()), cniAddresses(n));
             } catch (RuntimeException e) {
                 failures.add(n.vmiInterface() + ": " + e.getMessage());
             }
@@ -236,7 +236,7 @@ public final class BindingEngine {
         for (DhcpServer server : dhcp.discover(vm)) {
             Optional<String> vmiInterface = VmNames.vmiInterfaceOfBridge(server.bridge());
             if (vmiInterface.isPresent()) {
-                unwire(vm, vmiInterface.get(), server.bridge(), server, List.of());
+                unwire(vm, vmiInterface.get(), server.bridge(), server, List.of(), List.of());
                 n++;
             }
         }
@@ -247,9 +247,12 @@ public final class BindingEngine {
      * Every part is looked for before it is removed: safe after any partial up, and to repeat. The
      * guest's port and the bridge go in one batch, while the CNI DEL runs: each link's removal waits
      * for a kernel grace period (~30 ms here), a batch for one, and the plugins' DEL waits mostly on
-     * their processes — together a DEL costs one of them, not their sum.
+     * their processes — together a DEL costs one of them, not their sum. The VMI interface gets its
+     * CNI addresses back first: a plugin's DEL finds what to undo by them (the bridge and ptp plugins
+     * tear down their ipMasq rules by the addresses on the interface; stripped, the rules would stay).
      */
-    private void unwire(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks) {
+    private void unwire(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks,
+                        List<IpNet> cniAddresses) {
         if (server != null) {
             dhcp.stop(server);
         }
@@ -262,6 +265,7 @@ public final class BindingEngine {
         remover.start();
         RuntimeException failure = null;
         try {
+            giveBack(vmiInterface, cniAddresses);
             attacher.detach(vm, vmiInterface);
         } catch (RuntimeException e) {
             failure = e;
@@ -281,6 +285,30 @@ public final class BindingEngine {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** The addresses CNI gave the VMI interface (the guest's), as recorded. */
+    private static List<IpNet> cniAddresses(VNicRecord n) {
+        List<IpNet> out = new ArrayList<>();
+        for (String a : new String[] {n.address(), n.address6()}) {
+            if (a != null) {
+                out.add(IpNet.parse(a));
+            }
+        }
+        return out;
+    }
+
+    /** Puts the CNI addresses back on the VMI interface (without prefix routes: eth0's stay the pod's), if it is still there. */
+    private void giveBack(String vmiInterface, List<IpNet> addresses) {
+        if (addresses.isEmpty() || pod.findLink(vmiInterface).isEmpty()) {
+            return;
+        }
+        List<IpNet> present = pod.addresses(vmiInterface).stream().map(Address::address).toList();
+        for (IpNet a : addresses) {
+            if (!present.contains(a)) {
+                pod.addAddressWithoutPrefixRoute(vmiInterface, a, Scope.UNIVERSE);
+            }
         }
     }
 

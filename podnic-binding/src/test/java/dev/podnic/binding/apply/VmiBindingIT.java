@@ -127,6 +127,36 @@ class VmiBindingIT extends WithRealPod {
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "ptpnet").allocations()).isEmpty();
     }
 
+    /**
+     * The bridge plugin masquerades a pod's traffic (ipMasq) with rules it finds again at DEL by the
+     * addresses on the interface; podnic moved them to the guest, so it gives them back before DEL:
+     * the node's nat table is as before once the VM is down.
+     */
+    @Test
+    void anIpMasqNetworksRulesGoWithTheVNic() throws Exception {
+        NetworkConfigList masq = new ConfigParser().parseList(("{\"cniVersion\":\"1.0.0\",\"name\":\"masqnet\","
+                + "\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-masq\",\"isGateway\":true,\"ipMasq\":true,"
+                + "\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + tmp.resolve("ipam") + "\",\"ranges\":[[{\"subnet\":"
+                + "\"10.251.9.0/24\"}]]}}]}").getBytes(StandardCharsets.UTF_8), "test");
+        VmiSpec one = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: masqvm}\nspec: {domain: {devices: "
+                + "{interfaces: [{type: pod-network, mac: {address: '02:00:00:00:09:01'}}]}}}").getBytes(StandardCharsets.UTF_8), "t");
+        BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, masq, path(pod)), podOps,
+                new DnsmasqBackend(podThread, tmp.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")), Domains.NONE, records(), resolvConf(),
+                path(pod));
+        try {
+            binding.up(one);
+            assertThat(natRules()).as("the plugin's masquerading, made at ADD").contains("masqnet");
+        } finally {
+            binding.down("default", "masqvm", Optional.empty());
+        }
+        assertThat(natRules()).as("and undone at DEL").doesNotContain("masqnet");
+        assertThat(new HostLocalStore(tmp.resolve("ipam"), "masqnet").allocations()).isEmpty();
+    }
+
+    private String natRules() {
+        return TestNamespaces.run(List.of("ip", "netns", "exec", node, "iptables", "-t", "nat", "-S"));
+    }
+
     /** The second vNIC's CNI ADD fails for real: host-local's /30 range has one address, the first vNIC took it. */
     @Test
     void aFailureHalfWayIsUndoneFromTheRecord() throws Exception {
