@@ -2,6 +2,7 @@ package dev.podnic.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -52,7 +53,16 @@ final class DaemonProcess {
 
     /** The first log line after {@code offset} containing {@code text}; fails when the daemon exits first. */
     static String await(Path log, long offset, String text, Process daemon) throws Exception {
-        for (int i = 0; i < 6000; i++) {
+        return await(log, offset, text, daemon, Duration.ofMillis(50));
+    }
+
+    /**
+     * As {@link #await(Path, long, String, Process)}, looking every {@code period} (short where the line's
+     * arrival is what is timed), for up to 5 minutes.
+     */
+    static String await(Path log, long offset, String text, Process daemon, Duration period) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() - deadline < 0) {
             if (Files.exists(log)) {
                 String s = Files.readString(log);
                 String tail = s.substring((int) Math.min(offset, s.length()));
@@ -65,7 +75,7 @@ final class DaemonProcess {
             if (!daemon.isAlive()) {
                 throw new IllegalStateException("daemon exited: " + Files.readString(log));
             }
-            Thread.sleep(50);
+            Thread.sleep(period.toMillis());
         }
         throw new IllegalStateException("no \"" + text + "\" in the daemon's log");
     }

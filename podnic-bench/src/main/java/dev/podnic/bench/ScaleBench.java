@@ -9,6 +9,7 @@ import dev.podnic.shim.CniShim;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +129,9 @@ final class ScaleBench implements Callable<Integer> {
                     long offset = Files.size(log);
                     long started = System.nanoTime();
                     daemon = image.startBindingNode(work, netd, node, binding, log);
-                    String resumedLine = awaitLine(log, offset, "dhcp-resumed=", daemon);
+                    String resumedLine = DaemonProcess.await(log, offset, "dhcp-resumed=", daemon, Duration.ofMillis(5));
                     double resumedMs = (System.nanoTime() - started) / 1e6;
-                    awaitLine(log, offset, "msg=\"serving\"", daemon);
+                    DaemonProcess.await(log, offset, "msg=\"serving\"", daemon, Duration.ofMillis(5));
                     double servingMs = (System.nanoTime() - started) / 1e6;
                     Matcher m = RESUMED.matcher(resumedLine);
                     int resumed = m.find() ? Integer.parseInt(m.group(1)) : -1;
@@ -241,25 +242,6 @@ final class ScaleBench implements Callable<Integer> {
             throw new IllegalStateException(command + " " + n + ": " + out);
         }
         return out;
-    }
-
-    /** The first line after {@code offset} that contains {@code text}, looked for every 5 ms (the restart is timed by it). */
-    private static String awaitLine(Path log, long offset, String text, Process daemon) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (System.nanoTime() < deadline) {
-            byte[] all = Files.readAllBytes(log);
-            String tail = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset), StandardCharsets.UTF_8);
-            for (String l : tail.lines().toList()) {
-                if (l.contains(text)) {
-                    return l;
-                }
-            }
-            if (!daemon.isAlive()) {
-                throw new IllegalStateException("the daemon exited: " + tail);
-            }
-            Thread.sleep(5);
-        }
-        throw new IllegalStateException("no \"" + text + "\" in the daemon's log within 2 min");
     }
 
     /** What the daemon holds: threads, child processes, resident memory (now and at its peak), descriptors. */
