@@ -1,6 +1,8 @@
 package dev.podnic.binding.dhcp;
 
+import dev.podnic.binding.plan.VNicPlan;
 import dev.podnic.netlink.kernel.NetfilterTables;
+import dev.podnic.netlink.wire.NftCodec.ArpDrop;
 import dev.podnic.netlink.wire.NftCodec.Chain;
 import dev.podnic.netlink.wire.NftCodec.Drop;
 import dev.podnic.netlink.wire.NftCodec.Hook;
@@ -10,12 +12,18 @@ import java.util.List;
 /**
  * Keeps address configuration on the VM's side of a vNIC's bridge: an nftables table (bridge family,
  * in the pod) drops DHCP (v4: UDP 67-68; v6: UDP 546-547) and IPv6 router solicitations and
- * advertisements (ICMPv6 133-134) that would cross the VMI interface in either direction — the
- * guest's requests never reach the cluster network's servers or routers, other pods' requests never
- * reach the vNIC's server, and neither the server's answers nor a guest's own router advertisements
- * (a hostile guest's, say) reach the other pods on the node's bridge. Without it a server that
- * answers any client (the KubeVirt binding's) would hand the guest's address to whoever asks.
- * One table per vNIC bridge ({@code podnic_<bridge>}), replaced atomically, removed with the vNIC;
+ * advertisements (ICMPv6 133-134) bridged across the VMI interface in either direction — the
+ * guest's requests never reach the cluster network's servers or routers, and neither podnic's answers
+ * nor a guest's own router advertisements (a hostile guest's, say) reach the other pods on the node's
+ * bridge — and drops everything between the VMI interface and the bridge's own stack: the server's
+ * addresses are the guest's alone. Every vNIC's server has the same link-local address
+ * (169.254.75.N), and the pod's stack answers ARP for any address it holds on any link: without it a
+ * guest's ARP for its server is answered by every pod on the node's bridge (its renewals go to
+ * whichever answered last, and are lost there), other pods' requests reach the vNIC's server (which
+ * would hand the guest's address to whoever asks), the pod's bridge answers ARP for the pod's own
+ * addresses, and each pod's neighbour entries for all the others fill the kernel's neighbour table,
+ * which is one for all namespaces.
+ * One table per vNIC bridge ({@code podnic_<bridge>}, bridge and ARP family), replaced atomically, removed with the vNIC;
  * written through nf_tables' netlink interface in-process ({@link NetfilterTables}).
  */
 public final class DhcpIsolation {
@@ -37,18 +45,20 @@ public final class DhcpIsolation {
     }
 
     /**
-     * The chains: packets bridged between the VMI interface and the VM (forward), to the server on
-     * the bridge (input) and from it (output).
+     * The chains: packets bridged between the VMI interface and the VM (forward), to the bridge's own
+     * stack (input) and from it (output), and ARP for the server's address that reaches the pod by any
+     * other link than the bridge (its eth0, say: the pod's stack answers for any address it holds).
      *
-     * @param vmiInterface the bridge's port toward the cluster network
+     * @param plan the vNIC: its VMI interface (the bridge's port toward the cluster network), its
+     *             bridge and the server's address on it
      */
-    static List<Chain> chains(String vmiInterface) {
-        List<Drop> in = drops(Side.IN, vmiInterface);
-        List<Drop> out = drops(Side.OUT, vmiInterface);
-        List<Drop> both = new java.util.ArrayList<>(in);
-        both.addAll(out);
-        return List.of(new Chain("forward", Hook.FORWARD, both), new Chain("input", Hook.INPUT, in),
-                new Chain("output", Hook.OUTPUT, out));
+    static List<Chain> chains(VNicPlan plan) {
+        String vmiInterface = plan.vnic().vmiInterface();
+        List<Drop> both = new java.util.ArrayList<>(drops(Side.IN, vmiInterface));
+        both.addAll(drops(Side.OUT, vmiInterface));
+        return List.of(new Chain("forward", Hook.FORWARD, both), new Chain("input", Hook.INPUT, List.of(Drop.all(Side.IN, vmiInterface))),
+                new Chain("output", Hook.OUTPUT, List.of(Drop.all(Side.OUT, vmiInterface))),
+                new Chain("arp-input", Hook.ARP_INPUT, List.of(new ArpDrop(plan.bridgeAddress().address(), plan.bridge()))));
     }
 
     private static List<Drop> drops(Side side, String port) {
@@ -56,18 +66,18 @@ public final class DhcpIsolation {
                 Drop.icmpv6(side, port, ROUTER_SOLICITATION, ROUTER_ADVERTISEMENT));
     }
 
-    public void apply(String bridge, String vmiInterface) {
+    public void apply(VNicPlan plan) {
         try {
-            tables.replaceBridgeTable(table(bridge), chains(vmiInterface));
+            tables.replaceTables(table(plan.bridge()), chains(plan));
         } catch (RuntimeException e) {
-            throw new DhcpException("isolate DHCP on " + vmiInterface + ": " + e.getMessage());
+            throw new DhcpException("isolate DHCP on " + plan.vnic().vmiInterface() + ": " + e.getMessage());
         }
     }
 
     /** Idempotent: nothing to do when the table is gone. */
     public void remove(String bridge) {
         try {
-            tables.deleteBridgeTable(table(bridge));
+            tables.deleteTables(table(bridge));
         } catch (RuntimeException e) {
             throw new DhcpException("remove the DHCP isolation of " + bridge + ": " + e.getMessage());
         }

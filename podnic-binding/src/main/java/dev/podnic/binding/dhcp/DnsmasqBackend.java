@@ -70,7 +70,7 @@ public final class DnsmasqBackend implements DhcpBackend {
         Path pidFile = stateDir.resolve(plan.bridge() + ".pid");
         Path out = stateDir.resolve(plan.bridge() + ".out");
         if (isolation != null) {
-            isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // before the server answers anyone
+            isolation.apply(plan); // before the server answers anyone
         }
         try {
             Files.createDirectories(stateDir); // (the pid file of an earlier server stays until this one replaces it)

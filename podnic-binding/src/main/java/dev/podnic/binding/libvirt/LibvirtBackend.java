@@ -75,7 +75,7 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
                     + "router advertisements");
         }
         if (isolation != null) {
-            isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // by name: the network makes the bridge next
+            isolation.apply(plan); // by name: the network makes the bridge next
         }
         try {
             Network n = connect().networkDefineXML(LibvirtNetworkXml.render(plan, name));

@@ -283,4 +283,46 @@ class VmiBindingIT extends WithRealPod {
         assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "tables"))).as("isolation removed").isBlank();
         assertThat(eth0.ips()).isNotEmpty();
     }
+
+    /**
+     * The vNIC bridge's own stack is the guest's alone: asked from the node's bridge, the pod's vNIC bridge
+     * answers neither ARP for its server's address (the same 169.254.75.N in every pod) nor ARP for the pod's
+     * own eth0 address, nor an echo to all IPv6 nodes. Before the isolation covered it, each of these was
+     * answered: a guest's ARP for its server got an answer from every pod on the node (its renewals then went
+     * to whichever pod answered last, and were lost there), and each answer cost a neighbour entry in a
+     * kernel table all namespaces share.
+     */
+    @Test
+    void theVNicBridgesOwnStackNeverAnswersTheClusterSide() throws Exception {
+        VmiSpec one = new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: quiet}\n"
+                + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '02:00:00:00:0c:01'}}]}}}")
+                .getBytes(StandardCharsets.UTF_8), "test");
+        CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+        BindingEngine binding = binding();
+        try {
+            BoundVNic b = binding.up(one).get(0);
+            String server = b.plan().bridgeAddress().address().getHostAddress();
+            assertThat(fromTheNode("busybox", "arping", "-c", "2", "-w", "2", "-I", "cni-podnic", server))
+                    .as("ARP for the vNIC's server, from the node").doesNotContain("reply from");
+            String podAddress = eth0.ips().get(0).address().address().getHostAddress();
+            String eth0Mac = podOps.link("eth0").mac().toString().toUpperCase(java.util.Locale.ROOT);
+            List<String> replies = fromTheNode("busybox", "arping", "-c", "2", "-w", "2", "-I", "cni-podnic", podAddress).lines()
+                    .filter(l -> l.contains("reply from")).toList();
+            assertThat(replies).as("ARP for the pod's eth0 address is answered by eth0 alone").isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.toUpperCase(java.util.Locale.ROOT)).contains(eth0Mac));
+            String bridgeLinkLocal = podOps.addresses(b.plan().bridge()).stream()
+                    .filter(a -> a.address().address() instanceof java.net.Inet6Address && a.address().address().isLinkLocalAddress()).map(a -> a.address().address().getHostAddress().replaceAll("%.*", ""))
+                    .findFirst().orElseThrow(() -> new AssertionError("the vNIC bridge has no IPv6 link-local address"));
+            assertThat(fromTheNode("busybox", "ping", "-6", "-c", "3", "-w", "2", "-I", "cni-podnic", "ff02::1"))
+                    .as("echo to all IPv6 nodes, from the node").doesNotContain(bridgeLinkLocal);
+        } finally {
+            binding.down("default", "quiet", Optional.empty());
+            cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
+        }
+    }
+
+    private String fromTheNode(String... command) throws Exception {
+        return ChildProcess.await(nodeThread.call(new ProcessBuilder(command).redirectErrorStream(true)::start), Duration.ofSeconds(20),
+                String.join(" ", command)).output();
+    }
 }

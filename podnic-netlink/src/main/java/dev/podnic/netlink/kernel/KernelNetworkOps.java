@@ -241,11 +241,11 @@ public final class KernelNetworkOps implements NetworkOps {
 
     @Override
     public Optional<InetAddress> neighbourLinkLocal(String link, InetAddress owner, Duration timeout) {
-        int index = linkFor("probe " + link, link).index();
+        Link probed = linkFor("probe " + link, link);
         InetAddress source = addresses(link).stream().map(a -> a.address().address())
                 .filter(a -> a instanceof java.net.Inet6Address && a.isLinkLocalAddress()).findFirst()
                 .orElseThrow(() -> NetlinkException.of("probe " + link, Errno.EADDRNOTAVAIL.code(), "no IPv6 link-local address"));
-        return inNamespace(() -> LinkLocalProbe.find(link, index, source, owner, timeout));
+        return inNamespace(() -> LinkLocalProbe.find(link, probed.index(), probed.mac(), source, owner, timeout));
     }
 
     @Override

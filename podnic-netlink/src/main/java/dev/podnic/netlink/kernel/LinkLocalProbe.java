@@ -3,7 +3,6 @@ package dev.podnic.netlink.kernel;
 import com.sun.jna.LastErrorException;
 import dev.podnic.inet.MacAddress;
 import dev.podnic.netlink.sys.LibC;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -11,22 +10,24 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Finds the link-local address of the on-link neighbour that owns a global IPv6 address, by asking
- * the link: a unicast echo request to the global address tells its owner's MAC (the reply's
- * Ethernet source), an echo request to all nodes (ff02::1) makes every neighbour answer from its
- * link-local address, and the answer sent from that MAC is the one. Neither address can be derived
- * from the other: a Linux bridge's link-local address keeps the MAC the bridge had when it came up,
- * and stable-privacy addresses are not derived from the MAC at all.
+ * the owner alone: a unicast echo request to the global address tells its owner's MAC (the reply's
+ * Ethernet source); then an echo request to all nodes (ff02::1) in a frame addressed to that MAC only
+ * makes the owner answer from its link-local address. Neither address can be derived from the other:
+ * a Linux bridge's link-local address keeps the MAC the bridge had when it came up, and
+ * stable-privacy addresses are not derived from the MAC at all. The all-nodes request goes to no one
+ * else: on a node's bridge every pod and every VM would answer it, each answer costing the node a
+ * neighbour entry in a table all its namespaces share (1024 by default) — a node wiring vNICs
+ * quickly filled it, and sends failed with EINVAL in every pod until entries aged out.
  *
- * <p>Replies are read from a packet socket on the link (for their Ethernet source); requests go out
- * of an ICMPv6 raw socket bound to the link and to the link's own link-local address (the kernel
- * resolves the gateway and sums the packet). Never from a global address: the neighbours would
+ * <p>Replies are read from a packet socket on the link (for their Ethernet source); the unicast
+ * request goes out of an ICMPv6 raw socket bound to the link and to the link's own link-local address
+ * (the kernel resolves the gateway and sums the packet), the all-nodes one out of the packet socket
+ * as a whole frame ({@link EchoFrame}). Never from a global address: the neighbours would
  * remember that address at this link's MAC, and podnic is about to hand it to a guest behind
  * another MAC (they would find out only after neighbour unreachability detection, seconds later).
  * Both are opened in the calling thread's network namespace. Requests are repeated every 100 ms
@@ -46,12 +47,12 @@ final class LinkLocalProbe {
     private static final long RESEND_MILLIS = 100;
     /** How long the link's own link-local address may take to become usable (RFC 4862 DAD: random delay up to 1 s, then 1 s). */
     static final Duration TENTATIVE = Duration.ofSeconds(5);
-    private static final InetAddress ALL_NODES = address("ff02::1");
 
     private LinkLocalProbe() {
     }
 
-    static Optional<InetAddress> find(String link, int linkIndex, InetAddress source, InetAddress owner, Duration timeout) {
+    static Optional<InetAddress> find(String link, int linkIndex, MacAddress linkMac, InetAddress source, InetAddress owner,
+                                      Duration timeout) {
         int packet = C.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, htons(ETH_P_IPV6));
         try {
             C.bind(packet, packetAddress(linkIndex), 20);
@@ -59,7 +60,7 @@ final class LinkLocalProbe {
             try {
                 byte[] name = (link + "\0").getBytes(StandardCharsets.US_ASCII);
                 C.setsockopt(icmp, LibC.SOL_SOCKET, LibC.SO_BINDTODEVICE, name, name.length);
-                return listen(packet, icmp, linkIndex, source, owner, timeout);
+                return listen(packet, icmp, new Asker(linkIndex, linkMac, source), owner, timeout);
             } finally {
                 C.close(icmp);
             }
@@ -71,14 +72,16 @@ final class LinkLocalProbe {
         }
     }
 
-    private static Optional<InetAddress> listen(int packet, int icmp, int linkIndex, InetAddress source, InetAddress owner,
-                                                Duration timeout) {
+    /** This end of the link: its index, MAC and link-local address. */
+    private record Asker(int linkIndex, MacAddress mac, InetAddress linkLocal) {
+    }
+
+    private static Optional<InetAddress> listen(int packet, int icmp, Asker asker, InetAddress owner, Duration timeout) {
         int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
         long deadline = System.nanoTime() + TENTATIVE.toNanos(); // until the first request; then timeout from there
         long nextSend = 0;
         MacAddress ownerMac = null;
         boolean bound = false;
-        Map<MacAddress, InetAddress> linkLocal = new HashMap<>();
         byte[] frame = new byte[2048];
         while (true) {
             long now = System.nanoTime();
@@ -86,13 +89,14 @@ final class LinkLocalProbe {
                 return Optional.empty();
             }
             if (now - nextSend >= 0) {
-                if (!bound && bind(icmp, source, linkIndex)) {
+                if (!bound && bind(icmp, asker.linkLocal(), asker.linkIndex())) {
                     bound = true;
                     deadline = now + timeout.toNanos();
                 }
-                if (bound) {
-                    send(icmp, owner, 0, id);
-                    send(icmp, ALL_NODES, linkIndex, id);
+                if (bound && ownerMac == null) {
+                    send(icmp, owner, id);
+                } else if (bound) {
+                    sendFrame(packet, asker, ownerMac, id);
                 }
                 nextSend = now + RESEND_MILLIS * 1_000_000;
             }
@@ -113,12 +117,12 @@ final class LinkLocalProbe {
             }
             Reply r = reply.get();
             if (r.source().equals(owner)) {
+                if (ownerMac == null) {
+                    nextSend = now; // ask for its link-local address right away
+                }
                 ownerMac = r.mac();
-            } else if (r.source().isLinkLocalAddress()) {
-                linkLocal.putIfAbsent(r.mac(), r.source());
-            }
-            if (ownerMac != null && linkLocal.containsKey(ownerMac)) {
-                return Optional.of(linkLocal.get(ownerMac));
+            } else if (r.source().isLinkLocalAddress() && r.mac().equals(ownerMac)) {
+                return Optional.of(r.source());
             }
         }
     }
@@ -158,16 +162,26 @@ final class LinkLocalProbe {
         return sa.array();
     }
 
-    private static void send(int icmp, InetAddress to, int scope, int id) {
+    private static void send(int icmp, InetAddress to, int id) {
         byte[] echo = {(byte) ECHO_REQUEST, 0, 0, 0, (byte) (id >> 8), (byte) id, 0, 1}; // the kernel fills the checksum
         try {
-            C.sendto(icmp, echo, echo.length, LibC.MSG_DONTWAIT, socketAddress(to, scope), 28);
+            C.sendto(icmp, echo, echo.length, LibC.MSG_DONTWAIT, socketAddress(to, 0), 28);
         } catch (LastErrorException e) {
             // no usable source address yet (still tentative), or no route: the next round tries again
         }
     }
 
-    /** struct sockaddr_ll for {@code bind}: family, protocol (network order), interface index. */
+    /** The all-nodes echo request, in a frame to {@code to} alone. */
+    private static void sendFrame(int packet, Asker asker, MacAddress to, int id) {
+        byte[] frame = EchoFrame.toAllNodes(asker.mac(), to, asker.linkLocal(), id);
+        try {
+            C.sendto(packet, frame, frame.length, LibC.MSG_DONTWAIT, packetAddress(asker.linkIndex()), 20);
+        } catch (LastErrorException e) {
+            // the link's queue is full, say: the next round tries again
+        }
+    }
+
+    /** struct sockaddr_ll for {@code bind} and {@code sendto}: family, protocol (network order), interface index. */
     private static byte[] packetAddress(int linkIndex) {
         ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
         b.putShort((short) LibC.AF_PACKET);
@@ -178,13 +192,5 @@ final class LinkLocalProbe {
 
     private static int htons(int v) {
         return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? v : ((v & 0xff) << 8) | ((v >> 8) & 0xff);
-    }
-
-    private static InetAddress address(String literal) {
-        try {
-            return Inet6Address.getByName(literal);
-        } catch (UnknownHostException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * nftables tables of one network namespace, through nf_tables' netlink interface in-process (the
  * {@code nft} program costs a process per change, about as long as a CNI plugin's). Only what podnic
- * writes: bridge-family tables of UDP drops ({@link NftCodec}), each replaced in one transaction.
+ * writes: one table name in the bridge and the ARP family ({@link NftCodec}), replaced in one transaction.
  * Needs a thread in the namespace only while opening its socket.
  */
 public final class NetfilterTables implements AutoCloseable {
@@ -36,14 +36,17 @@ public final class NetfilterTables implements AutoCloseable {
         }
     }
 
-    /** Replaces bridge table {@code table} with these chains, atomically: no moment without the old or the new rules. */
-    public void replaceBridgeTable(String table, List<NftCodec.Chain> chains) {
-        socket.executeBatch("replace nftables table bridge " + table, NftCodec.replaceBridgeTable(table, chains));
+    /**
+     * Replaces table {@code table} (bridge and ARP family) with these chains, atomically: no moment
+     * without the old or the new rules.
+     */
+    public void replaceTables(String table, List<NftCodec.Chain> chains) {
+        socket.executeBatch("replace nftables tables " + table, NftCodec.replaceTables(table, chains));
     }
 
-    /** Deletes bridge table {@code table}; nothing to do when it does not exist. */
-    public void deleteBridgeTable(String table) {
-        socket.executeBatch("delete nftables table bridge " + table, NftCodec.replaceBridgeTable(table, List.of()));
+    /** Deletes table {@code table} in both families; nothing to do where it does not exist. */
+    public void deleteTables(String table) {
+        socket.executeBatch("delete nftables tables " + table, NftCodec.replaceTables(table, List.of()));
     }
 
     @Override

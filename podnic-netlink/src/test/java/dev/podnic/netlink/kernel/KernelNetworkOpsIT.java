@@ -123,7 +123,8 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
 
     /**
      * A pod on a node bridge whose MAC changed after it came up (so its link-local address is not
-     * the one its MAC implies), with another pod on the bridge that answers the all-nodes echo too.
+     * the one its MAC implies), with another pod on the bridge that would answer an all-nodes echo
+     * too: the probe asks the gateway alone, the other pod hears no echo request at all.
      */
     @Test
     void theGatewaysLinkLocalAddressIsLearnedFromTheLinkNotDerivedFromItsMac() throws Exception {
@@ -155,5 +156,13 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
         assertThat(found).contains(dev.podnic.inet.IpLiteral.parse(gatewayLinkLocal));
         assertThat(ops.neighbourLinkLocal("pdnv0", dev.podnic.inet.IpLiteral.parse("fd00:77::99"), Duration.ofMillis(300)))
                 .isEmpty(); // nobody owns it
+        assertThat(echoRequestsReceived(node)).as("the gateway was asked").isPositive();
+        assertThat(echoRequestsReceived(other.getFileName().toString())).as("the other pod was not").isZero();
+    }
+
+    /** Icmp6InEchos of a namespace (its /proc/net/snmp6). */
+    private static long echoRequestsReceived(String netns) {
+        return run("ip", "netns", "exec", netns, "cat", "/proc/net/snmp6").lines().filter(l -> l.startsWith("Icmp6InEchos "))
+                .mapToLong(l -> Long.parseLong(l.substring("Icmp6InEchos".length()).strip())).findFirst().orElseThrow();
     }
 }

@@ -93,7 +93,7 @@ public final class InProcessDhcpBackend implements DhcpBackend {
             throw new IllegalStateException("this backend was made to stop or resume servers: it has no pod thread or isolation");
         }
         Path file = leaseFile(plan.bridge());
-        isolation.apply(plan.bridge(), plan.vnic().vmiInterface()); // before the server answers anyone
+        isolation.apply(plan); // before the server answers anyone
         try {
             ServedLease lease = ServedLease.of(plan, newDuid()); // kept in the lease file: resume answers as the same server
             Files.createDirectories(stateDir);
