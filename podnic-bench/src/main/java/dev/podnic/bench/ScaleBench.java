@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * udhcpc) and IPv6 with its default route from the advertisements (dhcpcd, which handles both). What
  * a vNIC costs the daemon — threads, processes, memory — at 0 and at N vNICs; then the daemon is
  * killed with SIGKILL and started again: how long until it serves every recorded lease again, and
- * every guest's renewal (udhcpc's unicast REQUEST to the server it knows) is answered.
+ * every guest's renewal (udhcpc's unicast REQUEST to the server it knows) is answered. Throughout, the
+ * kernel's neighbour tables, which all namespaces share: a node whose pods fill them cannot send.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
         description = "Many dual-stack vNICs through the binding on one node: the daemon's threads, processes and RSS; kill -9 and restart.")
@@ -62,7 +63,7 @@ final class ScaleBench implements Callable<Integer> {
         Path log = work.resolve("daemon.log");
         List<Guest> guests = new ArrayList<>();
         List<String> pods = new ArrayList<>();
-        try (BenchNamespaces ns = new BenchNamespaces()) {
+        try (BenchNamespaces ns = new BenchNamespaces(); NeighbourTables neighbours = new NeighbourTables()) {
             Path node = ns.create("node");
             Process daemon = image.startBindingNode(work, netd, node, binding, log);
             try (NetnsThread multus = NetnsThread.enter(node)) {
@@ -170,6 +171,7 @@ final class ScaleBench implements Callable<Integer> {
                     }
                     System.out.printf("binding DEL (podnic-shim exec'd directly) %s%n", Stats.of(dels));
                     System.out.printf("daemon after every DEL: %s%n", Footprint.of(daemon.pid()));
+                    System.out.printf("the kernel's neighbour tables (every namespace): %s%n", neighbours);
                     boolean ok = failed.isEmpty() && resumed == vnics && renewed == vnics;
                     return ok ? 0 : 1;
                 } finally {

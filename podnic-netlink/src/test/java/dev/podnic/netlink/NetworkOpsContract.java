@@ -303,6 +303,7 @@ public abstract class NetworkOpsContract {
         ops.setSysctl("net.ipv4.ip_forward", "1");
         assertThat(ops.sysctl("net.ipv4.ip_forward")).isEqualTo("1");
         assertThat(peer.sysctl("net.ipv4.ip_forward")).isEqualTo("0"); // the other namespace is untouched
+        assertThat(ops.sysctl("net.core.somaxconn")).isEqualTo("4096"); // read whole, not its first character
         ops.setSysctl("net/ipv4/conf/pdnbr0/forwarding", "1");
         assertThat(ops.sysctl("net.ipv4.conf.pdnbr0.forwarding")).isEqualTo("1");
         assertThatThrownBy(() -> ops.sysctl("net.ipv4.no_such_knob")).isInstanceOfSatisfying(NotFoundException.class,

@@ -285,8 +285,10 @@ public final class KernelNetworkOps implements NetworkOps {
     public String sysctl(String key) {
         Path p = sysctlPath(key);
         return inNamespace(() -> {
-            try {
-                return Files.readString(p).strip();
+            // Not Files.readString: a /proc/sys file says it is empty, and the JDK then reads one byte first and asks
+            // for the rest at offset 1, where a sysctl has nothing ("4096" came back as "4").
+            try (java.io.InputStream in = Files.newInputStream(p)) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
             } catch (java.nio.file.NoSuchFileException e) {
                 throw NetlinkException.of("read sysctl " + key, Errno.ENOENT.code(), "no such sysctl");
             }

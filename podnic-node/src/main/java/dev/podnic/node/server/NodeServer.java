@@ -221,18 +221,18 @@ public final class NodeServer implements AutoCloseable {
         caller.close();
     }
 
-    /**
-     * An answer that needs no worker (busy, unidentified caller, a request that could not be read),
-     * written off the acceptor and the reader. The connection is then drained for a moment by the
-     * reader before it is closed: closing with a request still unread would reset it, and the client
-     * might lose the answer. When even these answers pile up, the connection is just closed.
-     */
     /** A request refused before it was read: counted and logged by the service, answered in this socket's protocol. */
     private NodeError unreadable(int code, String msg) {
         service.unreadable(code, msg);
         return NodeError.of(code, msg);
     }
 
+    /**
+     * An answer that needs no worker (busy, unidentified caller, a request that could not be read),
+     * written off the acceptor and the reader. The connection is then drained for a moment by the
+     * reader before it is closed: closing with a request still unread would reset it, and the client
+     * might lose the answer. When even these answers pile up, the connection is just closed.
+     */
     private void answerAtOnce(UnixConnection c, NodeError answer) {
         try {
             refusing.execute(() -> {
