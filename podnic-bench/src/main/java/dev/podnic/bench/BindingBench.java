@@ -5,11 +5,8 @@ import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BoundVNic;
+import dev.podnic.binding.apply.PodEngine;
 import dev.podnic.binding.attach.InProcessAttacher;
-import dev.podnic.binding.dhcp.DhcpBackend;
-import dev.podnic.binding.dhcp.DnsmasqBackend;
-import dev.podnic.binding.domain.Domains;
-import dev.podnic.binding.libvirt.LibvirtBackend;
 import dev.podnic.binding.libvirt.LibvirtNetworkXml;
 import dev.podnic.binding.libvirt.LibvirtPod;
 import dev.podnic.binding.record.RecordStore;
@@ -70,7 +67,7 @@ final class BindingBench implements Callable<Integer> {
             Path guestPath = ns.create("bguest");
             LibvirtPod libvirtd = new LibvirtPod(pod, work.resolve("libvirt"));
             try (NetnsThread nodeThread = NetnsThread.enter(node); ProcessPluginExec exec = new ProcessPluginExec(nodeThread);
-                 NetnsThread podThread = NetnsThread.enter(pod); NetnsThread guestThread = NetnsThread.enter(guestPath);
+                 NetnsThread guestThread = NetnsThread.enter(guestPath);
                  NetworkOps podOps = KernelNetworkOps.open(pod); NetworkOps guestOps = KernelNetworkOps.open(guestPath)) {
                 CniRuntime cni = new CniRuntime(List.of(Path.of("/usr/lib/cni")), work.resolve("cache"), Duration.ofSeconds(30), exec);
                 podOps.createVeth("pdng0", "eth0", guestPath);
@@ -80,11 +77,15 @@ final class BindingBench implements Callable<Integer> {
                 Path script = Files.writeString(work.resolve("udhcpc.sh"), "#!/bin/sh\nexit 0\n");
                 script.toFile().setExecutable(true);
                 libvirtd.start();
-                try (LibvirtBackend libvirt = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI))) {
-                    List<DhcpBackend> backends = List.of(new DnsmasqBackend(podThread, work.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq")), libvirt);
-                    for (DhcpBackend backend : backends) {
-                        BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, pod), podOps, backend,
-                                Domains.NONE, new RecordStore(work.resolve("records")), resolv, pod);
+                // As `podnic vmi up --dhcp dnsmasq|libvirt` composes the engine.
+                Map<String, PodEngine.Profile> profiles = new LinkedHashMap<>();
+                profiles.put("dnsmasq", new PodEngine.LauncherDnsmasq(work.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"), libvirtd.uri()));
+                profiles.put("libvirt", new PodEngine.LauncherLibvirt(libvirtd.uri(), VmNames.of(VMI), work.resolve("dhcp")));
+                for (Map.Entry<String, PodEngine.Profile> profile : profiles.entrySet()) {
+                    try (PodEngine opened = PodEngine.open(pod)) {
+                        BindingEngine binding = opened.engine(profile.getValue(), new InProcessAttacher(cni, net, pod),
+                                new RecordStore(work.resolve("records")), resolv);
+                        boolean libvirt = profile.getKey().equals("libvirt");
                         List<double[]> rows = new ArrayList<>();
                         for (int i = -3; i < iterations; i++) { // 3 warm-up cycles
                             BoundVNic b = binding.up(VMI).get(0);
@@ -94,19 +95,19 @@ final class BindingBench implements Callable<Integer> {
                                     "-i", "eth0", "-s", script.toString()).redirectErrorStream(true)
                                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)::start);
                             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                                throw new IllegalStateException("no lease with " + backend.name());
+                                throw new IllegalStateException("no lease with " + profile.getKey());
                             }
                             double lease = (System.nanoTime() - t0) / 1e6;
                             binding.down("default", "benchvm", java.util.Optional.empty());
                             if (i >= 0) {
                                 rows.add(new double[] {b.cniMillis(), b.podnicMillis(), b.dhcpMillis(), lease});
                             }
-                            if (backend == libvirt && i >= 0) {
+                            if (libvirt && i >= 0) {
                                 virshBaseline.add(b.cniMillis() + virshDefineStart(libvirtd.uri(), b, work));
                             }
                         }
-                        results.put(backend.name(), rows);
-                        System.err.printf("%s: %d cycles done%n", backend.name(), iterations);
+                        results.put(profile.getKey(), rows);
+                        System.err.printf("%s: %d cycles done%n", profile.getKey(), iterations);
                     }
                 }
             } finally {

@@ -4,10 +4,8 @@ import dev.podnic.api.VmiParser;
 import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.apply.BindingEngine;
 import dev.podnic.binding.apply.BoundVNic;
+import dev.podnic.binding.apply.PodEngine;
 import dev.podnic.binding.attach.InProcessAttacher;
-import dev.podnic.binding.dhcp.DhcpIsolation;
-import dev.podnic.binding.dhcp.DnsmasqBackend;
-import dev.podnic.binding.domain.Domains;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.config.ConfigParser;
@@ -19,7 +17,6 @@ import dev.podnic.netlink.Family;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Route;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
-import dev.podnic.netlink.kernel.NetfilterTables;
 import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,16 +77,15 @@ final class Ipv6Bench implements Callable<Integer> {
             Path guestPath = ns.create("bguest");
             String guestNs = guestPath.getFileName().toString();
             try (NetnsThread nodeThread = NetnsThread.enter(node); ProcessPluginExec exec = new ProcessPluginExec(nodeThread);
-                 NetnsThread podThread = NetnsThread.enter(pod); NetnsThread guest = NetnsThread.enter(guestPath);
+                 NetnsThread guest = NetnsThread.enter(guestPath);
                  NetworkOps podOps = KernelNetworkOps.open(pod); NetworkOps guestOps = KernelNetworkOps.open(guestPath);
-                 NetfilterTables tables = NetfilterTables.open(podThread)) {
+                 PodEngine opened = PodEngine.open(pod)) {
                 CniRuntime cni = new CniRuntime(List.of(Path.of("/usr/lib/cni")), work.resolve("cache"), Duration.ofSeconds(30), exec);
                 podOps.createVeth("pdng0", "eth0", guestPath);
                 podOps.setUp("pdng0", true);
                 guestOps.setMac("eth0", VMI.nics().get(0).mac());
-                BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, pod), podOps,
-                        new DnsmasqBackend(podThread, work.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"), new DhcpIsolation(tables), false),
-                        Domains.NONE, new RecordStore(work.resolve("records")), resolv, pod);
+                BindingEngine binding = opened.engine(new PodEngine.LauncherDnsmasq(work.resolve("dhcp"), Path.of("/usr/sbin/dnsmasq"), null),
+                        new InProcessAttacher(cni, net, pod), new RecordStore(work.resolve("records")), resolv);
                 Path udhcpcScript = Files.writeString(work.resolve("udhcpc.sh"), "#!/bin/sh\nexit 0\n");
                 udhcpcScript.toFile().setExecutable(true);
                 Path dhclientScript = Files.writeString(work.resolve("dhclient6.sh"), "#!/bin/sh\ncase \"$reason\" in BOUND6|REBOOT6|RENEW6|REBIND6) "

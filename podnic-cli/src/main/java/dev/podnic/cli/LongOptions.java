@@ -99,10 +99,26 @@ public final class LongOptions {
         return positionals.size() == declared.positionals() ? Optional.of(new LongOptions(values, flags, positionals)) : Optional.empty();
     }
 
-    /** The option's value, or {@code orElse} (the declaration's default) when it was not given. */
-    public String value(String name, String orElse) {
+    /**
+     * The option's value, or when it was not given its declared default: the very string the picocli
+     * declaration names as {@code defaultValue} (a literal, or {@code ${env:NAME:-FALLBACK}}), null for none.
+     */
+    public String value(String name, String declaredDefault) {
         List<String> v = values.get(name);
-        return v == null ? orElse : v.get(v.size() - 1);
+        return v != null ? v.get(v.size() - 1) : declaredDefault == null ? null : resolved(declaredDefault);
+    }
+
+    /** A picocli default value as picocli resolves it: {@code ${env:NAME:-FALLBACK}} or a literal; other expressions are picocli's. */
+    static String resolved(String declared) {
+        if (!declared.contains("${")) {
+            return declared;
+        }
+        int sep = declared.indexOf(":-");
+        if (!declared.startsWith("${env:") || !declared.endsWith("}") || sep < 0 || declared.indexOf("${", 1) >= 0) {
+            throw new NotHere("default " + declared);
+        }
+        String env = System.getenv(declared.substring("${env:".length(), sep));
+        return env != null ? env : declared.substring(sep + 2, declared.length() - 1);
     }
 
     /** Every value given for a repeatable option, in order; empty when none. */
@@ -115,12 +131,9 @@ public final class LongOptions {
         return flags.contains(name);
     }
 
-    /** An int option's value as picocli converts it (decimal, an optional sign); not one: picocli's to explain. */
-    public int intValue(String name, int orElse) {
-        String v = value(name, null);
-        if (v == null) {
-            return orElse;
-        }
+    /** An int option's value (or its declared default) as picocli converts it (decimal, an optional sign); not one: picocli's to explain. */
+    public int intValue(String name, String declaredDefault) {
+        String v = value(name, declaredDefault);
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {

@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
  * (the launcher pod's main process) — read without picocli: building picocli's model of a command
  * costs a cold process ~180 ms of reflection (the root command alone ~110 ms), more than the command's
  * own work. Only well-formed command lines of long options are read here ({@link LongOptions}); help,
- * errors and everything else go to picocli as before. Each command's reading is held equal to
- * picocli's, option by option (CniStartPathTest, NodeLsStartPathTest, VmiUpStartPathTest).
+ * errors and everything else go to picocli as before. An option's name and default are declared once,
+ * as constants both the picocli annotation and the start-path reading use; each command's reading is
+ * held equal to picocli's, option by option (CniStartPathTest, NodeLsStartPathTest, VmiUpStartPathTest).
  */
 final class StartPath {
     private StartPath() {

@@ -19,30 +19,39 @@ import picocli.CommandLine.Option;
 
 /** Which attachment an add/check/del acts on. */
 public final class AttachmentOptions {
-    @Option(names = "--net", required = true, paramLabel = "NAME", description = "Network name, as in --conf-dir.")
+    // Each name and default once, for the picocli declaration and the start path alike.
+    static final String NET = "--net";
+    static final String NETNS = "--netns";
+    static final String IFNAME = "--ifname";
+    static final String IFNAME_DEFAULT = "eth0";
+    static final String CONTAINER_ID = "--container-id";
+    static final String ARGS = "--args";
+    static final String CAP_ARGS = "--cap-args";
+
+    @Option(names = NET, required = true, paramLabel = "NAME", description = "Network name, as in --conf-dir.")
     String network;
 
-    @Option(names = "--netns", paramLabel = "PATH", description = "The container's network namespace, e.g. /run/netns/pod1.")
+    @Option(names = NETNS, paramLabel = "PATH", description = "The container's network namespace, e.g. /run/netns/pod1.")
     String netns;
 
-    @Option(names = "--ifname", paramLabel = "IF", defaultValue = "eth0",
+    @Option(names = IFNAME, paramLabel = "IF", defaultValue = IFNAME_DEFAULT,
             description = "Interface name in the container (default: ${DEFAULT-VALUE}).")
     String ifName;
 
-    @Option(names = "--container-id", paramLabel = "ID",
+    @Option(names = CONTAINER_ID, paramLabel = "ID",
             description = "Attachment owner (default: derived from --netns, as cnitool does).")
     String containerId;
 
-    @Option(names = "--args", paramLabel = "K=V[;K=V...]", description = "CNI_ARGS passed to every plugin.")
+    @Option(names = ARGS, paramLabel = "K=V[;K=V...]", description = "CNI_ARGS passed to every plugin.")
     String args;
 
-    @Option(names = "--cap-args", paramLabel = "JSON",
+    @Option(names = CAP_ARGS, paramLabel = "JSON",
             description = "Capability arguments as a JSON object, e.g. '{\"mac\":\"02:00:00:00:00:01\"}'; "
                     + "each key reaches only plugins declaring that capability.")
     String capArgs;
 
     /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
-    static final Set<String> NAMES = Set.of("--net", "--netns", "--ifname", "--container-id", "--args", "--cap-args");
+    static final Set<String> NAMES = Set.of(NET, NETNS, IFNAME, CONTAINER_ID, ARGS, CAP_ARGS);
 
     /**
      * These options read from a start-path command line, with the defaults declared above (CniStartPathTest
@@ -50,15 +59,15 @@ public final class AttachmentOptions {
      */
     static AttachmentOptions of(LongOptions o) {
         AttachmentOptions a = new AttachmentOptions();
-        a.network = o.value("--net", null);
+        a.network = o.value(NET, null);
         if (a.network == null) {
-            throw new LongOptions.NotHere("--net is required");
+            throw new LongOptions.NotHere(NET + " is required");
         }
-        a.netns = o.value("--netns", null);
-        a.ifName = o.value("--ifname", "eth0");
-        a.containerId = o.value("--container-id", null);
-        a.args = o.value("--args", null);
-        a.capArgs = o.value("--cap-args", null);
+        a.netns = o.value(NETNS, null);
+        a.ifName = o.value(IFNAME, IFNAME_DEFAULT);
+        a.containerId = o.value(CONTAINER_ID, null);
+        a.args = o.value(ARGS, null);
+        a.capArgs = o.value(CAP_ARGS, null);
         return a;
     }
 

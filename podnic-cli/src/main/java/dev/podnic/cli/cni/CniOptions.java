@@ -17,39 +17,50 @@ import picocli.CommandLine.Option;
 
 /** Where configs, plugins and the cache live, and where plugins run; shared by every cni subcommand. */
 public final class CniOptions {
-    @Option(names = "--conf-dir", paramLabel = "DIR", defaultValue = "${env:NETCONFPATH:-/etc/cni/net.d}",
+    // Each name and default once, for the picocli declaration and the start path alike.
+    static final String CONF_DIR = "--conf-dir";
+    static final String CONF_DIR_DEFAULT = "${env:NETCONFPATH:-/etc/cni/net.d}";
+    static final String BIN_DIR = "--bin-dir";
+    static final String CACHE_DIR = "--cache-dir";
+    static final String CACHE_DIR_DEFAULT = "/var/lib/cni";
+    static final String TIMEOUT = "--timeout";
+    static final String TIMEOUT_DEFAULT = "60";
+    static final String NODE_NETNS = "--node-netns";
+
+    @Option(names = CONF_DIR, paramLabel = "DIR", defaultValue = CONF_DIR_DEFAULT,
             description = "CNI configuration directory (default: ${DEFAULT-VALUE}; env NETCONFPATH).")
     Path confDir;
 
-    @Option(names = "--bin-dir", paramLabel = "DIR[:DIR...]", split = ":",
+    @Option(names = BIN_DIR, paramLabel = "DIR[:DIR...]", split = ":",
             description = "Plugin directories, searched in order; repeatable or colon-separated "
                     + "(default: $CNI_PATH, else /opt/cni/bin:/usr/lib/cni).")
     List<Path> binDirs = new ArrayList<>();
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "/var/lib/cni",
+    @Option(names = CACHE_DIR, paramLabel = "DIR", defaultValue = CACHE_DIR_DEFAULT,
             description = "Result cache directory, libcni's format (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = TIMEOUT, paramLabel = "SECONDS", defaultValue = TIMEOUT_DEFAULT,
             description = "Kill a plugin that runs longer than this (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     /** The long names above: what a start-path command line ({@link dev.podnic.cli.StartPath}) may give. */
-    public static final Set<String> NAMES = Set.of("--conf-dir", "--bin-dir", "--cache-dir", "--timeout", "--node-netns");
+    public static final Set<String> NAMES = Set.of(CONF_DIR, BIN_DIR, CACHE_DIR, TIMEOUT, NODE_NETNS);
+    /** Those of {@link #NAMES} that may be given more than once. */
+    public static final Set<String> REPEATABLE = Set.of(BIN_DIR);
 
     /** These options read from a start-path command line, with the defaults declared above (CniStartPathTest holds them equal). */
     public static CniOptions of(LongOptions o) {
         CniOptions c = new CniOptions();
-        String netconfpath = System.getenv("NETCONFPATH");
-        c.confDir = Path.of(o.value("--conf-dir", netconfpath != null ? netconfpath : "/etc/cni/net.d"));
-        for (String v : o.values("--bin-dir")) {
+        c.confDir = Path.of(o.value(CONF_DIR, CONF_DIR_DEFAULT));
+        for (String v : o.values(BIN_DIR)) {
             for (String dir : v.split(":")) {
                 c.binDirs.add(Path.of(dir));
             }
         }
-        c.cacheDir = Path.of(o.value("--cache-dir", "/var/lib/cni"));
-        c.timeoutSeconds = o.intValue("--timeout", 60);
-        String nodeNetns = o.value("--node-netns", null);
+        c.cacheDir = Path.of(o.value(CACHE_DIR, CACHE_DIR_DEFAULT));
+        c.timeoutSeconds = o.intValue(TIMEOUT, TIMEOUT_DEFAULT);
+        String nodeNetns = o.value(NODE_NETNS, null);
         c.nodeNetns = nodeNetns == null ? null : Path.of(nodeNetns);
         return c;
     }
@@ -59,7 +70,7 @@ public final class CniOptions {
         return timeoutSeconds;
     }
 
-    @Option(names = "--node-netns", paramLabel = "PATH",
+    @Option(names = NODE_NETNS, paramLabel = "PATH",
             description = "Run the plugins inside this network namespace (the node's) instead of the "
                     + "current one, e.g. /run/netns/node.")
     Path nodeNetns;

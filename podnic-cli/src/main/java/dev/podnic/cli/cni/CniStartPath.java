@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 /** {@code cni add|check|del} from a start-path command line ({@link dev.podnic.cli.StartPath}): no picocli. */
 public final class CniStartPath {
     private static final LongOptions.Declared DECLARED = new LongOptions.Declared(LongOptions.Declared.names(CniOptions.NAMES, AttachmentOptions.NAMES),
-            Set.of("--bin-dir"), Set.of(), 0);
+            CniOptions.REPEATABLE, Set.of(), 0);
 
     private CniStartPath() {
     }

@@ -19,12 +19,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "ls", description = "List the node daemon's ledger: every attachment it made, its state, IP, VM (uid) and namespace; "
         + "then entries that cannot be read, and those the daemon moved aside (quarantine) for being unreadable.")
 public final class NodeLs implements Callable<Integer> {
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node", description = "(default: ${DEFAULT-VALUE})")
+    // The name and default once, for the picocli declaration and the start path alike.
+    static final String STATE_DIR = "--state-dir";
+    static final String STATE_DIR_DEFAULT = "/var/lib/podnic/node";
+
+    @Option(names = STATE_DIR, paramLabel = "DIR", defaultValue = STATE_DIR_DEFAULT, description = "(default: ${DEFAULT-VALUE})")
     Path stateDir;
     @Spec CommandSpec spec;
 
     /** The long names above: what a start-path command line (dev.podnic.cli.StartPath) may give. */
-    static final Set<String> NAMES = Set.of("--state-dir");
+    static final Set<String> NAMES = Set.of(STATE_DIR);
 
     @Override
     public Integer call() {
@@ -44,7 +48,7 @@ public final class NodeLs implements Callable<Integer> {
 
     static Optional<Path> stateDir(List<String> args) {
         Optional<LongOptions> o = LongOptions.parse(args, new LongOptions.Declared(NAMES));
-        return o.isEmpty() ? Optional.empty() : Optional.of(Path.of(o.get().value("--state-dir", "/var/lib/podnic/node")));
+        return o.isEmpty() ? Optional.empty() : Optional.of(Path.of(o.get().value(STATE_DIR, STATE_DIR_DEFAULT)));
     }
 
     // Plain loops and padding, no lambdas or printf: this is an operator's cold command, and each first

@@ -33,36 +33,55 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "up", description = "Wire every pod-network vNIC of the VM in FILE (see podnic validate). Safe to rerun.")
 public final class VmiUp implements Callable<Integer> {
+    // Each name and default once, for the picocli declaration and the start path alike.
+    static final String POD_NETNS = "--pod-netns";
+    static final String NET = "--net";
+    static final String DHCP = "--dhcp";
+    static final String DHCP_DEFAULT = "libvirt";
+    static final String RESOLV_CONF = "--resolv-conf";
+    static final String RESOLV_CONF_DEFAULT = "/etc/resolv.conf";
+    static final String OUTPUT = "--output";
+    static final String OUTPUT_DEFAULT = "text";
+    static final String BOOT = "--boot";
+    static final String PING = "--ping";
+    static final String LINGER = "--linger";
+    static final String LINGER_DEFAULT = "0";
+    static final String WAIT = "--wait";
+    static final String WAIT_DEFAULT = "120";
+    static final String HOLD = "--hold";
+    static final String GUEST_CACHE = "--guest-cache";
+    static final String GUEST_CACHE_DEFAULT = "/var/cache/podnic/guest";
+
     @Parameters(paramLabel = "FILE", description = "The VM instance, YAML or JSON.")
     Path file;
-    @Option(names = "--pod-netns", required = true, paramLabel = "PATH", description = "The libvirt pod's network namespace.")
+    @Option(names = POD_NETNS, required = true, paramLabel = "PATH", description = "The libvirt pod's network namespace.")
     Path podNetns;
-    @Option(names = "--net", paramLabel = "NAME", description = "CNI network for the VMI interfaces (default: the first in --conf-dir, as the kubelet picks).")
+    @Option(names = NET, paramLabel = "NAME", description = "CNI network for the VMI interfaces (default: the first in --conf-dir, as the kubelet picks).")
     String network;
-    @Option(names = "--dhcp", paramLabel = "BACKEND", defaultValue = "libvirt",
+    @Option(names = DHCP, paramLabel = "BACKEND", defaultValue = DHCP_DEFAULT,
             description = "DHCP backend: libvirt (a libvirt network per vNIC, needs `podnic pod libvirtd start`) or dnsmasq "
                     + "(podnic runs dnsmasq itself) (default: ${DEFAULT-VALUE}).")
     String dhcp;
-    @Option(names = "--resolv-conf", paramLabel = "FILE", defaultValue = "/etc/resolv.conf",
+    @Option(names = RESOLV_CONF, paramLabel = "FILE", defaultValue = RESOLV_CONF_DEFAULT,
             description = "The pod's resolv.conf: DNS for guests when CNI gives none (default: ${DEFAULT-VALUE}).")
     Path resolvConf;
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", OUTPUT}, paramLabel = "FORMAT", defaultValue = OUTPUT_DEFAULT, description = "text or json (default: ${DEFAULT-VALUE}).")
     String output;
-    @Option(names = "--boot", description = "Also start the VM: the test guest (built from Debian packages on first use) as a "
+    @Option(names = BOOT, description = "Also start the VM: the test guest (built from Debian packages on first use) as a "
             + "libvirt domain with these vNICs; it reports on its console what DHCP gave each NIC.")
     boolean boot;
-    @Option(names = "--ping", split = ",", paramLabel = "IP[,IP...]", description = "With --boot: addresses the guest pings.")
+    @Option(names = PING, split = ",", paramLabel = "IP[,IP...]", description = "With --boot: addresses the guest pings.")
     List<String> pings = new java.util.ArrayList<>();
-    @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(names = LINGER, paramLabel = "SECONDS", defaultValue = LINGER_DEFAULT,
             description = "With --boot: the guest stays up this long after its report, e.g. to be pinged (default: ${DEFAULT-VALUE}).")
     int linger;
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(names = WAIT, paramLabel = "SECONDS", defaultValue = WAIT_DEFAULT,
             description = "With --boot: wait this long for the guest's report and print it; 0 returns at once (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
-    @Option(names = "--hold", description = "Stay running once up, and release everything (as `podnic vmi down`) on "
+    @Option(names = HOLD, description = "Stay running once up, and release everything (as `podnic vmi down`) on "
             + "SIGTERM or Ctrl-C: the launcher pod's main process.")
     boolean hold;
-    @Option(names = "--guest-cache", paramLabel = "DIR", defaultValue = "/var/cache/podnic/guest",
+    @Option(names = GUEST_CACHE, paramLabel = "DIR", defaultValue = GUEST_CACHE_DEFAULT,
             description = "Where the test guest image is built and kept (default: ${DEFAULT-VALUE}).")
     Path guestCache;
     @Mixin CniOptions cni;
@@ -70,9 +89,9 @@ public final class VmiUp implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     /** The long names above: what a start-path command line (dev.podnic.cli.StartPath) may give. */
-    static final LongOptions.Declared DECLARED = new LongOptions.Declared(LongOptions.Declared.names(Set.of("--pod-netns", "--net",
-            "--dhcp", "--resolv-conf", "--output", "--ping", "--linger", "--wait", "--guest-cache"), CniOptions.NAMES, VmiOptions.NAMES),
-            Set.of("--ping", "--bin-dir"), Set.of("--boot", "--hold"), 1);
+    static final LongOptions.Declared DECLARED = new LongOptions.Declared(LongOptions.Declared.names(Set.of(POD_NETNS, NET,
+            DHCP, RESOLV_CONF, OUTPUT, PING, LINGER, WAIT, GUEST_CACHE), CniOptions.NAMES, VmiOptions.NAMES),
+            LongOptions.Declared.names(Set.of(PING), CniOptions.REPEATABLE), Set.of(BOOT, HOLD), 1);
 
     /**
      * `vmi up` from a start-path command line (StartPath; the launcher pod's is one), with the defaults
@@ -93,23 +112,23 @@ public final class VmiUp implements Callable<Integer> {
     private static VmiUp of(LongOptions o) {
         VmiUp up = new VmiUp();
         up.file = Path.of(o.positional(0));
-        String podNetns = o.value("--pod-netns", null);
+        String podNetns = o.value(POD_NETNS, null);
         if (podNetns == null) {
-            throw new LongOptions.NotHere("--pod-netns is required");
+            throw new LongOptions.NotHere(POD_NETNS + " is required");
         }
         up.podNetns = Path.of(podNetns);
-        up.network = o.value("--net", null);
-        up.dhcp = o.value("--dhcp", "libvirt");
-        up.resolvConf = Path.of(o.value("--resolv-conf", "/etc/resolv.conf"));
-        up.output = o.value("--output", "text");
-        up.boot = o.flag("--boot");
-        for (String v : o.values("--ping")) {
+        up.network = o.value(NET, null);
+        up.dhcp = o.value(DHCP, DHCP_DEFAULT);
+        up.resolvConf = Path.of(o.value(RESOLV_CONF, RESOLV_CONF_DEFAULT));
+        up.output = o.value(OUTPUT, OUTPUT_DEFAULT);
+        up.boot = o.flag(BOOT);
+        for (String v : o.values(PING)) {
             up.pings.addAll(List.of(v.split(",")));
         }
-        up.linger = o.intValue("--linger", 0);
-        up.waitSeconds = o.intValue("--wait", 120);
-        up.hold = o.flag("--hold");
-        up.guestCache = Path.of(o.value("--guest-cache", "/var/cache/podnic/guest"));
+        up.linger = o.intValue(LINGER, LINGER_DEFAULT);
+        up.waitSeconds = o.intValue(WAIT, WAIT_DEFAULT);
+        up.hold = o.flag(HOLD);
+        up.guestCache = Path.of(o.value(GUEST_CACHE, GUEST_CACHE_DEFAULT));
         up.cni = CniOptions.of(o);
         up.vmiOptions = VmiOptions.of(o);
         return up;

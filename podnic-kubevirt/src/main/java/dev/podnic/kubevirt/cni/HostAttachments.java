@@ -2,20 +2,16 @@ package dev.podnic.kubevirt.cni;
 
 import dev.podnic.api.VmNames;
 import dev.podnic.binding.apply.BindingEngine;
+import dev.podnic.binding.apply.PodEngine;
 import dev.podnic.binding.attach.Attacher;
 import dev.podnic.binding.dhcp.DhcpBackend;
-import dev.podnic.binding.dhcp.DhcpIsolation;
 import dev.podnic.binding.dhcp.DnsmasqBackend;
 import dev.podnic.binding.dhcp.server.DhcpServers;
 import dev.podnic.binding.dhcp.server.InProcessDhcpBackend;
-import dev.podnic.binding.domain.Domains;
-import dev.podnic.binding.port.OwnedTap;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
-import dev.podnic.netlink.kernel.KernelNetworkOps;
-import dev.podnic.netlink.kernel.NetfilterTables;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.PeerCredentials;
@@ -169,29 +165,21 @@ public final class HostAttachments {
     <T> T withPod(Path netns, String podUid, Path dir, String network, String logicNetwork, boolean adding, Work<T> work,
                           Path resolvConf) {
         try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
-             KernelNetworkOps ops = KernelNetworkOps.open(pod.namespace());
-             NetnsThread thread = NetnsThread.enter(pod.namespace());
-             NetfilterTables tables = NetfilterTables.open(thread)) {
+             PodEngine opened = PodEngine.open(pod.namespace())) {
             Path saved = dir.resolve("adopted.json");
             String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
-            Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && ops.findLink(multusInterface).isPresent())
+            Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && opened.links().findLink(multusInterface).isPresent())
                     ? Optional.of(multusInterface) : Optional.empty();
-            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(ops, multusInterface, saved, netns)
+            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns)
                     : new ServiceAttacher(service, pod, network);
-            DhcpBackend dhcp = backend(dir, thread, new DhcpIsolation(tables), netns);
-            BindingEngine engine = new BindingEngine(attacher, ops, dhcp, Domains.NONE, AttachmentDirs.records(dir),
-                    resolvConf, netns, new OwnedTap(qemuUid));
+            // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
+            boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
+            BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq),
+                    attacher, AttachmentDirs.records(dir), resolvConf);
             return work.apply(engine, adopted);
         } catch (IOException e) {
             throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
         }
-    }
-
-    /** The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it. */
-    private DhcpBackend backend(Path dir, NetnsThread pod, DhcpIsolation isolation, Path podNetns) {
-        boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
-        return byDnsmasq ? new DnsmasqBackend(pod, dir.resolve("dhcp"), dnsmasq, isolation, true)
-                : new InProcessDhcpBackend(pod, dir.resolve("dhcp"), dhcpServers, isolation, podNetns);
     }
 
     /**

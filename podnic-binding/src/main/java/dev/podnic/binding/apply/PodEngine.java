@@ -1,0 +1,153 @@
+package dev.podnic.binding.apply;
+
+import dev.podnic.api.VmNames;
+import dev.podnic.binding.attach.Attacher;
+import dev.podnic.binding.dhcp.DhcpBackend;
+import dev.podnic.binding.dhcp.DhcpIsolation;
+import dev.podnic.binding.dhcp.DnsmasqBackend;
+import dev.podnic.binding.dhcp.RouterAdvertisements;
+import dev.podnic.binding.dhcp.server.DhcpServers;
+import dev.podnic.binding.dhcp.server.InProcessDhcpBackend;
+import dev.podnic.binding.domain.Domains;
+import dev.podnic.binding.libvirt.LibvirtBackend;
+import dev.podnic.binding.libvirt.LibvirtDomains;
+import dev.podnic.binding.port.GuestPort;
+import dev.podnic.binding.port.OwnedTap;
+import dev.podnic.binding.record.Records;
+import dev.podnic.netlink.NetworkOps;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
+import dev.podnic.netlink.kernel.NetfilterTables;
+import dev.podnic.netlink.netns.NetnsThread;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binding engine for one pod, composed in one place for every way podnic meets a VM: what is
+ * opened in the pod (netlink, a thread inside the namespace, nftables for the DHCP isolation), and
+ * what varies by {@link Profile} — the DHCP backend, who runs the VM, what the VM's NIC plugs into.
+ * The caller gives what reaches CNI (an {@link Attacher}; it may look at the pod's links first, as an
+ * adopted interface is found by them) and where the records live. Closing closes what was opened
+ * here, the backend's connections included; servers and links stay (they are the VM's).
+ */
+public final class PodEngine implements AutoCloseable {
+    /** The pod as opened here, for a profile to build its backend on. */
+    public record Opened(Path netns, NetnsThread thread, DhcpIsolation isolation) {
+    }
+
+    /** What varies between the ways podnic meets a VM. */
+    public interface Profile {
+        DhcpBackend dhcp(Opened pod);
+
+        /** Who runs the VM, as far as podnic tears it down. */
+        default Domains domains() {
+            return Domains.NONE;
+        }
+
+        /** What the VM's NIC plugs into. */
+        default GuestPort port() {
+            return GuestPort.LIBVIRT;
+        }
+    }
+
+    /**
+     * podnic's launcher with a dnsmasq per vNIC, answering the vNIC's MAC only; the VM runs in the
+     * pod's libvirtd ({@code libvirtUri}), destroyed on down (null: no libvirtd podnic knows of).
+     */
+    public record LauncherDnsmasq(Path dhcpDir, Path dnsmasq, String libvirtUri) implements Profile {
+        @Override
+        public DhcpBackend dhcp(Opened pod) {
+            return new DnsmasqBackend(pod.thread(), dhcpDir, dnsmasq, pod.isolation(), false);
+        }
+
+        @Override
+        public Domains domains() {
+            return libvirtUri == null ? Domains.NONE : new LibvirtDomains(libvirtUri);
+        }
+    }
+
+    /** podnic's launcher with a libvirt network per vNIC (libvirt makes the bridge and runs dnsmasq). */
+    public record LauncherLibvirt(String libvirtUri, VmNames vm, Path dhcpDir) implements Profile {
+        @Override
+        public DhcpBackend dhcp(Opened pod) {
+            return new LibvirtBackend(libvirtUri, vm, pod.isolation(), new RouterAdvertisements(pod.thread(), dhcpDir));
+        }
+
+        @Override
+        public Domains domains() {
+            return new LibvirtDomains(libvirtUri);
+        }
+    }
+
+    /**
+     * The KubeVirt binding, wired by the node daemon from the host side: the daemon's own DHCP servers
+     * answer whoever asks on the bridge (KubeVirt tells no MAC; the isolation keeps the cluster side
+     * out), or dnsmasq for an attachment an earlier podnic made with it; the VM's NIC is a tap QEMU
+     * (uid {@code qemuUid}) attaches to unprivileged; KubeVirt runs the VM.
+     */
+    public record HostSide(Path dhcpDir, DhcpServers servers, int qemuUid, boolean madeWithDnsmasq, Path dnsmasq) implements Profile {
+        @Override
+        public DhcpBackend dhcp(Opened pod) {
+            return madeWithDnsmasq ? new DnsmasqBackend(pod.thread(), dhcpDir, dnsmasq, pod.isolation(), true)
+                    : new InProcessDhcpBackend(pod.thread(), dhcpDir, servers, pod.isolation(), pod.netns());
+        }
+
+        @Override
+        public GuestPort port() {
+            return new OwnedTap(qemuUid);
+        }
+    }
+
+    private final Path netns;
+    private final NetworkOps links;
+    private final NetnsThread thread;
+    private final NetfilterTables tables;
+    private final List<DhcpBackend> backends = new ArrayList<>();
+
+    private PodEngine(Path netns, NetworkOps links, NetnsThread thread, NetfilterTables tables) {
+        this.netns = netns;
+        this.links = links;
+        this.thread = thread;
+        this.tables = tables;
+    }
+
+    /** Opens the pod at {@code netns}: its links, a thread inside it, its nftables. */
+    public static PodEngine open(Path netns) {
+        NetworkOps links = KernelNetworkOps.open(netns);
+        NetnsThread thread = null;
+        try {
+            thread = NetnsThread.enter(netns);
+            return new PodEngine(netns, links, thread, NetfilterTables.open(thread));
+        } catch (RuntimeException e) {
+            if (thread != null) {
+                thread.close();
+            }
+            links.close();
+            throw e;
+        }
+    }
+
+    /** The pod's links (netlink in its namespace). */
+    public NetworkOps links() {
+        return links;
+    }
+
+    /**
+     * The engine for this pod as {@code profile} has it.
+     *
+     * @param resolvConf the pod's resolv.conf (DNS for guests when CNI gives none)
+     */
+    public BindingEngine engine(Profile profile, Attacher attacher, Records records, Path resolvConf) {
+        DhcpBackend dhcp = profile.dhcp(new Opened(netns, thread, new DhcpIsolation(tables)));
+        backends.add(dhcp);
+        return new BindingEngine(attacher, links, dhcp, profile.domains(), records, resolvConf, netns, profile.port());
+    }
+
+    @Override
+    public void close() {
+        backends.forEach(DhcpBackend::close);
+        tables.close();
+        thread.close();
+        links.close();
+    }
+}
