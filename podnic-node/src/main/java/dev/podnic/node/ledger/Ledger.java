@@ -1,10 +1,20 @@
 package dev.podnic.node.ledger;
 
 import dev.podnic.store.JsonFiles;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every attachment the node daemon made, one file each under {@code dir}, written durably (fsync of
@@ -27,6 +37,18 @@ public final class Ledger {
 
     private final JsonFiles<LedgerEntry> files;
     private final Quarantine quarantine;
+    /**
+     * Entries as parsed, by file, reused while the file is the same one (an atomic write makes a new
+     * inode), of the same size and time: the daemon reads its whole ledger on every ADD (a pod's
+     * quota) and every GC pass, and parsing 200 entries cost ~17 ms a time (1 ms to look at them).
+     */
+    private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+
+    private record Parsed(Object fileKey, long size, FileTime modified, LedgerEntry entry) {
+        boolean describes(BasicFileAttributes a) {
+            return Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
+        }
+    }
 
     public Ledger(Path dir) {
         this(dir, Quarantine.IGNORE);
@@ -47,6 +69,13 @@ public final class Ledger {
      */
     public void put(LedgerEntry e, boolean durable) {
         files.write(e.key(), e, durable);
+        Path f = files.file(e.key());
+        try {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            parsed.put(f, new Parsed(a.fileKey(), a.size(), a.lastModifiedTime(), e)); // what was written needs no parsing
+        } catch (IOException gone) {
+            parsed.remove(f); // (removed meanwhile: the next look finds out)
+        }
     }
 
     public Optional<LedgerEntry> get(String containerId, String ifName) {
@@ -60,10 +89,40 @@ public final class Ledger {
 
     public void remove(LedgerEntry e) {
         files.delete(e.key());
+        parsed.remove(files.file(e.key()));
     }
 
+    /** Every readable entry, in the order of their keys; one that cannot be read is moved aside and reported. */
     public List<LedgerEntry> all() {
-        return files.readable((file, why) -> quarantine.moved(file, why.getMessage()));
+        List<Path> listed = files.files();
+        parsed.keySet().retainAll(new HashSet<>(listed));
+        List<LedgerEntry> out = new ArrayList<>(listed.size());
+        for (Path f : listed) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(f, BasicFileAttributes.class);
+            } catch (NoSuchFileException deletedMeanwhile) {
+                parsed.remove(f);
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot look at ledger entry " + f, e);
+            }
+            Parsed p = parsed.get(f);
+            if (p == null || !p.describes(attributes)) {
+                try {
+                    p = new Parsed(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), files.parse(f));
+                } catch (UncheckedIOException unreadable) {
+                    parsed.remove(f);
+                    if (Files.exists(f)) { // (else deleted meanwhile: nothing to move aside)
+                        quarantine.moved(files.quarantine(f), unreadable.getMessage());
+                    }
+                    continue;
+                }
+                parsed.put(f, p);
+            }
+            out.add(p.entry());
+        }
+        return out;
     }
 
     /** What a person asks for (`podnic node ls`): changes nothing, not even an unreadable entry's place. */

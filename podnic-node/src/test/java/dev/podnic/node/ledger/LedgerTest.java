@@ -1,0 +1,64 @@
+package dev.podnic.node.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger as the daemon reads it on every ADD: entries it parsed once are reused, yet what another
+ * writer changed on disk — an entry rewritten, deleted or damaged — is what {@link Ledger#all} sees.
+ */
+@Timeout(30)
+class LedgerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static LedgerEntry entry(String cid, LedgerEntry.State state) {
+        return new LedgerEntry(cid, "vmi0", "net", "uid", "/run/netns/" + cid, 1, 2, state, 0, 1L, JSON.createObjectNode(), null, "pod");
+    }
+
+    @Test
+    void whatAnotherWriterChangesIsSeenAlthoughEntriesAreParsedOnce() throws Exception {
+        Ledger daemon = new Ledger(dir);
+        daemon.put(entry("a", LedgerEntry.State.ADDING));
+        daemon.put(entry("b", LedgerEntry.State.ADDED), false);
+        assertThat(daemon.all()).extracting(LedgerEntry::containerId).containsExactly("a", "b");
+
+        Ledger other = new Ledger(dir);
+        other.put(entry("a", LedgerEntry.State.ADDED), false);     // rewritten (same size but for the state)
+        other.remove(entry("b", LedgerEntry.State.ADDED));
+        other.put(entry("c", LedgerEntry.State.DELETING), false);
+        assertThat(daemon.all()).extracting(e -> e.containerId() + "=" + e.state()).containsExactly("a=ADDED", "c=DELETING");
+
+        Files.writeString(dir.resolve(LedgerEntry.key("a", "vmi0") + ".json"), "{not json");
+        List<String> movedAside = new ArrayList<>();
+        Ledger watching = new Ledger(dir, (file, why) -> movedAside.add(file.getFileName().toString()));
+        assertThat(watching.all()).extracting(LedgerEntry::containerId).containsExactly("c");
+        assertThat(movedAside).singleElement().asString().startsWith(LedgerEntry.key("a", "vmi0") + ".json.");
+        assertThat(daemon.all()).as("the daemon's parsed copy of a is not served once the file changed").extracting(LedgerEntry::containerId)
+                .containsExactly("c");
+    }
+
+    @Test
+    void manyReadsParseEachEntryOnce() {
+        Ledger daemon = new Ledger(dir);
+        for (int i = 0; i < 50; i++) {
+            daemon.put(entry("e" + i, LedgerEntry.State.ADDED), false);
+        }
+        List<LedgerEntry> first = daemon.all();
+        List<LedgerEntry> second = daemon.all();
+        assertThat(second).hasSize(50);
+        for (int i = 0; i < 50; i++) {
+            assertThat(second.get(i)).as("the very object parsed (or written) before").isSameAs(first.get(i));
+        }
+    }
+}
