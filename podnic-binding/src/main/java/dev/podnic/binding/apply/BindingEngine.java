@@ -21,7 +21,6 @@ import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.inet.IpLiteral;
-import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
 import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
@@ -37,8 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * A VM's network lifecycle in one pod: for every pod-network vNIC, CNI ADD of its VMI interface,
@@ -63,6 +60,8 @@ public final class BindingEngine {
     private final Path resolvConf;
     private final Path podNetns;
     private final GuestPort port;
+    private final VNicTeardown teardown;
+    private final VNicCheck check;
 
     /**
      * @param pod        netlink in the pod's network namespace
@@ -85,6 +84,8 @@ public final class BindingEngine {
         this.records = records;
         this.resolvConf = resolvConf;
         this.podNetns = podNetns;
+        this.teardown = new VNicTeardown(attacher, pod, dhcp);
+        this.check = new VNicCheck(attacher, pod, dhcp, port);
     }
 
     /**
@@ -142,61 +143,10 @@ public final class BindingEngine {
             VmNames names = VmNames.of(rec.identity());
             Map<String, List<String>> problems = new LinkedHashMap<>();
             for (VNicRecord n : rec.nics()) {
-                problems.put(n.vmiInterface(), problems(names, n));
+                problems.put(n.vmiInterface(), check.problems(names, n));
             }
             return new VmiHealth(namespace, name, problems);
         });
-    }
-
-    private List<String> problems(VmNames names, VNicRecord n) {
-        List<String> out = new ArrayList<>();
-        if (n.step() != Step.SERVING) {
-            out.add("not up: it reached " + n.step() + " (rerun up, or down)");
-        }
-        try {
-            attacher.check(names, n.vmiInterface());
-        } catch (RuntimeException e) {
-            out.add("attachment: " + e.getMessage());
-        }
-        Optional<Link> bridge = pod.findLink(n.bridge());
-        Optional<Link> vmi = pod.findLink(n.vmiInterface());
-        if (vmi.isEmpty()) {
-            out.add(n.vmiInterface() + " is gone from the pod");
-        } else {
-            if (!vmi.get().up()) {
-                out.add(n.vmiInterface() + " is down");
-            }
-            if (bridge.isPresent() && vmi.get().masterIndex() != bridge.get().index()) {
-                out.add(n.vmiInterface() + " is not a port of " + n.bridge());
-            }
-            pod.addresses(n.vmiInterface()).stream().filter(a -> a.address().isIpv4() || a.scope() != Scope.LINK).forEach(a ->
-                    out.add(n.vmiInterface() + " has " + a.address() + " again (the guest's address; something re-added it)"));
-        }
-        out.addAll(port.problems(pod, n.name(), n.bridge()));
-        if (bridge.isEmpty()) {
-            out.add("bridge " + n.bridge() + " is gone");
-        } else {
-            if (!bridge.get().up()) {
-                out.add("bridge " + n.bridge() + " is down");
-            }
-            IpNet own = Planner.bridgeAddress(n.index());
-            List<Address> held = pod.addresses(n.bridge());
-            if (held.stream().noneMatch(a -> a.address().equals(own))) {
-                out.add("bridge " + n.bridge() + " lacks its address " + own + " (the DHCP server's)");
-            }
-            if (n.address6() != null) {
-                IpNet own6 = Planner.dhcpv6Address(n.index(), IpNet.parse(n.address6()).prefixLength());
-                if (held.stream().noneMatch(a -> a.address().equals(own6))) {
-                    out.add("bridge " + n.bridge() + " lacks its address " + own6 + " (the DHCPv6 server's)");
-                }
-            }
-        }
-        if (n.dhcp() == null) {
-            out.add("no DHCP server recorded");
-        } else if (!dhcp.serves(n.dhcp())) {
-            out.add("DHCP server " + n.dhcp().ref() + " (" + n.dhcp().backend() + ") is not serving " + n.bridge());
-        }
-        return out;
     }
 
     /**
@@ -218,7 +168,7 @@ public final class BindingEngine {
         List<String> failures = new ArrayList<>();
         for (VNicRecord n : nics) {
             try {
-                unwire(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()), cniAddresses(n));
+                teardown.undo(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()), VNicTeardown.cniAddresses(n));
             } catch (RuntimeException e) {
                 failures.add(n.vmiInterface() + ": " + e.getMessage());
             }
@@ -236,80 +186,11 @@ public final class BindingEngine {
         for (DhcpServer server : dhcp.discover(vm)) {
             Optional<String> vmiInterface = VmNames.vmiInterfaceOfBridge(server.bridge());
             if (vmiInterface.isPresent()) {
-                unwire(vm, vmiInterface.get(), server.bridge(), server, List.of(), List.of());
+                teardown.undo(vm, vmiInterface.get(), server.bridge(), server, List.of(), List.of());
                 n++;
             }
         }
         return n == 0 ? new Released.Nothing() : new Released.Discovered(n);
-    }
-
-    /**
-     * Every part is looked for before it is removed: safe after any partial up, and to repeat. The
-     * guest's port and the bridge go in one batch, while the CNI DEL runs: each link's removal waits
-     * for a kernel grace period (~30 ms here), a batch for one, and the plugins' DEL waits mostly on
-     * their processes — together a DEL costs one of them, not their sum. The VMI interface gets its
-     * CNI addresses back first: a plugin's DEL finds what to undo by them (the bridge and ptp plugins
-     * tear down their ipMasq rules by the addresses on the interface; stripped, the rules would stay).
-     */
-    private void unwire(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks,
-                        List<IpNet> cniAddresses) {
-        if (server != null) {
-            dhcp.stop(server);
-        }
-        dhcp.stopStray(bridge);
-        List<String> links = new ArrayList<>(portLinks);
-        links.add(bridge);
-        FutureTask<Void> removing = new FutureTask<>(() -> pod.deleteLinks(links), null);
-        Thread remover = new Thread(removing, "podnic-unwire-" + bridge);
-        remover.setDaemon(true);
-        remover.start();
-        RuntimeException failure = null;
-        try {
-            giveBack(vmiInterface, cniAddresses);
-            attacher.detach(vm, vmiInterface);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            removing.get();
-        } catch (ExecutionException e) {
-            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            if (failure == null) {
-                failure = cause;
-            } else {
-                failure.addSuppressed(cause);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BindingException("interrupted while removing " + links + " (run down again)");
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /** The addresses CNI gave the VMI interface (the guest's), as recorded. */
-    private static List<IpNet> cniAddresses(VNicRecord n) {
-        List<IpNet> out = new ArrayList<>();
-        for (String a : new String[] {n.address(), n.address6()}) {
-            if (a != null) {
-                out.add(IpNet.parse(a));
-            }
-        }
-        return out;
-    }
-
-    /** Puts the CNI addresses back on the VMI interface (without prefix routes: eth0's stay the pod's), if it is still there. */
-    private void giveBack(String vmiInterface, List<IpNet> addresses) {
-        if (addresses.isEmpty() || pod.findLink(vmiInterface).isEmpty()) {
-            return;
-        }
-        List<IpNet> present = pod.addresses(vmiInterface).stream().map(Address::address).toList();
-        for (IpNet a : addresses) {
-            if (!present.contains(a)) {
-                pod.addAddressWithoutPrefixRoute(vmiInterface, a, Scope.UNIVERSE);
-            }
-        }
     }
 
     private VmiRecord fresh(VmiSpec vmi, VmNames names) {
