@@ -22,13 +22,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The node daemon's attachments, as a Java API: ADD, DEL, CHECK and LIST of a caller's VMI
- * interfaces, RELEASE of a VM's, and GC — typed requests in, results out, refusals and failures as
- * {@link CniException}s carrying the code to answer. No bytes here: the daemon's sockets decode and
+ * interfaces, RELEASE of a VM's, and GC (done by {@link LedgerCollector}) — typed requests in,
+ * results out, refusals and failures as {@link CniException}s carrying the code to answer. No bytes here: the daemon's sockets decode and
  * encode at their edge ({@link LauncherRequests}, {@link NodeAdmin}, the KubeVirt binding), and the
  * binding calls this directly, with the caller the kernel proved.
  *
@@ -54,7 +53,7 @@ public final class NodeService {
     private final PodInterfaces interfaces;
     private final Limits limits;
     private final java.util.function.Consumer<String> refusals;
-    private volatile long lastGcNanos = System.nanoTime();
+    private final LedgerCollector collector;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
@@ -86,6 +85,7 @@ public final class NodeService {
         this.ledger = ledger;
         this.metrics = new NodeMetrics(() -> ledger.all().size());
         this.metrics.quarantined(() -> ledger.quarantined().size());
+        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics);
     }
 
     public NodeMetrics metrics() {
@@ -295,7 +295,7 @@ public final class NodeService {
         String cid = containerId(caller.netns(), r.vmi());
         LedgerEntry e = ledger.get(cid, r.ifName()).filter(x -> x.state() == LedgerEntry.State.ADDED)
                 .orElseThrow(() -> refusal(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is not attached"));
-        if (!alive(e)) {
+        if (!LedgerCollector.alive(e)) {
             throw refusal(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + ": its namespace " + e.netns()
                     + " is gone");
         }
@@ -303,60 +303,6 @@ public final class NodeService {
             throw refusal(NodeError.UNKNOWN_ATTACHMENT, r.ifName() + " of " + r.vmi() + " is attached but the interface is "
                     + "gone from " + e.netns());
         }
-    }
-
-    /**
-     * Runs DEL for an entry (marked DELETING first) and forgets it. The namespace path is passed
-     * only while it still is the same namespace; else DEL runs without one, as the spec allows.
-     */
-    void undo(LedgerEntry e) {
-        try {
-            ledger.put(e.with(LedgerEntry.State.DELETING, e.result()), false);
-        } catch (UncheckedIOException full) {
-            // DELETING only tells a crash what was under way; without it the entry stays ADDED, which is
-            // safe (see Ledger.put). A full state directory must not keep anyone from freeing.
-        }
-        String netns = alive(e) ? e.netns() : "";
-        cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
-        ledger.remove(e);
-    }
-
-    /** Whether the entry's namespace still exists at its path. */
-    static boolean alive(LedgerEntry e) {
-        try {
-            Path p = Path.of(e.netns());
-            return Files.exists(p) && NetnsIdentity.of(p).equals(new NetnsIdentity(e.netnsDev(), e.netnsIno()));
-        } catch (IOException ex) {
-            return false;
-        }
-    }
-
-
-    /**
-     * Frees what nobody will free any more: attachments whose namespace is gone (the pod was deleted
-     * or crashed without DEL) and, at start-up, those a crash left half-added or half-deleted.
-     * Returns the entries freed.
-     */
-    public GcPass collectGarbage(boolean startup) {
-        List<LedgerEntry> freed = new java.util.ArrayList<>();
-        List<String> failures = new java.util.ArrayList<>();
-        for (LedgerEntry e : ledger.all()) {
-            synchronized (lock(e.key())) {
-                boolean interrupted = startup && e.state() != LedgerEntry.State.ADDED;
-                if (interrupted || !alive(e)) {
-                    try {
-                        undo(e);
-                        freed.add(e);
-                    } catch (RuntimeException ex) {
-                        failures.add(e.ifName() + " of " + e.vmi() + " (" + e.containerId() + "): " + ex.getMessage());
-                    }
-                }
-            }
-        }
-        int deleted = cniGc(failures);
-        metrics.gc(freed.size() + deleted, failures.size());
-        lastGcNanos = System.nanoTime();
-        return new GcPass(freed, failures);
     }
 
     /**
@@ -376,67 +322,24 @@ public final class NodeService {
         }
     }
 
-    /**
-     * Why the daemon is not doing its job, if it is not: its last GC pass ended longer than three
-     * intervals ago (a pass hangs), or the ledger needed entries moved aside. Empty when healthy.
-     */
-    public java.util.Optional<String> problem(java.time.Duration gcInterval) {
-        long sinceGc = System.nanoTime() - lastGcNanos;
-        if (sinceGc > gcInterval.multipliedBy(3).plusSeconds(60).toNanos()) {
-            return java.util.Optional.of("no garbage collection pass ended for " + sinceGc / 1_000_000_000L + " s (interval "
-                    + gcInterval.toSeconds() + " s)");
-        }
-        return java.util.Optional.empty();
+    /** See {@link LedgerCollector#undo}. */
+    void undo(LedgerEntry e) {
+        collector.undo(e);
     }
 
-    /**
-     * Frees every attachment made for the VM {@code vmi}, wherever its pod is (the node agent asks
-     * when the VM instance is deleted). Idempotent; throws on the first DEL that fails, keeping
-     * that entry for the next attempt. Returns the entries freed.
-     */
+    /** See {@link LedgerCollector#collectGarbage}. */
+    public GcPass collectGarbage(boolean startup) {
+        return collector.collectGarbage(startup);
+    }
+
+    /** See {@link LedgerCollector#release}. */
     public List<LedgerEntry> release(String vmi) {
-        List<LedgerEntry> freed = new java.util.ArrayList<>();
-        for (LedgerEntry e : ledger.all()) {
-            if (vmi.equals(e.vmi())) {
-                synchronized (lock(e.key())) {
-                    if (ledger.get(e.containerId(), e.ifName()).isPresent()) {
-                        undo(e);
-                        freed.add(e);
-                    }
-                }
-            }
-        }
-        return freed;
+        return collector.release(vmi);
     }
 
-    /**
-     * The spec's GC for every network the daemon serves: its cache holds only the daemon's own
-     * attachments, so everything not ADDED in the ledger may go, and plugins of spec 1.1 get the
-     * valid list to clean their own state. Returns how many cached attachments it deleted.
-     */
-    private int cniGc(List<String> failures) {
-        Set<String> networks = new java.util.TreeSet<>();
-        networks.add(defaultNetwork);
-        List<LedgerEntry> all = ledger.all();
-        all.forEach(e -> networks.add(e.network()));
-        int deleted = 0;
-        for (String name : networks) {
-            try {
-                NetworkConfigList net = configs.current(name);
-                Set<dev.podnic.cni.Attachment> valid = new java.util.HashSet<>();
-                for (LedgerEntry e : all) {
-                    if (e.network().equals(name)) {
-                        valid.add(new dev.podnic.cni.Attachment(e.containerId(), e.ifName())); // ADDING ones too: in flight
-                    }
-                }
-                var report = cni.gc(net, valid);
-                deleted += report.deleted().size();
-                report.errors().forEach(err -> failures.add("network " + name + ": " + err));
-            } catch (RuntimeException e) {
-                failures.add("network " + name + ": " + e.getMessage()); // no longer configured, say: the next pass tries again
-            }
-        }
-        return deleted;
+    /** See {@link LedgerCollector#problem}. */
+    public java.util.Optional<String> problem(java.time.Duration gcInterval) {
+        return collector.problem(gcInterval);
     }
 
     public List<LedgerEntry> attachments() {
