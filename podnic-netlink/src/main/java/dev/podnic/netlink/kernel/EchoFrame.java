@@ -25,7 +25,7 @@ final class EchoFrame {
         if (src.length != 16) {
             throw new IllegalArgumentException("an IPv6 source address, not " + source.getHostAddress());
         }
-        byte[] echo = {(byte) ECHO_REQUEST, 0, 0, 0, (byte) (id >> 8), (byte) id, 0, 1};
+        byte[] echo = request(id);
         int sum = checksum(src, ALL_NODES, echo);
         echo[2] = (byte) (sum >> 8);
         echo[3] = (byte) sum;
@@ -33,6 +33,11 @@ final class EchoFrame {
                 .put(to.bytes()).put(from.bytes()).putShort((short) ETH_P_IPV6)
                 .putInt(0x60000000).putShort((short) ECHO_LENGTH).put((byte) ICMPV6).put((byte) 1).put(src).put(ALL_NODES)
                 .put(echo).array();
+    }
+
+    /** An echo request message (RFC 4443 4.1): identifier {@code id}, sequence 1, no data, checksum 0 (to fill in). */
+    static byte[] request(int id) {
+        return new byte[] {(byte) ECHO_REQUEST, 0, 0, 0, (byte) (id >> 8), (byte) id, 0, 1};
     }
 
     /** The one's complement of the one's complement sum of the pseudo-header and the message. */

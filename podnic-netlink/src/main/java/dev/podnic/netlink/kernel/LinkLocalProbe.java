@@ -42,7 +42,6 @@ final class LinkLocalProbe {
     private static final int ETH_HEADER = 14;
     private static final int IPV6_HEADER = 40;
     private static final int NEXT_HEADER_ICMPV6 = 58;
-    private static final int ECHO_REQUEST = 128;
     private static final int ECHO_REPLY = 129;
     private static final long RESEND_MILLIS = 100;
     /** How long the link's own link-local address may take to become usable (RFC 4862 DAD: random delay up to 1 s, then 1 s). */
@@ -163,7 +162,7 @@ final class LinkLocalProbe {
     }
 
     private static void send(int icmp, InetAddress to, int id) {
-        byte[] echo = {(byte) ECHO_REQUEST, 0, 0, 0, (byte) (id >> 8), (byte) id, 0, 1}; // the kernel fills the checksum
+        byte[] echo = EchoFrame.request(id); // the kernel fills the checksum
         try {
             C.sendto(icmp, echo, echo.length, LibC.MSG_DONTWAIT, socketAddress(to, 0), 28);
         } catch (LastErrorException e) {
