@@ -31,7 +31,7 @@ import java.util.List;
  * here, the backend's connections included; servers and links stay (they are the VM's).
  */
 public final class PodEngine implements AutoCloseable {
-    /** The pod as opened here, for a profile to build its backend on. */
+    /** The pod as opened here, for a profile to build its backend on; {@code netns} as CNI names it. */
     public record Opened(Path netns, NetnsThread thread, DhcpIsolation isolation) {
     }
 
@@ -113,10 +113,20 @@ public final class PodEngine implements AutoCloseable {
 
     /** Opens the pod at {@code netns}: its links, a thread inside it, its nftables. */
     public static PodEngine open(Path netns) {
-        NetworkOps links = KernelNetworkOps.open(netns);
+        return open(netns, netns);
+    }
+
+    /**
+     * @param netns         the pod's namespace as CNI names it: what the engine records and the backend
+     *                      keeps (a rerun, a DEL and a restarted daemon find the pod by it)
+     * @param openedThrough a path to the same namespace to open it by now (the node daemon opens the
+     *                      namespace it proved the caller's, held as {@code /proc/self/fd/N})
+     */
+    public static PodEngine open(Path netns, Path openedThrough) {
+        NetworkOps links = KernelNetworkOps.open(openedThrough);
         NetnsThread thread = null;
         try {
-            thread = NetnsThread.enter(netns);
+            thread = NetnsThread.enter(openedThrough);
             return new PodEngine(netns, links, thread, NetfilterTables.open(thread));
         } catch (RuntimeException e) {
             if (thread != null) {

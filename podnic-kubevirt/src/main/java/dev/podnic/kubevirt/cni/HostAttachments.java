@@ -165,7 +165,7 @@ public final class HostAttachments {
     <T> T withPod(Path netns, String podUid, Path dir, String network, String logicNetwork, boolean adding, Work<T> work,
                           Path resolvConf) {
         try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
-             PodEngine opened = PodEngine.open(pod.namespace())) {
+             PodEngine opened = PodEngine.open(netns, pod.namespace())) {
             Path saved = dir.resolve("adopted.json");
             String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
             Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && opened.links().findLink(multusInterface).isPresent())
