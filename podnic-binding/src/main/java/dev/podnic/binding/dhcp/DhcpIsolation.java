@@ -22,9 +22,9 @@ import java.util.List;
  * whichever answered last, and are lost there), other pods' requests reach the vNIC's server (which
  * would hand the guest's address to whoever asks), the pod's bridge answers ARP for the pod's own
  * addresses, and each pod's neighbour entries for all the others fill the kernel's neighbour table,
- * which is one for all namespaces.
- * One table per vNIC bridge ({@code podnic_<bridge>}, bridge and ARP family), replaced atomically, removed with the vNIC;
- * written through nf_tables' netlink interface in-process ({@link NetfilterTables}).
+ * which is one for all namespaces. One table per vNIC bridge ({@code podnic_<bridge>}, in the bridge
+ * and the ARP family), replaced atomically, removed with the vNIC; written through nf_tables' netlink
+ * interface in-process ({@link NetfilterTables}).
  */
 public final class DhcpIsolation {
     private static final int BOOTPS = 67;
@@ -56,7 +56,8 @@ public final class DhcpIsolation {
         String vmiInterface = plan.vnic().vmiInterface();
         List<Drop> both = new java.util.ArrayList<>(drops(Side.IN, vmiInterface));
         both.addAll(drops(Side.OUT, vmiInterface));
-        return List.of(new Chain("forward", Hook.FORWARD, both), new Chain("input", Hook.INPUT, List.of(Drop.all(Side.IN, vmiInterface))),
+        return List.of(new Chain("forward", Hook.FORWARD, both),
+                new Chain("input", Hook.INPUT, List.of(Drop.all(Side.IN, vmiInterface))),
                 new Chain("output", Hook.OUTPUT, List.of(Drop.all(Side.OUT, vmiInterface))),
                 new Chain("arp-input", Hook.ARP_INPUT, List.of(new ArpDrop(plan.bridgeAddress().address(), plan.bridge()))));
     }

@@ -38,7 +38,7 @@ public final class NftCodec {
     private static final int IFNAMSIZ = 16;
 
     /** The families podnic writes a table in, in the order a batch writes them. */
-    enum Family {
+    public enum Family {
         BRIDGE(NFPROTO_BRIDGE), ARP(NFPROTO_ARP);
 
         final int number;
@@ -93,6 +93,9 @@ public final class NftCodec {
 
     /** What a rule drops. */
     public sealed interface Rule permits Drop, ArpDrop {
+        /** The family of the chains that can hold this rule. */
+        Family family();
+
         /** Appends the expressions that pick the packets this rule drops (the verdict follows them). */
         void appendMatch(NlMessageBuilder expressions);
     }
@@ -122,6 +125,11 @@ public final class NftCodec {
         }
 
         @Override
+        public Family family() {
+            return Family.BRIDGE;
+        }
+
+        @Override
         public void appendMatch(NlMessageBuilder e) {
             meta(e, side.metaKey);
             cmp(e, 0, deviceName(device));                              // NFT_CMP_EQ
@@ -144,6 +152,11 @@ public final class NftCodec {
             }
         }
 
+        @Override
+        public Family family() {
+            return Family.ARP;
+        }
+
         /** ARP over Ethernet: the target protocol address sits at 24 (after htype, ptype, hlen, plen, op, sha, spa, tha). */
         @Override
         public void appendMatch(NlMessageBuilder e) {
@@ -159,7 +172,7 @@ public final class NftCodec {
         public Chain {
             rules = List.copyOf(rules);
             for (Rule r : rules) {
-                if ((r instanceof ArpDrop) != (hook.family == Family.ARP)) {
+                if (r.family() != hook.family) {
                     throw new IllegalArgumentException("chain " + name + " (" + hook + ") cannot hold " + r);
                 }
             }
