@@ -134,7 +134,7 @@ final class KubevirtBench implements Callable<Integer> {
                 java.util.regex.Pattern freedLine = java.util.regex.Pattern.compile("freed KubeVirt binding attachment \\S+-net1: .*\\(in (\\d+) ms\\)");
                 List<Double> freed = Files.readAllLines(log).stream().map(freedLine::matcher).filter(java.util.regex.Matcher::find)
                         .map(m -> Double.parseDouble(m.group(1))).toList();
-                System.out.printf("the daemon's booking of a binding DEL (inner CNI DEL with the pod's links removed meanwhile), median %.0f ms%n",
+                System.out.printf("the daemon's booking of a binding DEL (as answered: its bridge and tap are removed after), median %.0f ms%n",
                         Stats.of(freed.subList(Math.min(warmup, freed.size()), freed.size())).median());
                 System.out.printf("host-local allocations left: %d%n", left);
                 return left == 0 ? 0 : 1;

@@ -74,6 +74,7 @@ class KubevirtBindingIT extends WithRealPod {
     private NodeService service;
     private NodeServer server;
     private DhcpServers dhcpServers;
+    private HostBinding binding;
     private MultusDelegate multus;
     private Path nad;
     private String sandbox;
@@ -108,7 +109,7 @@ class KubevirtBindingIT extends WithRealPod {
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
         NetnsIdentity node = nodeThread.call(() -> NetnsIdentity.of(Path.of("/proc/thread-self/ns/net")));
         dhcpServers = new DhcpServers();
-        HostBinding binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107,
+        binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107,
                 node, id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);
         Path socket = tmp.resolve("binding.sock");
         server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
@@ -275,6 +276,7 @@ class KubevirtBindingIT extends WithRealPod {
                 MultusDelegate.Outcome del = multus("del", d[0], d[1], d[2]);
                 assertThat(del.exit()).as("DEL " + d[1] + ": " + del.output()).isZero();
             }
+            assertThat(binding.attachments().awaitUnwiring(Duration.ofSeconds(60))).as("the DELs' bridges and taps removed").isTrue();
             assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi").doesNotContain("pdnbr-")
                     .doesNotContain("pdntap").doesNotContain(SECOND_INTERFACE).doesNotContain("eth0");
             assertThat(ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()

@@ -21,6 +21,7 @@ import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.inet.IpLiteral;
+import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
 import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
@@ -160,7 +161,23 @@ public final class BindingEngine {
         if (found.isEmpty()) {
             return unrecorded.map(this::downWithoutRecord).orElse(new Released.Nothing());
         }
-        VmiRecord rec = found.get();
+        return downRecorded(found.get(), null);
+    }
+
+    /**
+     * {@link #down} of what is recorded, except the pod's links podnic made (each vNIC's port and
+     * bridge), which it returns for the caller to remove after it has answered: they serve nothing any
+     * more, and removing them while the plugins' DEL runs makes both wait on the kernel's lock. The
+     * caller must record them durably before it answers. Empty when nothing is recorded.
+     */
+    public List<String> downLeavingLinks(String namespace, String name) {
+        List<String> left = new ArrayList<>();
+        records.load(namespace, name).ifPresent(rec -> downRecorded(rec, left));
+        return left;
+    }
+
+    /** @param linksLeft where to put the links left for the caller; null to remove them here */
+    private Released downRecorded(VmiRecord rec, List<String> linksLeft) {
         VmNames names = VmNames.of(rec.identity());
         boolean destroyed = rec.domain() != null && domains.destroy(rec.domain());
         List<VNicRecord> nics = new ArrayList<>(rec.nics());
@@ -168,16 +185,22 @@ public final class BindingEngine {
         List<String> failures = new ArrayList<>();
         for (VNicRecord n : nics) {
             try {
-                teardown.undo(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()), VNicTeardown.cniAddresses(n));
+                List<IpNet> cniAddresses = VNicTeardown.cniAddresses(n);
+                if (linksLeft == null) {
+                    teardown.undo(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()), cniAddresses);
+                } else {
+                    linksLeft.addAll(teardown.undoLeavingLinks(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()),
+                            cniAddresses));
+                }
             } catch (RuntimeException e) {
                 failures.add(n.vmiInterface() + ": " + e.getMessage());
             }
         }
         if (!failures.isEmpty()) {
-            throw new BindingException(namespace + "/" + name + ": could not release " + String.join("; ", failures)
+            throw new BindingException(rec.namespace() + "/" + rec.name() + ": could not release " + String.join("; ", failures)
                     + " (the record is kept: run down again)");
         }
-        records.delete(namespace, name);
+        records.delete(rec.namespace(), rec.name());
         return new Released.Recorded(rec.nics().size(), destroyed ? rec.domain() : null);
     }
 

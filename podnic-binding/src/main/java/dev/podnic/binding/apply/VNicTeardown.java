@@ -36,20 +36,14 @@ final class VNicTeardown {
      */
     void undo(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks,
              List<IpNet> cniAddresses) {
-        if (server != null) {
-            dhcp.stop(server);
-        }
-        dhcp.stopStray(bridge);
-        List<String> links = new ArrayList<>(portLinks);
-        links.add(bridge);
+        List<String> links = stopServing(server, bridge, portLinks);
         FutureTask<Void> removing = new FutureTask<>(() -> pod.deleteLinks(links), null);
         Thread remover = new Thread(removing, "podnic-unwire-" + bridge);
         remover.setDaemon(true);
         remover.start();
         RuntimeException failure = null;
         try {
-            giveBack(vmiInterface, cniAddresses);
-            attacher.detach(vm, vmiInterface);
+            detach(vm, vmiInterface, cniAddresses);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -69,6 +63,37 @@ final class VNicTeardown {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * All of {@link #undo} but the removal of the pod's links podnic made (the guest's port and the
+     * bridge), which it returns instead: for a caller that answers first and removes them after —
+     * without the plugins' DEL competing with that removal for the kernel's lock (see
+     * {@code HostAttachments}). Until then the links are there but serve nothing: the DHCP server is
+     * stopped, and the VMI interface is gone from the bridge.
+     */
+    List<String> undoLeavingLinks(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks,
+                                  List<IpNet> cniAddresses) {
+        List<String> links = stopServing(server, bridge, portLinks);
+        detach(vm, vmiInterface, cniAddresses);
+        return links;
+    }
+
+    /** Stops the vNIC's DHCP server (and a stray one on its bridge); the links to remove. */
+    private List<String> stopServing(DhcpServer server, String bridge, List<String> portLinks) {
+        if (server != null) {
+            dhcp.stop(server);
+        }
+        dhcp.stopStray(bridge);
+        List<String> links = new ArrayList<>(portLinks);
+        links.add(bridge);
+        return links;
+    }
+
+    /** The VMI interface's CNI DEL, its addresses given back first. */
+    private void detach(VmNames vm, String vmiInterface, List<IpNet> cniAddresses) {
+        giveBack(vmiInterface, cniAddresses);
+        attacher.detach(vm, vmiInterface);
     }
 
     /** The addresses CNI gave the VMI interface (the guest's), as recorded. */

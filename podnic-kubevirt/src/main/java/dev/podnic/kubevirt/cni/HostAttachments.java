@@ -13,7 +13,9 @@ import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.node.peer.Caller;
+import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
 import dev.podnic.node.server.KeyedLocks;
 import dev.podnic.node.server.NodeService;
@@ -24,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -45,8 +49,21 @@ public final class HostAttachments {
     private final int qemuUid;
     private final Consumer<String> log;
     private final KeyedLocks locks = new KeyedLocks();
+    /** Where a DEL's leftover links are removed once it has answered. */
+    private final Executor unwiring;
 
     HostAttachments(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
+        this(service, stateDir, dnsmasq, dhcpServers, qemuUid, log, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "podnic-unwire");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** @param unwiring runs the removal of a DEL's leftover links after it answered (tests: never, as a kill would) */
+    HostAttachments(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log,
+                    Executor unwiring) {
+        this.unwiring = unwiring;
         this.service = service;
         this.attachments = new AttachmentDirs(stateDir);
         this.dnsmasq = dnsmasq;
@@ -115,6 +132,88 @@ public final class HostAttachments {
         free(Attachment.of(dir), why);
     }
 
+    /**
+     * The runtime's DEL (the attachment's lock held): everything is undone before it returns but the
+     * pod's links podnic made (the guest's tap and the bridge), which serve nothing any more and are
+     * removed right after, on another thread: removing them while the plugins' DEL runs made both
+     * wait on the kernel's rtnl lock (a DEL cost 1.45x the chain's). Until then they are recorded in
+     * the attachment's directory ({@link LinksLeft}), which stays; a daemon killed meanwhile removes
+     * them at its start, in the same pass that frees attachments ({@link #free(Attachment, String)}).
+     */
+    void delete(Path dir, String why) {
+        Attachment a = Attachment.of(dir);
+        Optional<VmiRecord> r = a.record();
+        if (r.isEmpty() || !Files.exists(Path.of(r.get().podNetns()))) {
+            free(a, why);
+            return;
+        }
+        long t0 = System.nanoTime();
+        Path netns = Path.of(r.get().podNetns());
+        NetnsIdentity pod;
+        try {
+            pod = NetnsIdentity.of(netns);
+        } catch (IOException gone) {
+            free(a, why);
+            return;
+        }
+        String logicNetwork = r.get().nics().isEmpty() ? "" : r.get().nics().get(0).name();
+        List<String> links = withPod(netns, null, dir, r.get().network(), logicNetwork, false,
+                (engine, adopted) -> engine.downLeavingLinks(r.get().namespace(), r.get().name()), dir.resolve("resolv.conf"));
+        LinksLeft.write(dir, new LinksLeft(netns.toString(), pod.dev(), pod.ino(), links));
+        log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms); its bridge and tap go next",
+                dir.getFileName(), why, (System.nanoTime() - t0) / 1e6));
+        String key = dir.getFileName().toString();
+        unwiring.execute(() -> {
+            synchronized (lock(key)) {
+                if (Files.isDirectory(dir) && AttachmentDirs.record(dir).isEmpty()) { // (else freed, or added again, meanwhile)
+                    removeLinksLeft(dir);
+                    AttachmentDirs.delete(dir);
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits until every DEL answered so far has removed its links (they are removed in order, on one
+     * thread): for whoever must see a DEL's every effect, such as a test. False when that took longer
+     * than {@code limit}.
+     */
+    public boolean awaitUnwiring(java.time.Duration limit) {
+        try {
+            java.util.concurrent.CompletableFuture.runAsync(() -> { }, unwiring).get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Removes the links a DEL left (see {@link #delete}) if their pod still lives; failures are logged, the next pass tries again. */
+    private void removeLinksLeft(Path dir) {
+        Optional<LinksLeft> left = LinksLeft.read(dir);
+        if (left.isEmpty() || left.get().links().isEmpty()) {
+            return;
+        }
+        Path netns = Path.of(left.get().netns());
+        try {
+            if (!NetnsIdentity.of(netns).equals(new NetnsIdentity(left.get().dev(), left.get().ino()))) {
+                return; // the pod is gone (another namespace under its name now): its links went with it
+            }
+        } catch (IOException gone) {
+            return; // the pod is gone, and its links with it
+        }
+        try (KernelNetworkOps pod = KernelNetworkOps.open(netns)) {
+            pod.deleteLinks(left.get().links());
+        } catch (RuntimeException e) {
+            log.accept("could not remove " + left.get().links() + " from " + netns + " (the next pass tries again): " + e.getMessage());
+            throw e;
+        }
+    }
+
     /** Undoes an attachment found on disk (its lock held): fully while its pod lives, else what outlives the pod. */
     private void free(Attachment a, String why) {
         long t0 = System.nanoTime();
@@ -128,6 +227,7 @@ public final class HostAttachments {
                 forget(a.dir(), r.identity());
             }
         });
+        removeLinksLeft(a.dir());
         AttachmentDirs.delete(a.dir());
         log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms)", a.dir().getFileName(), why,
                 (System.nanoTime() - t0) / 1e6));

@@ -79,8 +79,13 @@ public final class HostBinding implements NodeServer.Protocol {
      */
     public HostBinding(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, NetnsIdentity node,
                        SandboxFiles sandboxes, Consumer<String> log) {
+        this(service, new HostAttachments(service, stateDir, dnsmasq, dhcpServers, qemuUid, log), node, sandboxes, log);
+    }
+
+    /** With the attachments given (tests: a DEL's links left unremoved, as a kill would leave them). */
+    HostBinding(NodeService service, HostAttachments attachments, NetnsIdentity node, SandboxFiles sandboxes, Consumer<String> log) {
         this.service = service;
-        this.attachments = new HostAttachments(service, stateDir, dnsmasq, dhcpServers, qemuUid, log);
+        this.attachments = attachments;
         this.node = node;
         this.sandboxes = sandboxes;
         this.log = log;
@@ -212,7 +217,7 @@ public final class HostBinding implements NodeServer.Protocol {
         synchronized (lock(c)) {
             Path dir = attachments.dir(c.key());
             if (Files.isDirectory(dir)) { // else never added, or deleted before
-                attachments.free(dir, "deleted by the runtime (DEL)");
+                attachments.delete(dir, "deleted by the runtime (DEL)");
             }
         }
     }

@@ -208,6 +208,39 @@ class HostBindingIT extends WithBindingDaemon {
     }
 
     /**
+     * A DEL answers before the pod's bridge and tap are removed (they serve nothing by then), and a
+     * daemon killed in between finds them recorded and removes them as it starts: the DEL here goes
+     * to a daemon whose removals never run, as if it was killed right after answering.
+     */
+    @Test
+    void aDaemonKilledAfterADelAnsweredRemovesItsBridgeAndTapAsItStarts() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        String tap = VmNames.tap("default");
+        HostBinding killed = new HostBinding(service, new HostAttachments(service, tmp.resolve("kubevirt"),
+                java.nio.file.Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107, log::add, removal -> { }),
+                dev.podnic.node.peer.NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
+                id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);
+        java.nio.file.Path ours = socket;
+        socket = tmp.resolve("killed.sock");
+        try (NodeServer killedServer = new NodeServer(UnixServer.bind(socket, 0600), service, killed, 4).start()) {
+            Run del = shim("DEL", "net1", CONFIG);
+            assertThat(del.exit()).as(del.out().toString()).isZero();
+        } finally {
+            socket = ours;
+        }
+        assertThat(ip("-n", pod, "-o", "link", "show")).as("answered: the VMI interface is gone, its address freed")
+                .doesNotContainPattern("\\d+: vmi1[@:]").contains("pdnbr-vmi1").contains(tap);
+        assertThat(service.attachments()).isEmpty();
+        assertThat(dhcpServed("pdnbr-vmi1")).isFalse();
+        assertThat(tmp.resolve("kubevirt").resolve(sandbox + "-net1").resolve("links-left.json")).exists();
+
+        HostBinding restarted = binding(service, dhcpServers);
+        new Housekeeping(service, restarted.attachments()).startUp(); // as the daemon starts
+        assertThat(ip("-n", pod, "-o", "link", "show")).doesNotContain("pdnbr-").doesNotContain(tap);
+        assertThat(Files.list(tmp.resolve("kubevirt")).toList()).isEmpty();
+    }
+
+    /**
      * A DEL finds its attachment by what the spec guarantees — container ID and interface name — and
      * frees all of it without CNI_ARGS (and without CNI_NETNS or the network's name): VMI interface,
      * bridge, tap, DHCP and advertisement sockets, ledger entry and addresses.

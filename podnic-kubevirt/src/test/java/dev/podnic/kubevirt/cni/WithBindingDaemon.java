@@ -1,5 +1,7 @@
 package dev.podnic.kubevirt.cni;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static dev.podnic.cni.testing.TestNamespaces.path;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,6 +123,9 @@ abstract class WithBindingDaemon extends WithRealPod {
         p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         ChildProcess.Result r = ChildProcess.await(p, Duration.ofSeconds(120), "podnic-shim " + command);
+        if (command.equals("DEL")) { // its bridge and tap go right after it answered: the tests look at all it did
+            assertThat(binding.attachments().awaitUnwiring(Duration.ofSeconds(60))).as("a DEL's links removed").isTrue();
+        }
         return new Run(r.exitCode(), r.output().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.output()));
     }
 
