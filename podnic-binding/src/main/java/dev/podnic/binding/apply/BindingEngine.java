@@ -168,12 +168,23 @@ public final class BindingEngine {
      * {@link #down} of what is recorded, except the pod's links podnic made (each vNIC's port and
      * bridge), which it returns for the caller to remove after it has answered: they serve nothing any
      * more, and removing them while the plugins' DEL runs makes both wait on the kernel's lock. The
-     * caller must record them durably before it answers. Empty when nothing is recorded.
+     * caller records them ({@link #links}) before it calls this, so that no moment leaves them known to
+     * no one. Empty when nothing is recorded.
      */
     public List<String> downLeavingLinks(String namespace, String name) {
         List<String> left = new ArrayList<>();
         records.load(namespace, name).ifPresent(rec -> downRecorded(rec, left));
         return left;
+    }
+
+    /** The pod's links podnic made for the VM (each vNIC's port and bridge), as recorded; empty when nothing is. */
+    public List<String> links(String namespace, String name) {
+        List<String> out = new ArrayList<>();
+        records.load(namespace, name).ifPresent(rec -> rec.nics().forEach(n -> {
+            out.addAll(port.links(n.name()));
+            out.add(n.bridge());
+        }));
+        return out;
     }
 
     /** @param linksLeft where to put the links left for the caller; null to remove them here */

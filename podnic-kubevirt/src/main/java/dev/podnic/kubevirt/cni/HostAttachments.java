@@ -157,9 +157,12 @@ public final class HostAttachments {
             return;
         }
         String logicNetwork = r.get().nics().isEmpty() ? "" : r.get().nics().get(0).name();
-        List<String> links = withPod(netns, null, dir, r.get().network(), logicNetwork, false,
-                (engine, adopted) -> engine.downLeavingLinks(r.get().namespace(), r.get().name()), dir.resolve("resolv.conf"));
-        LinksLeft.write(dir, new LinksLeft(netns.toString(), pod.dev(), pod.ino(), links));
+        withPod(netns, null, dir, r.get().network(), logicNetwork, false, (engine, adopted) -> {
+            // Recorded first: killed at any point from here, the next start (or DEL) finds them by the record or by this.
+            List<String> links = engine.links(r.get().namespace(), r.get().name());
+            LinksLeft.write(dir, new LinksLeft(netns.toString(), pod.dev(), pod.ino(), links));
+            return engine.downLeavingLinks(r.get().namespace(), r.get().name());
+        }, dir.resolve("resolv.conf"));
         log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms); its bridge and tap go next",
                 dir.getFileName(), why, (System.nanoTime() - t0) / 1e6));
         String key = dir.getFileName().toString();
