@@ -161,20 +161,17 @@ public final class BindingEngine {
         if (found.isEmpty()) {
             return unrecorded.map(this::downWithoutRecord).orElse(new Released.Nothing());
         }
-        return downRecorded(found.get(), null);
+        return downRecorded(found.get(), true);
     }
 
     /**
      * {@link #down} of what is recorded, except the pod's links podnic made (each vNIC's port and
-     * bridge), which it returns for the caller to remove after it has answered: they serve nothing any
-     * more, and removing them while the plugins' DEL runs makes both wait on the kernel's lock. The
-     * caller records them ({@link #links}) before it calls this, so that no moment leaves them known to
-     * no one. Empty when nothing is recorded.
+     * bridge), which the caller removes after it has answered: they serve nothing any more, and
+     * removing them while the plugins' DEL runs makes both wait on the kernel's lock. The caller
+     * records them ({@link #links}) before it calls this, so that no moment leaves them known to no one.
      */
-    public List<String> downLeavingLinks(String namespace, String name) {
-        List<String> left = new ArrayList<>();
-        records.load(namespace, name).ifPresent(rec -> downRecorded(rec, left));
-        return left;
+    public Released downLeavingLinks(String namespace, String name) {
+        return records.load(namespace, name).map(rec -> downRecorded(rec, false)).orElse(new Released.Nothing());
     }
 
     /** The pod's links podnic made for the VM (each vNIC's port and bridge), as recorded; empty when nothing is. */
@@ -187,8 +184,8 @@ public final class BindingEngine {
         return out;
     }
 
-    /** @param linksLeft where to put the links left for the caller; null to remove them here */
-    private Released downRecorded(VmiRecord rec, List<String> linksLeft) {
+    /** @param removeLinks whether the pod's links podnic made go here too (else the caller removes them) */
+    private Released downRecorded(VmiRecord rec, boolean removeLinks) {
         VmNames names = VmNames.of(rec.identity());
         boolean destroyed = rec.domain() != null && domains.destroy(rec.domain());
         List<VNicRecord> nics = new ArrayList<>(rec.nics());
@@ -197,11 +194,10 @@ public final class BindingEngine {
         for (VNicRecord n : nics) {
             try {
                 List<IpNet> cniAddresses = VNicTeardown.cniAddresses(n);
-                if (linksLeft == null) {
+                if (removeLinks) {
                     teardown.undo(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()), cniAddresses);
                 } else {
-                    linksLeft.addAll(teardown.undoLeavingLinks(names, n.vmiInterface(), n.bridge(), n.dhcp(), port.links(n.name()),
-                            cniAddresses));
+                    teardown.undoLeavingLinks(names, n.vmiInterface(), n.bridge(), n.dhcp(), cniAddresses);
                 }
             } catch (RuntimeException e) {
                 failures.add(n.vmiInterface() + ": " + e.getMessage());

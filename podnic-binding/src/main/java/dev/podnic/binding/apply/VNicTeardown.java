@@ -36,7 +36,9 @@ final class VNicTeardown {
      */
     void undo(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks,
              List<IpNet> cniAddresses) {
-        List<String> links = stopServing(server, bridge, portLinks);
+        stopServing(server, bridge);
+        List<String> links = new ArrayList<>(portLinks);
+        links.add(bridge);
         FutureTask<Void> removing = new FutureTask<>(() -> pod.deleteLinks(links), null);
         Thread remover = new Thread(removing, "podnic-unwire-" + bridge);
         remover.setDaemon(true);
@@ -67,27 +69,22 @@ final class VNicTeardown {
 
     /**
      * All of {@link #undo} but the removal of the pod's links podnic made (the guest's port and the
-     * bridge), which it returns instead: for a caller that answers first and removes them after —
+     * bridge): for a caller that answers first and removes them after —
      * without the plugins' DEL competing with that removal for the kernel's lock (see
      * {@code HostAttachments}). Until then the links are there but serve nothing: the DHCP server is
      * stopped, and the VMI interface is gone from the bridge.
      */
-    List<String> undoLeavingLinks(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<String> portLinks,
-                                  List<IpNet> cniAddresses) {
-        List<String> links = stopServing(server, bridge, portLinks);
+    void undoLeavingLinks(VmNames vm, String vmiInterface, String bridge, DhcpServer server, List<IpNet> cniAddresses) {
+        stopServing(server, bridge);
         detach(vm, vmiInterface, cniAddresses);
-        return links;
     }
 
-    /** Stops the vNIC's DHCP server (and a stray one on its bridge); the links to remove. */
-    private List<String> stopServing(DhcpServer server, String bridge, List<String> portLinks) {
+    /** Stops the vNIC's DHCP server (and a stray one on its bridge). */
+    private void stopServing(DhcpServer server, String bridge) {
         if (server != null) {
             dhcp.stop(server);
         }
         dhcp.stopStray(bridge);
-        List<String> links = new ArrayList<>(portLinks);
-        links.add(bridge);
-        return links;
     }
 
     /** The VMI interface's CNI DEL, its addresses given back first. */

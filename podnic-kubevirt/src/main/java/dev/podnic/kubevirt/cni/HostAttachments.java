@@ -143,7 +143,7 @@ public final class HostAttachments {
     void delete(Path dir, String why) {
         Attachment a = Attachment.of(dir);
         Optional<VmiRecord> r = a.record();
-        if (r.isEmpty() || !Files.exists(Path.of(r.get().podNetns()))) {
+        if (r.isEmpty()) {
             free(a, why);
             return;
         }
@@ -152,7 +152,7 @@ public final class HostAttachments {
         NetnsIdentity pod;
         try {
             pod = NetnsIdentity.of(netns);
-        } catch (IOException gone) {
+        } catch (IOException gone) { // the pod is gone: what outlives it is freed as for any vanished pod
             free(a, why);
             return;
         }
