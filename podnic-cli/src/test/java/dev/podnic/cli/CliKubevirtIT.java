@@ -90,11 +90,36 @@ class CliKubevirtIT extends WithNodeAndPod {
         daemon.waitFor(20, TimeUnit.SECONDS);
     }
 
-    @Test
-    void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
+    private void installShim() {
         ChildProcess.Result installed = ChildProcess.run(new ProcessBuilder(PodnicProcesses.command("install-cni",
                 tmp.resolve("bin").toString())), Duration.ofSeconds(60));
         assertThat(installed.output()).contains("installed " + tmp.resolve("bin/podnic-shim"));
+    }
+
+    /**
+     * A DEL answers before the pod's bridge and tap are removed (they go right after, on a thread of
+     * the daemon's); a daemon stopped at once with SIGTERM still removes them before it exits.
+     */
+    @Test
+    void aDaemonStoppedRightAfterADelRemovesItsBridgeAndTapBeforeItExits() throws Exception {
+        installShim();
+        startDaemon(tmp.resolve("daemon.log"));
+        ChildProcess.Result add = shim("ADD");
+        assertThat(add.exitCode()).as(add.output()).isZero();
+        ChildProcess.Result del = shim("DEL");
+        assertThat(del.exitCode()).as(del.output()).isZero();
+        daemon.destroy(); // SIGTERM
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).doesNotContain("vmi1").doesNotContain("pdnbr-")
+                .doesNotContain(VmNames.tap("default"));
+        assertThat(Files.list(tmp.resolve("node/kubevirt")).toList()).isEmpty();
+        assertThat(Files.readString(tmp.resolve("daemon.log"))).doesNotContain("stopping before every DEL");
+    }
+
+    @Test
+    void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
+        installShim();
         startDaemon(tmp.resolve("daemon.log"));
 
         ChildProcess.Result add = shim("ADD");

@@ -123,16 +123,16 @@ public final class PodEngine implements AutoCloseable {
      *                      namespace it proved the caller's, held as {@code /proc/self/fd/N})
      */
     public static PodEngine open(Path netns, Path openedThrough) {
-        NetworkOps links = KernelNetworkOps.open(openedThrough);
-        NetnsThread thread = null;
+        NetnsThread thread = NetnsThread.enter(openedThrough); // one thread in the pod: entering costs (~0.5 ms each)
+        NetworkOps links = null;
         try {
-            thread = NetnsThread.enter(openedThrough);
+            links = KernelNetworkOps.in(thread);
             return new PodEngine(netns, links, thread, NetfilterTables.open(thread));
         } catch (RuntimeException e) {
-            if (thread != null) {
-                thread.close();
+            if (links != null) {
+                links.close();
             }
-            links.close();
+            thread.close();
             throw e;
         }
     }
@@ -157,7 +157,7 @@ public final class PodEngine implements AutoCloseable {
     public void close() {
         backends.forEach(DhcpBackend::close);
         tables.close();
-        thread.close();
         links.close();
+        thread.close();
     }
 }

@@ -103,6 +103,11 @@ public final class NodeCommand implements Callable<Integer> {
     @Mixin CniOptions cni;
     @Spec CommandSpec spec;
 
+    /** How long a stopping daemon waits for the removal of links its last DELs left (each takes ~30-50 ms). */
+    private static final Duration UNWIRING_GRACE = Duration.ofSeconds(10);
+    /** How long a SIGTERM waits for the daemon's clean-up (above it: the removals, the servers closing). */
+    private static final Duration STOP_GRACE = UNWIRING_GRACE.plusSeconds(10);
+
     private static AutoCloseable publish(AtomicReference<NodeServer> ref, NodeServer server) {
         ref.set(server);
         return () -> ref.set(null);
@@ -121,6 +126,7 @@ public final class NodeCommand implements Callable<Integer> {
         Path cache = spec.commandLine().getParseResult().hasMatchedOption("--cache-dir") ? null : stateDir.resolve("cni-cache");
         String defaultNet = cni.network(network).name();
         NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
+        CountDownLatch stopped = new CountDownLatch(1); // what a SIGTERM waits for before the JVM halts
         try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node);
              DhcpServers dhcpServers = new DhcpServers(failure -> log(err, "error", "DHCP server failed",
                      "detail=\"" + failure.replace('"', '\'') + "\""))) {
@@ -181,7 +187,14 @@ public final class NodeCommand implements Callable<Integer> {
                         log(err, "error", "GC pass failed; the next one runs as planned", "error=\"" + String.valueOf(e).replace('"', '\'') + "\"");
                     }
                 }, gcSeconds, gcSeconds, TimeUnit.SECONDS);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop.countDown();
+                    try { // the JVM halts once the hooks are done: the clean-up below must have run by then
+                        stopped.await(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
                 log(err, "info", "serving", "socket=" + socket + " admin-socket=" + (admin == null ? "off" : admin)
                         + " binding-socket=" + (bindingPath == null ? "off" : bindingPath) + " network=" + defaultNet
                         + " allowed-networks=" + String.join(",", allowed) + " max-interfaces-per-pod=" + maxInterfacesPerPod
@@ -189,12 +202,17 @@ public final class NodeCommand implements Callable<Integer> {
                 stop.await();
             } finally {
                 gc.shutdownNow();
+                // No call comes any more: the bridges and taps of the DELs answered last are removed now, not at the next start.
+                if (!binding.attachments().awaitUnwiring(UNWIRING_GRACE)) {
+                    log(err, "warn", "stopping before every DEL's bridge and tap were removed", "detail=\"the next start removes them\"");
+                }
                 service.metrics().close();
             }
         } finally {
             if (node != null) {
                 node.close();
             }
+            stopped.countDown();
         }
         return 0;
     }

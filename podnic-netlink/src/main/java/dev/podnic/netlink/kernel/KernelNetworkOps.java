@@ -44,17 +44,20 @@ import java.util.stream.Collectors;
 public final class KernelNetworkOps implements NetworkOps {
     private final NetlinkSocket socket;
     private final NetnsThread thread;
+    /** Whether closing ends {@link #thread} too (it does when this opened it). */
+    private final boolean ownsThread;
 
-    private KernelNetworkOps(NetlinkSocket socket, NetnsThread thread) {
+    private KernelNetworkOps(NetlinkSocket socket, NetnsThread thread, boolean ownsThread) {
         this.socket = socket;
         this.thread = thread;
+        this.ownsThread = ownsThread;
     }
 
     /** Operations on the namespace at {@code netns} (e.g. /run/netns/pod1). */
     public static KernelNetworkOps open(Path netns) {
         NetnsThread thread = NetnsThread.enter(netns);
         try {
-            return new KernelNetworkOps(thread.call(NetlinkSocket::open), thread);
+            return new KernelNetworkOps(thread.call(NetlinkSocket::open), thread, true);
         } catch (RuntimeException e) {
             thread.close();
             throw e;
@@ -64,9 +67,23 @@ public final class KernelNetworkOps implements NetworkOps {
         }
     }
 
+    /**
+     * Operations on the namespace {@code thread} lives in, through it (its owner's: closing these
+     * leaves it running) — one thread entering a pod instead of two where the caller needs one anyway.
+     */
+    public static KernelNetworkOps in(NetnsThread thread) {
+        try {
+            return new KernelNetworkOps(thread.call(NetlinkSocket::open), thread, false);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Operations on the caller's own namespace. */
     public static KernelNetworkOps current() {
-        return new KernelNetworkOps(NetlinkSocket.open(), null);
+        return new KernelNetworkOps(NetlinkSocket.open(), null, false);
     }
 
     @Override
@@ -332,7 +349,7 @@ public final class KernelNetworkOps implements NetworkOps {
     @Override
     public void close() {
         socket.close();
-        if (thread != null) {
+        if (ownsThread) {
             thread.close();
         }
     }

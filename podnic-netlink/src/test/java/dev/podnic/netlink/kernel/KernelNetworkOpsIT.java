@@ -50,6 +50,22 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
     }
 
     @Test
+    void operationsThroughACallersThreadActInItsNamespaceAndLeaveTheThreadRunning() throws Exception {
+        Path ns = createNamespace();
+        try (dev.podnic.netlink.netns.NetnsThread thread = dev.podnic.netlink.netns.NetnsThread.enter(ns)) {
+            try (KernelNetworkOps there = KernelNetworkOps.in(thread)) {
+                there.createBridge("pdnbrin0");
+                there.setSysctl("net/ipv6/conf/pdnbrin0/accept_dad", "0"); // through the thread: its namespace's /proc/sys
+            }
+            assertThat(thread.call(() -> java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv6/conf/pdnbrin0/accept_dad"))))
+                    .startsWith("0"); // the thread still serves, in the same namespace
+            try (KernelNetworkOps inNs = KernelNetworkOps.open(ns)) {
+                assertThat(inNs.findLink("pdnbrin0")).isPresent();
+            }
+        }
+    }
+
+    @Test
     void dummyLinksNeedTheDummyDriver() {
         try {
             assertThat(ops.createDummy("pdnd0").kind()).isEqualTo("dummy");
