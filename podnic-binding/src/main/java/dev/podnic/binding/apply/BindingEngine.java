@@ -37,6 +37,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
 
 /**
  * A VM's network lifecycle in one pod: for every pod-network vNIC, CNI ADD of its VMI interface,
@@ -63,6 +66,7 @@ public final class BindingEngine {
     private final GuestPort port;
     private final VNicTeardown teardown;
     private final VNicCheck check;
+    private final Executor preparing;
 
     /**
      * @param pod        netlink in the pod's network namespace
@@ -77,6 +81,17 @@ public final class BindingEngine {
     /** @param port what the VM's NIC plugs into: made by libvirt, or prepared here (a tap QEMU may attach to) */
     public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
                          Path resolvConf, Path podNetns, GuestPort port) {
+        this(attacher, pod, dhcp, domains, records, resolvConf, podNetns, port, Runnable::run);
+    }
+
+    /**
+     * @param preparing where each vNIC's bridge, DHCP isolation and port are made while its CNI ADD
+     *                  runs (they need nothing from it): another thread overlaps them with the
+     *                  plugins; {@code Runnable::run} makes them first, in order, on the caller's
+     */
+    public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
+                         Path resolvConf, Path podNetns, GuestPort port, Executor preparing) {
+        this.preparing = preparing;
         this.port = port;
         this.attacher = attacher;
         this.pod = pod;
@@ -262,7 +277,24 @@ public final class BindingEngine {
                 attacher.detach(names, nic.vmiInterface());
                 doing = "CNI ADD";
             }
-            CniResult result = attacher.attach(names, nic.vmiInterface());
+            // The pod's side that needs nothing from CNI ADD is made while its plugins run (they mostly wait on their
+            // processes). A crash meanwhile leaves the record PENDING, and every way down looks for what it made.
+            FutureTask<Boolean> prepared = new FutureTask<>(() -> prepare(nic));
+            preparing.execute(prepared);
+            CniResult result;
+            try {
+                result = attacher.attach(names, nic.vmiInterface());
+            } catch (RuntimeException e) {
+                try {
+                    awaited(prepared); // nothing may still be made while the caller undoes
+                } catch (RuntimeException p) {
+                    e.addSuppressed(p);
+                }
+                throw e;
+            }
+            long attached = System.nanoTime();
+            doing = "preparing the bridge, its DHCP isolation and the VM's port";
+            boolean bridgeExisted = awaited(prepared);
             long t1 = System.nanoTime();
 
             doing = "reading the VMI interface";
@@ -273,13 +305,14 @@ public final class BindingEngine {
             }
             doing = "planning";
             VNicPlan plan = Planner.plan(vmi, nic, result, facts.toFacts());
-            // A DHCP server can only be left over on a bridge that exists already (an earlier run of this VM's
+            // A DHCP server can only be left over on a bridge that existed already (an earlier run of this VM's
             // up, or a VM before it in this pod): a fresh bridge has none to replace, and looking costs a scan.
-            boolean strayPossible = resuming || pod.findLink(plan.bridge()).isPresent();
+            boolean strayPossible = resuming || bridgeExisted;
             doing = "stripping and bridging";
             strip(nic.vmiInterface());
             if (!dhcp.createsBridge()) {
-                bridge(plan);
+                ipv6Server(plan); // before the bridge is up: its address is usable at once
+                pod.setUp(plan.bridge(), true);
             }
             if (recorded().step().compareTo(Step.BRIDGED) < 0) {
                 checkpoint(recorded().withStep(Step.BRIDGED));
@@ -298,11 +331,37 @@ public final class BindingEngine {
             pod.setMtu(plan.bridge(), plan.guest().mtu());
             pod.setMaster(nic.vmiInterface(), plan.bridge());
             pod.setUp(nic.vmiInterface(), true);
-            port.prepare(pod, nic, plan.bridge(), plan.guest().mtu());
+            port.fit(pod, nic, plan.guest().mtu());
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
-            return new BoundVNic(plan, result, server, port.domainInterface(nic, plan.guest().mtu(), dhcp, server), (t1 - t0) / 1e6,
-                    (earlierPodnicNanos + (t2 - t1) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
+            // Booked as the caller waits: CNI ADD while its plugins ran, podnic's work for the rest (a wait for the
+            // preparation after CNI ADD returned included).
+            return new BoundVNic(plan, result, server, port.domainInterface(nic, plan.guest().mtu(), dhcp, server),
+                    (attached - t0) / 1e6, (earlierPodnicNanos + (t2 - attached) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
+        }
+
+        /**
+         * Where podnic makes the bridge: the bridge (down until the plan's IPv6 address is on it), its
+         * DHCP isolation (written once the bridge exists: see {@link dev.podnic.binding.dhcp.DhcpIsolation};
+         * nothing can cross before the VMI interface becomes a port, after CNI ADD), the server's
+         * link-local address and the VM's port in it. Returns whether the bridge was there already.
+         */
+        private boolean prepare(VNic nic) {
+            boolean existed = pod.findLink(nic.bridge()).isPresent();
+            if (dhcp.createsBridge()) {
+                dhcp.prepare(nic);
+                return existed;
+            }
+            if (!existed) {
+                pod.createBridge(nic.bridge());
+            }
+            dhcp.prepare(nic);
+            IpNet address = Planner.bridgeAddress(nic.index());
+            if (!existed || pod.addresses(nic.bridge()).stream().noneMatch(a -> a.address().equals(address))) {
+                pod.addAddress(nic.bridge(), address, Scope.LINK);
+            }
+            port.prepare(pod, nic, nic.bridge());
+            return existed;
         }
 
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {
@@ -339,6 +398,32 @@ public final class BindingEngine {
         }
     }
 
+    /**
+     * {@code task}'s result once it ended, or what it threw. Not cut short by an interrupt (kept for
+     * later): what it makes must be known before the caller goes on, or undoes.
+     */
+    private static <T> T awaited(FutureTask<T> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) { // rethrown as thrown: it is the caller's failure now
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private List<Route> installedRoutes(Link link) {
         List<Route> routes = new ArrayList<>(pod.routes(Family.V4, Route.MAIN_TABLE));
         routes.addAll(pod.routes(Family.V6, Route.MAIN_TABLE));
@@ -358,24 +443,12 @@ public final class BindingEngine {
     }
 
     /**
-     * The bridge with only its link-local /32 (the DHCP server's address) and, with IPv6, the DHCPv6
-     * server's address without a prefix route — for backends that do not make the bridge. Its own
-     * link-local address is usable as it comes up (no duplicate address detection: the bridge is new,
-     * and the DHCPv6 server answers from it). The rest of the bridge's IPv6 (no advertisements taken,
-     * IPv6 on at all) is podnic-ra's precondition, set as it starts.
+     * The bridge's side of DHCPv6: the server's address without a prefix route, for backends that do
+     * not make the bridge (a libvirt network's bridge gets it once the network made it). The bridge's
+     * own link-local address is usable as it comes up (no duplicate address detection: the bridge is
+     * podnic's, and the DHCPv6 server answers from it). The rest of the bridge's IPv6 (no
+     * advertisements taken, IPv6 on at all) is podnic-ra's precondition, set as it starts.
      */
-    private void bridge(VNicPlan plan) {
-        if (pod.findLink(plan.bridge()).isEmpty()) {
-            pod.createBridge(plan.bridge());
-        }
-        ipv6Server(plan);
-        pod.setUp(plan.bridge(), true);
-        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.bridgeAddress()))) {
-            pod.addAddress(plan.bridge(), plan.bridgeAddress(), Scope.LINK);
-        }
-    }
-
-    /** The bridge's side of DHCPv6 (see {@link #bridge}); a libvirt network's bridge gets it once the network made it. */
     private void ipv6Server(VNicPlan plan) {
         if (plan.dhcpv6Address() == null) {
             return;

@@ -21,6 +21,7 @@ import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * The binding engine for one pod, composed in one place for every way podnic meets a VM: what is
@@ -47,6 +48,14 @@ public final class PodEngine implements AutoCloseable {
         /** What the VM's NIC plugs into. */
         default GuestPort port() {
             return GuestPort.LIBVIRT;
+        }
+
+        /**
+         * Where a vNIC's bridge, DHCP isolation and port are made while its CNI ADD runs (see
+         * {@link BindingEngine}); by default first, on the caller's thread.
+         */
+        default Executor preparing() {
+            return Runnable::run;
         }
     }
 
@@ -83,9 +92,11 @@ public final class PodEngine implements AutoCloseable {
      * The KubeVirt binding, wired by the node daemon from the host side: the daemon's own DHCP servers
      * answer whoever asks on the bridge (KubeVirt tells no MAC; the isolation keeps the cluster side
      * out), or dnsmasq for an attachment an earlier podnic made with it; the VM's NIC is a tap QEMU
-     * (uid {@code qemuUid}) attaches to unprivileged; KubeVirt runs the VM.
+     * (uid {@code qemuUid}) attaches to unprivileged; KubeVirt runs the VM. The daemon makes the
+     * pod's side while the plugins run, on its {@code preparing} threads.
      */
-    public record HostSide(Path dhcpDir, DhcpServers servers, int qemuUid, boolean madeWithDnsmasq, Path dnsmasq) implements Profile {
+    public record HostSide(Path dhcpDir, DhcpServers servers, int qemuUid, boolean madeWithDnsmasq, Path dnsmasq,
+                           Executor preparing) implements Profile {
         @Override
         public DhcpBackend dhcp(Opened pod) {
             return madeWithDnsmasq ? new DnsmasqBackend(pod.thread(), dhcpDir, dnsmasq, pod.isolation(), true)
@@ -150,7 +161,8 @@ public final class PodEngine implements AutoCloseable {
     public BindingEngine engine(Profile profile, Attacher attacher, Records records, Path resolvConf) {
         DhcpBackend dhcp = profile.dhcp(new Opened(netns, thread, new DhcpIsolation(tables)));
         backends.add(dhcp);
-        return new BindingEngine(attacher, links, dhcp, profile.domains(), records, resolvConf, netns, profile.port());
+        return new BindingEngine(attacher, links, dhcp, profile.domains(), records, resolvConf, netns, profile.port(),
+                profile.preparing());
     }
 
     @Override

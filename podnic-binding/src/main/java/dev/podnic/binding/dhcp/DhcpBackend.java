@@ -18,6 +18,15 @@ public interface DhcpBackend extends AutoCloseable {
      */
     boolean createsBridge();
 
+    /**
+     * What the backend does for {@code nic} before CNI ADD's result is known (the engine runs it
+     * while the plugins run, once it made the bridge): the DHCP isolation, which needs the vNIC's
+     * names only. {@link #start} isolates too (for callers that do not prepare); idempotent. Undone
+     * by {@link #stopStray}. Backends that make the bridge themselves do nothing here.
+     */
+    default void prepare(VNic nic) {
+    }
+
     DhcpServer start(VNicPlan plan);
 
     /** Whether {@code server} still runs and serves its bridge (the health of a bound vNIC). */

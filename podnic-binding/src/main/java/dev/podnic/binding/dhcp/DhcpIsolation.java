@@ -1,6 +1,9 @@
 package dev.podnic.binding.dhcp;
 
+import dev.podnic.api.VNic;
+import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.plan.VNicPlan;
+import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.kernel.NetfilterTables;
 import dev.podnic.netlink.wire.NftCodec.ArpDrop;
 import dev.podnic.netlink.wire.NftCodec.Chain;
@@ -8,6 +11,8 @@ import dev.podnic.netlink.wire.NftCodec.Drop;
 import dev.podnic.netlink.wire.NftCodec.Hook;
 import dev.podnic.netlink.wire.NftCodec.Side;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps address configuration on the VM's side of a vNIC's bridge: an nftables table (bridge family,
@@ -22,7 +27,9 @@ import java.util.List;
  * whichever answered last, and are lost there), other pods' requests reach the vNIC's server (which
  * would hand the guest's address to whoever asks), the pod's bridge answers ARP for the pod's own
  * addresses, and each pod's neighbour entries for all the others fill the kernel's neighbour table,
- * which is one for all namespaces. One table per vNIC bridge ({@code podnic_<bridge>}, in the bridge
+ * which is one for all namespaces. The bridge must exist when its table is written: a bridge-family
+ * table written in a namespace that has no bridge yet filters nothing on the bridge made after it
+ * (Linux 6.18 here; plain {@code nft} and {@code ip} show the same). One table per vNIC bridge ({@code podnic_<bridge>}, in the bridge
  * and the ARP family), replaced atomically, removed with the vNIC; written through nf_tables' netlink
  * interface in-process ({@link NetfilterTables}).
  */
@@ -35,6 +42,8 @@ public final class DhcpIsolation {
     private static final int ROUTER_ADVERTISEMENT = 134;
 
     private final NetfilterTables tables;
+    /** The chains this instance wrote, by table: writing the same again (prepared, then started) is skipped. */
+    private final Map<String, List<Chain>> written = new ConcurrentHashMap<>();
 
     public DhcpIsolation(NetfilterTables tables) {
         this.tables = tables;
@@ -49,17 +58,16 @@ public final class DhcpIsolation {
      * stack (input) and from it (output), and ARP for the server's address that reaches the pod by any
      * other link than the bridge (its eth0, say: the pod's stack answers for any address it holds).
      *
-     * @param plan the vNIC: its VMI interface (the bridge's port toward the cluster network), its
-     *             bridge and the server's address on it
+     * @param vmiInterface the bridge's port toward the cluster network
+     * @param server       the DHCP server's address on the bridge
      */
-    static List<Chain> chains(VNicPlan plan) {
-        String vmiInterface = plan.vnic().vmiInterface();
+    static List<Chain> chains(String vmiInterface, String bridge, IpNet server) {
         List<Drop> both = new java.util.ArrayList<>(drops(Side.IN, vmiInterface));
         both.addAll(drops(Side.OUT, vmiInterface));
         return List.of(new Chain("forward", Hook.FORWARD, both),
                 new Chain("input", Hook.INPUT, List.of(Drop.all(Side.IN, vmiInterface))),
                 new Chain("output", Hook.OUTPUT, List.of(Drop.all(Side.OUT, vmiInterface))),
-                new Chain("arp-input", Hook.ARP_INPUT, List.of(new ArpDrop(plan.bridgeAddress().address(), plan.bridge()))));
+                new Chain("arp-input", Hook.ARP_INPUT, List.of(new ArpDrop(server.address(), bridge))));
     }
 
     private static List<Drop> drops(Side side, String port) {
@@ -68,15 +76,31 @@ public final class DhcpIsolation {
     }
 
     public void apply(VNicPlan plan) {
+        apply(plan.vnic().vmiInterface(), plan.bridge(), plan.bridgeAddress());
+    }
+
+    /** The same from the vNIC alone (the names and the server's address are the plan's): before CNI ADD is done. */
+    public void apply(VNic nic) {
+        apply(nic.vmiInterface(), nic.bridge(), Planner.bridgeAddress(nic.index()));
+    }
+
+    private void apply(String vmiInterface, String bridge, IpNet server) {
+        String table = table(bridge);
+        List<Chain> chains = chains(vmiInterface, bridge, server);
+        if (chains.equals(written.get(table))) {
+            return;
+        }
         try {
-            tables.replaceTables(table(plan.bridge()), chains(plan));
+            tables.replaceTables(table, chains);
+            written.put(table, chains);
         } catch (RuntimeException e) {
-            throw new DhcpException("isolate DHCP on " + plan.vnic().vmiInterface() + ": " + e.getMessage());
+            throw new DhcpException("isolate DHCP on " + vmiInterface + ": " + e.getMessage());
         }
     }
 
     /** Idempotent: nothing to do when the table is gone. */
     public void remove(String bridge) {
+        written.remove(table(bridge));
         try {
             tables.deleteTables(table(bridge));
         } catch (RuntimeException e) {

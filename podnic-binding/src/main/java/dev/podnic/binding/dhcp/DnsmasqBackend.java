@@ -60,6 +60,13 @@ public final class DnsmasqBackend implements DhcpBackend {
         return false;
     }
 
+    @Override
+    public void prepare(VNic nic) {
+        if (isolation != null) {
+            isolation.apply(nic);
+        }
+    }
+
     /**
      * Starts dnsmasq as a daemon: the launched process exits once the daemon has bound its sockets
      * (or with dnsmasq's error), so readiness and failures are known without polling, and the

@@ -74,9 +74,6 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
             throw new DhcpException(plan.bridge() + " has an IPv6 address to serve, and this libvirt backend was made without "
                     + "router advertisements");
         }
-        if (isolation != null) {
-            isolation.apply(plan); // by name: the network makes the bridge next
-        }
         try {
             Network n = connect().networkDefineXML(LibvirtNetworkXml.render(plan, name));
             try {
@@ -84,6 +81,12 @@ public final class LibvirtBackend implements DhcpBackend, AutoCloseable {
             } catch (LibvirtException e) {
                 n.undefine(); // a network that failed to start stays defined otherwise
                 throw e;
+            }
+            if (isolation != null) {
+                // Once the network made the bridge: a bridge-family table written before a namespace's first bridge
+                // exists filters nothing on it (LibvirtBindingIT's rogue server heard the guests). Nothing crosses
+                // meanwhile: the VMI interface becomes a port only after this.
+                isolation.apply(plan);
             }
             if (advertisements != null) {
                 advertisements.start(plan); // (nothing for an IPv4-only vNIC)

@@ -16,7 +16,11 @@ public interface GuestPort {
     /** libvirt makes the tap and plugs it into the bridge or network the DHCP backend names. */
     GuestPort LIBVIRT = new GuestPort() {
         @Override
-        public void prepare(NetworkOps pod, VNic nic, String bridge, int mtu) {
+        public void prepare(NetworkOps pod, VNic nic, String bridge) {
+        }
+
+        @Override
+        public void fit(NetworkOps pod, VNic nic, int mtu) {
         }
 
         @Override
@@ -35,8 +39,14 @@ public interface GuestPort {
         }
     };
 
-    /** Makes the port a port of {@code bridge}, up; idempotent (a rerun after a crash finds it made). */
-    void prepare(NetworkOps pod, VNic nic, String bridge, int mtu);
+    /**
+     * Makes the port a port of {@code bridge}, up; idempotent (a rerun after a crash finds it made).
+     * Needs nothing CNI ADD tells: the engine runs it while the plugins run.
+     */
+    void prepare(NetworkOps pod, VNic nic, String bridge);
+
+    /** Gives the prepared port the guest's MTU (known once CNI ADD made the VMI interface). */
+    void fit(NetworkOps pod, VNic nic, int mtu);
 
     /** The links {@link #prepare} makes for the vNIC named {@code nicName}: the engine removes them with its bridge, at once. */
     List<String> links(String nicName);

@@ -27,14 +27,18 @@ public final class OwnedTap implements GuestPort {
     }
 
     @Override
-    public void prepare(NetworkOps pod, VNic nic, String bridge, int mtu) {
+    public void prepare(NetworkOps pod, VNic nic, String bridge) {
         String tap = VmNames.tap(nic.name());
         if (pod.findLink(tap).isEmpty()) {
             pod.createTap(tap, owner);
         }
-        pod.setMtu(tap, mtu);
         pod.setMaster(tap, bridge);
         pod.setUp(tap, true);
+    }
+
+    @Override
+    public void fit(NetworkOps pod, VNic nic, int mtu) {
+        pod.setMtu(VmNames.tap(nic.name()), mtu);
     }
 
     @Override

@@ -250,7 +250,8 @@ class BindingEngineTest {
     void aRoutedNetworkKeepsItsPlanWhenUpIsRerunAfterTheInterfaceWasStripped() {
         cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.PTP, "ptpnet");
         VmiSpec one = oneNic();
-        CrashAfter firstChange = new CrashAfter(3); // two record writes, then removing ptp's first route
+        // the record, the bridge and its address (made while CNI ADD runs), the facts recorded, then removing ptp's first route
+        CrashAfter firstChange = new CrashAfter(5);
         assertThatThrownBy(() -> new BindingEngine(cni, firstChange.pod(pod), dhcp, domains, firstChange.records(store), resolv, POD)
                 .up(one)).isInstanceOf(Crash.class);
         assertThat(store.load("default", "onevm").orElseThrow().nics().get(0).facts().routes()).hasSize(2);
@@ -286,6 +287,99 @@ class BindingEngineTest {
         cni.failOn("vmi1", new CniException(CniError.GENERIC, "unused"));
         engine().down("default", "testvm", Optional.empty());
         cni.clearFailures();
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    /** {@code ops} with {@code before} run ahead of each call of {@code method} (and {@code after} behind it). */
+    private static NetworkOps around(NetworkOps ops, String method, java.util.function.Consumer<Object[]> before,
+                                     java.util.function.Consumer<Object[]> after) {
+        return (NetworkOps) java.lang.reflect.Proxy.newProxyInstance(NetworkOps.class.getClassLoader(), new Class<?>[] {NetworkOps.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        before.accept(args);
+                    }
+                    try {
+                        Object r = m.invoke(ops, args);
+                        if (m.getName().equals(method)) {
+                            after.accept(args);
+                        }
+                        return r;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch, String what) {
+        try {
+            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("never happened: " + what);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private BindingEngine preparingOnAnotherThread(NetworkOps ops, java.util.concurrent.ExecutorService preparing) {
+        return new BindingEngine(cni, ops, dhcp, domains, store, resolv, POD, dev.podnic.binding.port.GuestPort.LIBVIRT, preparing);
+    }
+
+    @Test
+    void theBridgeIsMadeWhileCniAddRuns() {
+        // The first bridge can only be made once CNI ADD has begun, and CNI ADD goes on only once the bridge has its
+        // address: made one after the other (either way round), they wait for each other until the test fails.
+        java.util.concurrent.CountDownLatch adding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bridged = new java.util.concurrent.CountDownLatch(1);
+        NetworkOps ops = around(around(pod, "createBridge", args -> await(adding, "CNI ADD begun"), args -> { }),
+                "addAddress", args -> { }, args -> bridged.countDown());
+        cni.midAdd(() -> {
+            adding.countDown();
+            await(bridged, "the bridge made, with its address");
+        });
+        java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            preparingOnAnotherThread(ops, preparing).up(VMI);
+        } finally {
+            preparing.shutdownNow();
+        }
+        cni.midAdd(() -> { });
+        assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
+                .containsExactly(Step.SERVING, Step.SERVING);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aFailedPreparationNamesTheStepAndDownUndoesItWithTheCniAdd() {
+        NetworkOps ops = around(pod, "createBridge", args -> {
+            throw new dev.podnic.netlink.NetlinkException("create bridge " + args[0], 105, "No buffer space available", null);
+        }, args -> { });
+        java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            assertThatThrownBy(() -> preparingOnAnotherThread(ops, preparing).up(VMI)).isInstanceOf(BindingException.class)
+                    .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): preparing the bridge, its DHCP isolation and the VM's "
+                            + "port failed").hasMessageContaining("No buffer space available");
+        } finally {
+            preparing.shutdownNow();
+        }
+        assertThat(cni.allocations()).as("CNI ADD ran meanwhile").hasSize(1);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aFailedCniAddAwaitsThePreparationAndDownUndoesWhatItMade() {
+        cni.failOn("vmi0", new CniException(CniError.GENERIC, "no IP addresses available in range set"));
+        java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            assertThatThrownBy(() -> preparingOnAnotherThread(pod, preparing).up(VMI)).isInstanceOf(BindingException.class)
+                    .hasMessageContaining("CNI ADD failed");
+        } finally {
+            preparing.shutdownNow();
+        }
+        assertThat(pod.findLink("pdnbr-vmi0")).as("made meanwhile, there once up returned").isPresent();
+        cni.clearFailures();
+        engine().down("default", "testvm", Optional.empty());
         assertThat(state()).isEqualTo(nothing());
     }
 

@@ -59,7 +59,8 @@ class LibvirtBindingIT extends WithRealPod {
     void libvirtNetworksServeEachVNicItsCniConfiguration() throws Exception {
         CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         Path resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
-        try (NetfilterTables tables = NetfilterTables.open(podThread);
+        try (RogueDhcp rogue = rogueDhcpOnTheNode("10.250.8.200,10.250.8.210,255.255.255.0,600");
+             NetfilterTables tables = NetfilterTables.open(podThread);
              LibvirtBackend backend = new LibvirtBackend(libvirtd.uri(), VmNames.of(VMI), new DhcpIsolation(tables))) {
             BindingEngine binding = new BindingEngine(new InProcessAttacher(cni, net, path(pod)), podOps, backend, Domains.NONE,
                     new RecordStore(tmp.resolve("records")), resolv, path(pod));
@@ -82,6 +83,8 @@ class LibvirtBindingIT extends WithRealPod {
                     assertThat(guest.ping("10.250.8.1")).isTrue();
                     assertThat(guest.ping(eth0.ips().get(0).address().address().getHostAddress())).isTrue();
                 }
+                // The first vNIC's bridge is the pod's first: its isolation holds only if written once the bridge was there.
+                assertThat(rogue.heardAnyone()).as("the rogue server heard a guest: " + Files.readString(rogue.log())).isFalse();
             } finally {
                 assertThat(binding.down("default", "testvm", Optional.empty())).isEqualTo(new Released.Recorded(2, null));
                 cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));

@@ -252,14 +252,7 @@ class VmiBindingIT extends WithRealPod {
                 + "spec: {domain: {devices: {interfaces: [{type: pod-network, mac: {address: '02:00:00:00:0b:01'}}]}}}")
                 .getBytes(StandardCharsets.UTF_8), "test");
         CniResult eth0 = cni.add(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0")); // makes the node's bridge
-        Path rogueLog = tmp.resolve("rogue.log");
-        Path roguePid = tmp.resolve("rogue.pid");
-        ChildProcess.Result rogue = ChildProcess.await(nodeThread.call(new ProcessBuilder("/usr/sbin/dnsmasq", "--conf-file=/dev/null",
-                "--user=root", "--port=0", "--interface=cni-podnic", "--bind-interfaces", "--except-interface=lo",
-                "--dhcp-range=10.250.7.200,10.250.7.210,255.255.255.0,600", "--dhcp-authoritative", "--log-dhcp",
-                "--log-facility=" + rogueLog, "--pid-file=" + roguePid, "--dhcp-leasefile=" + tmp.resolve("rogue.leases"))
-                .redirectErrorStream(true)::start), Duration.ofSeconds(30), "rogue dnsmasq");
-        assertThat(rogue.ok()).as(rogue.output()).isTrue();
+        RogueDhcp rogue = rogueDhcpOnTheNode("10.250.7.200,10.250.7.210,255.255.255.0,600");
         BindingEngine binding = binding();
         try {
             BoundVNic b = binding.up(one).get(0);
@@ -272,12 +265,10 @@ class VmiBindingIT extends WithRealPod {
             Map<String, String> lease = guest.lease();
             assertThat(lease.get("ip") + "/" + lease.get("mask")).isEqualTo(b.cniResult().ips().get(0).address().toString());
             assertThat(lease).containsEntry("serverid", b.plan().bridgeAddress().address().getHostAddress());
-            // What dnsmasq logs of any request it receives (--log-dhcp): the guest's DISCOVER names its client, "udhcp".
-            assertThat(Files.readString(rogueLog)).as("the rogue server never saw the guest")
-                    .doesNotContain("vendor class").doesNotContain("DHCPDISCOVER").doesNotContain("02:00:00:00:0b:01");
+            assertThat(rogue.heardAnyone()).as("the rogue server heard the guest: " + Files.readString(rogue.log())).isFalse();
         } finally {
             binding.down("default", "lonely", Optional.empty());
-            ProcessHandle.of(Long.parseLong(Files.readString(roguePid).strip())).ifPresent(ProcessHandle::destroy);
+            rogue.close();
             cni.del(net, RuntimeConf.of("kubelet-pod-1", path(pod).toString(), "eth0"));
         }
         assertThat(TestNamespaces.run(List.of("ip", "netns", "exec", pod, "nft", "list", "tables"))).as("isolation removed").isBlank();

@@ -86,6 +86,40 @@ public abstract class WithRealPod {
         podOps = KernelNetworkOps.open(path(pod));
     }
 
+    /**
+     * A DHCP server on the node's bridge (a rogue one, or the cluster's own) answering anyone, logging
+     * every request it receives; the node's bridge must exist (a first CNI ADD makes it). Ended with
+     * {@link RogueDhcp#close}.
+     */
+    protected RogueDhcp rogueDhcpOnTheNode(String range) throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("rogue"));
+        Path log = dir.resolve("rogue.log");
+        Path pid = dir.resolve("rogue.pid");
+        dev.podnic.netlink.testing.ChildProcess.Result rogue = dev.podnic.netlink.testing.ChildProcess.await(nodeThread.call(
+                new ProcessBuilder("/usr/sbin/dnsmasq", "--conf-file=/dev/null", "--user=root", "--port=0", "--interface=cni-podnic",
+                        "--bind-interfaces", "--except-interface=lo", "--dhcp-range=" + range, "--dhcp-authoritative", "--log-dhcp",
+                        "--log-facility=" + log, "--pid-file=" + pid, "--dhcp-leasefile=" + dir.resolve("rogue.leases"))
+                        .redirectErrorStream(true)::start), Duration.ofSeconds(30), "rogue dnsmasq");
+        if (!rogue.ok()) {
+            throw new IllegalStateException("rogue dnsmasq: " + rogue.output());
+        }
+        return new RogueDhcp(log, pid);
+    }
+
+    /** A rogue DHCP server's log (dnsmasq's --log-dhcp) and pid file. */
+    protected record RogueDhcp(Path log, Path pid) implements AutoCloseable {
+        /** What dnsmasq logs of any request it receives: a guest's DISCOVER names its client ("udhcp"). */
+        public boolean heardAnyone() throws IOException {
+            String text = java.nio.file.Files.readString(log);
+            return text.contains("vendor class") || text.contains("DHCPDISCOVER");
+        }
+
+        @Override
+        public void close() throws IOException {
+            ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+        }
+    }
+
     /** The addresses host-local has handed out on the node's network, as its store lists them. */
     protected Set<String> allocatedAddresses() {
         try {

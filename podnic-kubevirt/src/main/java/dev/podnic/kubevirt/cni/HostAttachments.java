@@ -51,6 +51,12 @@ public final class HostAttachments {
     private final KeyedLocks locks = new KeyedLocks();
     /** Where a DEL's leftover links are removed once it has answered. */
     private final Executor unwiring;
+    /** Where an ADD's bridge, isolation and tap are made while its plugins run: a thread per ADD under way, kept a while. */
+    private final Executor preparing = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "podnic-prepare");
+        t.setDaemon(true);
+        return t;
+    });
 
     HostAttachments(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
         this(service, stateDir, dnsmasq, dhcpServers, qemuUid, log, Executors.newSingleThreadExecutor(r -> {
@@ -277,7 +283,7 @@ public final class HostAttachments {
                     : new ServiceAttacher(service, pod, network);
             // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
             boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
-            BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq),
+            BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq, preparing),
                     attacher, AttachmentDirs.records(dir), resolvConf);
             return work.apply(engine, adopted);
         } catch (IOException e) {

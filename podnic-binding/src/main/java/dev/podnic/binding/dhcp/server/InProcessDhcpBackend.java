@@ -88,6 +88,13 @@ public final class InProcessDhcpBackend implements DhcpBackend {
     }
 
     @Override
+    public void prepare(VNic nic) {
+        if (isolation != null) {
+            isolation.apply(nic);
+        }
+    }
+
+    @Override
     public DhcpServer start(VNicPlan plan) {
         if (pod == null || isolation == null) {
             throw new IllegalStateException("this backend was made to stop or resume servers: it has no pod thread or isolation");
