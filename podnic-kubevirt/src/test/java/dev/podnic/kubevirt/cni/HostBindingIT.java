@@ -20,6 +20,7 @@ import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -245,6 +246,27 @@ class HostBindingIT extends WithBindingDaemon {
      * frees all of it without CNI_ARGS (and without CNI_NETNS or the network's name): VMI interface,
      * bridge, tap, DHCP and advertisement sockets, ledger entry and addresses.
      */
+    /**
+     * The guest's DNS when CNI's result names none and the pod's resolv.conf is not where the daemon
+     * looks (here: nowhere): the configuration's {@code dns}, else none — and then no file is written.
+     */
+    @Test
+    void withoutThePodsResolvConfTheGuestsDnsIsTheConfigurations() throws Exception {
+        Path dir = binding.attachments().dir(sandbox + "-net1");
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        assertThat(AttachmentDirs.record(dir).orElseThrow().nics().get(0).dns()).isEmpty();
+        assertThat(dir.resolve("resolv.conf")).doesNotExist();
+        assertThat(shim("DEL", "net1", CONFIG).exit()).isZero();
+
+        String withDns = CONFIG.substring(0, CONFIG.length() - 1)
+                + ",\"dns\":{\"nameservers\":[\"192.0.2.53\"],\"search\":[\"vms.svc.cluster.local\"]}}";
+        Run add = shim("ADD", "net1", withDns);
+        assertThat(add.exit()).as(add.out().toString()).isZero();
+        assertThat(AttachmentDirs.record(dir).orElseThrow().nics().get(0).dns()).containsExactly("192.0.2.53");
+        assertThat(dir.resolve("resolv.conf")).content().isEqualTo("nameserver 192.0.2.53\nsearch vms.svc.cluster.local\n");
+        assertThat(shim("DEL", "net1", withDns).exit()).isZero();
+    }
+
     @Test
     void aDelWithoutCniArgsFreesEverything() throws Exception {
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
