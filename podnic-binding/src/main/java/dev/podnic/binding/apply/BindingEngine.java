@@ -349,8 +349,7 @@ public final class BindingEngine {
         private boolean prepare(VNic nic) {
             boolean existed = pod.findLink(nic.bridge()).isPresent();
             if (dhcp.createsBridge()) {
-                dhcp.prepare(nic);
-                return existed;
+                return existed; // (its network makes the bridge as it starts, and isolates it then)
             }
             if (!existed) {
                 pod.createBridge(nic.bridge());
