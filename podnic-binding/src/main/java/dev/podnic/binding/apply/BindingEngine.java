@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A VM's network lifecycle in one pod: for every pod-network vNIC, CNI ADD of its VMI interface,
@@ -68,6 +69,9 @@ public final class BindingEngine {
     private final VNicCheck check;
     private final Executor preparing;
 
+    /** Runs nothing: what is given to it is the caller's to make, after CNI ADD (see the constructor). */
+    public static final Executor AFTER_CNI_ADD = task -> { };
+
     /**
      * @param pod        netlink in the pod's network namespace
      * @param resolvConf the pod's resolv.conf: DNS for guests when CNI gives none
@@ -81,13 +85,15 @@ public final class BindingEngine {
     /** @param port what the VM's NIC plugs into: made by libvirt, or prepared here (a tap QEMU may attach to) */
     public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
                          Path resolvConf, Path podNetns, GuestPort port) {
-        this(attacher, pod, dhcp, domains, records, resolvConf, podNetns, port, Runnable::run);
+        this(attacher, pod, dhcp, domains, records, resolvConf, podNetns, port, AFTER_CNI_ADD);
     }
 
     /**
-     * @param preparing where each vNIC's bridge, DHCP isolation and port are made while its CNI ADD
-     *                  runs (they need nothing from it): another thread overlaps them with the
-     *                  plugins; {@code Runnable::run} makes them first, in order, on the caller's
+     * @param preparing where each vNIC's bridge, DHCP isolation and port may be made while its CNI ADD
+     *                  runs (they need nothing from it): a thread of {@code preparing} that gets to it
+     *                  first overlaps them with the plugins; else ({@link #AFTER_CNI_ADD}) the caller
+     *                  makes them once CNI ADD succeeded. A failed CNI ADD leaves none of them where no
+     *                  other thread began them (where one did, the caller undoes them: {@link #down}).
      */
     public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
                          Path resolvConf, Path podNetns, GuestPort port, Executor preparing) {
@@ -278,22 +284,33 @@ public final class BindingEngine {
                 doing = "CNI ADD";
             }
             // The pod's side that needs nothing from CNI ADD is made while its plugins run (they mostly wait on their
-            // processes). A crash meanwhile leaves the record PENDING, and every way down looks for what it made.
+            // processes) where a thread of `preparing` takes it first. A crash meanwhile leaves the record PENDING, and
+            // every way down looks for what it made.
             FutureTask<Boolean> prepared = new FutureTask<>(() -> prepare(nic));
-            preparing.execute(prepared);
+            AtomicBoolean taken = new AtomicBoolean();
+            preparing.execute(() -> {
+                if (taken.compareAndSet(false, true)) {
+                    prepared.run();
+                }
+            });
             CniResult result;
             try {
                 result = attacher.attach(names, nic.vmiInterface());
             } catch (RuntimeException e) {
-                try {
-                    awaited(prepared); // nothing may still be made while the caller undoes
-                } catch (RuntimeException p) {
-                    e.addSuppressed(p);
+                if (!taken.compareAndSet(false, true)) { // begun: nothing may still be made while the caller undoes
+                    try {
+                        awaited(prepared);
+                    } catch (RuntimeException p) {
+                        e.addSuppressed(p);
+                    }
                 }
                 throw e;
             }
             long attached = System.nanoTime();
             doing = "preparing the bridge, its DHCP isolation and the VM's port";
+            if (taken.compareAndSet(false, true)) {
+                prepared.run(); // no other thread took it: the caller's turn
+            }
             boolean bridgeExisted = awaited(prepared);
             long t1 = System.nanoTime();
 

@@ -52,10 +52,10 @@ public final class PodEngine implements AutoCloseable {
 
         /**
          * Where a vNIC's bridge, DHCP isolation and port are made while its CNI ADD runs (see
-         * {@link BindingEngine}); by default first, on the caller's thread.
+         * {@link BindingEngine}); by default after it, on the caller's thread.
          */
         default Executor preparing() {
-            return Runnable::run;
+            return BindingEngine.AFTER_CNI_ADD;
         }
     }
 

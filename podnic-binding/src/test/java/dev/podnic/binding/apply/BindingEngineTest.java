@@ -250,7 +250,7 @@ class BindingEngineTest {
     void aRoutedNetworkKeepsItsPlanWhenUpIsRerunAfterTheInterfaceWasStripped() {
         cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.PTP, "ptpnet");
         VmiSpec one = oneNic();
-        // the record, the bridge and its address (made while CNI ADD runs), the facts recorded, then removing ptp's first route
+        // the record, (CNI ADD,) the bridge and its address, the facts recorded, then removing ptp's first route
         CrashAfter firstChange = new CrashAfter(5);
         assertThatThrownBy(() -> new BindingEngine(cni, firstChange.pod(pod), dhcp, domains, firstChange.records(store), resolv, POD)
                 .up(one)).isInstanceOf(Crash.class);
@@ -368,17 +368,30 @@ class BindingEngineTest {
     }
 
     @Test
-    void aFailedCniAddAwaitsThePreparationAndDownUndoesWhatItMade() {
+    void withoutAThreadToPrepareOnAFailedCniAddMakesNothingInThePod() {
         cni.failOn("vmi0", new CniException(CniError.GENERIC, "no IP addresses available in range set"));
+        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(BindingException.class).hasMessageContaining("CNI ADD failed");
+        assertThat(pod.links()).extracting(Link::name).containsExactly("lo");
+    }
+
+    @Test
+    void aFailedCniAddAwaitsThePreparationAndDownUndoesWhatItMade() {
+        // CNI ADD fails once the preparation has begun (its bridge is there): up answers only once the preparation ended.
+        java.util.concurrent.CountDownLatch bridgeMade = new java.util.concurrent.CountDownLatch(1);
+        NetworkOps ops = around(pod, "createBridge", args -> { }, args -> bridgeMade.countDown());
+        cni.midAdd(() -> {
+            await(bridgeMade, "the bridge made");
+            throw new CniException(CniError.GENERIC, "no IP addresses available in range set");
+        });
         java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            assertThatThrownBy(() -> preparingOnAnotherThread(pod, preparing).up(VMI)).isInstanceOf(BindingException.class)
+            assertThatThrownBy(() -> preparingOnAnotherThread(ops, preparing).up(VMI)).isInstanceOf(BindingException.class)
                     .hasMessageContaining("CNI ADD failed");
         } finally {
             preparing.shutdownNow();
         }
-        assertThat(pod.findLink("pdnbr-vmi0")).as("made meanwhile, there once up returned").isPresent();
-        cni.clearFailures();
+        cni.midAdd(() -> { });
+        assertThat(pod.addresses("pdnbr-vmi0")).as("the preparation ended before up answered").hasSize(1);
         engine().down("default", "testvm", Optional.empty());
         assertThat(state()).isEqualTo(nothing());
     }
