@@ -348,7 +348,7 @@ public final class BindingEngine {
             pod.setMtu(plan.bridge(), plan.guest().mtu());
             pod.setMaster(nic.vmiInterface(), plan.bridge());
             pod.setUp(nic.vmiInterface(), true);
-            port.fit(pod, nic, plan.guest().mtu());
+            port.plug(pod, nic, plan.bridge(), plan.guest().mtu());
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
             // Booked as the caller waits: CNI ADD while its plugins ran, podnic's work for the rest (a wait for the
@@ -361,7 +361,8 @@ public final class BindingEngine {
          * Where podnic makes the bridge: the bridge (down until the plan's IPv6 address is on it), its
          * DHCP isolation (written once the bridge exists: see {@link dev.podnic.binding.dhcp.DhcpIsolation};
          * nothing can cross before the VMI interface becomes a port, after CNI ADD), the server's
-         * link-local address and the VM's port in it. Returns whether the bridge was there already.
+         * link-local address, and the VM's port (plugged into the bridge once it serves: see
+         * {@link GuestPort#plug}). Returns whether the bridge was there already.
          */
         private boolean prepare(VNic nic) {
             boolean existed = pod.findLink(nic.bridge()).isPresent();
@@ -376,7 +377,7 @@ public final class BindingEngine {
             if (!existed || pod.addresses(nic.bridge()).stream().noneMatch(a -> a.address().equals(address))) {
                 pod.addAddress(nic.bridge(), address, Scope.LINK);
             }
-            port.prepare(pod, nic, nic.bridge());
+            port.prepare(pod, nic);
             return existed;
         }
 

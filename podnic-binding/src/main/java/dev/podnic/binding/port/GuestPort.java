@@ -16,11 +16,11 @@ public interface GuestPort {
     /** libvirt makes the tap and plugs it into the bridge or network the DHCP backend names. */
     GuestPort LIBVIRT = new GuestPort() {
         @Override
-        public void prepare(NetworkOps pod, VNic nic, String bridge) {
+        public void prepare(NetworkOps pod, VNic nic) {
         }
 
         @Override
-        public void fit(NetworkOps pod, VNic nic, int mtu) {
+        public void plug(NetworkOps pod, VNic nic, String bridge, int mtu) {
         }
 
         @Override
@@ -40,13 +40,18 @@ public interface GuestPort {
     };
 
     /**
-     * Makes the port a port of {@code bridge}, up; idempotent (a rerun after a crash finds it made).
-     * Needs nothing CNI ADD tells: the engine runs it while the plugins run.
+     * Makes the port, apart from any bridge; idempotent (a rerun after a crash finds it made). Needs
+     * nothing CNI ADD tells: the engine may run it while the plugins run.
      */
-    void prepare(NetworkOps pod, VNic nic, String bridge);
+    void prepare(NetworkOps pod, VNic nic);
 
-    /** Gives the prepared port the guest's MTU (known once CNI ADD made the VMI interface). */
-    void fit(NetworkOps pod, VNic nic, int mtu);
+    /**
+     * Makes the prepared port a port of {@code bridge} with the guest's MTU, up; idempotent. Only once
+     * the bridge serves: a port without carrier (a tap before QEMU attaches) takes the bridge's carrier
+     * away, and with it the bridge's IPv6 link-local address and multicast route, which DHCPv6 and the
+     * router advertisements need from their start.
+     */
+    void plug(NetworkOps pod, VNic nic, String bridge, int mtu);
 
     /** The links {@link #prepare} makes for the vNIC named {@code nicName}: the engine removes them with its bridge, at once. */
     List<String> links(String nicName);

@@ -27,18 +27,19 @@ public final class OwnedTap implements GuestPort {
     }
 
     @Override
-    public void prepare(NetworkOps pod, VNic nic, String bridge) {
+    public void prepare(NetworkOps pod, VNic nic) {
         String tap = VmNames.tap(nic.name());
         if (pod.findLink(tap).isEmpty()) {
             pod.createTap(tap, owner);
         }
-        pod.setMaster(tap, bridge);
-        pod.setUp(tap, true);
     }
 
     @Override
-    public void fit(NetworkOps pod, VNic nic, int mtu) {
-        pod.setMtu(VmNames.tap(nic.name()), mtu);
+    public void plug(NetworkOps pod, VNic nic, String bridge, int mtu) {
+        String tap = VmNames.tap(nic.name());
+        pod.setMtu(tap, mtu);
+        pod.setMaster(tap, bridge);
+        pod.setUp(tap, true);
     }
 
     @Override
