@@ -37,10 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A VM's network lifecycle in one pod: for every pod-network vNIC, CNI ADD of its VMI interface,
@@ -67,7 +64,7 @@ public final class BindingEngine {
     private final GuestPort port;
     private final VNicTeardown teardown;
     private final VNicCheck check;
-    private final Executor preparing;
+    private final VNicPreparation preparation;
 
     /** Runs nothing: what is given to it is the caller's to make, after CNI ADD (see the constructor). */
     public static final Executor AFTER_CNI_ADD = task -> { };
@@ -97,7 +94,6 @@ public final class BindingEngine {
      */
     public BindingEngine(Attacher attacher, NetworkOps pod, DhcpBackend dhcp, Domains domains, Records records,
                          Path resolvConf, Path podNetns, GuestPort port, Executor preparing) {
-        this.preparing = preparing;
         this.port = port;
         this.attacher = attacher;
         this.pod = pod;
@@ -108,6 +104,7 @@ public final class BindingEngine {
         this.podNetns = podNetns;
         this.teardown = new VNicTeardown(attacher, pod, dhcp);
         this.check = new VNicCheck(attacher, pod, dhcp, port);
+        this.preparation = new VNicPreparation(pod, dhcp, port, preparing);
     }
 
     /**
@@ -283,35 +280,19 @@ public final class BindingEngine {
                 attacher.detach(names, nic.vmiInterface());
                 doing = "CNI ADD";
             }
-            // The pod's side that needs nothing from CNI ADD is made while its plugins run (they mostly wait on their
-            // processes) where a thread of `preparing` takes it first. A crash meanwhile leaves the record PENDING, and
-            // every way down looks for what it made.
-            FutureTask<Boolean> prepared = new FutureTask<>(() -> prepare(nic));
-            AtomicBoolean taken = new AtomicBoolean();
-            preparing.execute(() -> {
-                if (taken.compareAndSet(false, true)) {
-                    prepared.run();
-                }
-            });
+            // The pod's side that needs nothing from CNI ADD is made while its plugins run where a thread takes it. A crash
+            // meanwhile leaves the record PENDING, and every way down looks for what it made.
+            VNicPreparation.Begun prepared = preparation.begin(nic);
             CniResult result;
             try {
                 result = attacher.attach(names, nic.vmiInterface());
             } catch (RuntimeException e) {
-                if (!taken.compareAndSet(false, true)) { // begun: nothing may still be made while the caller undoes
-                    try {
-                        awaited(prepared);
-                    } catch (RuntimeException p) {
-                        e.addSuppressed(p);
-                    }
-                }
+                prepared.abandon(e);
                 throw e;
             }
             long attached = System.nanoTime();
             doing = "preparing the bridge, its DHCP isolation and the VM's port";
-            if (taken.compareAndSet(false, true)) {
-                prepared.run(); // no other thread took it: the caller's turn
-            }
-            boolean bridgeExisted = awaited(prepared);
+            boolean bridgeExisted = prepared.finish();
             long t1 = System.nanoTime();
 
             doing = "reading the VMI interface";
@@ -357,30 +338,6 @@ public final class BindingEngine {
                     (attached - t0) / 1e6, (earlierPodnicNanos + (t2 - attached) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
         }
 
-        /**
-         * Where podnic makes the bridge: the bridge (down until the plan's IPv6 address is on it), its
-         * DHCP isolation (written once the bridge exists: see {@link dev.podnic.binding.dhcp.DhcpIsolation};
-         * nothing can cross before the VMI interface becomes a port, after CNI ADD), the server's
-         * link-local address, and the VM's port (plugged into the bridge once it serves: see
-         * {@link GuestPort#plug}). Returns whether the bridge was there already.
-         */
-        private boolean prepare(VNic nic) {
-            boolean existed = pod.findLink(nic.bridge()).isPresent();
-            if (dhcp.createsBridge()) {
-                return existed; // (its network makes the bridge as it starts, and isolates it then)
-            }
-            if (!existed) {
-                pod.createBridge(nic.bridge());
-            }
-            dhcp.prepare(nic);
-            IpNet address = Planner.bridgeAddress(nic.index());
-            if (!existed || pod.addresses(nic.bridge()).stream().noneMatch(a -> a.address().equals(address))) {
-                pod.addAddress(nic.bridge(), address, Scope.LINK);
-            }
-            port.prepare(pod, nic);
-            return existed;
-        }
-
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {
             GuestConfig g = plan.guest();
             return new VNicRecord(new VNicRecord.Nic(nic.index(), nic.name(), nic.mac().toString(), nic.model().libvirtName(),
@@ -412,32 +369,6 @@ public final class BindingEngine {
             return pod.neighbourLinkLocal(vmiInterface, gateway, ROUTER_PROBE_TIMEOUT);
         } catch (RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    /**
-     * {@code task}'s result once it ended, or what it threw. Not cut short by an interrupt (kept for
-     * later): what it makes must be known before the caller goes on, or undoes.
-     */
-    private static <T> T awaited(FutureTask<T> task) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) { // rethrown as thrown: it is the caller's failure now
-                    if (e.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -320,7 +320,15 @@ class BindingEngineTest {
         }
     }
 
-    private BindingEngine preparingOnAnotherThread(NetworkOps ops, java.util.concurrent.ExecutorService preparing) {
+    /** A thread of the daemon's kind, preparing while CNI ADD runs. */
+    private final java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopPreparing() {
+        preparing.shutdownNow();
+    }
+
+    private BindingEngine preparingOnAnotherThread(NetworkOps ops) {
         return new BindingEngine(cni, ops, dhcp, domains, store, resolv, POD, dev.podnic.binding.port.GuestPort.LIBVIRT, preparing);
     }
 
@@ -336,12 +344,7 @@ class BindingEngineTest {
             adding.countDown();
             await(bridged, "the bridge made, with its address");
         });
-        java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            preparingOnAnotherThread(ops, preparing).up(VMI);
-        } finally {
-            preparing.shutdownNow();
-        }
+        preparingOnAnotherThread(ops).up(VMI);
         cni.midAdd(() -> { });
         assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
                 .containsExactly(Step.SERVING, Step.SERVING);
@@ -354,14 +357,9 @@ class BindingEngineTest {
         NetworkOps ops = around(pod, "createBridge", args -> {
             throw new dev.podnic.netlink.NetlinkException("create bridge " + args[0], 105, "No buffer space available", null);
         }, args -> { });
-        java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            assertThatThrownBy(() -> preparingOnAnotherThread(ops, preparing).up(VMI)).isInstanceOf(BindingException.class)
-                    .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): preparing the bridge, its DHCP isolation and the VM's "
-                            + "port failed").hasMessageContaining("No buffer space available");
-        } finally {
-            preparing.shutdownNow();
-        }
+        assertThatThrownBy(() -> preparingOnAnotherThread(ops).up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): preparing the bridge, its DHCP isolation and the VM's "
+                        + "port failed").hasMessageContaining("No buffer space available");
         assertThat(cni.allocations()).as("CNI ADD ran meanwhile").hasSize(1);
         engine().down("default", "testvm", Optional.empty());
         assertThat(state()).isEqualTo(nothing());
@@ -383,13 +381,8 @@ class BindingEngineTest {
             await(bridgeMade, "the bridge made");
             throw new CniException(CniError.GENERIC, "no IP addresses available in range set");
         });
-        java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            assertThatThrownBy(() -> preparingOnAnotherThread(ops, preparing).up(VMI)).isInstanceOf(BindingException.class)
-                    .hasMessageContaining("CNI ADD failed");
-        } finally {
-            preparing.shutdownNow();
-        }
+        assertThatThrownBy(() -> preparingOnAnotherThread(ops).up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageContaining("CNI ADD failed");
         cni.midAdd(() -> { });
         assertThat(pod.addresses("pdnbr-vmi0")).as("the preparation ended before up answered").hasSize(1);
         engine().down("default", "testvm", Optional.empty());
