@@ -29,9 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * addresses, and each pod's neighbour entries for all the others fill the kernel's neighbour table,
  * which is one for all namespaces. The bridge must exist when its table is written: a bridge-family
  * table written in a namespace that has no bridge yet filters nothing on the bridge made after it
- * (Linux 6.18 here; plain {@code nft} and {@code ip} show the same). One table per vNIC bridge ({@code podnic_<bridge>}, in the bridge
- * and the ARP family), replaced atomically, removed with the vNIC; written through nf_tables' netlink
- * interface in-process ({@link NetfilterTables}).
+ * (Linux 6.18 here; plain {@code nft} and {@code ip} show the same). One table per vNIC bridge
+ * ({@code podnic_<bridge>}, in the bridge and the ARP family), replaced atomically, removed with the
+ * vNIC; written through nf_tables' netlink interface in-process ({@link NetfilterTables}).
  */
 public final class DhcpIsolation {
     private static final int BOOTPS = 67;
