@@ -10,6 +10,7 @@ import dev.podnic.binding.dhcp.DhcpException;
 import dev.podnic.binding.plan.GuestConfig;
 import dev.podnic.binding.plan.GuestRoute;
 import dev.podnic.binding.plan.PlanFixtures;
+import dev.podnic.binding.port.GuestPort;
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.record.Records;
 import dev.podnic.binding.record.Step;
@@ -26,9 +27,12 @@ import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
+import dev.podnic.netlink.NetlinkException;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Route;
 import dev.podnic.netlink.fake.FakeKernel;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +41,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -291,9 +301,9 @@ class BindingEngineTest {
     }
 
     /** {@code ops} with {@code before} run ahead of each call of {@code method} (and {@code after} behind it). */
-    private static NetworkOps around(NetworkOps ops, String method, java.util.function.Consumer<Object[]> before,
-                                     java.util.function.Consumer<Object[]> after) {
-        return (NetworkOps) java.lang.reflect.Proxy.newProxyInstance(NetworkOps.class.getClassLoader(), new Class<?>[] {NetworkOps.class},
+    private static NetworkOps around(NetworkOps ops, String method, Consumer<Object[]> before,
+                                     Consumer<Object[]> after) {
+        return (NetworkOps) Proxy.newProxyInstance(NetworkOps.class.getClassLoader(), new Class<?>[] {NetworkOps.class},
                 (proxy, m, args) -> {
                     if (m.getName().equals(method)) {
                         before.accept(args);
@@ -304,15 +314,15 @@ class BindingEngineTest {
                             after.accept(args);
                         }
                         return r;
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
     }
 
-    private static void await(java.util.concurrent.CountDownLatch latch, String what) {
+    private static void await(CountDownLatch latch, String what) {
         try {
-            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
                 throw new AssertionError("never happened: " + what);
             }
         } catch (InterruptedException e) {
@@ -321,23 +331,23 @@ class BindingEngineTest {
     }
 
     /** A thread of the daemon's kind, preparing while CNI ADD runs. */
-    private final java.util.concurrent.ExecutorService preparing = java.util.concurrent.Executors.newSingleThreadExecutor();
+    private final ExecutorService preparing = Executors.newSingleThreadExecutor();
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void stopPreparing() {
         preparing.shutdownNow();
     }
 
     private BindingEngine preparingOnAnotherThread(NetworkOps ops) {
-        return new BindingEngine(cni, ops, dhcp, domains, store, resolv, POD, dev.podnic.binding.port.GuestPort.LIBVIRT, preparing);
+        return new BindingEngine(cni, ops, dhcp, domains, store, resolv, POD, GuestPort.LIBVIRT, preparing);
     }
 
     @Test
     void theBridgeIsMadeWhileCniAddRuns() {
         // The first bridge can only be made once CNI ADD has begun, and CNI ADD goes on only once the bridge has its
         // address: made one after the other (either way round), they wait for each other until the test fails.
-        java.util.concurrent.CountDownLatch adding = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch bridged = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch adding = new CountDownLatch(1);
+        CountDownLatch bridged = new CountDownLatch(1);
         NetworkOps ops = around(around(pod, "createBridge", args -> await(adding, "CNI ADD begun"), args -> { }),
                 "addAddress", args -> { }, args -> bridged.countDown());
         cni.midAdd(() -> {
@@ -355,7 +365,7 @@ class BindingEngineTest {
     @Test
     void aFailedPreparationNamesTheStepAndDownUndoesItWithTheCniAdd() {
         NetworkOps ops = around(pod, "createBridge", args -> {
-            throw new dev.podnic.netlink.NetlinkException("create bridge " + args[0], 105, "No buffer space available", null);
+            throw new NetlinkException("create bridge " + args[0], 105, "No buffer space available", null);
         }, args -> { });
         assertThatThrownBy(() -> preparingOnAnotherThread(ops).up(VMI)).isInstanceOf(BindingException.class)
                 .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): preparing the bridge, its DHCP isolation and the VM's "
@@ -375,7 +385,7 @@ class BindingEngineTest {
     @Test
     void aFailedCniAddAwaitsThePreparationAndDownUndoesWhatItMade() {
         // CNI ADD fails once the preparation has begun (its bridge is there): up answers only once the preparation ended.
-        java.util.concurrent.CountDownLatch bridgeMade = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch bridgeMade = new CountDownLatch(1);
         NetworkOps ops = around(pod, "createBridge", args -> { }, args -> bridgeMade.countDown());
         cni.midAdd(() -> {
             await(bridgeMade, "the bridge made");

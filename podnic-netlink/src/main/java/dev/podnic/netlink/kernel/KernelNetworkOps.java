@@ -57,13 +57,10 @@ public final class KernelNetworkOps implements NetworkOps {
     public static KernelNetworkOps open(Path netns) {
         NetnsThread thread = NetnsThread.enter(netns);
         try {
-            return new KernelNetworkOps(thread.call(NetlinkSocket::open), thread, true);
+            return new KernelNetworkOps(socketIn(thread), thread, true);
         } catch (RuntimeException e) {
             thread.close();
             throw e;
-        } catch (Exception e) {
-            thread.close();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -72,8 +69,13 @@ public final class KernelNetworkOps implements NetworkOps {
      * leaves it running) — one thread entering a pod instead of two where the caller needs one anyway.
      */
     public static KernelNetworkOps in(NetnsThread thread) {
+        return new KernelNetworkOps(socketIn(thread), thread, false);
+    }
+
+    /** A netlink socket opened by {@code thread}: in its namespace. */
+    private static NetlinkSocket socketIn(NetnsThread thread) {
         try {
-            return new KernelNetworkOps(thread.call(NetlinkSocket::open), thread, false);
+            return thread.call(NetlinkSocket::open);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
