@@ -115,22 +115,10 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.printf("binding ADD with podnic-shim exec'd directly (no libcni) %s%n", Stats.of(directAdd));
                 System.out.printf("podnic-shim VERSION (its own answer, no daemon) %s%nexec of /bin/true %s%n"
                         + "podnic-shim's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
-                // Where the binding's ADD goes, as the daemon books it per vNIC (the measured rounds only).
-                List<double[]> booked = new ArrayList<>();
-                java.util.regex.Pattern line = java.util.regex.Pattern.compile("in (\\d+) ms \\(CNI (\\d+) ms, podnic (\\d+) ms, DHCP (\\d+) ms");
-                for (String l : Files.readAllLines(log)) {
-                    java.util.regex.Matcher m = line.matcher(l);
-                    if (m.find()) {
-                        booked.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
-                            Double.parseDouble(m.group(1))});
-                    }
-                }
-                List<double[]> measured = booked.subList(Math.min(warmup, booked.size()), booked.size());
-                System.out.printf("the daemon's booking of a binding ADD, medians: all %.0f ms = inner CNI ADD %.0f ms, podnic's own work "
-                        + "%.0f ms, DHCP isolation and server start %.0f ms, and the rest (opening the pod, the engine's set-up)%n",
-                        Stats.of(measured.stream().map(b -> b[3]).toList()).median(), Stats.of(measured.stream().map(b -> b[0]).toList()).median(),
-                        Stats.of(measured.stream().map(b -> b[1]).toList()).median(),
-                        Stats.of(measured.stream().map(b -> b[2]).toList()).median());
+                // Where the binding's ADD goes, as the daemon books it per vNIC (the measured rounds only, through libcni).
+                List<BindingBooking> booked = BindingBooking.read(log, "default");
+                List<BindingBooking> measured = booked.subList(Math.min(warmup, booked.size()), booked.size());
+                System.out.printf("the daemon's booking of a binding ADD, medians: %s%n", BindingBooking.medians(measured));
                 java.util.regex.Pattern freedLine = java.util.regex.Pattern.compile("freed KubeVirt binding attachment \\S+-net1: .*\\(in (\\d+) ms\\)");
                 List<Double> freed = Files.readAllLines(log).stream().map(freedLine::matcher).filter(java.util.regex.Matcher::find)
                         .map(m -> Double.parseDouble(m.group(1))).toList();

@@ -87,20 +87,8 @@ final class ScaleBench implements Callable<Integer> {
                 }
                 Footprint wired = Footprint.of(daemon.pid());
                 System.out.printf("binding ADD (podnic-shim exec'd directly) %s%n", Stats.of(adds));
-                List<double[]> booked = new ArrayList<>();
-                Pattern line = Pattern.compile("in (\\d+) ms \\(CNI (\\d+) ms, podnic (\\d+) ms, DHCP (\\d+) ms");
-                for (String l : Files.readAllLines(log)) {
-                    Matcher b = line.matcher(l);
-                    if (b.find()) {
-                        booked.add(new double[] {Double.parseDouble(b.group(1)), Double.parseDouble(b.group(2)),
-                            Double.parseDouble(b.group(3)), Double.parseDouble(b.group(4))});
-                    }
-                }
-                String[] parts = {"all", "inner CNI ADD", "podnic's own work", "DHCP isolation and server start"};
-                for (int k = 0; k < parts.length; k++) {
-                    int col = k;
-                    System.out.printf("  the daemon's booking, %s: %s%n", parts[k], Stats.of(booked.stream().map(b -> b[col]).toList()));
-                }
+                List<BindingBooking> booked = BindingBooking.read(log, "default");
+                System.out.printf("  the daemon's booking, medians: %s%n", BindingBooking.medians(booked));
                 System.out.printf("daemon at %d vNICs: %s%n", vnics, wired);
 
                 ExecutorService pool = Executors.newFixedThreadPool(parallel);

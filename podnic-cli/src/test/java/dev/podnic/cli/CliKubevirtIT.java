@@ -129,7 +129,10 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).contains("vmi1").contains(VmNames.tap("default"));
         assertThat(dhcpServed()).isTrue();
         assertThat(dnsmasqOfThisTest()).as("no process per vNIC").isFalse();
-        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)");
+        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)")
+                .as("the booking tells the plugins from podnic's share")
+                .containsPattern("in [0-9.]+ ms \\(plugins [0-9.]+ ms, podnic [0-9.]+ ms = attaching [0-9.]+ \\+ pod work [0-9.]+ "
+                        + "\\+ DHCP [0-9.]+ \\+ opening the pod and the rest -?[0-9.]+\\)");
 
         killDaemon();
         assertThat(dhcpServed()).as("the servers went with the daemon").isFalse();

@@ -61,6 +61,18 @@ public interface NetworkOps extends AutoCloseable {
     /** Makes {@code name} a port of bridge {@code master}; {@code master == null} releases it. */
     void setMaster(String name, String master);
 
+    /**
+     * Makes {@code port} a port of {@code bridge}, at {@code mtu} (unchanged when {@code mtu <= 0}),
+     * and up: as one request to the kernel where it can (three round trips and a lookup become two).
+     */
+    default void plug(String port, String bridge, int mtu) {
+        if (mtu > 0) {
+            setMtu(port, mtu);
+        }
+        setMaster(port, bridge);
+        setUp(port, true);
+    }
+
     /** Turns MAC learning of a bridge port on or off. */
     void setLearning(String port, boolean on);
 

@@ -37,9 +37,7 @@ public final class OwnedTap implements GuestPort {
     @Override
     public void plug(NetworkOps pod, VNic nic, String bridge, int mtu) {
         String tap = VmNames.tap(nic.name());
-        pod.setMtu(tap, mtu);
-        pod.setMaster(tap, bridge);
-        pod.setUp(tap, true);
+        pod.plug(tap, bridge, mtu);
     }
 
     @Override

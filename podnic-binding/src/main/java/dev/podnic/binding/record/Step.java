@@ -6,7 +6,7 @@ public enum Step {
     PENDING,
     /** The VMI interface exists with its CNI configuration. */
     CNI_ADDED,
-    /** Stripped and bridged. */
+    /** Stripped and bridged: written by podnic before 2026-12-07 (read still; a rerun goes on as from CNI_ADDED). */
     BRIDGED,
     /** DHCP serves the guest's configuration. */
     SERVING

@@ -44,10 +44,6 @@ public record VNicRecord(Nic nic, Step step, RecordedFacts facts, DhcpServer dhc
         return new VNicRecord(nic, Step.PENDING, null, null, Guest.NONE);
     }
 
-    public VNicRecord withStep(Step s) {
-        return new VNicRecord(nic, s, facts, dhcp, guest);
-    }
-
     /** CNI ADD is done; the plan will be made from {@code f}. */
     public VNicRecord added(RecordedFacts f) {
         return new VNicRecord(nic, Step.CNI_ADDED, f, dhcp, guest);

@@ -182,8 +182,8 @@ class BindingEngineTest {
         assertThat(cni.adds).as("no second CNI ADD").isEqualTo(adds);
     }
 
-    /** A clean up of the two vNICs writes its record 7 times and changes the pod 14 times: 21 crash points. */
-    private static final int CRASH_POINTS = 21;
+    /** A clean up of the two vNICs writes its record 5 times and changes the pod 12 times: 17 crash points. */
+    private static final int CRASH_POINTS = 17;
 
     static IntStream crashPoints() {
         return IntStream.rangeClosed(1, CRASH_POINTS);
@@ -406,7 +406,7 @@ class BindingEngineTest {
                 .hasMessage("default/testvm vNIC nic0 (vmi0): starting DHCP failed: dnsmasq for pdnbr-vmi0 failed (status 2): "
                         + "address in use");
         assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
-                .containsExactly(Step.BRIDGED, Step.PENDING);
+                .containsExactly(Step.CNI_ADDED, Step.PENDING);
         engine().down("default", "testvm", Optional.empty());
         assertThat(state()).isEqualTo(nothing());
     }

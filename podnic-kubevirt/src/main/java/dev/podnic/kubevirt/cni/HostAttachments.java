@@ -22,6 +22,7 @@ import dev.podnic.node.server.NodeService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The KubeVirt binding's attachments as the daemon keeps them: one directory each
@@ -163,7 +165,7 @@ public final class HostAttachments {
             return;
         }
         String logicNetwork = r.get().nics().isEmpty() ? "" : r.get().nics().get(0).name();
-        withPod(netns, null, dir, r.get().network(), logicNetwork, false, (engine, adopted) -> {
+        withPod(netns, null, dir, r.get().network(), logicNetwork, false, (engine, adopted, plugins) -> {
             // Recorded first: killed at any point from here, the next start (or DEL) finds them by the record or by this.
             List<String> links = engine.links(r.get().namespace(), r.get().name());
             LinksLeft.write(dir, new LinksLeft(netns.toString(), pod.dev(), pod.ino(), links));
@@ -231,7 +233,7 @@ public final class HostAttachments {
             if (Files.exists(netns)) {
                 String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
                 withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
-                        (engine, adopted) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
+                        (engine, adopted, plugins) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
             } else {
                 forget(a.dir(), r.identity());
             }
@@ -261,10 +263,14 @@ public final class HostAttachments {
         service.release(identity);
     }
 
-    /** What a call does with the engine; {@code adopted} names the Multus interface the vNIC takes over, if it does. */
+    /**
+     * What a call does with the engine; {@code adopted} names the Multus interface the vNIC takes over,
+     * if it does; {@code plugins} tells how long the node's plugins have run for the call so far (the
+     * rest of its time is podnic's own).
+     */
     @FunctionalInterface
     interface Work<T> {
-        T apply(BindingEngine engine, Optional<String> adopted);
+        T apply(BindingEngine engine, Optional<String> adopted, Supplier<Duration> plugins);
     }
 
     /**
@@ -279,13 +285,13 @@ public final class HostAttachments {
             String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
             Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && opened.links().findLink(multusInterface).isPresent())
                     ? Optional.of(multusInterface) : Optional.empty();
-            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns)
-                    : new ServiceAttacher(service, pod, network);
+            ServiceAttacher fromService = new ServiceAttacher(service, pod, opened.links(), network);
+            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns) : fromService;
             // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
             boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
             BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq, preparing),
                     attacher, AttachmentDirs.records(dir), resolvConf);
-            return work.apply(engine, adopted);
+            return work.apply(engine, adopted, fromService::plugins);
         } catch (IOException e) {
             throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
         }

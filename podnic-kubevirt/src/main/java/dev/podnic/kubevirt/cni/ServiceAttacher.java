@@ -3,9 +3,13 @@ package dev.podnic.kubevirt.cni;
 import dev.podnic.api.VmNames;
 import dev.podnic.binding.attach.Attacher;
 import dev.podnic.cni.result.CniResult;
+import dev.podnic.netlink.NetworkOps;
 import dev.podnic.node.peer.Caller;
+import dev.podnic.node.server.Attached;
 import dev.podnic.node.server.AttachmentRequest;
 import dev.podnic.node.server.NodeService;
+import dev.podnic.node.server.PodInterfaces;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -18,18 +22,33 @@ import java.util.Optional;
 final class ServiceAttacher implements Attacher {
     private final NodeService service;
     private final Caller pod;
+    private final PodInterfaces podInterfaces;
     private final String network;
+    /** How long the plugins ran for this call's attachments: the rest of the call is podnic's. */
+    private Duration plugins = Duration.ZERO;
 
-    /** @param network the CNI network, or "" for the daemon's default */
-    ServiceAttacher(NodeService service, Caller pod, String network) {
+    /**
+     * @param podLinks the pod's links as the binding has them open already (the service looks there
+     *                 instead of entering the pod again)
+     * @param network  the CNI network, or "" for the daemon's default
+     */
+    ServiceAttacher(NodeService service, Caller pod, NetworkOps podLinks, String network) {
         this.service = service;
         this.pod = pod;
+        this.podInterfaces = (netns, ifName) -> podLinks.findLink(ifName).isPresent();
         this.network = network;
     }
 
     @Override
     public CniResult attach(VmNames vm, String vmiInterface) {
-        return service.add(pod, request(vm, vmiInterface)).result();
+        Attached a = service.add(pod, request(vm, vmiInterface), podInterfaces);
+        plugins = plugins.plus(a.plugins());
+        return a.result();
+    }
+
+    /** How long the node's plugins ran for what this attacher attached (zero when it found it attached from before). */
+    Duration plugins() {
+        return plugins;
     }
 
     @Override

@@ -198,6 +198,13 @@ public final class KernelNetworkOps implements NetworkOps {
     }
 
     @Override
+    public void plug(String port, String bridge, int mtu) {
+        checkName("plug into " + bridge, port);
+        socket.execute("plug " + port + " into " + bridge + (mtu > 0 ? " at mtu " + mtu : ""),
+                LinkCodec.plug(port, mtu, link(bridge).index()));
+    }
+
+    @Override
     public void setLearning(String port, boolean on) {
         socket.execute("turn learning " + (on ? "on" : "off") + " on port " + port,
                 LinkCodec.setLearning(link(port).index(), on));

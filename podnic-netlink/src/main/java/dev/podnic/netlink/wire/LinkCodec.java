@@ -65,6 +65,19 @@ public final class LinkCodec {
         return set(name).attr(IFLA_ADDRESS, mac.bytes()).build();
     }
 
+    /**
+     * One request for what `ip link set NAME mtu MTU master BRIDGE up` asks: the MTU (left as it is when
+     * {@code mtu <= 0}), the bridge by index, and up — the kernel applies them in one go.
+     */
+    public static byte[] plug(String name, int mtu, int masterIndex) {
+        NlMessageBuilder b = new NlMessageBuilder(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK).ifinfo(AF_UNSPEC, 0, IFF_UP, IFF_UP)
+                .attrString(IFLA_IFNAME, name);
+        if (mtu > 0) {
+            b.attrU32(IFLA_MTU, mtu);
+        }
+        return b.attrU32(IFLA_MASTER, masterIndex).build();
+    }
+
     /** Master by index; 0 releases the link from its bridge. */
     public static byte[] setMaster(String name, int masterIndex) {
         return set(name).attrU32(IFLA_MASTER, masterIndex).build();

@@ -1,6 +1,7 @@
 package dev.podnic.netlink.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.NetworkOpsContract;
@@ -87,6 +88,20 @@ class KernelNetworkOpsIT extends NetworkOpsContract {
         assertThat(run("bridge", "-n", ns, "-d", "link", "show", "dev", "pdnv0")).contains("learning off");
         ops.setLearning("pdnv0", true);
         assertThat(run("bridge", "-n", ns, "-d", "link", "show", "dev", "pdnv0")).contains("learning on");
+    }
+
+    @Test
+    void aPluggedPortIsInItsBridgeUpAndAtItsMtuAsIpShows() {
+        ops.createBridge("pdnbr0");
+        ops.createVeth("pdnv0", "pdnv1", null);
+        ops.plug("pdnv0", "pdnbr0", 1400);
+        ops.plug("pdnv1", "pdnbr0", 0);
+        String ns = created.get(0);
+        assertThat(run("ip", "-n", ns, "-o", "link", "show", "dev", "pdnv0")).contains("mtu 1400").contains("master pdnbr0")
+                .contains(",UP");
+        assertThat(run("ip", "-n", ns, "-o", "link", "show", "dev", "pdnv1")).as("its MTU left as it was").contains("mtu 1500")
+                .contains("master pdnbr0").contains(",UP");
+        assertThatThrownBy(() -> ops.plug("pdnv0", "pdnnone", 0)).hasMessageContaining("pdnnone");
     }
 
     @Test

@@ -61,6 +61,21 @@ class WireFormatTest {
     }
 
     @Test
+    void plugSetsMtuMasterAndUpInOneRequest() {
+        assertThat(hex(LinkCodec.plug("pdnv0", 1450, 7))).isEqualTo(
+                "3c000000" + "1300" + "0500" + "00000000" + "00000000"      // SETLINK, REQUEST|ACK
+                + "00000000" + "00000000" + "01000000" + "01000000"           // flags IFF_UP, change IFF_UP
+                + "0a000300" + "70646e7630000000"                             // IFLA_IFNAME "pdnv0\0" + pad
+                + "08000400" + "aa050000"                                     // IFLA_MTU 1450
+                + "08000a00" + "07000000");                                   // IFLA_MASTER 7
+        assertThat(hex(LinkCodec.plug("pdnv0", 0, 7))).as("no MTU asked: none sent").isEqualTo(
+                "34000000" + "1300" + "0500" + "00000000" + "00000000"
+                + "00000000" + "00000000" + "01000000" + "01000000"
+                + "0a000300" + "70646e7630000000"
+                + "08000a00" + "07000000");
+    }
+
+    @Test
     void addIpv4Address() {
         assertThat(hex(AddressCodec.add(5, IpNet.parse("10.99.0.5/24"), Scope.UNIVERSE))).isEqualTo(
                 "28000000" + "1400" + "0506" + "00000000" + "00000000"      // NEWADDR

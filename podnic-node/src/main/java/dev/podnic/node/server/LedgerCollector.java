@@ -49,7 +49,9 @@ final class LedgerCollector {
             // safe (see Ledger.put). A full state directory must not keep anyone from freeing.
         }
         String netns = alive(e) ? e.netns() : "";
+        long t0 = System.nanoTime();
         cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
+        metrics.plugins("DEL", System.nanoTime() - t0);
         ledger.remove(e);
     }
 

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The daemon's metrics (Micrometer, Prometheus format): requests by op and outcome with latency
- * percentiles, attachments in the ledger, GC runs and attachments GC freed; served with /healthz
+ * percentiles, the plugins' part of them, attachments in the ledger, GC runs and attachments GC freed; served with /healthz
  * on a local HTTP endpoint.
  */
 public final class NodeMetrics implements AutoCloseable {
@@ -37,6 +37,15 @@ public final class NodeMetrics implements AutoCloseable {
 
     public void request(String op, String outcome, long nanos) {
         Timer.builder("podnic_requests").description("API requests").tags("op", op, "outcome", outcome)
+                .publishPercentiles(0.5, 0.99).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /**
+     * The network's plugins' share of a request: for ADD their processes' time (what is left of
+     * {@link #request}'s is the daemon's own), for DEL the runtime's DEL with its cache look-up.
+     */
+    public void plugins(String op, long nanos) {
+        Timer.builder("podnic_plugins").description("the CNI plugins' runs within requests and GC").tags("op", op)
                 .publishPercentiles(0.5, 0.99).register(registry).record(Duration.ofNanos(nanos));
     }
 

@@ -60,13 +60,22 @@ class NodeServerIT extends WithNodeDaemon {
                     + service.metrics().port() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("podnic_requests_seconds_count{op=\"ADD\",outcome=\"ok\"} 2")
                     .contains("podnic_requests_seconds_count{op=\"DEL\",outcome=\"ok\"} 2")
-                    .contains("podnic_attachments 0");
+                    .contains("podnic_attachments 0")
+                    // the plugins ran for one ADD (the second found it attached) and one DEL (the second found nothing)
+                    .contains("podnic_plugins_seconds_count{op=\"ADD\"} 1").contains("podnic_plugins_seconds_count{op=\"DEL\"} 1");
+            assertThat(seconds(metrics, "podnic_plugins_seconds_sum{op=\"ADD\"}")).as("the plugins are part of the request")
+                    .isPositive().isLessThan(seconds(metrics, "podnic_requests_seconds_sum{op=\"ADD\",outcome=\"ok\"}"));
             assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                     + service.metrics().port() + "/healthz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
                     .isEqualTo("ok\n");
         } finally {
             service.metrics().close();
         }
+    }
+
+    private static double seconds(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not in the metrics"));
     }
 
     /**
