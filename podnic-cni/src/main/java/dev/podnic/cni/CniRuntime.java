@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The CNI runtime: runs a network's plugin chain for ADD, CHECK, DEL, STATUS and GC the way libcni
@@ -64,24 +66,30 @@ public final class CniRuntime {
 
     /** ADD: runs the chain in order; returns the final result in the network's version. */
     public CniResult add(NetworkConfigList list, RuntimeConf rt) {
-        return addTimed(list, rt, links).result();
+        return addTimed(list, rt, CompletableFuture.completedFuture(null)).result();
     }
 
     /** An ADD's final result, and how long the plugins' processes took for it (the rest is the runtime's own). */
     public record Added(CniResult result, Duration plugins) {
     }
 
-    /** ADD, with the plugins' time told apart from the runtime's. */
-    public Added addTimed(NetworkConfigList list, RuntimeConf rt) {
-        return addTimed(list, rt, links);
+    /**
+     * ADD, with the plugins' time told apart from the runtime's, and the first plugin given its
+     * configuration only once {@code before} completed — its process starts meanwhile, and no plugin
+     * can act before it has its configuration: what must be durable before anything is allocated (the
+     * node daemon's ledger entry) is made so while the first plugin starts. When {@code before} fails,
+     * no plugin has had its configuration, and the ADD fails.
+     */
+    public Added addTimed(NetworkConfigList list, RuntimeConf rt, CompletionStage<?> before) {
+        return addTimed(list, rt, links, before);
     }
 
     /**
-     * ADD, with {@code sandbox} telling whether the interface exists in the sandbox already (for a
-     * caller that holds the namespace open: entering it again costs a thread and a socket), and the
-     * plugins' time told apart from the runtime's.
+     * {@link #addTimed(NetworkConfigList, RuntimeConf, CompletionStage)} with {@code sandbox} telling
+     * whether the interface exists in the sandbox already: for a caller that holds the namespace open
+     * (entering it again costs a thread and a socket).
      */
-    public Added addTimed(NetworkConfigList list, RuntimeConf rt, SandboxLinks sandbox) {
+    public Added addTimed(NetworkConfigList list, RuntimeConf rt, SandboxLinks sandbox, CompletionStage<?> before) {
         rt.validate();
         if (cache.exists(list.name(), rt.containerId(), rt.ifName())) {
             throw new CniException(CniError.GENERIC, "network " + list.name() + " is already attached to "
@@ -106,7 +114,8 @@ public final class CniRuntime {
         try {
             for (int i = 0; i < list.plugins().size(); i++) {
                 long t0 = System.nanoTime();
-                result = invoker.add(list, new Call(list.plugins().get(i), speak.get(i), result, Map.of()), rt);
+                result = invoker.add(list, new Call(list.plugins().get(i), speak.get(i), result, Map.of()), rt,
+                        i == 0 ? before : CompletableFuture.completedFuture(null));
                 plugins += System.nanoTime() - t0;
             }
             JsonNode cached = ResultJson.write(result, list.cniVersion());

@@ -27,9 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -353,5 +355,53 @@ class CniRuntimeIT {
         long child = Long.parseLong(Files.readString(fakeBin.resolve("hang.child")).strip());
         assertThat(endsSoon(child)).as("the plugin's child process " + child + " was killed").isTrue();
         assertThat(linkExists(pod, "vmi0")).isFalse();
+    }
+    /** A one-plugin network whose plugin notes when it started and what configuration it read (only once it has all of it). */
+    private NetworkConfigList gated() throws Exception {
+        RealPlugins.script(fakeBin, "gated", "\"1.0.0\"", "dir=\"$(dirname \"$0\")\"\n"
+                + "if [ \"$CNI_COMMAND\" = ADD ]; then echo $$ > \"$dir/gated.started\"; conf=\"$(cat)\"; "
+                + "echo \"$conf\" > \"$dir/gated.input\"; echo '{\"cniVersion\":\"1.0.0\"}'; exit 0; fi\ncat >/dev/null\nexit 0");
+        return net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\"}]}");
+    }
+
+    @Test
+    void theFirstPluginStartsAtOnceButGetsItsConfigurationOnlyOnceWhatMustComeFirstIsDone() throws Exception {
+        String pod = namespaces.create();
+        NetworkConfigList net = gated();
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, attach(pod, "vmi0"), durable));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
+            assertThat(fakeBin.resolve("gated.input")).as("started, and waiting for its configuration").doesNotExist();
+            durable.complete(null);
+            CniRuntime.Added added = adding.get(10, TimeUnit.SECONDS);
+            assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
+            assertThat(added.plugins()).isPositive();
+            runtime.del(net, attach(pod, "vmi0"));
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void whenWhatMustComeFirstFailsNoPluginHasItsConfigurationAndTheAddFails() throws Exception {
+        String pod = namespaces.create();
+        NetworkConfigList net = gated();
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, attach(pod, "vmi0"), durable));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
+            durable.completeExceptionally(new java.io.UncheckedIOException("cannot write ledger entry",
+                    new java.io.IOException("No space left on device")));
+            assertThatThrownBy(() -> adding.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PluginExecException.class)
+                    .hasMessageContaining("ended before it read its input: cannot write ledger entry");
+            long plugin = Long.parseLong(Files.readString(fakeBin.resolve("gated.started")).strip());
+            assertThat(endsSoon(plugin)).as("the plugin was ended").isTrue();
+            assertThat(fakeBin.resolve("gated.input")).as("it never had its configuration").doesNotExist();
+        } finally {
+            caller.shutdownNow();
+        }
     }
 }

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,7 +71,12 @@ public final class PluginInvoker {
 
     /** Runs ADD; the result is returned as the plugin wrote it (its own version). */
     public CniResult add(NetworkConfigList list, Call call, RuntimeConf rt) {
-        byte[] stdout = run("ADD", list, call, rt);
+        return add(list, call, rt, CompletableFuture.completedFuture(null));
+    }
+
+    /** ADD, the plugin given its configuration once {@code inputWhen} completed (see {@link PluginExec}). */
+    public CniResult add(NetworkConfigList list, Call call, RuntimeConf rt, CompletionStage<?> inputWhen) {
+        byte[] stdout = run("ADD", list, call, rt, inputWhen);
         JsonNode node;
         try {
             node = JsonTrees.read(stdout);
@@ -83,15 +90,15 @@ public final class PluginInvoker {
 
     /** Runs a command whose success prints nothing of interest (DEL, CHECK, STATUS, GC). */
     public void invoke(String command, NetworkConfigList list, Call call, RuntimeConf rt) {
-        run(command, list, call, rt);
+        run(command, list, call, rt, CompletableFuture.completedFuture(null));
     }
 
-    private byte[] run(String command, NetworkConfigList list, Call call, RuntimeConf rt) {
+    private byte[] run(String command, NetworkConfigList list, Call call, RuntimeConf rt, CompletionStage<?> inputWhen) {
         String type = call.plugin().type();
         Path path = locate(type);
         byte[] stdin = stdin(list, call, rt);
         Map<String, String> env = environment.build(command, rt.containerId(), rt.netns(), rt.ifName(), rt.args(), binDirs);
-        PluginExec.ExecOutput out = execute(type, command, path, stdin, env);
+        PluginExec.ExecOutput out = execute(type, command, path, stdin, env, inputWhen);
         if (out.exitCode() != 0) {
             throw failure(type, command, out);
         }
@@ -170,9 +177,14 @@ public final class PluginInvoker {
     }
 
     private PluginExec.ExecOutput execute(String type, String command, Path path, byte[] stdin, Map<String, String> env) {
+        return execute(type, command, path, stdin, env, CompletableFuture.completedFuture(null));
+    }
+
+    private PluginExec.ExecOutput execute(String type, String command, Path path, byte[] stdin, Map<String, String> env,
+                                          CompletionStage<?> inputWhen) {
         PluginExec.ExecOutput out;
         try {
-            out = exec.run(path, stdin, env, timeout);
+            out = exec.run(path, stdin, env, timeout, inputWhen);
         } catch (IOException e) {
             throw new PluginExecException(type, Reason.START_FAILED, CniError.GENERIC,
                     "cannot run plugin " + type + " (" + path + "): " + e.getMessage(), e);

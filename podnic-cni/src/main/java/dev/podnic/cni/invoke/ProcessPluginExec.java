@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -55,13 +57,27 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
 
     @Override
     public ExecOutput run(Path plugin, byte[] stdin, Map<String, String> env, Duration timeout) throws IOException {
+        return run(plugin, stdin, env, timeout, CompletableFuture.completedFuture(null));
+    }
+
+    /** The process starts at once; its input is written once {@code inputWhen} completed (see {@link PluginExec}). */
+    @Override
+    public ExecOutput run(Path plugin, byte[] stdin, Map<String, String> env, Duration timeout, CompletionStage<?> inputWhen)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(plugin.toString());
         pb.environment().clear();
         pb.environment().putAll(env);
         Process process = start(pb);
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), io);
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), io);
-        CompletableFuture.runAsync(() -> writeAll(process.getOutputStream(), stdin), io);
+        CompletableFuture<?> withheld = inputWhen.toCompletableFuture();
+        withheld.whenCompleteAsync((done, failure) -> {
+            if (failure == null) {
+                writeAll(process.getOutputStream(), stdin);
+            } else {
+                killTree(process); // before it has read a byte: it did nothing
+            }
+        }, io);
         boolean exited;
         try {
             exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -72,6 +88,11 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
         }
         if (!exited) {
             killTree(process);
+        }
+        if (withheld.isCompletedExceptionally()) {
+            Throwable why = withheld.handle((done, failure) -> failure instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure).join();
+            throw new IOException("plugin " + plugin + " was ended before it read its input: " + why.getMessage(), why);
         }
         return new ExecOutput(exited ? process.exitValue() : -1, collect(out), collect(err), !exited);
     }

@@ -209,6 +209,23 @@ class NodeServiceTest {
         assertThat(service.attachments()).isEmpty();
     }
 
+    /**
+     * The ledger cannot be written (its directory swapped for a file): the plugins are started while
+     * the entry is written, but none gets its configuration — nothing is added — and the caller is
+     * told to retry (code 11).
+     */
+    @Test
+    void anEntryThatCannotBeWrittenLetsNoPluginAdd() throws Exception {
+        Path ledger = tmp.resolve("ledger");
+        Files.createDirectories(ledger);
+        swap(ledger, tmp.resolve("ledger.aside"), true);
+        JsonNode added = handle(req("ADD", "vmi0"));
+        assertThat(added.path("error").path("code").asInt()).as(added.toString()).isEqualTo(11);
+        assertThat(added.path("error").path("msg").asText()).contains("cannot record the attachment in its ledger")
+                .contains("nothing was added");
+        assertThat(exec.sequence()).doesNotContain("modern ADD");
+    }
+
     private static void swap(Path ledger, Path aside, boolean out) {
         try {
             if (out) {
