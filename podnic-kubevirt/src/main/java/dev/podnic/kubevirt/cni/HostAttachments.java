@@ -285,7 +285,7 @@ public final class HostAttachments {
             String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
             Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && opened.links().findLink(multusInterface).isPresent())
                     ? Optional.of(multusInterface) : Optional.empty();
-            ServiceAttacher fromService = new ServiceAttacher(service, pod, opened.links(), network);
+            ServiceAttacher fromService = new ServiceAttacher(service, pod, netns, opened.links(), network);
             Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns) : fromService;
             // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
             boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));

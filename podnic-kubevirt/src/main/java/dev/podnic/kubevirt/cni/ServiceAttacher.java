@@ -9,6 +9,7 @@ import dev.podnic.node.server.Attached;
 import dev.podnic.node.server.AttachmentRequest;
 import dev.podnic.node.server.NodeService;
 import dev.podnic.node.server.PodInterfaces;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,26 +23,29 @@ import java.util.Optional;
 final class ServiceAttacher implements Attacher {
     private final NodeService service;
     private final Caller pod;
+    private final Path podNetns;
     private final PodInterfaces podInterfaces;
     private final String network;
     /** How long the plugins ran for this call's attachments: the rest of the call is podnic's. */
     private Duration plugins = Duration.ZERO;
 
     /**
+     * @param podNetns the pod's namespace as the runtime named it (CNI_NETNS), the one {@code pod} was opened by
      * @param podLinks the pod's links as the binding has them open already (the service looks there
      *                 instead of entering the pod again)
      * @param network  the CNI network, or "" for the daemon's default
      */
-    ServiceAttacher(NodeService service, Caller pod, NetworkOps podLinks, String network) {
+    ServiceAttacher(NodeService service, Caller pod, Path podNetns, NetworkOps podLinks, String network) {
         this.service = service;
         this.pod = pod;
+        this.podNetns = podNetns;
         this.podInterfaces = (netns, ifName) -> podLinks.findLink(ifName).isPresent();
         this.network = network;
     }
 
     @Override
     public CniResult attach(VmNames vm, String vmiInterface) {
-        Attached a = service.add(pod, request(vm, vmiInterface), podInterfaces);
+        Attached a = service.add(pod, pinned(vm, vmiInterface), podInterfaces);
         plugins = plugins.plus(a.plugins());
         return a.result();
     }
@@ -75,5 +79,14 @@ final class ServiceAttacher implements Attacher {
     /** No path: the service takes the namespace the kernel identified (the pod's, opened by the binding). */
     private AttachmentRequest request(VmNames vm, String vmiInterface) {
         return new AttachmentRequest("", vmiInterface, vm.identity(), network);
+    }
+
+    /**
+     * For ADD, with the pod's namespace as the runtime named it (CNI_NETNS): the service checks that it
+     * is the one the binding opened, and takes it as the runtime's pin without looking at every pod's.
+     * (DEL and CHECK send none: the pin may be gone by then, the namespace the binding holds open is not.)
+     */
+    private AttachmentRequest pinned(VmNames vm, String vmiInterface) {
+        return new AttachmentRequest(podNetns.toString(), vmiInterface, vm.identity(), network);
     }
 }

@@ -10,6 +10,7 @@ import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.testing.RecordingPluginExec;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
@@ -207,6 +208,20 @@ class NodeServiceTest {
         assertThat(exec.sequence()).filteredOn(c -> c.startsWith("modern ADD") || c.startsWith("modern DEL"))
                 .containsExactly("modern ADD", "modern DEL");
         assertThat(service.attachments()).isEmpty();
+    }
+
+    /**
+     * A caller that names its namespace by the runtime's pin (the KubeVirt binding: CNI_NETNS) has the
+     * plugins given that pin, among others of the same namespace. (That no other pin is looked at is
+     * not seen from here: the look would find one of these too.)
+     */
+    @Test
+    void aPinTheCallerNamesInTheRuntimesDirectoryIsTheOneThePluginsGet() throws Exception {
+        Files.createLink(tmp.resolve("another-pin-of-the-same"), netns);
+        Files.createLink(tmp.resolve("a-pin-listed-first"), netns);
+        assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
+        assertThat(exec.last("modern", "ADD").env()).containsEntry("CNI_NETNS", netns.toString());
+        assertThat(service.attachments()).singleElement().extracting(LedgerEntry::netns).isEqualTo(netns.toString());
     }
 
     /**
