@@ -364,21 +364,30 @@ class CniRuntimeIT {
         return net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\"}]}");
     }
 
+    /** An ADD of the gated network under way on {@code caller}'s thread, its plugin started and waiting for its configuration. */
+    private record GatedAdd(NetworkConfigList net, RuntimeConf rt, Future<CniRuntime.Added> adding) {
+    }
+
+    private GatedAdd gatedAddStarted(ExecutorService caller, CompletableFuture<Void> before) throws Exception {
+        NetworkConfigList net = gated();
+        RuntimeConf rt = attach(namespaces.create(), "vmi0");
+        Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, rt, before));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
+        return new GatedAdd(net, rt, adding);
+    }
+
     @Test
     void theFirstPluginStartsAtOnceButGetsItsConfigurationOnlyOnceWhatMustComeFirstIsDone() throws Exception {
-        String pod = namespaces.create();
-        NetworkConfigList net = gated();
         CompletableFuture<Void> durable = new CompletableFuture<>();
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, attach(pod, "vmi0"), durable));
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
+            GatedAdd add = gatedAddStarted(caller, durable);
             assertThat(fakeBin.resolve("gated.input")).as("started, and waiting for its configuration").doesNotExist();
             durable.complete(null);
-            CniRuntime.Added added = adding.get(10, TimeUnit.SECONDS);
+            CniRuntime.Added added = add.adding().get(10, TimeUnit.SECONDS);
             assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
             assertThat(added.plugins()).isPositive();
-            runtime.del(net, attach(pod, "vmi0"));
+            runtime.del(add.net(), add.rt());
         } finally {
             caller.shutdownNow();
         }
@@ -386,16 +395,13 @@ class CniRuntimeIT {
 
     @Test
     void whenWhatMustComeFirstFailsNoPluginHasItsConfigurationAndTheAddFails() throws Exception {
-        String pod = namespaces.create();
-        NetworkConfigList net = gated();
         CompletableFuture<Void> durable = new CompletableFuture<>();
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, attach(pod, "vmi0"), durable));
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
+            GatedAdd add = gatedAddStarted(caller, durable);
             durable.completeExceptionally(new java.io.UncheckedIOException("cannot write ledger entry",
                     new java.io.IOException("No space left on device")));
-            assertThatThrownBy(() -> adding.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PluginExecException.class)
+            assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PluginExecException.class)
                     .hasMessageContaining("ended before it read its input: cannot write ledger entry");
             long plugin = Long.parseLong(Files.readString(fakeBin.resolve("gated.started")).strip());
             assertThat(endsSoon(plugin)).as("the plugin was ended").isTrue();
