@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  * service's checks around the plugins), the work in the pod, the DHCP server's start, and opening the
  * pod with the rest.
  */
-record BindingBooking(String network, double all, double plugins, double podnic, double attaching, double podWork, double dhcp,
-                      double rest) {
+record BindingBooking(double all, double plugins, double podnic, double attaching, double podWork, double dhcp, double rest) {
     private static final Pattern LINE = Pattern.compile("bound \\S+ \\(network (\\S*)\\) .* in ([\\d.]+) ms \\(plugins ([\\d.]+) ms, "
             + "podnic ([\\d.]+) ms = attaching (-?[\\d.]+) \\+ pod work ([\\d.]+) \\+ DHCP ([\\d.]+) \\+ opening the pod and the rest (-?[\\d.]+)\\)");
 
@@ -26,7 +25,7 @@ record BindingBooking(String network, double all, double plugins, double podnic,
         for (String l : Files.readAllLines(log)) {
             Matcher m = LINE.matcher(l);
             if (m.find() && m.group(1).equals(network)) {
-                out.add(new BindingBooking(m.group(1), d(m, 2), d(m, 3), d(m, 4), d(m, 5), d(m, 6), d(m, 7), d(m, 8)));
+                out.add(new BindingBooking(d(m, 2), d(m, 3), d(m, 4), d(m, 5), d(m, 6), d(m, 7), d(m, 8)));
             }
         }
         return out;
@@ -46,6 +45,6 @@ record BindingBooking(String network, double all, double plugins, double podnic,
     }
 
     static double median(List<BindingBooking> booked, ToDoubleFunction<BindingBooking> part) {
-        return Stats.of(booked.stream().map(b -> part.applyAsDouble(b)).toList()).median();
+        return Stats.of(booked.stream().map(part::applyAsDouble).toList()).median();
     }
 }
