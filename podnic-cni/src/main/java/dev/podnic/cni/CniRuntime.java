@@ -76,9 +76,10 @@ public final class CniRuntime {
     /**
      * ADD, with the plugins' time told apart from the runtime's, and the first plugin given its
      * configuration only once {@code before} completed — its process starts meanwhile, and no plugin
-     * can act before it has its configuration: what must be durable before anything is allocated (the
-     * node daemon's ledger entry) is made so while the first plugin starts. When {@code before} fails,
-     * no plugin has had its configuration, and the ADD fails.
+     * can act before it has its configuration: what must be done before anything is allocated (the
+     * node daemon's ledger entry made durable, the pod opened) is done while the first plugin starts.
+     * When {@code before} fails, no plugin has had its configuration, nothing is undone, and the ADD
+     * fails with {@code before}'s exception.
      */
     public Added addTimed(NetworkConfigList list, RuntimeConf rt, CompletionStage<?> before) {
         return addTimed(list, rt, links, before);
@@ -86,8 +87,9 @@ public final class CniRuntime {
 
     /**
      * {@link #addTimed(NetworkConfigList, RuntimeConf, CompletionStage)} with {@code sandbox} telling
-     * whether the interface exists in the sandbox already: for a caller that holds the namespace open
-     * (entering it again costs a thread and a socket).
+     * whether the interface exists in the sandbox already (for a caller that holds the namespace
+     * open: entering it again costs a thread and a socket). It is asked once {@code before} completed,
+     * so a caller may still be opening the sandbox as the first plugin starts.
      */
     public Added addTimed(NetworkConfigList list, RuntimeConf rt, SandboxLinks sandbox, CompletionStage<?> before) {
         rt.validate();
@@ -97,17 +99,24 @@ public final class CniRuntime {
                     + "); DEL it first");
         }
         requireNetns(rt);
-        // (lo is every namespace's own, configured in place by the loopback plugin, deleted by none)
-        if (!rt.ifName().equals("lo") && sandbox.exists(Path.of(rt.netns()), rt.ifName())) {
-            throw new CniException(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME: interface " + rt.ifName() + " exists in "
-                    + rt.netns() + " already (another attachment's, or the container's own); nothing was run or changed. "
-                    + "Choose another interface name, or DEL the attachment that holds it first");
+        // When the first plugin may have its configuration (and from when its time is the plugins' own).
+        CompletableFuture<Long> ready = before.toCompletableFuture().thenApply(done -> {
+            requireFree(rt, sandbox);
+            return System.nanoTime();
+        });
+        if (ready.isCompletedExceptionally()) { // (before was done: asked at once, before any plugin starts)
+            throw reason(ready);
         }
         // Find and negotiate with every plugin first: a missing or incompatible one fails the ADD
         // before anything is allocated.
         List<SpecVersion> speak = new ArrayList<>();
-        for (PluginConfig plugin : list.plugins()) {
-            speak.add(invoker.negotiate(plugin, list.cniVersion()));
+        try {
+            for (PluginConfig plugin : list.plugins()) {
+                speak.add(invoker.negotiate(plugin, list.cniVersion()));
+            }
+        } catch (RuntimeException e) {
+            ready.cancel(false); // (a caller completing before later finds it settled)
+            throw e;
         }
         CniResult result = null;
         long plugins = 0;
@@ -115,14 +124,18 @@ public final class CniRuntime {
             for (int i = 0; i < list.plugins().size(); i++) {
                 long t0 = System.nanoTime();
                 result = invoker.add(list, new Call(list.plugins().get(i), speak.get(i), result, Map.of()), rt,
-                        i == 0 ? before : CompletableFuture.completedFuture(null));
-                plugins += System.nanoTime() - t0;
+                        i == 0 ? ready : CompletableFuture.completedFuture(null));
+                // (the first plugin's process started at t0 and waited for its configuration: that wait is not its own)
+                plugins += System.nanoTime() - (i == 0 ? Math.max(t0, ready.join()) : t0);
             }
             JsonNode cached = ResultJson.write(result, list.cniVersion());
             cache.put(new CachedAttachment(list.name(), rt.containerId(), rt.ifName(), rt.netns(), list.bytes(),
                     rt.args(), rt.capabilityArgs(), cached));
             return new Added(result.withVersion(list.cniVersion()), Duration.ofNanos(plugins));
         } catch (RuntimeException e) {
+            if (ready.isCompletedExceptionally()) { // no plugin had its configuration: nothing to undo
+                throw reason(ready);
+            }
             undo(list, rt, e);
             if (e instanceof IllegalArgumentException conversion) {
                 throw new CniException(CniError.INCOMPATIBLE_VERSION, "network " + list.name() + ": "
@@ -130,6 +143,25 @@ public final class CniRuntime {
             }
             throw e;
         }
+    }
+
+    /**
+     * An interface of the name in the sandbox already is another's (lo is every namespace's own,
+     * configured in place by the loopback plugin, deleted by none).
+     */
+    private static void requireFree(RuntimeConf rt, SandboxLinks sandbox) {
+        if (!rt.ifName().equals("lo") && sandbox.exists(Path.of(rt.netns()), rt.ifName())) {
+            throw new CniException(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME: interface " + rt.ifName() + " exists in "
+                    + rt.netns() + " already (another attachment's, or the container's own); nothing was run or changed. "
+                    + "Choose another interface name, or DEL the attachment that holds it first");
+        }
+    }
+
+    /** Why {@code failed} failed, as it was raised. */
+    private static RuntimeException reason(CompletableFuture<?> failed) {
+        Throwable t = failed.handle((v, failure) -> failure).join();
+        Throwable why = t instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : t;
+        return why instanceof RuntimeException r ? r : new IllegalStateException(why);
     }
 
     private static void requireNetns(RuntimeConf rt) {

@@ -360,7 +360,8 @@ class CniRuntimeIT {
     private NetworkConfigList gated() throws Exception {
         RealPlugins.script(fakeBin, "gated", "\"1.0.0\"", "dir=\"$(dirname \"$0\")\"\n"
                 + "if [ \"$CNI_COMMAND\" = ADD ]; then echo $$ > \"$dir/gated.started\"; conf=\"$(cat)\"; "
-                + "echo \"$conf\" > \"$dir/gated.input\"; echo '{\"cniVersion\":\"1.0.0\"}'; exit 0; fi\ncat >/dev/null\nexit 0");
+                + "echo \"$conf\" > \"$dir/gated.input\"; echo '{\"cniVersion\":\"1.0.0\"}'; exit 0; fi\n"
+                + "if [ \"$CNI_COMMAND\" = DEL ]; then echo $$ > \"$dir/gated.deleted\"; fi\ncat >/dev/null\nexit 0");
         return net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\"}]}");
     }
 
@@ -383,10 +384,13 @@ class CniRuntimeIT {
         try {
             GatedAdd add = gatedAddStarted(caller, durable);
             assertThat(fakeBin.resolve("gated.input")).as("started, and waiting for its configuration").doesNotExist();
+            long released = System.nanoTime();
             durable.complete(null);
             CniRuntime.Added added = add.adding().get(10, TimeUnit.SECONDS);
+            long ended = System.nanoTime();
             assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
-            assertThat(added.plugins()).isPositive();
+            assertThat(added.plugins()).as("the plugin's own time: from when it could have its configuration")
+                    .isPositive().isLessThanOrEqualTo(Duration.ofNanos(ended - released));
             runtime.del(add.net(), add.rt());
         } finally {
             caller.shutdownNow();
@@ -401,11 +405,37 @@ class CniRuntimeIT {
             GatedAdd add = gatedAddStarted(caller, durable);
             durable.completeExceptionally(new java.io.UncheckedIOException("cannot write ledger entry",
                     new java.io.IOException("No space left on device")));
-            assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PluginExecException.class)
-                    .hasMessageContaining("ended before it read its input: cannot write ledger entry");
+            assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).as("failed as what had to come first failed")
+                    .hasCauseInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write ledger entry");
             long plugin = Long.parseLong(Files.readString(fakeBin.resolve("gated.started")).strip());
             assertThat(endsSoon(plugin)).as("the plugin was ended").isTrue();
             assertThat(fakeBin.resolve("gated.input")).as("it never had its configuration").doesNotExist();
+            assertThat(fakeBin.resolve("gated.deleted")).as("nothing to undo: no DEL").doesNotExist();
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    /**
+     * The interface name is asked once what must come first is done (a caller may open the sandbox
+     * meanwhile): taken by then, no plugin has its configuration, and no DEL runs — it would delete the
+     * interface by its name, which is not this attachment's.
+     */
+    @Test
+    void anInterfaceOfTheNameThatAppearsBeforeThePluginHasItsConfigurationFailsTheAddAndStays() throws Exception {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            GatedAdd add = gatedAddStarted(caller, ready);
+            String pod = Path.of(add.rt().netns()).getFileName().toString();
+            ip("-n", pod, "link", "add", "vmi0", "type", "bridge");
+            ready.complete(null);
+            assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(CniError.INVALID_ENVIRONMENT))
+                    .hasMessageContaining("interface vmi0 exists");
+            assertThat(fakeBin.resolve("gated.input")).as("no plugin had its configuration").doesNotExist();
+            assertThat(fakeBin.resolve("gated.deleted")).as("no DEL").doesNotExist();
+            assertThat(linkExists(pod, "vmi0")).as("the other interface stays").isTrue();
         } finally {
             caller.shutdownNow();
         }

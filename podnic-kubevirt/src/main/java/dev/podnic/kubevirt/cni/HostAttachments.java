@@ -17,6 +17,7 @@ import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import dev.podnic.node.peer.PeerCredentials;
+import dev.podnic.node.server.AttachmentRequest;
 import dev.podnic.node.server.KeyedLocks;
 import dev.podnic.node.server.NodeService;
 import java.io.IOException;
@@ -53,6 +54,12 @@ public final class HostAttachments {
     private final KeyedLocks locks = new KeyedLocks();
     /** Where a DEL's leftover links are removed once it has answered. */
     private final Executor unwiring;
+    /** Where a fresh ADD asks the service for its VMI interface ahead ({@link AddAhead}): a thread per ADD under way, kept a while. */
+    private final Executor asking = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "podnic-add");
+        t.setDaemon(true);
+        return t;
+    });
     /** Where an ADD's bridge, isolation and tap are made while its plugins run: a thread per ADD under way, kept a while. */
     private final Executor preparing = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "podnic-prepare");
@@ -170,7 +177,7 @@ public final class HostAttachments {
             List<String> links = engine.links(r.get().namespace(), r.get().name());
             LinksLeft.write(dir, new LinksLeft(netns.toString(), pod.dev(), pod.ino(), links));
             return engine.downLeavingLinks(r.get().namespace(), r.get().name());
-        }, dir.resolve("resolv.conf"));
+        }, dir.resolve("resolv.conf"), Optional.empty());
         log.accept(String.format("freed KubeVirt binding attachment %s: %s (in %.0f ms); its bridge and tap go next",
                 dir.getFileName(), why, (System.nanoTime() - t0) / 1e6));
         String key = dir.getFileName().toString();
@@ -233,7 +240,8 @@ public final class HostAttachments {
             if (Files.exists(netns)) {
                 String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
                 withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
-                        (engine, adopted, plugins) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"));
+                        (engine, adopted, plugins) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"),
+                        Optional.empty());
             } else {
                 forget(a.dir(), r.identity());
             }
@@ -276,22 +284,34 @@ public final class HostAttachments {
     /**
      * @param adding an ADD may adopt the Multus interface it finds; other calls undo what the ADD did,
      *               which its saved configuration tells
+     * @param ahead  the service ADD a fresh ADD will make, asked at once ({@link AddAhead}): its first
+     *               plugin starts while the pod is opened (not where an earlier run recorded anything, which
+     *               the engine resumes or undoes first, nor where the vNIC took over a Multus interface)
      */
     <T> T withPod(Path netns, String podUid, Path dir, String network, String logicNetwork, boolean adding, Work<T> work,
-                          Path resolvConf) {
-        try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid);
-             PodEngine opened = PodEngine.open(netns, pod.namespace())) {
+                  Path resolvConf, Optional<AttachmentRequest> ahead) {
+        try (Caller pod = Caller.onBehalfOf(new PeerCredentials(0, 0, 0), netns, podUid)) {
             Path saved = dir.resolve("adopted.json");
-            String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
-            Optional<String> adopted = AdoptedInterface.adopted(saved) || (adding && opened.links().findLink(multusInterface).isPresent())
-                    ? Optional.of(multusInterface) : Optional.empty();
-            ServiceAttacher fromService = new ServiceAttacher(service, pod, netns, opened.links(), network);
-            Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns) : fromService;
-            // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
-            boolean byDnsmasq = AttachmentDirs.records(dir).list().stream().anyMatch(r -> r.backend().equals(DNSMASQ));
-            BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq, preparing),
-                    attacher, AttachmentDirs.records(dir), resolvConf);
-            return work.apply(engine, adopted, fromService::plugins);
+            boolean adoptedBefore = AdoptedInterface.adopted(saved);
+            List<VmiRecord> recorded = AttachmentDirs.records(dir).list();
+            Optional<AddAhead> early = ahead.filter(r -> adding && !adoptedBefore && recorded.isEmpty())
+                    .map(r -> new AddAhead(service, pod, r, asking));
+            try (PodEngine opened = PodEngine.open(netns, pod.namespace())) {
+                early.ifPresent(e -> e.podOpened(opened.links()));
+                String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
+                Optional<String> adopted = adoptedBefore || (adding && opened.links().findLink(multusInterface).isPresent())
+                        ? Optional.of(multusInterface) : Optional.empty();
+                ServiceAttacher fromService = new ServiceAttacher(service, pod, netns, opened.links(), network,
+                        adopted.isPresent() ? Optional.empty() : early);
+                Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns) : fromService;
+                // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
+                boolean byDnsmasq = recorded.stream().anyMatch(r -> r.backend().equals(DNSMASQ));
+                BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq,
+                        preparing), attacher, AttachmentDirs.records(dir), resolvConf);
+                return work.apply(engine, adopted, fromService::plugins);
+            } finally {
+                early.ifPresent(AddAhead::close); // (a no-op once the engine took it)
+            }
         } catch (IOException e) {
             throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());
         }

@@ -28,6 +28,7 @@ import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
+import dev.podnic.node.server.AttachmentRequest;
 import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
 import java.io.IOException;
@@ -243,11 +244,17 @@ public final class HostBinding implements NodeServer.Protocol {
         }
     }
 
-    /** The engine for one call, acting in the pod's namespace from here; what it opened is closed after. */
+    /**
+     * The engine for one call, acting in the pod's namespace from here; what it opened is closed after.
+     * An ADD's VMI interface is asked of the service as the pod is opened (see {@link AddAhead}).
+     */
     private <T> T withPod(BindingCall c, boolean adding, HostAttachments.Work<T> work) {
         Path netns = c.netns().orElseThrow(() -> new CniException(CniError.INVALID_ENVIRONMENT, "CNI_NETNS is required"));
         Path dir = attachments.dir(c.key());
-        return attachments.withPod(netns, emptyToNull(c.podUid()), dir, c.network(), c.logicNetwork(), adding, work, resolvConf(c, dir));
+        Optional<AttachmentRequest> ahead = adding ? Optional.of(ServiceAttacher.addRequest(netns, VmNames.of(c.identity()),
+                spec(c, Optional.empty()).nics().get(0).vmiInterface(), c.network())) : Optional.empty();
+        return attachments.withPod(netns, emptyToNull(c.podUid()), dir, c.network(), c.logicNetwork(), adding, work, resolvConf(c, dir),
+                ahead);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.podnic.node.server.PodInterfaces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * VMI interfaces from the node daemon's own {@link NodeService}, called directly for the pod the
@@ -26,6 +27,8 @@ final class ServiceAttacher implements Attacher {
     private final Path podNetns;
     private final PodInterfaces podInterfaces;
     private final String network;
+    /** The ADD asked of the service before the pod was open, if one was. */
+    private final Optional<AddAhead> ahead;
     /** How long the plugins ran for this call's attachments: the rest of the call is podnic's. */
     private Duration plugins = Duration.ZERO;
 
@@ -34,18 +37,23 @@ final class ServiceAttacher implements Attacher {
      * @param podLinks the pod's links as the binding has them open already (the service looks there
      *                 instead of entering the pod again)
      * @param network  the CNI network, or "" for the daemon's default
+     * @param ahead    the ADD already asked of the service for this call, if one was ({@link AddAhead})
      */
-    ServiceAttacher(NodeService service, Caller pod, Path podNetns, NetworkOps podLinks, String network) {
+    ServiceAttacher(NodeService service, Caller pod, Path podNetns, NetworkOps podLinks, String network, Optional<AddAhead> ahead) {
         this.service = service;
         this.pod = pod;
         this.podNetns = podNetns;
         this.podInterfaces = (netns, ifName) -> podLinks.findLink(ifName).isPresent();
         this.network = network;
+        this.ahead = ahead;
     }
 
+    /** Takes the ADD asked ahead when it is this one's. */
     @Override
     public CniResult attach(VmNames vm, String vmiInterface) {
-        Attached a = service.add(pod, pinned(vm, vmiInterface), podInterfaces);
+        AttachmentRequest r = addRequest(podNetns, vm, vmiInterface, network);
+        Attached a = ahead.filter(early -> early.isFor(r)).map(AddAhead::attach)
+                .orElseGet(() -> service.add(pod, r, podInterfaces, CompletableFuture.completedFuture(null)));
         plugins = plugins.plus(a.plugins());
         return a.result();
     }
@@ -82,11 +90,11 @@ final class ServiceAttacher implements Attacher {
     }
 
     /**
-     * For ADD, with the pod's namespace as the runtime named it (CNI_NETNS): the service checks that it
-     * is the one the binding opened, and takes it as the runtime's pin without looking at every pod's.
+     * ADD's request, with the pod's namespace as the runtime named it (CNI_NETNS): the service checks that
+     * it is the one the binding opened, and takes it as the runtime's pin without looking at every pod's.
      * (DEL and CHECK send none: the pin may be gone by then, the namespace the binding holds open is not.)
      */
-    private AttachmentRequest pinned(VmNames vm, String vmiInterface) {
+    static AttachmentRequest addRequest(Path podNetns, VmNames vm, String vmiInterface, String network) {
         return new AttachmentRequest(podNetns.toString(), vmiInterface, vm.identity(), network);
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -114,17 +115,23 @@ public final class NodeService {
      * attached already (no second allocation).
      */
     public Attached add(Caller caller, AttachmentRequest r) {
-        return served("ADD", caller, () -> attach(caller, valid(r), null));
+        return served("ADD", caller, () -> attach(caller, valid(r), null, CompletableFuture.completedFuture(null)));
     }
 
     /**
      * ADD for a caller whose namespace the daemon holds open already (the KubeVirt binding's pod):
      * {@code callers} looks at the interfaces there — whether the VMI interface exists before the
      * plugins run, or still exists when it is attached from before — instead of entering the namespace
-     * once more (~0.5 ms a time). It is given the caller's namespace.
+     * once more (~0.5 ms a time). It is given the caller's namespace; whether the VMI interface exists
+     * before the plugins run is asked once {@code proceed} completed.
+     *
+     * @param proceed what the caller must have done before any plugin acts (e.g. opened the namespace
+     *                {@code callers} looks at, and recorded what it is about to do): the first plugin's process
+     *                starts at once and gets its configuration once this, and the ledger entry, are done. If
+     *                it fails, nothing is added and the ADD ends with its exception.
      */
-    public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers) {
-        return served("ADD", caller, () -> attach(caller, valid(r), callers));
+    public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> proceed) {
+        return served("ADD", caller, () -> attach(caller, valid(r), callers, proceed));
     }
 
     /** DEL: idempotent; frees what the ledger holds for it. */
@@ -158,12 +165,18 @@ public final class NodeService {
     /**
      * One call, counted and timed in the metrics and, when refused, logged; anything but a
      * {@link CniException} becomes one (an internal error, code 999), so callers see one kind of failure.
+     * An ADD its caller gave up before any plugin had its configuration (see
+     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage)}) is neither: in the end
+     * nothing was asked of the node.
      */
     private <T> T served(String op, Caller caller, java.util.function.Supplier<T> work) {
         long t0 = System.nanoTime();
         String outcome = "ok";
         try {
             return work.get();
+        } catch (java.util.concurrent.CancellationException givenUp) {
+            outcome = null;
+            throw givenUp;
         } catch (CniException e) {
             outcome = "error_" + e.error().code();
             refused(op, caller, e.error().code(), e.getMessage());
@@ -173,7 +186,9 @@ public final class NodeService {
             refused(op, caller, CniError.GENERIC, "internal error: " + e);
             throw new CniException(new CniError(CniError.GENERIC, "internal error: " + e, ""), "internal error: " + e, e);
         } finally {
-            metrics.request(op, outcome, System.nanoTime() - t0);
+            if (outcome != null) {
+                metrics.request(op, outcome, System.nanoTime() - t0);
+            }
         }
     }
 
@@ -233,8 +248,11 @@ public final class NodeService {
         return locks.of(key);
     }
 
-    /** @param callers the caller's interfaces as the daemon sees them already (see {@link #add(Caller, AttachmentRequest, PodInterfaces)}); null: entered to look */
-    private Attached attach(Caller caller, AttachmentRequest r, PodInterfaces callers) {
+    /**
+     * @param callers the caller's interfaces as the daemon sees them already (see
+     *                {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage)}); null: entered to look
+     */
+    private Attached attach(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> proceed) {
         String netns = pluginNetns(caller, r.netns());
         NetnsIdentity callerNetns = caller.netns();
         String network = r.network().isEmpty() ? defaultNetwork : r.network();
@@ -271,24 +289,21 @@ public final class NodeService {
             }
             // Durable before any plugin has its configuration (so before anything is allocated), written while the
             // first plugin's process starts (~1.5 ms each; see CniRuntime.addTimed).
-            CompletableFuture<Duration> recorded = CompletableFuture.supplyAsync(() -> { // (how long it took)
-                long t0 = System.nanoTime();
-                ledger.put(entry);
-                return Duration.ofNanos(System.nanoTime() - t0);
-            }, recording);
+            CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> ledger.put(entry), recording);
             RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
+            CompletableFuture<?> before = recorded.thenCombine(proceed, (written, proceeding) -> written);
             CniRuntime.Added added;
             try {
                 // (rt's namespace is the caller's, pinned: callers looks at the same one)
-                added = callers == null ? cni.addTimed(net, rt, recorded)
-                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), recorded);
+                added = callers == null ? cni.addTimed(net, rt, before)
+                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), before);
             } catch (RuntimeException e) {
                 Optional<UncheckedIOException> unrecorded = failure(recorded); // (awaited: removed only once written)
                 if (unrecorded.isPresent()) { // no plugin had its configuration
                     forgetUnwritten(entry);
                     throw cannotRecord(unrecorded.get(), "nothing was added");
                 }
-                ledger.remove(entry); // the runtime already ran DEL over the chain
+                ledger.remove(entry); // the runtime ran DEL over the chain, or no plugin had its configuration
                 throw e;
             }
             Optional<UncheckedIOException> unrecorded = failure(recorded);
@@ -297,10 +312,9 @@ public final class NodeService {
                 forgetUnwritten(entry);
                 throw cannotRecord(unrecorded.get(), "the attachment was made and deleted again");
             }
-            // The plugins' own time: the first one's process waited (in part) for the entry, booked as the daemon's
-            // whole though the plugin started meanwhile.
-            Duration plugins = added.plugins().minus(recorded.join());
-            plugins = plugins.isNegative() ? Duration.ZERO : plugins;
+            // The plugins' own time (the first one's from when it could have its configuration: its wait for the entry
+            // and the caller is the daemon's).
+            Duration plugins = added.plugins();
             metrics.plugins("ADD", plugins.toNanos());
             CniResult result = added.result();
             JsonNode written = ResultJson.write(result, net.cniVersion());

@@ -56,6 +56,44 @@ class NodeServiceTest {
                 + "\",\"vmi\":\"uid-1\"}";
     }
 
+    /** An ADD whose caller proceeds later (the KubeVirt binding, opening the pod meanwhile). */
+    private java.util.concurrent.CompletableFuture<Attached> addProceedingLater(java.util.concurrent.CompletableFuture<Void> proceed) {
+        Caller caller = Caller.assumed(new PeerCredentials(1, 0, 0), me, netns);
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> service.add(caller,
+                new AttachmentRequest(netns.toString(), "vmi0", "uid-1", ""), (ns, ifName) -> false, proceed));
+    }
+
+    @Test
+    void theEntryIsWrittenAheadAndNoPluginHasItsConfigurationBeforeTheCallerProceeds() {
+        java.util.concurrent.CompletableFuture<Void> proceed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Attached> adding = addProceedingLater(proceed);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !service.attachments().isEmpty());
+        assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.state()).isEqualTo(LedgerEntry.State.ADDING));
+        assertThat(exec.sequence()).as("no plugin had its configuration").isEmpty();
+        assertThat(adding).isNotDone();
+        proceed.complete(null);
+        assertThat(adding.join().result().ips().get(0).address().toString()).isEqualTo("10.9.0.5/24");
+        assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.state()).isEqualTo(LedgerEntry.State.ADDED));
+    }
+
+    @Test
+    void anAddItsCallerGivesUpAddsNothingAndIsNeitherCountedNorLoggedAsRefused() {
+        List<String> refusals = new ArrayList<>();
+        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
+                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp,
+                Limits.defaults("net"), refusals::add, PodInterfaces.KERNEL);
+        java.util.concurrent.CompletableFuture<Void> proceed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Attached> adding = addProceedingLater(proceed);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !service.attachments().isEmpty());
+        proceed.completeExceptionally(new java.util.concurrent.CancellationException("the binding did not ask for vmi0"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(adding::join)
+                .hasCauseInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(service.attachments()).as("the entry written ahead is removed").isEmpty();
+        assertThat(exec.sequence()).as("no plugin had its configuration, and none was undone").isEmpty();
+        assertThat(service.metrics().scrape()).doesNotContain("op=\"ADD\"");
+        assertThat(refusals).isEmpty();
+    }
+
     @Test
     void gcSendsTheValidAttachmentsToSpec11Plugins() {
         assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
