@@ -82,16 +82,19 @@ public final class CniRuntime {
      * fails with {@code before}'s exception.
      */
     public Added addTimed(NetworkConfigList list, RuntimeConf rt, CompletionStage<?> before) {
-        return addTimed(list, rt, links, before);
+        return addTimed(list, rt, links, before, before);
     }
 
     /**
      * {@link #addTimed(NetworkConfigList, RuntimeConf, CompletionStage)} with {@code sandbox} telling
      * whether the interface exists in the sandbox already (for a caller that holds the namespace
-     * open: entering it again costs a thread and a socket). It is asked once {@code before} completed,
-     * so a caller may still be opening the sandbox as the first plugin starts.
+     * open: entering it again costs a thread and a socket). It is asked once {@code sandboxReady}
+     * completed, so a caller may still be opening the sandbox as the first plugin starts, and while
+     * {@code before} is still under way; the first plugin has its configuration once both are done
+     * and the name was free.
      */
-    public Added addTimed(NetworkConfigList list, RuntimeConf rt, SandboxLinks sandbox, CompletionStage<?> before) {
+    public Added addTimed(NetworkConfigList list, RuntimeConf rt, SandboxLinks sandbox, CompletionStage<?> sandboxReady,
+                          CompletionStage<?> before) {
         rt.validate();
         if (cache.exists(list.name(), rt.containerId(), rt.ifName())) {
             throw new CniException(CniError.GENERIC, "network " + list.name() + " is already attached to "
@@ -100,10 +103,8 @@ public final class CniRuntime {
         }
         requireNetns(rt);
         // When the first plugin may have its configuration (and from when its time is the plugins' own).
-        CompletableFuture<Long> ready = before.toCompletableFuture().thenApply(done -> {
-            requireFree(rt, sandbox);
-            return System.nanoTime();
-        });
+        CompletableFuture<Long> ready = sandboxReady.toCompletableFuture().thenRun(() -> requireFree(rt, sandbox))
+                .thenCombine(before, (free, done) -> System.nanoTime());
         if (ready.isCompletedExceptionally()) { // (before was done: asked at once, before any plugin starts)
             throw reason(ready);
         }

@@ -23,7 +23,6 @@ import dev.podnic.node.server.NodeService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The KubeVirt binding's attachments as the daemon keeps them: one directory each
@@ -172,7 +170,7 @@ public final class HostAttachments {
             return;
         }
         String logicNetwork = r.get().nics().isEmpty() ? "" : r.get().nics().get(0).name();
-        withPod(netns, null, dir, r.get().network(), logicNetwork, false, (engine, adopted, plugins) -> {
+        withPod(netns, null, dir, r.get().network(), logicNetwork, false, (engine, adopted, service) -> {
             // Recorded first: killed at any point from here, the next start (or DEL) finds them by the record or by this.
             List<String> links = engine.links(r.get().namespace(), r.get().name());
             LinksLeft.write(dir, new LinksLeft(netns.toString(), pod.dev(), pod.ino(), links));
@@ -240,7 +238,7 @@ public final class HostAttachments {
             if (Files.exists(netns)) {
                 String logicNetwork = r.nics().isEmpty() ? "" : r.nics().get(0).name();
                 withPod(netns, null, a.dir(), r.network(), logicNetwork, false,
-                        (engine, adopted, plugins) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"),
+                        (engine, adopted, service) -> engine.down(r.namespace(), r.name(), Optional.empty()), a.dir().resolve("resolv.conf"),
                         Optional.empty());
             } else {
                 forget(a.dir(), r.identity());
@@ -273,12 +271,13 @@ public final class HostAttachments {
 
     /**
      * What a call does with the engine; {@code adopted} names the Multus interface the vNIC takes over,
-     * if it does; {@code plugins} tells how long the node's plugins have run for the call so far (the
-     * rest of its time is podnic's own).
+     * if it does; {@code service} is where the engine's VMI interfaces come from otherwise: it tells how
+     * long the node's plugins have run for the call so far (the rest of its time is podnic's own), and
+     * settles what the service records meanwhile.
      */
     @FunctionalInterface
     interface Work<T> {
-        T apply(BindingEngine engine, Optional<String> adopted, Supplier<Duration> plugins);
+        T apply(BindingEngine engine, Optional<String> adopted, ServiceAttacher service);
     }
 
     /**
@@ -308,7 +307,7 @@ public final class HostAttachments {
                 boolean byDnsmasq = recorded.stream().anyMatch(r -> r.backend().equals(DNSMASQ));
                 BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq,
                         preparing), attacher, AttachmentDirs.records(dir), resolvConf);
-                return work.apply(engine, adopted, fromService::plugins);
+                return work.apply(engine, adopted, fromService);
             } finally {
                 early.ifPresent(AddAhead::close); // (a no-op once the engine took it)
             }

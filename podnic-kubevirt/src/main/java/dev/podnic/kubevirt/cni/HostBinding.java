@@ -192,10 +192,11 @@ public final class HostBinding implements NodeServer.Protocol {
     private CniResult add(BindingCall c) {
         long t0 = System.nanoTime();
         synchronized (lock(c)) {
-            Booked booked = withPod(c, true, (engine, adopted, plugins) -> {
+            Booked booked = withPod(c, true, (engine, adopted, service) -> {
                 try {
                     BoundVNic up = engine.up(spec(c, adopted)).get(0);
-                    return new Booked(up, plugins.get());
+                    service.settle();
+                    return new Booked(up, service.plugins());
                 } catch (RuntimeException e) {
                     try {
                         engine.down(c.podNamespace(), c.key(), Optional.empty());
@@ -235,7 +236,7 @@ public final class HostBinding implements NodeServer.Protocol {
     }
 
     private void check(BindingCall c) {
-        VmiHealth health = withPod(c, false, (engine, adopted, plugins) -> engine.health(c.podNamespace(), c.key()))
+        VmiHealth health = withPod(c, false, (engine, adopted, service) -> engine.health(c.podNamespace(), c.key()))
                 .orElseThrow(() -> new CniException(CniError.UNKNOWN_CONTAINER, c.ifName() + " (" + c.logicNetwork()
                         + ") of " + c.containerId() + " is not attached"));
         if (!health.healthy()) {

@@ -31,6 +31,8 @@ final class ServiceAttacher implements Attacher {
     private final Optional<AddAhead> ahead;
     /** How long the plugins ran for this call's attachments: the rest of the call is podnic's. */
     private Duration plugins = Duration.ZERO;
+    /** What this attacher attached, each recorded by the service meanwhile. */
+    private final java.util.List<Attached> made = new java.util.ArrayList<>();
 
     /**
      * @param podNetns the pod's namespace as the runtime named it (CNI_NETNS), the one {@code pod} was opened by
@@ -55,7 +57,17 @@ final class ServiceAttacher implements Attacher {
         Attached a = ahead.filter(early -> early.isFor(r)).map(AddAhead::attach)
                 .orElseGet(() -> service.add(pod, r, podInterfaces, CompletableFuture.completedFuture(null)));
         plugins = plugins.plus(a.plugins());
+        made.add(a);
         return a.result();
+    }
+
+    /**
+     * Waits until the service has recorded what this attacher attached as made (it does so while the
+     * engine works in the pod): the binding answers its ADD only then. Throws the service's refusal
+     * when it could not (the attachment was deleted again).
+     */
+    void settle() {
+        made.forEach(Attached::settle);
     }
 
     /** How long the node's plugins ran for what this attacher attached (zero when it found it attached from before). */

@@ -1,6 +1,5 @@
 package dev.podnic.node.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.api.VmNames;
 import dev.podnic.cni.CniError;
@@ -115,7 +114,11 @@ public final class NodeService {
      * attached already (no second allocation).
      */
     public Attached add(Caller caller, AttachmentRequest r) {
-        return served("ADD", caller, () -> attach(caller, valid(r), null, CompletableFuture.completedFuture(null)));
+        return served("ADD", caller, () -> {
+            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null));
+            a.settle();
+            return a;
+        });
     }
 
     /**
@@ -129,6 +132,8 @@ public final class NodeService {
      *                {@code callers} looks at, and recorded what it is about to do): the first plugin's process
      *                starts at once and gets its configuration once this, and the ledger entry, are done. If
      *                it fails, nothing is added and the ADD ends with its exception.
+     * @return the attachment, which the ledger records as made meanwhile: the caller answers its ADD only
+     *         after {@link Attached#settle()}, which throws the refusal to answer if it could not be recorded
      */
     public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> proceed) {
         return served("ADD", caller, () -> attach(caller, valid(r), callers, proceed));
@@ -291,12 +296,12 @@ public final class NodeService {
             // first plugin's process starts (~1.5 ms each; see CniRuntime.addTimed).
             CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> ledger.put(entry), recording);
             RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
-            CompletableFuture<?> before = recorded.thenCombine(proceed, (written, proceeding) -> written);
             CniRuntime.Added added;
             try {
-                // (rt's namespace is the caller's, pinned: callers looks at the same one)
-                added = callers == null ? cni.addTimed(net, rt, before)
-                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), before);
+                // (rt's namespace is the caller's, pinned: callers looks at the same one, once the caller proceeds)
+                added = callers == null ? cni.addTimed(net, rt, recorded)
+                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), proceed,
+                                recorded.thenCombine(proceed, (written, proceeding) -> written));
             } catch (RuntimeException e) {
                 Optional<UncheckedIOException> unrecorded = failure(recorded); // (awaited: removed only once written)
                 if (unrecorded.isPresent()) { // no plugin had its configuration
@@ -317,18 +322,23 @@ public final class NodeService {
             Duration plugins = added.plugins();
             metrics.plugins("ADD", plugins.toNanos());
             CniResult result = added.result();
-            JsonNode written = ResultJson.write(result, net.cniVersion());
-            try {
-                // Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
-                // ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
-                ledger.put(entry.with(LedgerEntry.State.ADDED, written), false);
-            } catch (UncheckedIOException e) {
-                // An attachment the daemon cannot record as made is one it must not leave behind.
-                cni.del(net, rt);
-                ledger.remove(entry);
-                throw cannotRecord(e, "the attachment was made and deleted again");
-            }
-            return new Attached(result, net.cniVersion(), plugins);
+            LedgerEntry made = entry.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
+            // Written while the caller goes on (it answers only once this is done: Attached.settle). Not fsync'ed: a
+            // kill keeps it (page cache); a power cut loses every pod namespace, and then ADDING and ADDED are both
+            // freed by start-up GC — only ADDING had to be durable. Until it is written the entry says ADDING, which
+            // only start-up GC takes for a crash's; the caller holds the attachment meanwhile.
+            CompletableFuture<Void> recordedMade = CompletableFuture.runAsync(() -> ledger.put(made, false), recording)
+                    .exceptionally(failed -> {
+                        UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
+                                : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
+                        // An attachment the daemon cannot record as made is one it must not leave behind.
+                        synchronized (lock(cid + "_" + r.ifName())) {
+                            cni.del(net, rt);
+                            forgetUnwritten(entry);
+                        }
+                        throw cannotRecord(e, "the attachment was made and deleted again");
+                    });
+            return new Attached(result, net.cniVersion(), plugins, recordedMade);
         }
     }
 

@@ -72,7 +72,9 @@ class NodeServiceTest {
         assertThat(exec.sequence()).as("no plugin had its configuration").isEmpty();
         assertThat(adding).isNotDone();
         proceed.complete(null);
-        assertThat(adding.join().result().ips().get(0).address().toString()).isEqualTo("10.9.0.5/24");
+        Attached a = adding.join();
+        assertThat(a.result().ips().get(0).address().toString()).isEqualTo("10.9.0.5/24");
+        a.settle(); // (recorded as made while the caller goes on)
         assertThat(service.attachments()).singleElement().satisfies(e -> assertThat(e.state()).isEqualTo(LedgerEntry.State.ADDED));
     }
 
@@ -243,6 +245,27 @@ class NodeServiceTest {
         assertThat(added.path("error").path("code").asInt()).as(added.toString()).isEqualTo(11);
         assertThat(added.path("error").path("msg").asText()).contains("cannot record the attachment in its ledger")
                 .contains("the attachment was made and deleted again").contains("--state-dir");
+        assertThat(exec.sequence()).filteredOn(c -> c.startsWith("modern ADD") || c.startsWith("modern DEL"))
+                .containsExactly("modern ADD", "modern DEL");
+        assertThat(service.attachments()).isEmpty();
+    }
+
+    /** The same for a caller that goes on while the attachment is recorded as made: it learns so as it settles. */
+    @Test
+    void anAttachmentRecordedWhileTheCallerGoesOnThatCannotBeIsDeletedAgainAndTheCallerToldSoAsItSettles() {
+        Path ledger = tmp.resolve("ledger");
+        Path aside = tmp.resolve("ledger.aside");
+        exec.on("modern", "ADD", c -> {
+            swap(ledger, aside, true);
+            return ok(RESULT);
+        }).on("modern", "DEL", c -> {
+            swap(ledger, aside, false);
+            return ok("");
+        });
+        Attached a = addProceedingLater(java.util.concurrent.CompletableFuture.completedFuture(null)).join();
+        org.assertj.core.api.Assertions.assertThatThrownBy(a::settle)
+                .isInstanceOfSatisfying(dev.podnic.cni.CniException.class, e -> assertThat(e.error().code()).isEqualTo(11))
+                .hasMessageContaining("the attachment was made and deleted again");
         assertThat(exec.sequence()).filteredOn(c -> c.startsWith("modern ADD") || c.startsWith("modern DEL"))
                 .containsExactly("modern ADD", "modern DEL");
         assertThat(service.attachments()).isEmpty();
