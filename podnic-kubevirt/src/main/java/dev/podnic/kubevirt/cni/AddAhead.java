@@ -29,12 +29,15 @@ final class AddAhead implements AutoCloseable {
     /** Asks {@code service} on a thread of {@code asking} for {@code request} on behalf of {@code pod}. */
     AddAhead(NodeService service, Caller pod, AttachmentRequest request, Executor asking) {
         this.request = request;
-        // (the service asks whether the interface exists once the pod is open: it is, by then)
+        // (the service asks whether the interface exists as soon as the pod is open)
         this.added = CompletableFuture.supplyAsync(() -> service.add(pod, request,
-                (netns, ifName) -> podLinks.join().findLink(ifName).isPresent(), proceed), asking);
+                (netns, ifName) -> podLinks.join().findLink(ifName).isPresent(), podLinks, proceed), asking);
     }
 
-    /** The pod's links, open now: where the service looks for the interface. */
+    /**
+     * The pod's links, open now: where the service looks for the interface — at once, before the
+     * engine makes the bridge and tap (a look behind them waits on the kernel's rtnl lock).
+     */
     void podOpened(NetworkOps links) {
         podLinks.complete(links);
     }

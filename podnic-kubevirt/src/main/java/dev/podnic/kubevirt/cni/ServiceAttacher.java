@@ -55,7 +55,8 @@ final class ServiceAttacher implements Attacher {
     public CniResult attach(VmNames vm, String vmiInterface) {
         AttachmentRequest r = addRequest(podNetns, vm, vmiInterface, network);
         Attached a = ahead.filter(early -> early.isFor(r)).map(AddAhead::attach)
-                .orElseGet(() -> service.add(pod, r, podInterfaces, CompletableFuture.completedFuture(null)));
+                .orElseGet(() -> service.add(pod, r, podInterfaces, CompletableFuture.completedFuture(null),
+                        CompletableFuture.completedFuture(null)));
         plugins = plugins.plus(a.plugins());
         made.add(a);
         return a.result();

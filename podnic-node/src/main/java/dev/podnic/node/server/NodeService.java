@@ -115,7 +115,7 @@ public final class NodeService {
      */
     public Attached add(Caller caller, AttachmentRequest r) {
         return served("ADD", caller, () -> {
-            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null));
+            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null));
             a.settle();
             return a;
         });
@@ -125,18 +125,21 @@ public final class NodeService {
      * ADD for a caller whose namespace the daemon holds open already (the KubeVirt binding's pod):
      * {@code callers} looks at the interfaces there — whether the VMI interface exists before the
      * plugins run, or still exists when it is attached from before — instead of entering the namespace
-     * once more (~0.5 ms a time). It is given the caller's namespace; whether the VMI interface exists
-     * before the plugins run is asked once {@code proceed} completed.
+     * once more (~0.5 ms a time). It is given the caller's namespace, and asked once {@code callersOpen}
+     * completed.
      *
-     * @param proceed what the caller must have done before any plugin acts (e.g. opened the namespace
-     *                {@code callers} looks at, and recorded what it is about to do): the first plugin's process
-     *                starts at once and gets its configuration once this, and the ledger entry, are done. If
-     *                it fails, nothing is added and the ADD ends with its exception.
+     * @param callersOpen done once {@code callers} can be asked (the caller may still be opening its
+     *                    namespace as the first plugin starts)
+     * @param proceed     what the caller must have done before any plugin acts (e.g. recorded what it is
+     *                    about to do): the first plugin's process starts at once and gets its configuration
+     *                    once this, the ledger entry and the look at the interfaces are done. If it fails,
+     *                    nothing is added and the ADD ends with its exception.
      * @return the attachment, which the ledger records as made meanwhile: the caller answers its ADD only
      *         after {@link Attached#settle()}, which throws the refusal to answer if it could not be recorded
      */
-    public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> proceed) {
-        return served("ADD", caller, () -> attach(caller, valid(r), callers, proceed));
+    public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> callersOpen,
+                        CompletionStage<?> proceed) {
+        return served("ADD", caller, () -> attach(caller, valid(r), callers, callersOpen, proceed));
     }
 
     /** DEL: idempotent; frees what the ledger holds for it. */
@@ -171,7 +174,7 @@ public final class NodeService {
      * One call, counted and timed in the metrics and, when refused, logged; anything but a
      * {@link CniException} becomes one (an internal error, code 999), so callers see one kind of failure.
      * An ADD its caller gave up before any plugin had its configuration (see
-     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage)}) is neither: in the end
+     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}) is neither: in the end
      * nothing was asked of the node.
      */
     private <T> T served(String op, Caller caller, java.util.function.Supplier<T> work) {
@@ -255,9 +258,10 @@ public final class NodeService {
 
     /**
      * @param callers the caller's interfaces as the daemon sees them already (see
-     *                {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage)}); null: entered to look
+     *                {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}); null: entered to look
      */
-    private Attached attach(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> proceed) {
+    private Attached attach(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> callersOpen,
+                            CompletionStage<?> proceed) {
         String netns = pluginNetns(caller, r.netns());
         NetnsIdentity callerNetns = caller.netns();
         String network = r.network().isEmpty() ? defaultNetwork : r.network();
@@ -298,9 +302,9 @@ public final class NodeService {
             RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
             CniRuntime.Added added;
             try {
-                // (rt's namespace is the caller's, pinned: callers looks at the same one, once the caller proceeds)
+                // (rt's namespace is the caller's, pinned: callers looks at the same one, once it is open)
                 added = callers == null ? cni.addTimed(net, rt, recorded)
-                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), proceed,
+                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), callersOpen,
                                 recorded.thenCombine(proceed, (written, proceeding) -> written));
             } catch (RuntimeException e) {
                 Optional<UncheckedIOException> unrecorded = failure(recorded); // (awaited: removed only once written)

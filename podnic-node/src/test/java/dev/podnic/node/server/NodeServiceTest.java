@@ -60,7 +60,8 @@ class NodeServiceTest {
     private java.util.concurrent.CompletableFuture<Attached> addProceedingLater(java.util.concurrent.CompletableFuture<Void> proceed) {
         Caller caller = Caller.assumed(new PeerCredentials(1, 0, 0), me, netns);
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> service.add(caller,
-                new AttachmentRequest(netns.toString(), "vmi0", "uid-1", ""), (ns, ifName) -> false, proceed));
+                new AttachmentRequest(netns.toString(), "vmi0", "uid-1", ""), (ns, ifName) -> false,
+                java.util.concurrent.CompletableFuture.completedFuture(null), proceed));
     }
 
     @Test
