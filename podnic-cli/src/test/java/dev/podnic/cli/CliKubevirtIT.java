@@ -2,6 +2,7 @@ package dev.podnic.cli;
 
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -129,10 +130,11 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).contains("vmi1").contains(VmNames.tap("default"));
         assertThat(dhcpServed()).isTrue();
         assertThat(dnsmasqOfThisTest()).as("no process per vNIC").isFalse();
-        assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)")
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(tmp.resolve("daemon.log"))) // (written as it answers)
+                .contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)")
                 .as("the booking tells the plugins from podnic's share")
                 .containsPattern("in [0-9.]+ ms \\(plugins [0-9.]+ ms, podnic [0-9.]+ ms = attaching [0-9.]+ \\+ pod work [0-9.]+ "
-                        + "\\+ DHCP [0-9.]+ \\+ opening the pod and the rest -?[0-9.]+\\)");
+                        + "\\+ DHCP [0-9.]+ \\+ opening the pod and the rest -?[0-9.]+\\)"));
 
         killDaemon();
         assertThat(dhcpServed()).as("the servers went with the daemon").isFalse();
