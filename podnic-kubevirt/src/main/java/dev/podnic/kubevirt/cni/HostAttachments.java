@@ -300,6 +300,9 @@ public final class HostAttachments {
                 String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
                 Optional<String> adopted = adoptedBefore || (adding && opened.links().findLink(multusInterface).isPresent())
                         ? Optional.of(multusInterface) : Optional.empty();
+                if (adopted.isPresent()) {
+                    early.ifPresent(AddAhead::close); // (not needed: given up now, not after the whole ADD)
+                }
                 ServiceAttacher fromService = new ServiceAttacher(service, pod, netns, opened.links(), network,
                         adopted.isPresent() ? Optional.empty() : early);
                 Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns) : fromService;

@@ -61,11 +61,13 @@ public final class NodeService {
     private final java.util.function.Consumer<String> refusals;
     private final LedgerCollector collector;
     /** Where ledger entries are written while the plugins start (a thread per ADD under way, kept a while). */
-    private final Executor recording = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "podnic-ledger");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Executor recording;
+    /**
+     * ADDED records still being written after their ADD returned (see
+     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}), by attachment:
+     * a DEL of one waits for it, else the record would land after the DEL removed the entry.
+     */
+    private final java.util.Map<String, CompletableFuture<Void>> recordingMade = new java.util.concurrent.ConcurrentHashMap<>();
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
@@ -87,6 +89,17 @@ public final class NodeService {
 
     NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir, Limits limits,
                 java.util.function.Consumer<String> refusals, PodInterfaces interfaces) {
+        this(cni, configs, defaultNetwork, ledger, netnsDir, limits, refusals, interfaces, Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "podnic-ledger");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** @param recording where ledger entries are written beside the plugins' start and the caller's work (tests: held) */
+    NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir, Limits limits,
+                java.util.function.Consumer<String> refusals, PodInterfaces interfaces, Executor recording) {
+        this.recording = recording;
         this.limits = limits;
         this.refusals = refusals;
         this.interfaces = interfaces;
@@ -342,6 +355,9 @@ public final class NodeService {
                         }
                         throw cannotRecord(e, "the attachment was made and deleted again");
                     });
+            String key = cid + "_" + r.ifName();
+            recordingMade.put(key, recordedMade); // (under the attachment's lock, as a DEL looks)
+            recordedMade.whenComplete((done, failed) -> recordingMade.remove(key, recordedMade));
             return new Attached(result, net.cniVersion(), plugins, recordedMade);
         }
     }
@@ -382,8 +398,17 @@ public final class NodeService {
     private void detach(Caller caller, AttachmentRequest r) {
         requireOwnNetns(caller, r.netns());
         String cid = containerId(caller.netns(), r.vmi());
-        synchronized (lock(cid + "_" + r.ifName())) {
-            ledger.get(cid, r.ifName()).ifPresent(this::undo);
+        String key = cid + "_" + r.ifName();
+        while (true) {
+            CompletableFuture<Void> stillRecording;
+            synchronized (lock(key)) {
+                stillRecording = recordingMade.get(key);
+                if (stillRecording == null) {
+                    ledger.get(cid, r.ifName()).ifPresent(this::undo);
+                    return;
+                }
+            }
+            stillRecording.handle((done, failed) -> null).join(); // outside the lock: a failed record is undone under it
         }
     }
 

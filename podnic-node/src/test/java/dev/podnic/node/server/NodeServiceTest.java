@@ -273,6 +273,46 @@ class NodeServiceTest {
     }
 
     /**
+     * A DEL right after an ADD whose ADDED record is still being written (the binding undoing a failed
+     * ADD) waits for the record: landing after the DEL, it would bring back an entry for nothing. Made
+     * deterministic by holding the record's write until the DEL is under way (or, without the wait, done).
+     */
+    @Test
+    void aDelWaitsForTheAddedRecordStillBeingWrittenSoThatItCannotLandAfterTheDel() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Executor holdingTheSecondWrite = task -> { // the ADDING entry at once, the ADDED record held
+            int n = writes.incrementAndGet();
+            Thread t = new Thread(() -> {
+                if (n == 2) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                task.run();
+            });
+            t.setDaemon(true);
+            t.start();
+        };
+        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
+                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp,
+                Limits.defaults("net"), refusal -> { }, PodInterfaces.KERNEL, holdingTheSecondWrite);
+        addProceedingLater(java.util.concurrent.CompletableFuture.completedFuture(null)).join(); // answered; its record held
+        Caller caller = Caller.assumed(new PeerCredentials(1, 0, 0), me, netns);
+        Thread deleting = new Thread(() -> service.del(caller, new AttachmentRequest(netns.toString(), "vmi0", "uid-1", "")));
+        deleting.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !deleting.isAlive() || deleting.getState() == Thread.State.WAITING);
+        release.countDown();
+        deleting.join(Duration.ofSeconds(10).toMillis());
+        assertThat(deleting.isAlive()).isFalse();
+        assertThat(exec.sequence()).contains("modern DEL");
+        assertThat(service.attachments()).as("no record landed after the DEL").isEmpty();
+    }
+
+    /**
      * A caller that names its namespace by the runtime's pin (the KubeVirt binding: CNI_NETNS) has the
      * plugins given that pin, among others of the same namespace. (That no other pin is looked at is
      * not seen from here: the look would find one of these too.)
