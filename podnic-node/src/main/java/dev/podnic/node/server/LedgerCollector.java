@@ -27,8 +27,12 @@ final class LedgerCollector {
     private final KeyedLocks locks;
     private final NodeMetrics metrics;
     private volatile long lastGcNanos = System.nanoTime();
+    private final java.util.function.Consumer<LedgerEntry> undoing;
 
-    LedgerCollector(CniRuntime cni, NetworkConfigs configs, String defaultNetwork, Ledger ledger, KeyedLocks locks, NodeMetrics metrics) {
+    /** @param undoing told of each entry about to be undone (the service drops an ADDED record still to be written for it) */
+    LedgerCollector(CniRuntime cni, NetworkConfigs configs, String defaultNetwork, Ledger ledger, KeyedLocks locks, NodeMetrics metrics,
+                    java.util.function.Consumer<LedgerEntry> undoing) {
+        this.undoing = undoing;
         this.cni = cni;
         this.configs = configs;
         this.defaultNetwork = defaultNetwork;
@@ -42,6 +46,7 @@ final class LedgerCollector {
      * only while it still is the same namespace; else DEL runs without one, as the spec allows.
      */
     void undo(LedgerEntry e) {
+        undoing.accept(e);
         try {
             ledger.put(e.with(LedgerEntry.State.DELETING, e.result()), false);
         } catch (UncheckedIOException full) {

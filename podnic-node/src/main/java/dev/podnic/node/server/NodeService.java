@@ -63,11 +63,11 @@ public final class NodeService {
     /** Where ledger entries are written while the plugins start (a thread per ADD under way, kept a while). */
     private final Executor recording;
     /**
-     * ADDED records still being written after their ADD returned (see
-     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}), by attachment:
-     * a DEL of one waits for it, else the record would land after the DEL removed the entry.
+     * ADDED records still to be written beside the binding's work, by attachment (see
+     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}): dropped when the
+     * attachment is undone first (DEL, GC, RELEASE), else the record would bring back an entry for nothing.
      */
-    private final java.util.Map<String, CompletableFuture<Void>> recordingMade = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, LedgerEntry> unrecordedMade = new java.util.concurrent.ConcurrentHashMap<>();
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
@@ -110,7 +110,8 @@ public final class NodeService {
         this.ledger = ledger;
         this.metrics = new NodeMetrics(() -> ledger.all().size());
         this.metrics.quarantined(() -> ledger.quarantined().size());
-        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics);
+        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics,
+                undone -> unrecordedMade.remove(undone.key()));
     }
 
     public NodeMetrics metrics() {
@@ -128,8 +129,9 @@ public final class NodeService {
      */
     public Attached add(Caller caller, AttachmentRequest r) {
         return served("ADD", caller, () -> {
-            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null));
-            a.settle();
+            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null),
+                    Runnable::run);
+            a.settle(); // (recorded already)
             return a;
         });
     }
@@ -152,7 +154,7 @@ public final class NodeService {
      */
     public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> callersOpen,
                         CompletionStage<?> proceed) {
-        return served("ADD", caller, () -> attach(caller, valid(r), callers, callersOpen, proceed));
+        return served("ADD", caller, () -> attach(caller, valid(r), callers, callersOpen, proceed, recording));
     }
 
     /** DEL: idempotent; frees what the ledger holds for it. */
@@ -272,9 +274,11 @@ public final class NodeService {
     /**
      * @param callers the caller's interfaces as the daemon sees them already (see
      *                {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}); null: entered to look
+     * @param recordingMadeOn where the ADDED record is written: on the way (a launcher's ADD: under the attachment's
+     *                        lock, before the answer), or beside the binding's work in the pod
      */
     private Attached attach(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> callersOpen,
-                            CompletionStage<?> proceed) {
+                            CompletionStage<?> proceed, Executor recordingMadeOn) {
         String netns = pluginNetns(caller, r.netns());
         NetnsIdentity callerNetns = caller.netns();
         String network = r.network().isEmpty() ? defaultNetwork : r.network();
@@ -340,12 +344,18 @@ public final class NodeService {
             metrics.plugins("ADD", plugins.toNanos());
             CniResult result = added.result();
             LedgerEntry made = entry.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
-            // Written while the caller goes on (it answers only once this is done: Attached.settle). Not fsync'ed: a
+            // Written while the binding goes on (it answers only once this is done: Attached.settle). Not fsync'ed: a
             // kill keeps it (page cache); a power cut loses every pod namespace, and then ADDING and ADDED are both
             // freed by start-up GC — only ADDING had to be durable. Until it is written the entry says ADDING, which
             // only start-up GC takes for a crash's; the caller holds the attachment meanwhile.
-            CompletableFuture<Void> recordedMade = CompletableFuture.runAsync(() -> ledger.put(made, false), recording)
-                    .exceptionally(failed -> {
+            unrecordedMade.put(made.key(), made);
+            CompletableFuture<Void> recordedMade = CompletableFuture.runAsync(() -> {
+                synchronized (lock(cid + "_" + r.ifName())) {
+                    if (unrecordedMade.remove(made.key(), made)) { // (else undone meanwhile: nothing to record)
+                        ledger.put(made, false);
+                    }
+                }
+            }, recordingMadeOn).exceptionally(failed -> {
                         UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
                                 : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
                         // An attachment the daemon cannot record as made is one it must not leave behind.
@@ -355,9 +365,6 @@ public final class NodeService {
                         }
                         throw cannotRecord(e, "the attachment was made and deleted again");
                     });
-            String key = cid + "_" + r.ifName();
-            recordingMade.put(key, recordedMade); // (under the attachment's lock, as a DEL looks)
-            recordedMade.whenComplete((done, failed) -> recordingMade.remove(key, recordedMade));
             return new Attached(result, net.cniVersion(), plugins, recordedMade);
         }
     }
@@ -398,17 +405,8 @@ public final class NodeService {
     private void detach(Caller caller, AttachmentRequest r) {
         requireOwnNetns(caller, r.netns());
         String cid = containerId(caller.netns(), r.vmi());
-        String key = cid + "_" + r.ifName();
-        while (true) {
-            CompletableFuture<Void> stillRecording;
-            synchronized (lock(key)) {
-                stillRecording = recordingMade.get(key);
-                if (stillRecording == null) {
-                    ledger.get(cid, r.ifName()).ifPresent(this::undo);
-                    return;
-                }
-            }
-            stillRecording.handle((done, failed) -> null).join(); // outside the lock: a failed record is undone under it
+        synchronized (lock(cid + "_" + r.ifName())) {
+            ledger.get(cid, r.ifName()).ifPresent(this::undo);
         }
     }
 

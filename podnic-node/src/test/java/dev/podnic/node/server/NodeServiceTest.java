@@ -274,11 +274,11 @@ class NodeServiceTest {
 
     /**
      * A DEL right after an ADD whose ADDED record is still being written (the binding undoing a failed
-     * ADD) waits for the record: landing after the DEL, it would bring back an entry for nothing. Made
-     * deterministic by holding the record's write until the DEL is under way (or, without the wait, done).
+     * ADD): the record, written after the DEL, must not bring back an entry for nothing. Made
+     * deterministic by holding the record's write until the DEL is done (or waits).
      */
     @Test
-    void aDelWaitsForTheAddedRecordStillBeingWrittenSoThatItCannotLandAfterTheDel() throws Exception {
+    void anAddedRecordWrittenAfterADelOfItsAttachmentBringsNothingBack() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.Executor holdingTheSecondWrite = task -> { // the ADDING entry at once, the ADDED record held
