@@ -111,13 +111,8 @@ public final class CniRuntime {
         // Find and negotiate with every plugin first: a missing or incompatible one fails the ADD
         // before anything is allocated.
         List<SpecVersion> speak = new ArrayList<>();
-        try {
-            for (PluginConfig plugin : list.plugins()) {
-                speak.add(invoker.negotiate(plugin, list.cniVersion()));
-            }
-        } catch (RuntimeException e) {
-            ready.cancel(false); // (a caller completing before later finds it settled)
-            throw e;
+        for (PluginConfig plugin : list.plugins()) {
+            speak.add(invoker.negotiate(plugin, list.cniVersion()));
         }
         CniResult result = null;
         long plugins = 0;

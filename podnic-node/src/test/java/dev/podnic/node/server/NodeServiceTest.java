@@ -233,15 +233,7 @@ class NodeServiceTest {
      */
     @Test
     void anAttachmentThatCannotBeRecordedIsDeletedAgain() throws Exception {
-        Path ledger = tmp.resolve("ledger");
-        Path aside = tmp.resolve("ledger.aside");
-        exec.on("modern", "ADD", c -> {
-            swap(ledger, aside, true);
-            return ok(RESULT);
-        }).on("modern", "DEL", c -> {
-            swap(ledger, aside, false);
-            return ok("");
-        });
+        ledgerSwappedAsideByTheAddAndBackByTheDel();
         JsonNode added = handle(req("ADD", "vmi0"));
         assertThat(added.path("error").path("code").asInt()).as(added.toString()).isEqualTo(11);
         assertThat(added.path("error").path("msg").asText()).contains("cannot record the attachment in its ledger")
@@ -251,9 +243,8 @@ class NodeServiceTest {
         assertThat(service.attachments()).isEmpty();
     }
 
-    /** The same for a caller that goes on while the attachment is recorded as made: it learns so as it settles. */
-    @Test
-    void anAttachmentRecordedWhileTheCallerGoesOnThatCannotBeIsDeletedAgainAndTheCallerToldSoAsItSettles() {
+    /** The plugins' ADD makes the ledger unwritable (its directory swapped for a file), their DEL puts it back. */
+    private void ledgerSwappedAsideByTheAddAndBackByTheDel() {
         Path ledger = tmp.resolve("ledger");
         Path aside = tmp.resolve("ledger.aside");
         exec.on("modern", "ADD", c -> {
@@ -263,6 +254,12 @@ class NodeServiceTest {
             swap(ledger, aside, false);
             return ok("");
         });
+    }
+
+    /** The same for a caller that goes on while the attachment is recorded as made: it learns so as it settles. */
+    @Test
+    void anAttachmentRecordedWhileTheCallerGoesOnThatCannotBeIsDeletedAgainAndTheCallerToldSoAsItSettles() {
+        ledgerSwappedAsideByTheAddAndBackByTheDel();
         Attached a = addProceedingLater(java.util.concurrent.CompletableFuture.completedFuture(null)).join();
         org.assertj.core.api.Assertions.assertThatThrownBy(a::settle)
                 .isInstanceOfSatisfying(dev.podnic.cni.CniException.class, e -> assertThat(e.error().code()).isEqualTo(11))
