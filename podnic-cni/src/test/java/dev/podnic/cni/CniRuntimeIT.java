@@ -63,6 +63,9 @@ class CniRuntimeIT {
         TestNamespaces.sweepLeftovers();
     }
 
+    /** The thread a gated ADD runs on while the test holds what must come first. */
+    private final ExecutorService caller = Executors.newSingleThreadExecutor();
+
     @BeforeEach
     void node() throws Exception {
         namespaces = new TestNamespaces();
@@ -81,6 +84,7 @@ class CniRuntimeIT {
                 assertThat(new HostLocalStore(ipamDir, net).allocations()).as("host-local allocations of " + net).isEmpty();
             }
         } finally {
+            caller.shutdownNow();
             exec.close();
             nodeThread.close();
             namespaces.close();
@@ -365,11 +369,11 @@ class CniRuntimeIT {
         return net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\"}]}");
     }
 
-    /** An ADD of the gated network under way on {@code caller}'s thread, its plugin started and waiting for its configuration. */
+    /** An ADD of the gated network under way on {@link #caller}'s thread, its plugin started and waiting for its configuration. */
     private record GatedAdd(NetworkConfigList net, RuntimeConf rt, Future<CniRuntime.Added> adding) {
     }
 
-    private GatedAdd gatedAddStarted(ExecutorService caller, CompletableFuture<Void> before) throws Exception {
+    private GatedAdd gatedAddStarted(CompletableFuture<Void> before) throws Exception {
         NetworkConfigList net = gated();
         RuntimeConf rt = attach(namespaces.create(), "vmi0");
         Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, rt, before));
@@ -380,40 +384,30 @@ class CniRuntimeIT {
     @Test
     void theFirstPluginStartsAtOnceButGetsItsConfigurationOnlyOnceWhatMustComeFirstIsDone() throws Exception {
         CompletableFuture<Void> durable = new CompletableFuture<>();
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            GatedAdd add = gatedAddStarted(caller, durable);
-            assertThat(fakeBin.resolve("gated.input")).as("started, and waiting for its configuration").doesNotExist();
-            long released = System.nanoTime();
-            durable.complete(null);
-            CniRuntime.Added added = add.adding().get(10, TimeUnit.SECONDS);
-            long ended = System.nanoTime();
-            assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
-            assertThat(added.plugins()).as("the plugin's own time: from when it could have its configuration")
-                    .isPositive().isLessThanOrEqualTo(Duration.ofNanos(ended - released));
-            runtime.del(add.net(), add.rt());
-        } finally {
-            caller.shutdownNow();
-        }
+        GatedAdd add = gatedAddStarted(durable);
+        assertThat(fakeBin.resolve("gated.input")).as("started, and waiting for its configuration").doesNotExist();
+        long released = System.nanoTime();
+        durable.complete(null);
+        CniRuntime.Added added = add.adding().get(10, TimeUnit.SECONDS);
+        long ended = System.nanoTime();
+        assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
+        assertThat(added.plugins()).as("the plugin's own time: from when it could have its configuration")
+                .isPositive().isLessThanOrEqualTo(Duration.ofNanos(ended - released));
+        runtime.del(add.net(), add.rt());
     }
 
     @Test
     void whenWhatMustComeFirstFailsNoPluginHasItsConfigurationAndTheAddFails() throws Exception {
         CompletableFuture<Void> durable = new CompletableFuture<>();
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            GatedAdd add = gatedAddStarted(caller, durable);
-            durable.completeExceptionally(new java.io.UncheckedIOException("cannot write ledger entry",
-                    new java.io.IOException("No space left on device")));
-            assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).as("failed as what had to come first failed")
-                    .hasCauseInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write ledger entry");
-            long plugin = Long.parseLong(Files.readString(fakeBin.resolve("gated.started")).strip());
-            assertThat(endsSoon(plugin)).as("the plugin was ended").isTrue();
-            assertThat(fakeBin.resolve("gated.input")).as("it never had its configuration").doesNotExist();
-            assertThat(fakeBin.resolve("gated.deleted")).as("nothing to undo: no DEL").doesNotExist();
-        } finally {
-            caller.shutdownNow();
-        }
+        GatedAdd add = gatedAddStarted(durable);
+        durable.completeExceptionally(new java.io.UncheckedIOException("cannot write ledger entry",
+                new java.io.IOException("No space left on device")));
+        assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).as("failed as what had to come first failed")
+                .hasCauseInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write ledger entry");
+        long plugin = Long.parseLong(Files.readString(fakeBin.resolve("gated.started")).strip());
+        assertThat(endsSoon(plugin)).as("the plugin was ended").isTrue();
+        assertThat(fakeBin.resolve("gated.input")).as("it never had its configuration").doesNotExist();
+        assertThat(fakeBin.resolve("gated.deleted")).as("nothing to undo: no DEL").doesNotExist();
     }
 
     /**
@@ -424,20 +418,15 @@ class CniRuntimeIT {
     @Test
     void anInterfaceOfTheNameThatAppearsBeforeThePluginHasItsConfigurationFailsTheAddAndStays() throws Exception {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        ExecutorService caller = Executors.newSingleThreadExecutor();
-        try {
-            GatedAdd add = gatedAddStarted(caller, ready);
-            String pod = Path.of(add.rt().netns()).getFileName().toString();
-            ip("-n", pod, "link", "add", "vmi0", "type", "bridge");
-            ready.complete(null);
-            assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(CniError.INVALID_ENVIRONMENT))
-                    .hasMessageContaining("interface vmi0 exists");
-            assertThat(fakeBin.resolve("gated.input")).as("no plugin had its configuration").doesNotExist();
-            assertThat(fakeBin.resolve("gated.deleted")).as("no DEL").doesNotExist();
-            assertThat(linkExists(pod, "vmi0")).as("the other interface stays").isTrue();
-        } finally {
-            caller.shutdownNow();
-        }
+        GatedAdd add = gatedAddStarted(ready);
+        String pod = Path.of(add.rt().netns()).getFileName().toString();
+        ip("-n", pod, "link", "add", "vmi0", "type", "bridge");
+        ready.complete(null);
+        assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(CniError.INVALID_ENVIRONMENT))
+                .hasMessageContaining("interface vmi0 exists");
+        assertThat(fakeBin.resolve("gated.input")).as("no plugin had its configuration").doesNotExist();
+        assertThat(fakeBin.resolve("gated.deleted")).as("no DEL").doesNotExist();
+        assertThat(linkExists(pod, "vmi0")).as("the other interface stays").isTrue();
     }
 }

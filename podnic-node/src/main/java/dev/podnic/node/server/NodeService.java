@@ -287,7 +287,8 @@ public final class NodeService {
                     + new java.util.TreeSet<>(limits.allowedNetworks()) + "; see podnic node --allow-network)");
         }
         String cid = containerId(callerNetns, r.vmi());
-        synchronized (lock(cid + "_" + r.ifName())) {
+        String key = LedgerEntry.key(cid, r.ifName());
+        synchronized (lock(key)) {
             long others = ledger.all().stream().filter(e -> e.netnsDev() == callerNetns.dev() && e.netnsIno() == callerNetns.ino()
                     && !(e.containerId().equals(cid) && e.ifName().equals(r.ifName()))).count();
             if (others >= limits.maxInterfacesPerPod()) {
@@ -344,29 +345,36 @@ public final class NodeService {
             metrics.plugins("ADD", plugins.toNanos());
             CniResult result = added.result();
             LedgerEntry made = entry.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
-            // Written while the binding goes on (it answers only once this is done: Attached.settle). Not fsync'ed: a
-            // kill keeps it (page cache); a power cut loses every pod namespace, and then ADDING and ADDED are both
-            // freed by start-up GC — only ADDING had to be durable. Until it is written the entry says ADDING, which
-            // only start-up GC takes for a crash's; the caller holds the attachment meanwhile.
-            unrecordedMade.put(made.key(), made);
-            CompletableFuture<Void> recordedMade = CompletableFuture.runAsync(() -> {
-                synchronized (lock(cid + "_" + r.ifName())) {
-                    if (unrecordedMade.remove(made.key(), made)) { // (else undone meanwhile: nothing to record)
-                        ledger.put(made, false);
-                    }
-                }
-            }, recordingMadeOn).exceptionally(failed -> {
-                        UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
-                                : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
-                        // An attachment the daemon cannot record as made is one it must not leave behind.
-                        synchronized (lock(cid + "_" + r.ifName())) {
-                            cni.del(net, rt);
-                            forgetUnwritten(entry);
-                        }
-                        throw cannotRecord(e, "the attachment was made and deleted again");
-                    });
-            return new Attached(result, net.cniVersion(), plugins, recordedMade);
+            return new Attached(result, net.cniVersion(), plugins, recordMade(made, net, rt, recordingMadeOn));
         }
+    }
+
+    /**
+     * Records {@code made} (ADDED, the key's lock held) on {@code on}: for the binding beside its work in the pod (it
+     * answers only once this is done: Attached.settle). Not fsync'ed: a kill keeps it (page cache); a power cut loses
+     * every pod namespace, and then ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
+     * Until it is written the entry says ADDING, which only start-up GC takes for a crash's; the caller holds the
+     * attachment meanwhile. Undone meanwhile (DEL, GC, RELEASE), there is nothing to record. One that cannot be
+     * written is deleted again, and the refusal is what the returned stage fails with.
+     */
+    private CompletableFuture<Void> recordMade(LedgerEntry made, NetworkConfigList net, RuntimeConf rt, Executor on) {
+        unrecordedMade.put(made.key(), made);
+        return CompletableFuture.runAsync(() -> {
+            synchronized (lock(made.key())) {
+                if (unrecordedMade.remove(made.key(), made)) {
+                    ledger.put(made, false);
+                }
+            }
+        }, on).exceptionally(failed -> {
+            UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
+                    : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
+            // An attachment the daemon cannot record as made is one it must not leave behind.
+            synchronized (lock(made.key())) {
+                cni.del(net, rt);
+                forgetUnwritten(made);
+            }
+            throw cannotRecord(e, "the attachment was made and deleted again");
+        });
     }
 
     /**
@@ -405,7 +413,7 @@ public final class NodeService {
     private void detach(Caller caller, AttachmentRequest r) {
         requireOwnNetns(caller, r.netns());
         String cid = containerId(caller.netns(), r.vmi());
-        synchronized (lock(cid + "_" + r.ifName())) {
+        synchronized (lock(LedgerEntry.key(cid, r.ifName()))) {
             ledger.get(cid, r.ifName()).ifPresent(this::undo);
         }
     }
