@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,9 +26,14 @@ final class DaemonProcess {
 
         /** `podnic node NODE_ARGS`, its output appended to {@code log}. */
         Process startNode(List<String> nodeArgs, Path log) throws Exception {
+            return startNode(nodeArgs, log, "");
+        }
+
+        /** As {@link #startNode(List, Path)}, with JVM flags of the benchmark's own after the DaemonSet's. */
+        private Process startNode(List<String> nodeArgs, Path log, String javaOpts) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(entryPoint.toString(), "node"));
             cmd.addAll(nodeArgs);
-            return start(cmd, log);
+            return start(cmd, log, javaOpts);
         }
 
         /**
@@ -35,15 +41,27 @@ final class DaemonProcess {
          * no metrics, no periodic GC in the way, and the binding socket podnic-shim calls.
          */
         Process startBindingNode(Path work, Path confDir, Path nodeNetns, Path bindingSocket, Path log) throws Exception {
+            return startBindingNode(work, confDir, nodeNetns, bindingSocket, log, Optional.empty());
+        }
+
+        /** As above; with {@code timeline}, the daemon records its attach steps there (JFR), written as it exits. */
+        Process startBindingNode(Path work, Path confDir, Path nodeNetns, Path bindingSocket, Path log, Optional<Path> timeline)
+                throws Exception {
             return startNode(List.of("--socket", work.resolve("node.sock").toString(), "--state-dir", work.resolve("state").toString(),
                     "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni", "--node-netns", nodeNetns.toString(),
-                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()), log);
+                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()), log,
+                    timeline.map(AttachTimeline::recordingTo).orElse(""));
         }
 
         private Process start(List<String> cmd, Path log) throws Exception {
+            return start(cmd, log, "");
+        }
+
+        private Process start(List<String> cmd, Path log, String javaOpts) throws Exception {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("PODNIC_JAR", jar.toAbsolutePath().toString());
-            pb.environment().put("PODNIC_JAVA_OPTS", "-XX:MaxRAM=256m"); // deploy/node-daemon.yaml: limits: {memory: 256Mi}
+            // deploy/node-daemon.yaml: limits: {memory: 256Mi}
+            pb.environment().put("PODNIC_JAVA_OPTS", ("-XX:MaxRAM=256m " + javaOpts).strip());
             return pb.start();
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -35,6 +36,9 @@ final class KubevirtBench implements Callable<Integer> {
     @Option(names = "--overlap-unwiring", description = "Start the next call while the binding's DEL still removes the pod's "
             + "bridge and tap (as runs before 2026-12-07's fourth session did); by default each call waits until they are gone.")
     boolean overlapUnwiring;
+    @Option(names = "--timeline", description = "Also record the daemon's attach steps (JFR) and print each step's median "
+            + "time after the connection was accepted, over the measured binding ADDs: which step waits on which.")
+    boolean timeline;
     @Mixin
     DaemonProcess.Image image;
     @Option(names = "--multus-delegate-source", defaultValue = "podnic-kubevirt/src/test/go/multus-delegate/main.go",
@@ -65,7 +69,9 @@ final class KubevirtBench implements Callable<Integer> {
         try (BenchNamespaces ns = new BenchNamespaces()) {
             Path node = ns.create("knode");
             Path pod = ns.create("kpod");
-            Process daemon = image.startBindingNode(work, netd, node, binding, log);
+            Path steps = work.resolve("timeline.jfr");
+            Process daemon = image.startBindingNode(work, netd, node, binding, log, timeline ? Optional.of(steps) : Optional.empty());
+            int status;
             try (NetnsThread multusHere = NetnsThread.enter(node)) {
                 DaemonProcess.await(log, 0, "msg=\"serving\"", daemon);
                 Map<String, String> env = Map.of("CNI_PATH", bin + ":/usr/lib/cni", "CNI_CACHE_DIR", work.resolve("cache").toString(),
@@ -133,11 +139,19 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.printf("the daemon's booking of a binding DEL (as answered: its bridge and tap are removed after), median %.0f ms%n",
                         Stats.of(freed.subList(Math.min(warmup, freed.size()), freed.size())).median());
                 System.out.printf("host-local allocations left: %d%n", left);
-                return left == 0 ? 0 : 1;
+                status = left == 0 ? 0 : 1;
             } finally {
                 daemon.destroy();
                 daemon.waitFor(20, TimeUnit.SECONDS);
             }
+            if (timeline) { // (written as the daemon exited)
+                List<AttachTimeline.Add> adds = AttachTimeline.read(steps);
+                // Two binding ADDs a round (through libcni, then podnic-shim directly): the warm-up's left out.
+                List<AttachTimeline.Add> measured = adds.subList(Math.min(2 * warmup, adds.size()), adds.size());
+                System.out.printf("the daemon's timeline of a binding ADD (JFR steps; medians after it accepted the connection, "
+                        + "n=%d):%n%s", measured.size(), AttachTimeline.medians(measured));
+            }
+            return status;
         }
     }
 

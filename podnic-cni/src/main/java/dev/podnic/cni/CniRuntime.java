@@ -14,6 +14,7 @@ import dev.podnic.cni.invoke.PluginInvoker.Call;
 import dev.podnic.cni.invoke.PluginVersionStore;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.cni.version.PluginVersions;
 import dev.podnic.cni.version.SpecVersion;
 import java.nio.file.Files;
@@ -104,7 +105,10 @@ public final class CniRuntime {
         requireNetns(rt);
         // When the first plugin may have its configuration (and from when its time is the plugins' own).
         CompletableFuture<Long> ready = sandboxReady.toCompletableFuture().thenRun(() -> requireFree(rt, sandbox))
-                .thenCombine(before, (free, done) -> System.nanoTime());
+                .thenCombine(before, (free, done) -> {
+                    AttachStep.reached("plugin may have its input");
+                    return System.nanoTime();
+                });
         if (ready.isCompletedExceptionally()) { // (before was done: asked at once, before any plugin starts)
             throw reason(ready);
         }
@@ -127,6 +131,7 @@ public final class CniRuntime {
             JsonNode cached = ResultJson.write(result, list.cniVersion());
             cache.put(new CachedAttachment(list.name(), rt.containerId(), rt.ifName(), rt.netns(), list.bytes(),
                     rt.args(), rt.capabilityArgs(), cached));
+            AttachStep.reached("cache written");
             return new Added(result.withVersion(list.cniVersion()), Duration.ofNanos(plugins));
         } catch (RuntimeException e) {
             if (ready.isCompletedExceptionally()) { // no plugin had its configuration: nothing to undo

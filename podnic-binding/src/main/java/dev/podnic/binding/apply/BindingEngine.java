@@ -20,6 +20,7 @@ import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniException;
 import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
@@ -126,6 +127,7 @@ public final class BindingEngine {
         long t = System.nanoTime();
         records.save(rec); // before any plugin runs
         long firstRecordNanos = System.nanoTime() - t; // podnic's work too: booked on the first vNIC
+        AttachStep.reached("PENDING recorded");
         List<BoundVNic> bound = new ArrayList<>();
         for (VNic nic : vmi.nics()) {
             String where = vmi.namespace() + "/" + vmi.name() + " vNIC " + nic.name() + " (" + nic.vmiInterface() + ")";
@@ -291,6 +293,7 @@ public final class BindingEngine {
                 throw e;
             }
             long attached = System.nanoTime();
+            AttachStep.reached("attached");
             doing = "preparing the bridge, its DHCP isolation and the VM's port";
             boolean bridgeExisted = prepared.finish();
             long t1 = System.nanoTime();
@@ -303,6 +306,7 @@ public final class BindingEngine {
                 installed = installedRoutes(link);
                 facts = RecordedFacts.of(readFacts(link, installed, result));
                 checkpoint(recorded().added(facts));
+                AttachStep.reached("CNI_ADDED recorded");
             } else { // a rerun: an earlier one may have stripped some
                 installed = installedRoutes(pod.link(nic.vmiInterface()));
             }
@@ -320,6 +324,7 @@ public final class BindingEngine {
             // (No checkpoint here: a rerun from CNI_ADDED strips and bridges again, finding them done, and replaces a
             // DHCP server a crash left unrecorded; a record write costs the ADD ~0.5 ms.)
             long t2 = System.nanoTime();
+            AttachStep.reached("stripped");
             doing = "starting DHCP";
             if (strayPossible) {
                 dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
@@ -329,12 +334,15 @@ public final class BindingEngine {
                 ipv6Server(plan);
             }
             long t3 = System.nanoTime();
+            AttachStep.reached("DHCP started");
             doing = "plugging into the bridge";
             pod.setMtu(plan.bridge(), plan.guest().mtu());
             pod.plug(nic.vmiInterface(), plan.bridge(), 0);
             port.plug(pod, nic, plan.bridge(), plan.guest().mtu());
+            AttachStep.reached("plugged");
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
+            AttachStep.reached("SERVING recorded");
             // Booked as the caller waits: CNI ADD while its plugins ran, podnic's work for the rest (a wait for the
             // preparation after CNI ADD returned included).
             return new BoundVNic(plan, result, server, port.domainInterface(nic, plan.guest().mtu(), dhcp, server),

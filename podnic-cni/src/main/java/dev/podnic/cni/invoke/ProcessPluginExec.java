@@ -1,5 +1,6 @@
 package dev.podnic.cni.invoke;
 
+import dev.podnic.cni.timeline.AttachStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,15 +65,18 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
     @Override
     public ExecOutput run(Path plugin, byte[] stdin, Map<String, String> env, Duration timeout, CompletionStage<?> inputWhen)
             throws IOException {
+        AttachStep.reached("plugin spawning " + plugin.getFileName());
         ProcessBuilder pb = new ProcessBuilder(plugin.toString());
         pb.environment().clear();
         pb.environment().putAll(env);
         Process process = start(pb);
+        AttachStep.reached("plugin spawned " + plugin.getFileName());
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), io);
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), io);
         CompletableFuture<?> withheld = inputWhen.toCompletableFuture();
         withheld.whenCompleteAsync((done, failure) -> {
             if (failure == null) {
+                AttachStep.reached("plugin given its input");
                 writeAll(process.getOutputStream(), stdin);
             } else {
                 killTree(process); // before it has read a byte: it did nothing
@@ -86,6 +90,7 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for " + plugin, e);
         }
+        AttachStep.reached("plugin exited " + plugin.getFileName());
         if (!exited) {
             killTree(process);
         }

@@ -1,5 +1,6 @@
 package dev.podnic.kubevirt.cni;
 
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.server.Attached;
@@ -48,7 +49,8 @@ final class AddAhead implements AutoCloseable {
 
     /** Lets the first plugin have its configuration, and waits for the ADD's end: its result, or its failure as raised. */
     Attached attach() {
-        proceed.complete(null);
+AttachStep.reached("engine asks for the interface");
+                proceed.complete(null);
         try {
             return added.join();
         } catch (CompletionException e) {

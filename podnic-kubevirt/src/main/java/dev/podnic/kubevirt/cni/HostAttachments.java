@@ -12,6 +12,7 @@ import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.node.peer.Caller;
@@ -296,6 +297,7 @@ public final class HostAttachments {
             Optional<AddAhead> early = ahead.filter(r -> adding && !adoptedBefore && recorded.isEmpty())
                     .map(r -> new AddAhead(service, pod, r, asking));
             try (PodEngine opened = PodEngine.open(netns, pod.namespace())) {
+            AttachStep.reached("pod opened");
                 early.ifPresent(e -> e.podOpened(opened.links()));
                 String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
                 Optional<String> adopted = adoptedBefore || (adding && opened.links().findLink(multusInterface).isPresent())

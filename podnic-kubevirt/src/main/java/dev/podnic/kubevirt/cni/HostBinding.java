@@ -21,6 +21,7 @@ import dev.podnic.cni.skel.CmdArgs;
 import dev.podnic.cni.skel.CniPlugin;
 import dev.podnic.cni.skel.PluginOutput;
 import dev.podnic.cni.skel.PluginSkel;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.node.api.CniCallWire;
 import dev.podnic.node.api.CniCallWire.CniAnswer;
 import dev.podnic.node.api.CniCallWire.CniCall;
@@ -136,6 +137,7 @@ public final class HostBinding implements NodeServer.Protocol {
             return fail("1.0.0", e.error().code(), e.getMessage());
         }
         PluginOutput out = skel.call(call.env(), call.config());
+        AttachStep.reached("binding answered");
         return CniCallWire.answer(new CniAnswer(out.exitCode(), out.stdout()));
     }
 
@@ -198,6 +200,7 @@ public final class HostBinding implements NodeServer.Protocol {
     private CniResult add(BindingCall c) {
         long t0 = System.nanoTime();
         synchronized (lock(c)) {
+            AttachStep.reached("binding ADD");
             Booked booked = withPod(c, true, (engine, adopted, service) -> {
                 try {
                     BoundVNic up = engine.up(spec(c, adopted)).get(0);

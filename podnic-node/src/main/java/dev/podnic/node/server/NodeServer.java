@@ -2,6 +2,7 @@ package dev.podnic.node.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnic.cni.CniError;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.peer.Caller;
@@ -156,6 +157,7 @@ public final class NodeServer implements AutoCloseable {
             UnixConnection c;
             try {
                 c = socket.accept();
+                AttachStep.reached("accepted");
                 backoffMillis = 0;
             } catch (IOException e) {
                 if (socket.isClosed()) {
@@ -185,6 +187,7 @@ public final class NodeServer implements AutoCloseable {
                         + " requests in flight already; try again later"));
                 continue;
             }
+            AttachStep.reached("caller pinned");
             boolean reading = reader.read(c, readTimeout, MAX_REQUEST, protocol.lineFramed(), new RequestReader.Outcome() {
                 @Override
                 public void read(byte[] request) {
@@ -285,10 +288,12 @@ public final class NodeServer implements AutoCloseable {
 
     private void serve(UnixConnection c, Caller caller, byte[] request) {
         serving.put(Thread.currentThread(), System.nanoTime());
+        AttachStep.reached("served by a worker");
         try (c) {
             byte[] response = protocol.serve(caller, request);
             c.setTimeout(READ_TIMEOUT); // a client that does not read its answer cannot hold the worker either
             c.write(response);
+            AttachStep.reached("answer written");
         } catch (IOException e) {
             // the client went away; nothing to answer
         } finally {

@@ -10,6 +10,7 @@ import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.NetworkConfigList;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.cni.version.SpecVersion;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.ledger.Ledger;
@@ -316,7 +317,11 @@ public final class NodeService {
             }
             // Durable before any plugin has its configuration (so before anything is allocated), written while the
             // first plugin's process starts (~1.5 ms each; see CniRuntime.addTimed).
-            CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> ledger.put(entry), recording);
+            AttachStep.reached("checked");
+            CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> {
+                ledger.put(entry);
+                AttachStep.reached("ledger entry durable");
+            }, recording);
             RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
             CniRuntime.Added added;
             try {
@@ -344,6 +349,7 @@ public final class NodeService {
             Duration plugins = added.plugins();
             metrics.plugins("ADD", plugins.toNanos());
             CniResult result = added.result();
+            AttachStep.reached("chain done");
             LedgerEntry made = entry.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
             return new Attached(result, net.cniVersion(), plugins, recordMade(made, net, rt, recordingMadeOn));
         }

@@ -1,0 +1,27 @@
+package dev.podnic.cni.timeline;
+
+import jdk.jfr.FlightRecorder;
+
+/**
+ * Steps of attaching a vNIC, marked as JDK Flight Recorder events ({@code dev.podnic.AttachStep}): the
+ * timeline of an ADD across the threads that do it (the daemon's acceptor and worker, the plugins' launcher
+ * and pipes, the ledger's writer, the binding's engine). Nothing is done unless the flight recorder runs
+ * ({@code -XX:StartFlightRecording}; `scripts/bench kubevirt --timeline` starts it, docs/operations.md says how
+ * by hand): the event class is not even loaded — loading one sets the recorder up, ~100 ms, which a command's
+ * start must not pay. The steps are names, not a protocol: read them as a timeline, never as an interface.
+ */
+public final class AttachStep {
+    private AttachStep() {
+    }
+
+    /** Marks {@code step} reached now, on this thread, when a recording asks for these events. */
+    public static void reached(String step) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
+        AttachStepEvent e = new AttachStepEvent(step);
+        if (e.isEnabled()) {
+            e.commit();
+        }
+    }
+}
