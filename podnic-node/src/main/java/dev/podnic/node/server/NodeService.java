@@ -8,7 +8,6 @@ import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.NetworkConfigList;
-import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.ResultJson;
 import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.cni.version.SpecVersion;
@@ -18,14 +17,12 @@ import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.Caller;
 import dev.podnic.node.peer.NetnsIdentity;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -61,14 +58,8 @@ public final class NodeService {
     private final Limits limits;
     private final java.util.function.Consumer<String> refusals;
     private final LedgerCollector collector;
-    /** Where ledger entries are written while the plugins start (a thread per ADD under way, kept a while). */
-    private final Executor recording;
-    /**
-     * ADDED records still to be written beside the binding's work, by attachment (see
-     * {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}): dropped when the
-     * attachment is undone first (DEL, GC, RELEASE), else the record would bring back an entry for nothing.
-     */
-    private final java.util.Map<String, LedgerEntry> unrecordedMade = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The ledger's side of every ADD (ADDING before the plugins, ADDED after). */
+    private final LedgeredAdd adds;
 
     public NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger) {
         this(cni, configs, defaultNetwork, ledger, DEFAULT_NETNS_DIR);
@@ -97,10 +88,9 @@ public final class NodeService {
         }));
     }
 
-    /** @param recording where ledger entries are written beside the plugins' start and the caller's work (tests: held) */
+    /** @param recording where ledger entries are written beside the plugins' start and the binding's work (tests: held) */
     NodeService(CniRuntime cni, ConfigDirectory configs, String defaultNetwork, Ledger ledger, Path netnsDir, Limits limits,
                 java.util.function.Consumer<String> refusals, PodInterfaces interfaces, Executor recording) {
-        this.recording = recording;
         this.limits = limits;
         this.refusals = refusals;
         this.interfaces = interfaces;
@@ -111,8 +101,8 @@ public final class NodeService {
         this.ledger = ledger;
         this.metrics = new NodeMetrics(() -> ledger.all().size());
         this.metrics.quarantined(() -> ledger.quarantined().size());
-        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics,
-                undone -> unrecordedMade.remove(undone.key()));
+        this.adds = new LedgeredAdd(cni, ledger, locks, metrics, recording);
+        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics, adds::undoing);
     }
 
     public NodeMetrics metrics() {
@@ -130,8 +120,7 @@ public final class NodeService {
      */
     public Attached add(Caller caller, AttachmentRequest r) {
         return served("ADD", caller, () -> {
-            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null),
-                    Runnable::run);
+            Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null));
             a.settle(); // (recorded already)
             return a;
         });
@@ -155,7 +144,7 @@ public final class NodeService {
      */
     public Attached add(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> callersOpen,
                         CompletionStage<?> proceed) {
-        return served("ADD", caller, () -> attach(caller, valid(r), callers, callersOpen, proceed, recording));
+        return served("ADD", caller, () -> attach(caller, valid(r), callers, callersOpen, proceed));
     }
 
     /** DEL: idempotent; frees what the ledger holds for it. */
@@ -274,12 +263,11 @@ public final class NodeService {
 
     /**
      * @param callers the caller's interfaces as the daemon sees them already (see
-     *                {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}); null: entered to look
-     * @param recordingMadeOn where the ADDED record is written: on the way (a launcher's ADD: under the attachment's
-     *                        lock, before the answer), or beside the binding's work in the pod
+     *                {@link #add(Caller, AttachmentRequest, PodInterfaces, CompletionStage, CompletionStage)}); null: entered to
+     *                look (a launcher's ADD, recorded as made before it is answered)
      */
     private Attached attach(Caller caller, AttachmentRequest r, PodInterfaces callers, CompletionStage<?> callersOpen,
-                            CompletionStage<?> proceed, Executor recordingMadeOn) {
+                            CompletionStage<?> proceed) {
         String netns = pluginNetns(caller, r.netns());
         NetnsIdentity callerNetns = caller.netns();
         String network = r.network().isEmpty() ? defaultNetwork : r.network();
@@ -315,105 +303,13 @@ public final class NodeService {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            // Durable before any plugin has its configuration (so before anything is allocated), written while the
-            // first plugin's process starts (~1.5 ms each; see CniRuntime.addTimed).
             AttachStep.reached("checked");
-            CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> {
-                ledger.put(entry);
-                AttachStep.reached("ledger entry durable");
-            }, recording);
             RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
-            CniRuntime.Added added;
-            try {
-                // (rt's namespace is the caller's, pinned: callers looks at the same one, once it is open)
-                added = callers == null ? cni.addTimed(net, rt, recorded)
-                        : cni.addTimed(net, rt, (pinned, ifName) -> callers.exists(caller.namespace(), ifName), callersOpen,
-                                recorded.thenCombine(proceed, (written, proceeding) -> written));
-            } catch (RuntimeException e) {
-                Optional<UncheckedIOException> unrecorded = failure(recorded); // (awaited: removed only once written)
-                if (unrecorded.isPresent()) { // no plugin had its configuration
-                    forgetUnwritten(entry);
-                    throw cannotRecord(unrecorded.get(), "nothing was added");
-                }
-                ledger.remove(entry); // the runtime ran DEL over the chain, or no plugin had its configuration
-                throw e;
-            }
-            Optional<UncheckedIOException> unrecorded = failure(recorded);
-            if (unrecorded.isPresent()) { // (a plugin that acted without reading its configuration: undone all the same)
-                cni.del(net, rt);
-                forgetUnwritten(entry);
-                throw cannotRecord(unrecorded.get(), "the attachment was made and deleted again");
-            }
-            // The plugins' own time (the first one's from when it could have its configuration: its wait for the entry
-            // and the caller is the daemon's).
-            Duration plugins = added.plugins();
-            metrics.plugins("ADD", plugins.toNanos());
-            CniResult result = added.result();
-            AttachStep.reached("chain done");
-            LedgerEntry made = entry.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
-            return new Attached(result, net.cniVersion(), plugins, recordMade(made, net, rt, recordingMadeOn));
+            // (rt's namespace is the caller's, pinned: callers looks at the same one, once it is open)
+            Optional<LedgeredAdd.CallersPod> pod = callers == null ? Optional.empty() : Optional.of(new LedgeredAdd.CallersPod(
+                    (pinned, ifName) -> callers.exists(caller.namespace(), ifName), callersOpen, proceed));
+            return adds.run(entry, net, rt, pod);
         }
-    }
-
-    /**
-     * Records {@code made} (ADDED, the key's lock held) on {@code on}: for the binding beside its work in the pod (it
-     * answers only once this is done: Attached.settle). Not fsync'ed: a kill keeps it (page cache); a power cut loses
-     * every pod namespace, and then ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
-     * Until it is written the entry says ADDING, which only start-up GC takes for a crash's; the caller holds the
-     * attachment meanwhile. Undone meanwhile (DEL, GC, RELEASE), there is nothing to record. One that cannot be
-     * written is deleted again, and the refusal is what the returned stage fails with.
-     */
-    private CompletableFuture<Void> recordMade(LedgerEntry made, NetworkConfigList net, RuntimeConf rt, Executor on) {
-        unrecordedMade.put(made.key(), made);
-        return CompletableFuture.runAsync(() -> {
-            synchronized (lock(made.key())) {
-                if (unrecordedMade.remove(made.key(), made)) {
-                    ledger.put(made, false);
-                }
-            }
-        }, on).exceptionally(failed -> {
-            UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
-                    : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
-            // An attachment the daemon cannot record as made is one it must not leave behind.
-            synchronized (lock(made.key())) {
-                cni.del(net, rt);
-                forgetUnwritten(made);
-            }
-            throw cannotRecord(e, "the attachment was made and deleted again");
-        });
-    }
-
-    /**
-     * Removes what a failed write of {@code entry} may have left (renamed, and then its directory's
-     * fsync failed); a directory that cannot be written now either leaves it to start-up GC, which
-     * frees an ADDING entry by a DEL that finds nothing.
-     */
-    private void forgetUnwritten(LedgerEntry entry) {
-        try {
-            ledger.remove(entry);
-        } catch (UncheckedIOException stillFailing) {
-            // (see above)
-        }
-    }
-
-    /** How writing a ledger entry ended: empty once it is written, else why it could not be. */
-    private static Optional<UncheckedIOException> failure(CompletableFuture<?> recording) {
-        try {
-            recording.join();
-            return Optional.empty();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                return Optional.of(io);
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
-
-    /** A full or failing state directory: the caller may retry once an operator has made room. */
-    private CniException cannotRecord(UncheckedIOException e, String outcome) {
-        return refusal(CniError.TRY_AGAIN_LATER, "the node daemon cannot record the attachment in its ledger ("
-                + e.getMessage() + ": " + e.getCause().getMessage() + "); " + outcome + ". Make room in the daemon's state "
-                + "directory (podnic node --state-dir), then retry");
     }
 
     private void detach(Caller caller, AttachmentRequest r) {

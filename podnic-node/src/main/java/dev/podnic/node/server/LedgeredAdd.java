@@ -1,0 +1,167 @@
+package dev.podnic.node.server;
+
+import dev.podnic.cni.CniError;
+import dev.podnic.cni.CniException;
+import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.RuntimeConf;
+import dev.podnic.cni.SandboxLinks;
+import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.result.ResultJson;
+import dev.podnic.cni.timeline.AttachStep;
+import dev.podnic.node.ledger.Ledger;
+import dev.podnic.node.ledger.LedgerEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * An ADD as the ledger holds it: its entry ADDING, durable before any plugin has its configuration, the
+ * plugins run, then ADDED with the result — and an attachment that cannot be recorded either way is not
+ * left behind (deleted again, the caller told to retry: code 11). The checks before (who asks, for what,
+ * within which limits) are {@link NodeService}'s; the caller holds the attachment's lock.
+ */
+final class LedgeredAdd {
+    /**
+     * A caller whose pod the daemon holds open already (the KubeVirt binding): {@code links} looks at its
+     * interfaces once {@code open} completed, no plugin has its configuration before {@code proceed}, and the
+     * caller goes on with its work in the pod while the ADDED record is written (it answers only once it is:
+     * {@link Attached#settle()}).
+     */
+    record CallersPod(SandboxLinks links, CompletionStage<?> open, CompletionStage<?> proceed) {
+    }
+
+    private final CniRuntime cni;
+    private final Ledger ledger;
+    private final KeyedLocks locks;
+    private final NodeMetrics metrics;
+    /** Where ADDING entries are written while the plugins start, and the binding's ADDED records beside its work. */
+    private final Executor recording;
+    /**
+     * ADDED records still to be written beside the binding's work, by attachment: dropped when the attachment
+     * is undone first (DEL, GC, RELEASE: {@link #undoing}), else the record would bring back an entry for nothing.
+     */
+    private final Map<String, LedgerEntry> unrecordedMade = new ConcurrentHashMap<>();
+
+    LedgeredAdd(CniRuntime cni, Ledger ledger, KeyedLocks locks, NodeMetrics metrics, Executor recording) {
+        this.cni = cni;
+        this.ledger = ledger;
+        this.locks = locks;
+        this.metrics = metrics;
+        this.recording = recording;
+    }
+
+    /**
+     * Runs the chain for {@code adding} (ADDING), the attachment's lock held. Without a {@code pod}, the ADDED record
+     * is written on the way, under the lock (a launcher's ADD is answered after it).
+     */
+    Attached run(LedgerEntry adding, NetworkConfigList net, RuntimeConf rt, Optional<CallersPod> pod) {
+        // Durable before any plugin has its configuration (so before anything is allocated), written while the
+        // first plugin's process starts (~1.5 ms each; see CniRuntime.addTimed).
+        CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> {
+            ledger.put(adding);
+            AttachStep.reached("ledger entry durable");
+        }, recording);
+        CniRuntime.Added added;
+        try {
+            added = pod.isEmpty() ? cni.addTimed(net, rt, recorded)
+                    : cni.addTimed(net, rt, pod.get().links(), pod.get().open(),
+                            recorded.thenCombine(pod.get().proceed(), (written, proceeding) -> written));
+        } catch (RuntimeException e) {
+            Optional<UncheckedIOException> unrecorded = failure(recorded); // (awaited: removed only once written)
+            if (unrecorded.isPresent()) { // no plugin had its configuration
+                forgetUnwritten(adding);
+                throw cannotRecord(unrecorded.get(), "nothing was added");
+            }
+            ledger.remove(adding); // the runtime ran DEL over the chain, or no plugin had its configuration
+            throw e;
+        }
+        Optional<UncheckedIOException> unrecorded = failure(recorded);
+        if (unrecorded.isPresent()) { // (a plugin that acted without reading its configuration: undone all the same)
+            cni.del(net, rt);
+            forgetUnwritten(adding);
+            throw cannotRecord(unrecorded.get(), "the attachment was made and deleted again");
+        }
+        // The plugins' own time (the first one's from when it could have its configuration: its wait for the entry
+        // and the caller is the daemon's).
+        Duration plugins = added.plugins();
+        metrics.plugins("ADD", plugins.toNanos());
+        CniResult result = added.result();
+        AttachStep.reached("chain done");
+        LedgerEntry made = adding.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
+        return new Attached(result, net.cniVersion(), plugins, recordMade(made, net, rt, pod.isPresent() ? recording : Runnable::run));
+    }
+
+    /** The attachment is being undone (DEL, GC, RELEASE): an ADDED record not yet written for it must never be. */
+    void undoing(LedgerEntry e) {
+        unrecordedMade.remove(e.key());
+    }
+
+    /**
+     * Records {@code made} (ADDED, the key's lock held) on {@code on}: for the binding beside its work in the pod (it
+     * answers only once this is done: Attached.settle). Not fsync'ed: a kill keeps it (page cache); a power cut loses
+     * every pod namespace, and then ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
+     * Until it is written the entry says ADDING, which only start-up GC takes for a crash's; the caller holds the
+     * attachment meanwhile. Undone meanwhile (DEL, GC, RELEASE), there is nothing to record. One that cannot be
+     * written is deleted again, and the refusal is what the returned stage fails with.
+     */
+    private CompletableFuture<Void> recordMade(LedgerEntry made, NetworkConfigList net, RuntimeConf rt, Executor on) {
+        unrecordedMade.put(made.key(), made);
+        return CompletableFuture.runAsync(() -> {
+            synchronized (locks.of(made.key())) {
+                if (unrecordedMade.remove(made.key(), made)) {
+                    ledger.put(made, false);
+                }
+            }
+        }, on).exceptionally(failed -> {
+            UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
+                    : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
+            // An attachment the daemon cannot record as made is one it must not leave behind.
+            synchronized (locks.of(made.key())) {
+                cni.del(net, rt);
+                forgetUnwritten(made);
+            }
+            throw cannotRecord(e, "the attachment was made and deleted again");
+        });
+    }
+
+    /**
+     * Removes what a failed write of {@code entry} may have left (renamed, and then its directory's
+     * fsync failed); a directory that cannot be written now either leaves it to start-up GC, which
+     * frees an ADDING entry by a DEL that finds nothing.
+     */
+    private void forgetUnwritten(LedgerEntry entry) {
+        try {
+            ledger.remove(entry);
+        } catch (UncheckedIOException stillFailing) {
+            // (see above)
+        }
+    }
+
+    /** How writing a ledger entry ended: empty once it is written, else why it could not be. */
+    private static Optional<UncheckedIOException> failure(CompletableFuture<?> recording) {
+        try {
+            recording.join();
+            return Optional.empty();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                return Optional.of(io);
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** A full or failing state directory: the caller may retry once an operator has made room. */
+    private CniException cannotRecord(UncheckedIOException e, String outcome) {
+        return NodeService.refusal(CniError.TRY_AGAIN_LATER, "the node daemon cannot record the attachment in its ledger ("
+                + e.getMessage() + ": " + e.getCause().getMessage() + "); " + outcome + ". Make room in the daemon's state "
+                + "directory (podnic node --state-dir), then retry");
+    }
+}
