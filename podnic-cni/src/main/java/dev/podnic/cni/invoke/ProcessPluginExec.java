@@ -65,12 +65,12 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
     @Override
     public ExecOutput run(Path plugin, byte[] stdin, Map<String, String> env, Duration timeout, CompletionStage<?> inputWhen)
             throws IOException {
-        AttachStep.reached("plugin spawning " + plugin.getFileName());
+        AttachStep.reached("plugin spawning", plugin.getFileName());
         ProcessBuilder pb = new ProcessBuilder(plugin.toString());
         pb.environment().clear();
         pb.environment().putAll(env);
         Process process = start(pb);
-        AttachStep.reached("plugin spawned " + plugin.getFileName());
+        AttachStep.reached("plugin spawned", plugin.getFileName());
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), io);
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), io);
         CompletableFuture<?> withheld = inputWhen.toCompletableFuture();
@@ -90,7 +90,7 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for " + plugin, e);
         }
-        AttachStep.reached("plugin exited " + plugin.getFileName());
+        AttachStep.reached("plugin exited", plugin.getFileName());
         if (!exited) {
             killTree(process);
         }

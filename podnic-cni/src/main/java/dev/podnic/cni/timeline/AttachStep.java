@@ -24,4 +24,11 @@ public final class AttachStep {
             e.commit();
         }
     }
+
+    /** As {@link #reached(String)}, the step named "{@code step} {@code what}" (put together only when recorded). */
+    public static void reached(String step, Object what) {
+        if (FlightRecorder.isInitialized()) {
+            reached(step + " " + what);
+        }
+    }
 }

@@ -43,6 +43,7 @@ class AttachStepTest {
             AttachStep.reached("accepted");
             new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec)
                     .add(net, new RuntimeConf("vmi-1", netns, "vmi0", List.of(), Map.of()));
+            AttachStep.reached("plugin exited", Path.of("/usr/lib/cni/bridge").getFileName());
             r.stop();
             r.dump(file);
         }
@@ -50,7 +51,7 @@ class AttachStepTest {
                 .filter(e -> e.getEventType().getName().equals("dev.podnic.AttachStep"))
                 .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime))
                 .map(e -> e.getString("step")).toList();
-        assertThat(steps).containsExactly("accepted", "plugin may have its input", "cache written");
+        assertThat(steps).containsExactly("accepted", "plugin may have its input", "cache written", "plugin exited bridge");
     }
 
     @Test

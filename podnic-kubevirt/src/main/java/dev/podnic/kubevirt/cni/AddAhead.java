@@ -49,8 +49,8 @@ final class AddAhead implements AutoCloseable {
 
     /** Lets the first plugin have its configuration, and waits for the ADD's end: its result, or its failure as raised. */
     Attached attach() {
-AttachStep.reached("engine asks for the interface");
-                proceed.complete(null);
+        AttachStep.reached("engine asks for the interface");
+        proceed.complete(null);
         try {
             return added.join();
         } catch (CompletionException e) {

@@ -297,7 +297,7 @@ public final class HostAttachments {
             Optional<AddAhead> early = ahead.filter(r -> adding && !adoptedBefore && recorded.isEmpty())
                     .map(r -> new AddAhead(service, pod, r, asking));
             try (PodEngine opened = PodEngine.open(netns, pod.namespace())) {
-            AttachStep.reached("pod opened");
+                AttachStep.reached("pod opened");
                 early.ifPresent(e -> e.podOpened(opened.links()));
                 String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
                 Optional<String> adopted = adoptedBefore || (adding && opened.links().findLink(multusInterface).isPresent())
