@@ -19,9 +19,10 @@ import jdk.jfr.consumer.RecordingFile;
  */
 final class AttachTimeline {
     static final String EVENT = "dev.podnic.AttachStep";
-    /** Marks where the daemon takes a connection, and that the connection is a binding ADD. */
+    /** Marks where the daemon takes a connection, and that the connection is an ADD: the binding's, any. */
     static final String ACCEPTED = "accepted";
     static final String BINDING_ADD = "binding ADD";
+    static final String ANY_ADD = "checked";
 
     private AttachTimeline() {
     }
@@ -35,8 +36,11 @@ final class AttachTimeline {
     record Add(Map<String, Duration> steps) {
     }
 
-    /** The binding ADDs of a recording in the order served, each from its accepted connection to the next one's. */
-    static List<Add> read(Path recording) throws IOException {
+    /**
+     * The ADDs of a recording (connections with the step {@code marker}) in the order served, each from its
+     * accepted connection to the next one's: the calls must come one at a time.
+     */
+    static List<Add> read(Path recording, String marker) throws IOException {
         List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(recording).stream()
                 .filter(e -> e.getEventType().getName().equals(EVENT)).toList());
         events.sort(Comparator.comparing(RecordedEvent::getStartTime));
@@ -46,7 +50,7 @@ final class AttachTimeline {
         for (RecordedEvent e : events) {
             String step = e.getString("step");
             if (step.equals(ACCEPTED)) {
-                if (steps.containsKey(BINDING_ADD)) {
+                if (steps.containsKey(marker)) {
                     adds.add(new Add(steps));
                 }
                 steps = new LinkedHashMap<>();
@@ -56,7 +60,7 @@ final class AttachTimeline {
                 steps.putIfAbsent(step, Duration.between(accepted, e.getStartTime()));
             }
         }
-        if (steps.containsKey(BINDING_ADD)) {
+        if (steps.containsKey(marker)) {
             adds.add(new Add(steps));
         }
         return adds;

@@ -30,7 +30,7 @@ final class DaemonProcess {
         }
 
         /** As {@link #startNode(List, Path)}, with JVM flags of the benchmark's own after the DaemonSet's. */
-        private Process startNode(List<String> nodeArgs, Path log, String javaOpts) throws Exception {
+        Process startNode(List<String> nodeArgs, Path log, String javaOpts) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(entryPoint.toString(), "node"));
             cmd.addAll(nodeArgs);
             return start(cmd, log, javaOpts);

@@ -41,6 +41,9 @@ final class NodeBench implements Callable<Integer> {
     int ops;
     @Option(names = "--pods", defaultValue = "50", description = "Concurrent pods, two VMI interfaces each (default ${DEFAULT-VALUE}).")
     int pods;
+    @Option(names = "--timeline", description = "Also record the first daemon's attach steps (JFR) and print each step's "
+            + "median time after the connection was accepted, over the measured ADDs through the daemon.")
+    boolean timeline;
     @Mixin
     DaemonProcess.Image image;
 
@@ -62,7 +65,8 @@ final class NodeBench implements Callable<Integer> {
         try (BenchNamespaces ns = new BenchNamespaces()) {
             Path node = ns.create("nnode");
             Path pod = ns.create("npod");
-            Process daemon = startDaemon(socket, work, node, log);
+            Path steps = work.resolve("timeline.jfr");
+            Process daemon = image.startNode(daemonArgs(socket, work, node), log, timeline ? AttachTimeline.recordingTo(steps) : "");
             try {
                 waitFor(log, "msg=\"serving\"", daemon);
                 // 1. proxy vs in-process, from a process whose main thread lives in the pod
@@ -155,6 +159,12 @@ final class NodeBench implements Callable<Integer> {
                 System.out.printf("GC pass (at start-up) over %d orphaned attachments: %s%n", allocated,
                         gcLine.substring(gcLine.indexOf("freed=")));
                 System.out.printf("host-local allocations left: %d%n", leaked);
+                if (timeline) { // (the first daemon's, written as it was stopped: its ADDs one at a time, then the pods')
+                    List<AttachTimeline.Add> adds = AttachTimeline.read(steps, AttachTimeline.ANY_ADD);
+                    List<AttachTimeline.Add> measured = adds.subList(Math.min(warmup, adds.size()), Math.min(warmup + iterations, adds.size()));
+                    System.out.printf("the daemon's timeline of a launcher's ADD (JFR steps; medians after it accepted the "
+                            + "connection, n=%d):%n%s", measured.size(), AttachTimeline.medians(measured));
+                }
                 return leaked == 0 && errors[0] == 0 ? 0 : 1;
             } finally {
                 if (System.getenv("PODNIC_BENCH_SCRAPE") != null && Files.exists(log)) {
@@ -176,10 +186,14 @@ final class NodeBench implements Callable<Integer> {
     }
 
     private Process startDaemon(Path socket, Path work, Path node, Path log) throws Exception {
-        return image.startNode(List.of("--socket", socket.toString(), "--state-dir",
+        return image.startNode(daemonArgs(socket, work, node), log);
+    }
+
+    private static List<String> daemonArgs(Path socket, Path work, Path node) {
+        return List.of("--socket", socket.toString(), "--state-dir",
                 work.resolve("state").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
                 "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64",
-                "--binding-socket", "off"), log);
+                "--binding-socket", "off");
     }
 
     private static String request(String op, String netns, String ifName, String vmi) {
