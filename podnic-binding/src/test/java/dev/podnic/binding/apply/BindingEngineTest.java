@@ -4,57 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnic.api.VmNames;
-import dev.podnic.api.VmiParser;
-import dev.podnic.api.VmiSpec;
 import dev.podnic.binding.dhcp.DhcpException;
 import dev.podnic.binding.plan.GuestConfig;
-import dev.podnic.binding.plan.GuestRoute;
-import dev.podnic.binding.plan.PlanFixtures;
 import dev.podnic.binding.port.GuestPort;
-import dev.podnic.binding.record.RecordStore;
-import dev.podnic.binding.record.Records;
 import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
-import dev.podnic.binding.testing.Crash;
-import dev.podnic.binding.testing.CrashAfter;
-import dev.podnic.binding.testing.FakeAttacher;
 import dev.podnic.binding.testing.FakeDhcpBackend;
-import dev.podnic.binding.testing.FakeDomains;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;
-import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
 import dev.podnic.netlink.NetlinkException;
 import dev.podnic.netlink.NetworkOps;
-import dev.podnic.netlink.Route;
-import dev.podnic.netlink.fake.FakeKernel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The whole lifecycle of a VM's network without root or a kernel: the engine against the in-memory
@@ -62,85 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * "crash" is an Error thrown after a record write or a change to the pod — no catch or finally of
  * the engine undoes anything — and the "rerun" is a new engine on what the crash left.
  */
-class BindingEngineTest {
-    private static final Path NODE = Path.of("/run/netns/pdnt-node");
-    private static final Path POD = Path.of("/run/netns/pdnt-pod");
-    private static final VmiSpec VMI = PlanFixtures.VMI; // two vNICs
-
-    @TempDir
-    Path tmp;
-    private FakeKernel kernel;
-    private NetworkOps pod;
-    private FakeAttacher cni;
-    private FakeDhcpBackend dhcp;
-    private final FakeDomains domains = new FakeDomains();
-    private RecordStore store;
-    private Path resolv;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        kernel = new FakeKernel();
-        kernel.createNamespace(NODE);
-        kernel.createNamespace(POD);
-        pod = kernel.open(POD);
-        cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.BRIDGE, "podnet");
-        dhcp = FakeDhcpBackend.dnsmasq(pod);
-        store = new RecordStore(tmp.resolve("records"));
-        resolv = Files.writeString(tmp.resolve("resolv.conf"), "nameserver 192.0.2.53\nsearch example.test\n");
-    }
-
-    private BindingEngine engine() {
-        return engine(store, pod);
-    }
-
-    private BindingEngine engine(Records records, NetworkOps ops) {
-        return new BindingEngine(cni, ops, dhcp, domains, records, resolv, POD);
-    }
-
-    /** Everything podnic's work is visible in, by name (indexes change when links are made again). */
-    private record State(Map<String, String> links, TreeSet<String> addresses, TreeSet<String> routes,
-                         Map<String, GuestConfig> dhcp, Map<String, String> allocations, List<String> record) {
-    }
-
-    private State state() {
-        Map<Integer, String> names = pod.links().stream().collect(Collectors.toMap(Link::index, Link::name));
-        Map<String, String> links = new TreeMap<>();
-        for (Link l : pod.links()) {
-            links.put(l.name(), l.kind() + " mtu " + l.mtu() + (l.up() ? " up" : " down")
-                    + (l.masterIndex() > 0 ? " master " + names.get(l.masterIndex()) : ""));
-        }
-        TreeSet<String> addresses = pod.addresses(null).stream().map(a -> names.get(a.linkIndex()) + " " + a.address())
-                .collect(Collectors.toCollection(TreeSet::new));
-        TreeSet<String> routes = pod.routes(Family.V4, Route.MAIN_TABLE).stream()
-                .map(r -> r.destination() + " via " + r.gateway() + " dev " + names.get(r.linkIndex()))
-                .collect(Collectors.toCollection(TreeSet::new));
-        Map<String, GuestConfig> served = new TreeMap<>();
-        dhcp.running().forEach((bridge, plan) -> served.put(bridge, plan.guest()));
-        Map<String, String> allocations = new TreeMap<>();
-        cni.allocations().forEach((k, v) -> allocations.put(k, v.getHostAddress()));
-        List<String> record = store.load("default", "testvm").map(r -> r.nics().stream()
-                .map(n -> n.vmiInterface() + " " + n.step() + " " + n.address() + " " + n.gateway() + " " + n.routes() + " "
-                        + n.mtu() + " " + n.dns() + " " + (n.dhcp() == null ? null : n.dhcp().bridge()))
-                .toList()).orElse(List.of());
-        return new State(links, addresses, routes, served, allocations, record);
-    }
-
-    private State cleanUpState() {
-        BindingEngine e = engine();
-        e.up(VMI);
-        State s = state();
-        e.down("default", "testvm", Optional.empty());
-        assertThat(state()).isEqualTo(nothing());
-        return s;
-    }
-
-    /** The pod as it was before podnic: only its loopback. */
-    private State nothing() {
-        assertThat(pod.links()).extracting(Link::name).contains("lo");
-        return new State(Map.of("lo", pod.link("lo").kind() + " mtu " + pod.link("lo").mtu() + " down"), new TreeSet<>(),
-                new TreeSet<>(), Map.of(), Map.of(), List.of());
-    }
-
+class BindingEngineTest extends BindingEngineFixture {
     @Test
     void upWiresEveryVNicAndDownLeavesNothing() {
         List<BoundVNic> bound = engine().up(VMI);
@@ -180,124 +78,6 @@ class BindingEngineTest {
         engine().up(VMI);
         assertThat(state()).isEqualTo(once);
         assertThat(cni.adds).as("no second CNI ADD").isEqualTo(adds);
-    }
-
-    /** A clean up of the two vNICs writes its record 5 times and changes the pod 12 times: 17 crash points. */
-    private static final int CRASH_POINTS = 17;
-
-    static IntStream crashPoints() {
-        return IntStream.rangeClosed(1, CRASH_POINTS);
-    }
-
-    @Test
-    void theCrashPointsAreEveryWriteAndEveryChangeOfACleanUp() {
-        CrashAfter never = new CrashAfter(0);
-        engine(never.records(store), never.pod(pod)).up(VMI);
-        assertThat(never.events()).isEqualTo(CRASH_POINTS);
-    }
-
-    private void upCrashingAt(int point) {
-        CrashAfter crash = new CrashAfter(point);
-        assertThatThrownBy(() -> engine(crash.records(store), crash.pod(pod)).up(VMI)).isInstanceOf(Crash.class);
-    }
-
-    @ParameterizedTest
-    @MethodSource("crashPoints")
-    void aRerunAfterACrashAtAnyPointEndsInTheSameStateAsACleanUp(int point) {
-        State clean = cleanUpState();
-        upCrashingAt(point);
-        engine().up(VMI);
-        assertThat(state()).isEqualTo(clean);
-    }
-
-    @ParameterizedTest
-    @MethodSource("crashPoints")
-    void downAfterACrashAtAnyPointLeavesNothing(int point) {
-        upCrashingAt(point);
-        engine().down("default", "testvm", Optional.empty());
-        assertThat(state()).isEqualTo(nothing());
-    }
-
-    /** Crash points inside an effect, where no record write or pod change marks them. */
-    enum InsideAnEffect {
-        /** host-local allocated the address, the plugin has not made the interface yet */
-        CNI_ADD,
-        /** dnsmasq runs, the record does not name it yet */
-        DHCP_START
-    }
-
-    private void crashInside(InsideAnEffect where, boolean crash) {
-        Runnable hook = crash ? () -> {
-            throw new Crash("inside " + where);
-        } : () -> { };
-        if (where == InsideAnEffect.CNI_ADD) {
-            cni.midAdd(hook);
-        } else {
-            dhcp.afterStart(hook);
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(InsideAnEffect.class)
-    void aCrashInsideAnEffectIsFinishedByARerunAndUndoneByDown(InsideAnEffect where) {
-        State clean = cleanUpState();
-        crashInside(where, true);
-        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
-        int leftBehind = where == InsideAnEffect.CNI_ADD ? cni.allocations().size() : dhcp.running().size();
-        assertThat(leftBehind).as("left behind by the crash").isEqualTo(1);
-        crashInside(where, false);
-        engine().up(VMI);
-        assertThat(state()).isEqualTo(clean);
-
-        crashInside(where, true);
-        engine().down("default", "testvm", Optional.empty());
-        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(Crash.class);
-        engine().down("default", "testvm", Optional.empty());
-        assertThat(state()).isEqualTo(nothing());
-    }
-
-    @Test
-    void aRoutedNetworkKeepsItsPlanWhenUpIsRerunAfterTheInterfaceWasStripped() {
-        cni = new FakeAttacher(kernel, POD, NODE, FakeAttacher.Shape.PTP, "ptpnet");
-        VmiSpec one = oneNic();
-        // the record, (CNI ADD,) the bridge and its address, the facts recorded, then removing ptp's first route
-        CrashAfter firstChange = new CrashAfter(5);
-        assertThatThrownBy(() -> new BindingEngine(cni, firstChange.pod(pod), dhcp, domains, firstChange.records(store), resolv, POD)
-                .up(one)).isInstanceOf(Crash.class);
-        assertThat(store.load("default", "onevm").orElseThrow().nics().get(0).facts().routes()).hasSize(2);
-
-        BoundVNic b = engine().up(one).get(0);
-        GuestConfig g = b.plan().guest();
-        assertThat(g.address()).as("routed: the guest's own address only").isEqualTo(IpNet.parse("10.250.9.2/32"));
-        assertThat(g.routes()).contains(new GuestRoute(IpNet.parse("10.250.9.0/24"), IpLiteral.parse("10.250.9.1")));
-        assertThat(pod.routes(Family.V4, Route.MAIN_TABLE)).as("ptp's routes are stripped from vmi0")
-                .noneMatch(r -> r.linkIndex() == pod.link("vmi0").index());
-    }
-
-    private static VmiSpec oneNic() {
-        return new VmiParser().parse(("kind: VirtualMachine\nmetadata: {name: onevm}\nspec: {domain: {devices: "
-                + "{interfaces: [{type: pod-network, mac: {address: '02:00:00:00:07:01'}}]}}}").getBytes(StandardCharsets.UTF_8), "t");
-    }
-
-    @Test
-    void whenTheSecondVNicFailsTheFirstStaysWiredARerunFinishesAndDownUndoesBoth() {
-        cni.failOn("vmi1", new CniException(CniError.GENERIC, "no IP addresses available in range set"));
-        assertThatThrownBy(() -> engine().up(VMI)).isInstanceOf(BindingException.class)
-                .hasMessageContaining("default/testvm vNIC nic1 (vmi1): CNI ADD failed")
-                .hasMessageContaining("no IP addresses available");
-        VmiRecord rec = store.load("default", "testvm").orElseThrow();
-        assertThat(rec.nics()).extracting(VNicRecord::step).containsExactly(Step.SERVING, Step.PENDING);
-        assertThat(dhcp.running()).containsOnlyKeys("pdnbr-vmi0");
-
-        cni.clearFailures();
-        engine().up(VMI);
-        assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
-                .containsExactly(Step.SERVING, Step.SERVING);
-
-        cni.failOn("vmi1", new CniException(CniError.GENERIC, "unused"));
-        engine().down("default", "testvm", Optional.empty());
-        cni.clearFailures();
-        assertThat(state()).isEqualTo(nothing());
     }
 
     /** {@code ops} with {@code before} run ahead of each call of {@code method} (and {@code after} behind it). */
