@@ -1,5 +1,6 @@
 package dev.podnic.bench;
 
+import dev.podnic.cni.timeline.AttachStep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +19,6 @@ import jdk.jfr.consumer.RecordingFile;
  * over the measured ADDs. What the booking cannot say — which step waits on which — read off one run.
  */
 final class AttachTimeline {
-    static final String EVENT = "dev.podnic.AttachStep";
-    /** Marks where the daemon takes a connection, and that the connection is an ADD: the binding's, any. */
-    static final String ACCEPTED = "accepted";
-    static final String BINDING_ADD = "binding ADD";
-    static final String ANY_ADD = "checked";
-
     private AttachTimeline() {
     }
 
@@ -37,19 +32,19 @@ final class AttachTimeline {
     }
 
     /**
-     * The ADDs of a recording (connections with the step {@code marker}) in the order served, each from its
+     * The ADDs of a recording (connections with the step {@code marker}: {@link AttachStep#BINDING_ADD}, {@link AttachStep#CHECKED} for any) in the order served, each from its
      * accepted connection to the next one's: the calls must come one at a time.
      */
     static List<Add> read(Path recording, String marker) throws IOException {
         List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(recording).stream()
-                .filter(e -> e.getEventType().getName().equals(EVENT)).toList());
+                .filter(e -> e.getEventType().getName().equals(AttachStep.EVENT)).toList());
         events.sort(Comparator.comparing(RecordedEvent::getStartTime));
         List<Add> adds = new ArrayList<>();
         Instant accepted = null;
         Map<String, Duration> steps = new LinkedHashMap<>();
         for (RecordedEvent e : events) {
             String step = e.getString("step");
-            if (step.equals(ACCEPTED)) {
+            if (step.equals(AttachStep.ACCEPTED)) {
                 if (steps.containsKey(marker)) {
                     adds.add(new Add(steps));
                 }

@@ -53,10 +53,6 @@ final class DaemonProcess {
                     timeline.map(AttachTimeline::recordingTo).orElse(""));
         }
 
-        private Process start(List<String> cmd, Path log) throws Exception {
-            return start(cmd, log, "");
-        }
-
         private Process start(List<String> cmd, Path log, String javaOpts) throws Exception {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("PODNIC_JAR", jar.toAbsolutePath().toString());

@@ -2,6 +2,7 @@ package dev.podnic.bench;
 
 import dev.podnic.api.VmNames;
 import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.netlink.kernel.KernelNetworkOps;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.shim.CniShim;
@@ -145,7 +146,7 @@ final class KubevirtBench implements Callable<Integer> {
                 daemon.waitFor(20, TimeUnit.SECONDS);
             }
             if (timeline) { // (written as the daemon exited)
-                List<AttachTimeline.Add> adds = AttachTimeline.read(steps, AttachTimeline.BINDING_ADD);
+                List<AttachTimeline.Add> adds = AttachTimeline.read(steps, AttachStep.BINDING_ADD);
                 // Two binding ADDs a round (through libcni, then podnic-shim directly): the warm-up's left out.
                 List<AttachTimeline.Add> measured = adds.subList(Math.min(2 * warmup, adds.size()), adds.size());
                 System.out.printf("the daemon's timeline of a binding ADD (JFR steps; medians after it accepted the connection, "

@@ -3,6 +3,7 @@ package dev.podnic.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.podnic.cni.ipam.HostLocalStore;
+import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.netlink.netns.NetnsThread;
 import dev.podnic.node.api.NodeRequest;
 import dev.podnic.node.api.NodeWire;
@@ -160,7 +161,7 @@ final class NodeBench implements Callable<Integer> {
                         gcLine.substring(gcLine.indexOf("freed=")));
                 System.out.printf("host-local allocations left: %d%n", leaked);
                 if (timeline) { // (the first daemon's, written as it was stopped: its ADDs one at a time, then the pods')
-                    List<AttachTimeline.Add> adds = AttachTimeline.read(steps, AttachTimeline.ANY_ADD);
+                    List<AttachTimeline.Add> adds = AttachTimeline.read(steps, AttachStep.CHECKED);
                     List<AttachTimeline.Add> measured = adds.subList(Math.min(warmup, adds.size()), Math.min(warmup + iterations, adds.size()));
                     System.out.printf("the daemon's timeline of a launcher's ADD (JFR steps; medians after it accepted the "
                             + "connection, n=%d):%n%s", measured.size(), AttachTimeline.medians(measured));

@@ -8,9 +8,17 @@ import jdk.jfr.FlightRecorder;
  * and pipes, the ledger's writer, the binding's engine). Nothing is done unless the flight recorder runs
  * ({@code -XX:StartFlightRecording}; `scripts/bench kubevirt --timeline` starts it, docs/operations.md says how
  * by hand): the event class is not even loaded — loading one sets the recorder up, ~100 ms, which a command's
- * start must not pay. The steps are names, not a protocol: read them as a timeline, never as an interface.
+ * start must not pay. The steps are names, not a protocol: read them as a timeline —
+ * beyond the three below a reader groups by, never as an interface.
  */
 public final class AttachStep {
+    /** The JFR event's name, as a recording lists it. */
+    public static final String EVENT = "dev.podnic.AttachStep";
+    /** The steps a reader groups by: the daemon took a connection; it is a binding's ADD; an ADD passed the checks. */
+    public static final String ACCEPTED = "accepted";
+    public static final String BINDING_ADD = "binding ADD";
+    public static final String CHECKED = "checked";
+
     private AttachStep() {
     }
 

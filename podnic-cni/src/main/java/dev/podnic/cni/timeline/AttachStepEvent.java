@@ -8,7 +8,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /** The JFR event {@link AttachStep#reached} commits; loaded only once the flight recorder runs. */
-@Name("dev.podnic.AttachStep")
+@Name(AttachStep.EVENT)
 @Label("podnic attach step")
 @Category("podnic")
 @Description("A step of attaching (or answering for) a vNIC reached")

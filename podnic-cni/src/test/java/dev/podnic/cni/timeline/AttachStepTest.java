@@ -38,7 +38,7 @@ class AttachStepTest {
         String netns = Files.createFile(tmp.resolve("pod")).toString();
         Path file = tmp.resolve("steps.jfr");
         try (Recording r = new Recording()) {
-            r.enable("dev.podnic.AttachStep").withoutStackTrace();
+            r.enable(AttachStep.EVENT).withoutStackTrace();
             r.start();
             AttachStep.reached("accepted");
             new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec)
@@ -48,7 +48,7 @@ class AttachStepTest {
             r.dump(file);
         }
         List<String> steps = RecordingFile.readAllEvents(file).stream()
-                .filter(e -> e.getEventType().getName().equals("dev.podnic.AttachStep"))
+                .filter(e -> e.getEventType().getName().equals(AttachStep.EVENT))
                 .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime))
                 .map(e -> e.getString("step")).toList();
         assertThat(steps).containsExactly("accepted", "plugin may have its input", "cache written", "plugin exited bridge");

@@ -200,7 +200,7 @@ public final class HostBinding implements NodeServer.Protocol {
     private CniResult add(BindingCall c) {
         long t0 = System.nanoTime();
         synchronized (lock(c)) {
-            AttachStep.reached("binding ADD");
+            AttachStep.reached(AttachStep.BINDING_ADD);
             Booked booked = withPod(c, true, (engine, adopted, service) -> {
                 try {
                     BoundVNic up = engine.up(spec(c, adopted)).get(0);

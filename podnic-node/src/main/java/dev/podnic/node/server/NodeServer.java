@@ -157,7 +157,7 @@ public final class NodeServer implements AutoCloseable {
             UnixConnection c;
             try {
                 c = socket.accept();
-                AttachStep.reached("accepted");
+                AttachStep.reached(AttachStep.ACCEPTED);
                 backoffMillis = 0;
             } catch (IOException e) {
                 if (socket.isClosed()) {

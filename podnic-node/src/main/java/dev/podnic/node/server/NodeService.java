@@ -303,7 +303,7 @@ public final class NodeService {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            AttachStep.reached("checked");
+            AttachStep.reached(AttachStep.CHECKED);
             RuntimeConf rt = RuntimeConf.of(cid, netns, r.ifName());
             // (rt's namespace is the caller's, pinned: callers looks at the same one, once it is open)
             Optional<LedgeredAdd.CallersPod> pod = callers == null ? Optional.empty() : Optional.of(new LedgeredAdd.CallersPod(
