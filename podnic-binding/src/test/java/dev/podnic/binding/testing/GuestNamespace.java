@@ -148,13 +148,13 @@ public final class GuestNamespace implements AutoCloseable {
             Files.writeString(script, DHCPV6_SCRIPT.replace("@OUT@", out.toString())); // dhclient gives scripts its own environment
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path pidFile = dir.resolve("dhclient6.pid");
-            daemonPidFiles.add(pidFile);
             ProcessBuilder pb = new ProcessBuilder("dhclient", "-6", "-1", "-v", "-sf", script.toString(),
                     "-lf", dir.resolve("dhclient6.leases").toString(), "-pf", pidFile.toString(), "eth0").redirectErrorStream(true);
             ChildProcess.Result r = ChildProcess.await(thread.call(pb::start), Duration.ofSeconds(60), "dhclient -6");
             if (!r.ok() || !Files.exists(out)) {
                 throw new IllegalStateException("dhclient -6 got no lease: " + r.output());
             }
+            stopOnClose(pidFile);
             return Files.readString(out);
         }
         // In a mount namespace of its own, so that its state and pid files stay out of the machine's.
@@ -227,16 +227,34 @@ public final class GuestNamespace implements AutoCloseable {
     }
 
     /** Ends the clients that stayed running (dhclient keeps its lease), by their pid files. */
+    /**
+     * Ends, when this guest closes, the daemon a client became once it held a lease. ISC dhclient -1 forks when bound and
+     * its child writes the pid file after the parent has exited, so the file may still be missing or empty here.
+     */
+    public void stopOnClose(Path pidFile) {
+        daemonPidFiles.add(pidFile);
+    }
+
     @Override
     public void close() {
-        for (Path pidFile : daemonPidFiles) {
-            try {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroy);
-            } catch (java.io.IOException | NumberFormatException none) {
-                // it never started
+        try {
+            for (Path pidFile : daemonPidFiles) {
+                await("the daemon wrote " + pidFile, () -> pidIn(pidFile).isPresent());
+                ProcessHandle.of(pidIn(pidFile).orElseThrow()).ifPresent(ProcessHandle::destroy);
             }
+        } finally {
+            thread.close();
         }
-        thread.close();
+    }
+
+    /** The pid in {@code file} once it is there in full (dhclient writes it with its newline). */
+    private static java.util.Optional<Long> pidIn(Path file) {
+        try {
+            String pid = Files.readString(file);
+            return pid.matches("[0-9]+\\n") ? java.util.Optional.of(Long.parseLong(pid.strip())) : java.util.Optional.empty();
+        } catch (java.io.IOException notYet) {
+            return java.util.Optional.empty();
+        }
     }
 
 }
