@@ -124,10 +124,15 @@ public final class ProcessPluginExec implements PluginExec, AutoCloseable {
         }
     }
 
-    /** Children first: once the plugin is gone they are re-parented and no longer found. */
+    /**
+     * The plugin first, then the children it had: found before (once it is gone they are re-parented and no longer
+     * found), ended after (ended first, a child's end is something the plugin could still act on — a shell plugin
+     * whose {@code $(cat)} ended would go on with empty input).
+     */
     private static void killTree(Process process) {
-        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = process.toHandle().descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
