@@ -87,12 +87,21 @@ final class KubevirtBench implements Callable<Integer> {
                 List<Double> directAdd = new ArrayList<>();
                 List<Double> version = new ArrayList<>();
                 List<Double> trueExec = new ArrayList<>();
+                long chainCpu = 0; // libcni and the chain's plugins, for the measured rounds' chain ADD and DEL
+                long bindingCpu = 0; // libcni and podnic-shim, for the measured rounds' binding ADD and DEL through libcni
+                CpuTime.OfProcess daemonBefore = null;
                 for (int i = 0; i < warmup + iterations; i++) {
                     boolean keep = i >= warmup;
+                    if (i == warmup) {
+                        daemonBefore = CpuTime.OfProcess.of(daemon.pid());
+                    }
+                    long cpu0 = CpuTime.children();
                     double a = d.run("add", clusterNad, "net5", null);
                     double b = d.run("del", clusterNad, "net5", null);
+                    long cpu1 = CpuTime.children();
                     double c = d.run("add", bindingNad, "net1", "{\"logicNetworkName\":\"default\"}");
                     double e = d.run("del", bindingNad, "net1", "{\"logicNetworkName\":\"default\"}");
+                    long cpu2 = CpuTime.children();
                     awaitUnwired(pod, VmNames.bridge("vmi1"), VmNames.tap("default"));
                     Map<String, String> direct = Map.of("CNI_CONTAINERID", sandbox, "CNI_NETNS", pod.toString(), "CNI_IFNAME", "net2",
                             "CNI_ARGS", "K8S_POD_NAMESPACE=bench;K8S_POD_NAME=virt-launcher-bench-x;K8S_POD_UID=0a1b2c3d",
@@ -106,6 +115,8 @@ final class KubevirtBench implements Callable<Integer> {
                             "PODNIC_BINDING_SOCKET", binding.toString()), "{\"cniVersion\":\"1.0.0\"}");
                     double t = time(multusHere, new ProcessBuilder("/bin/true"), Map.of(), "");
                     if (keep) {
+                        chainCpu += cpu1 - cpu0;
+                        bindingCpu += cpu2 - cpu1;
                         rawAdd.add(a);
                         rawDel.add(b);
                         bindAdd.add(c);
@@ -115,6 +126,8 @@ final class KubevirtBench implements Callable<Integer> {
                         trueExec.add(t);
                     }
                 }
+                // The daemon served two binding ADDs and DELs a round (through libcni, and from podnic-shim directly).
+                CpuTime.OfProcess daemonCpu = CpuTime.OfProcess.of(daemon.pid()).minus(daemonBefore);
                 d.run("del", clusterNad, "eth0", null);
                 int left = new HostLocalStore(work.resolve("ipam"), "benchnet").allocations().size();
                 Stats ra = Stats.of(rawAdd);
@@ -130,6 +143,13 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.printf("binding ADD with podnic-shim exec'd directly (no libcni) %s%n", Stats.of(directAdd));
                 System.out.printf("podnic-shim VERSION (its own answer, no daemon) %s%nexec of /bin/true %s%n"
                         + "podnic-shim's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
+                double chainMs = chainCpu / 1e6 / iterations;
+                double shimMs = bindingCpu / 1e6 / iterations;
+                double daemonMs = daemonCpu.own() / 1e6 / (2.0 * iterations);
+                double pluginsMs = daemonCpu.children() / 1e6 / (2.0 * iterations);
+                System.out.printf("CPU (user + system) per ADD and DEL, ms: delegate chain %.1f (libcni and its plugins); binding %.1f "
+                        + "= libcni and podnic-shim %.1f + the node daemon's own %.1f + the plugins it ran %.1f; binding/chain %.2f%n",
+                        chainMs, shimMs + daemonMs + pluginsMs, shimMs, daemonMs, pluginsMs, (shimMs + daemonMs + pluginsMs) / chainMs);
                 // Where the binding's ADD goes, as the daemon books it per vNIC (the measured rounds only, through libcni).
                 List<BindingBooking> booked = BindingBooking.read(log, "default");
                 List<BindingBooking> measured = booked.subList(Math.min(warmup, booked.size()), booked.size());
