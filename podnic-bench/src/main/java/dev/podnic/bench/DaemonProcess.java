@@ -37,20 +37,27 @@ final class DaemonProcess {
         }
 
         /**
-         * The node daemon as the KubeVirt benchmarks run it: state under {@code work}, the node's plugins,
-         * no metrics, no periodic GC in the way, and the binding socket podnic-shim calls.
+         * The node daemon as the KubeVirt benchmarks run it: state under {@code work}, the binding's on a tmpfs as the
+         * DaemonSet keeps it (its {@link #bindingState}), the node's plugins, no metrics, no periodic GC in the way, and the
+         * binding socket podnic-shim calls.
          */
-        Process startBindingNode(Path work, Path confDir, Path nodeNetns, Path bindingSocket, Path log) throws Exception {
+        Process startBindingNode(WorkDirectory work, Path confDir, Path nodeNetns, Path bindingSocket, Path log) throws Exception {
             return startBindingNode(work, confDir, nodeNetns, bindingSocket, log, Optional.empty());
         }
 
         /** As above; with {@code timeline}, the daemon records its attach steps there (JFR), written as it exits. */
-        Process startBindingNode(Path work, Path confDir, Path nodeNetns, Path bindingSocket, Path log, Optional<Path> timeline)
+        Process startBindingNode(WorkDirectory work, Path confDir, Path nodeNetns, Path bindingSocket, Path log, Optional<Path> timeline)
                 throws Exception {
-            return startNode(List.of("--socket", work.resolve("node.sock").toString(), "--state-dir", work.resolve("state").toString(),
+            return startNode(List.of("--socket", work.path().resolve("node.sock").toString(), "--state-dir",
+                    work.path().resolve("state").toString(), "--binding-state-dir", bindingState(work).toString(),
                     "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni", "--node-netns", nodeNetns.toString(),
                     "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()), log,
                     timeline.map(AttachTimeline::recordingTo).orElse(""));
+        }
+
+        /** Where {@link #startBindingNode} has the daemon keep the binding's state per attachment. */
+        static Path bindingState(WorkDirectory work) throws java.io.IOException {
+            return work.onTmpfs().resolve("kubevirt");
         }
 
         private Process start(List<String> cmd, Path log, String javaOpts) throws Exception {

@@ -49,11 +49,12 @@ final class KubevirtBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (WorkDirectory scratch = WorkDirectory.create("podnic-bench-kubevirt")) {
-            return run(scratch.path());
+            return run(scratch);
         }
     }
 
-    private int run(Path work) throws Exception {
+    private int run(WorkDirectory scratch) throws Exception {
+        Path work = scratch.path();
         Path netd = Files.createDirectories(work.resolve("net.d"));
         String cluster = "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"cni-podnic\","
                 + "\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + work.resolve("ipam")
@@ -71,7 +72,7 @@ final class KubevirtBench implements Callable<Integer> {
             Path node = ns.create("knode");
             Path pod = ns.create("kpod");
             Path steps = work.resolve("timeline.jfr");
-            Process daemon = image.startBindingNode(work, netd, node, binding, log, timeline ? Optional.of(steps) : Optional.empty());
+            Process daemon = image.startBindingNode(scratch, netd, node, binding, log, timeline ? Optional.of(steps) : Optional.empty());
             int status;
             try (NetnsThread multusHere = NetnsThread.enter(node)) {
                 DaemonProcess.await(log, 0, "msg=\"serving\"", daemon);

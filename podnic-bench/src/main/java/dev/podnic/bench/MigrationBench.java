@@ -58,7 +58,7 @@ final class MigrationBench implements Callable<Integer> {
             Path binding = work.resolve("state/binding.sock");
             Path log = work.resolve("daemon.log");
             Path node = ns.create("mnode");
-            Process daemon = image.startBindingNode(work, netd, node, binding, log);
+            Process daemon = image.startBindingNode(scratch, netd, node, binding, log);
             List<Double> moved = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
             List<Double> migrate = new ArrayList<>();

@@ -49,11 +49,13 @@ final class ScaleBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (WorkDirectory scratch = WorkDirectory.create("podnic-bench-scale")) {
-            return run(scratch.path());
+            return run(scratch);
         }
     }
 
-    private int run(Path work) throws Exception {
+    private int run(WorkDirectory scratch) throws Exception {
+        Path work = scratch.path();
+        Path bindingState = DaemonProcess.Image.bindingState(scratch);
         Path netd = Files.createDirectories(work.resolve("net.d"));
         Files.writeString(netd.resolve("10-scalenet.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"scalenet\",\"plugins\":[{\"type\":"
                 + "\"bridge\",\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
@@ -65,7 +67,7 @@ final class ScaleBench implements Callable<Integer> {
         List<String> pods = new ArrayList<>();
         try (BenchNamespaces ns = new BenchNamespaces(); NeighbourTables neighbours = new NeighbourTables()) {
             Path node = ns.create("node");
-            Process daemon = image.startBindingNode(work, netd, node, binding, log);
+            Process daemon = image.startBindingNode(scratch, netd, node, binding, log);
             try (NetnsThread multus = NetnsThread.enter(node)) {
                 DaemonProcess.await(log, 0, "msg=\"serving\"", daemon);
                 Footprint idle = Footprint.of(daemon.pid());
@@ -107,7 +109,7 @@ final class ScaleBench implements Callable<Integer> {
                     System.out.printf("guests with their IPv4 lease (udhcpc), IPv6 lease and default route (dhcpcd): %d of %d%n",
                             vnics - failed.size(), vnics);
                     for (Guest g : failed.subList(0, Math.min(5, failed.size()))) {
-                        Path lease = work.resolve("state/kubevirt/scalesandbox" + g.n() + "-net1/dhcp/pdnbr-vmi1.lease.json");
+                        Path lease = bindingState.resolve("scalesandbox" + g.n() + "-net1/dhcp/pdnbr-vmi1.lease.json");
                         System.out.printf("  guest %d: %s; its lease file: %s%n", g.n(), g.problem(),
                                 Files.exists(lease) ? Files.readString(lease).replaceAll("\\s+", " ") : "(none)");
                     }
@@ -117,7 +119,7 @@ final class ScaleBench implements Callable<Integer> {
                     daemon.waitFor(20, TimeUnit.SECONDS);
                     long offset = Files.size(log);
                     long started = System.nanoTime();
-                    daemon = image.startBindingNode(work, netd, node, binding, log);
+                    daemon = image.startBindingNode(scratch, netd, node, binding, log);
                     String resumedLine = DaemonProcess.await(log, offset, "dhcp-resumed=", daemon, Duration.ofMillis(5));
                     double resumedMs = (System.nanoTime() - started) / 1e6;
                     DaemonProcess.await(log, offset, "msg=\"serving\"", daemon, Duration.ofMillis(5));
@@ -132,7 +134,7 @@ final class ScaleBench implements Callable<Integer> {
                             try {
                                 return g.ns().renew().isEmpty() ? "guest " + g.n() + ": an empty renewal" : null;
                             } catch (Exception | AssertionError e) {
-                                Path served = work.resolve("state/kubevirt/scalesandbox" + g.n() + "-net1/dhcp/pdnbr-vmi1.log");
+                                Path served = bindingState.resolve("scalesandbox" + g.n() + "-net1/dhcp/pdnbr-vmi1.log");
                                 List<String> lines = Files.exists(served) ? Files.readAllLines(served) : List.of();
                                 return "guest " + g.n() + ": " + e.getMessage() + "; its server's log ends "
                                         + lines.subList(Math.max(0, lines.size() - 3), lines.size());
@@ -150,7 +152,7 @@ final class ScaleBench implements Callable<Integer> {
                     System.out.printf("renewals answered by the restarted daemon: %d of %d%s%n", renewed, vnics,
                             unrenewed.isEmpty() ? "" : " " + unrenewed.subList(0, Math.min(5, unrenewed.size())));
                     System.out.printf("restarted daemon serving %d guests: %s%n", vnics, Footprint.of(daemon.pid()));
-                    System.out.printf("sends that failed, in the servers' logs: %s%n", failedSends(work.resolve("state/kubevirt")));
+                    System.out.printf("sends that failed, in the servers' logs: %s%n", failedSends(bindingState));
                     List<Double> dels = new ArrayList<>();
                     for (int i = 0; i < vnics; i++) {
                         long t0 = System.nanoTime();

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,10 +50,12 @@ class CliKubevirtIT extends WithNodeAndPod {
     }
 
     /** Starts `podnic node`, logging to {@code log} (one file per start: a restart's lines are its own). */
-    private void startDaemon(Path log) throws Exception {
-        daemon = new ProcessBuilder(PodnicProcesses.command("node", "--socket", tmp.resolve("node.sock").toString(),
+    private void startDaemon(Path log, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("node", "--socket", tmp.resolve("node.sock").toString(),
                 "--state-dir", tmp.resolve("node").toString(), "--conf-dir", confDir().toString(), "--bin-dir", RealPlugins.DIR,
-                "--node-netns", path(node).toString(), "--gc-interval", "3600", "--metrics-address", "127.0.0.1:0"))
+                "--node-netns", path(node).toString(), "--gc-interval", "3600", "--metrics-address", "127.0.0.1:0"));
+        args.addAll(List.of(more));
+        daemon = new ProcessBuilder(PodnicProcesses.command(args.toArray(String[]::new)))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PodnicProcesses.awaitLine(log, "binding-socket=" + tmp.resolve("node/binding.sock"), daemon);
     }
@@ -118,10 +121,13 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(Files.readString(tmp.resolve("daemon.log"))).doesNotContain("stopping before every DEL");
     }
 
+    /** With the binding's state where the DaemonSet keeps it (--binding-state-dir: a node's /run), made root's alone. */
     @Test
     void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
         installShim();
-        startDaemon(tmp.resolve("daemon.log"));
+        Path state = tmp.resolve("run/kubevirt");
+        String[] stateHere = {"--binding-state-dir", state.toString()};
+        startDaemon(tmp.resolve("daemon.log"), stateHere);
 
         ChildProcess.Result add = shim("ADD");
         assertThat(add.exitCode()).as(add.output()).isZero();
@@ -130,6 +136,8 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(TestNamespaces.ip("-n", pod, "-o", "link", "show")).contains("vmi1").contains(VmNames.tap("default"));
         assertThat(dhcpServed()).isTrue();
         assertThat(dnsmasqOfThisTest()).as("no process per vNIC").isFalse();
+        assertThat(state.resolve("sandbox-" + pod + "-net1/dhcp/pdnbr-vmi1.lease.json")).isRegularFile();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(tmp.resolve("daemon.log"))) // (written as it answers)
                 .contains("msg=\"KubeVirt binding\" what=\"bound vmi1 (network default)")
                 .as("the booking tells the plugins from podnic's share")
@@ -138,7 +146,7 @@ class CliKubevirtIT extends WithNodeAndPod {
 
         killDaemon();
         assertThat(dhcpServed()).as("the servers went with the daemon").isFalse();
-        startDaemon(tmp.resolve("resumed.log")); // the pod lives: its lease is served again from the lease file
+        startDaemon(tmp.resolve("resumed.log"), stateHere); // the pod lives: its lease is served again from the lease file
         assertThat(Files.readString(tmp.resolve("resumed.log"))).contains("dhcp-resumed=1");
         assertThat(dhcpServed()).isTrue();
 
@@ -147,11 +155,11 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(JSON.readTree(meanwhile.output()).path("code").asInt()).as("the daemon is down: try again").isEqualTo(11);
 
         namespaces.delete(pod); // the pod vanishes without a DEL; only podnic-ra's process or sockets could keep it alive
-        startDaemon(tmp.resolve("restarted.log")); // its start-up GC ran before it served
+        startDaemon(tmp.resolve("restarted.log"), stateHere); // its start-up GC ran before it served
         String log = Files.readString(tmp.resolve("restarted.log"));
         assertThat(log).contains("freed KubeVirt binding attachment sandbox-" + pod + "-net1: its pod's network namespace is gone")
                 .contains("dhcp-resumed=0");
         // (Its VMI interface's address went with it, through the ledger: the checks after each test find none left.)
-        assertThat(Files.list(tmp.resolve("node/kubevirt")).toList()).isEmpty();
+        assertThat(Files.list(state).toList()).isEmpty();
     }
 }

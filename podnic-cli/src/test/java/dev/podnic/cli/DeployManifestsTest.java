@@ -155,6 +155,19 @@ class DeployManifestsTest {
                 && v.getHostPath().getPath().startsWith("/var/lib/podnic"));
     }
 
+    /** The binding's state is on the node's /run (a tmpfs: it ends with the node's pods), in no pod and under no socket pods mount. */
+    @Test
+    void theBindingsStateIsOnTheNodesRunAndOutOfEveryPodsReach() throws IOException {
+        Container node = containers().stream().filter(c -> c.getName().equals("node")).findFirst().orElseThrow();
+        assertThat(node.getArgs()).contains("--binding-state-dir=/run/podnic-node/kubevirt");
+        assertThat(node.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/run/podnic-node"));
+        assertThat(containers()).filteredOn(c -> !c.getName().equals("node")).allSatisfy(c -> assertThat(c.getVolumeMounts())
+                .noneMatch(m -> m.getMountPath().startsWith("/run/podnic-node")));
+        io.fabric8.kubernetes.api.model.Pod launcher = new LauncherPods(IMAGE).build(launcherVmi());
+        assertThat(launcher.getSpec().getVolumes()).noneMatch(v -> v.getHostPath() != null
+                && v.getHostPath().getPath().startsWith("/run/podnic-node"));
+    }
+
     private static VirtualMachineInstance launcherVmi() {
         VirtualMachineInstance vmi = new VirtualMachineInstance();
         vmi.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("vm").withNamespace("ns").withUid("u").build());

@@ -22,6 +22,7 @@ import dev.podnic.guest.ConsoleReport;
 import dev.podnic.guest.GuestDomain;
 import dev.podnic.guest.GuestImage;
 import dev.podnic.guest.GuestImageBuilder;
+import dev.podnic.kubevirt.cni.BindingStateDirs;
 import dev.podnic.kubevirt.cni.HostBinding;
 import dev.podnic.kubevirt.testing.MultusDelegate;
 import dev.podnic.kubevirt.testing.PodnicSidecar;
@@ -109,7 +110,7 @@ class KubevirtBindingIT extends WithRealPod {
                 NodeService.DEFAULT_NETNS_DIR, new Limits(Limits.DEFAULT_MAX_INTERFACES_PER_POD, Set.of("podnet")), log::add);
         NetnsIdentity node = nodeThread.call(() -> NetnsIdentity.of(Path.of("/proc/thread-self/ns/net")));
         dhcpServers = new DhcpServers();
-        binding = new HostBinding(service, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107,
+        binding = new HostBinding(service, BindingStateDirs.at(tmp.resolve("kubevirt")), Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107,
                 node, id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);
         Path socket = tmp.resolve("binding.sock");
         server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();

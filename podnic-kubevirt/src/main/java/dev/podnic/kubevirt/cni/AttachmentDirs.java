@@ -15,24 +15,34 @@ import java.util.stream.Stream;
 /**
  * The KubeVirt binding's state directory: one directory per attachment, named by its key (sandbox
  * and interface), holding the engine's record, the DHCP server's lease file and log, podnic-ra's
- * files and an adopted Multus interface's configuration.
+ * files and an adopted Multus interface's configuration. An attachment made before the state moved
+ * is found where it was made ({@link BindingStateDirs}).
  */
 final class AttachmentDirs {
-    private final Path stateDir;
+    private final BindingStateDirs state;
 
-    AttachmentDirs(Path stateDir) {
-        this.stateDir = stateDir;
+    AttachmentDirs(BindingStateDirs state) {
+        this.state = state;
     }
 
     Path dir(String key) {
-        return stateDir.resolve(key);
+        Path before = state.earlier().resolve(key);
+        return state.moved() && Files.isDirectory(before) ? before : state.dir().resolve(key);
     }
 
     List<Path> all() {
-        if (!Files.isDirectory(stateDir)) {
+        List<Path> out = new java.util.ArrayList<>(in(state.dir()));
+        if (state.moved()) {
+            out.addAll(in(state.earlier()));
+        }
+        return out;
+    }
+
+    private static List<Path> in(Path parent) {
+        if (!Files.isDirectory(parent)) {
             return List.of();
         }
-        try (Stream<Path> dirs = Files.list(stateDir)) {
+        try (Stream<Path> dirs = Files.list(parent)) {
             return dirs.filter(Files::isDirectory).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -66,8 +66,8 @@ public final class HostAttachments {
         return t;
     });
 
-    HostAttachments(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
-        this(service, stateDir, dnsmasq, dhcpServers, qemuUid, log, Executors.newSingleThreadExecutor(r -> {
+    HostAttachments(NodeService service, BindingStateDirs state, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
+        this(service, state, dnsmasq, dhcpServers, qemuUid, log, Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "podnic-unwire");
             t.setDaemon(true);
             return t;
@@ -75,11 +75,11 @@ public final class HostAttachments {
     }
 
     /** @param unwiring runs the removal of a DEL's leftover links after it answered (tests: never, as a kill would) */
-    HostAttachments(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log,
+    HostAttachments(NodeService service, BindingStateDirs state, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log,
                     Executor unwiring) {
         this.unwiring = unwiring;
         this.service = service;
-        this.attachments = new AttachmentDirs(stateDir);
+        this.attachments = new AttachmentDirs(state);
         this.dnsmasq = dnsmasq;
         this.dhcpServers = dhcpServers;
         this.qemuUid = qemuUid;

@@ -80,14 +80,15 @@ public final class HostBinding implements NodeServer.Protocol {
     });
 
     /**
+     * @param state       where the attachments' records, lease files and logs are kept
      * @param dnsmasq     what stops the dnsmasq of attachments an earlier podnic made
      * @param dhcpServers the daemon's DHCP servers (it closes them as it stops)
      * @param node        the daemon's own network namespace: only callers there (Multus) are served
      * @param log         one line per freed or refused attachment, for the daemon's log
      */
-    public HostBinding(NodeService service, Path stateDir, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, NetnsIdentity node,
+    public HostBinding(NodeService service, BindingStateDirs state, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, NetnsIdentity node,
                        SandboxFiles sandboxes, Consumer<String> log) {
-        this(service, new HostAttachments(service, stateDir, dnsmasq, dhcpServers, qemuUid, log), node, sandboxes, log);
+        this(service, new HostAttachments(service, state, dnsmasq, dhcpServers, qemuUid, log), node, sandboxes, log);
     }
 
     /** With the attachments given (tests: a DEL's links left unremoved, as a kill would leave them). */

@@ -196,6 +196,42 @@ class HostBindingIT extends WithBindingDaemon {
     }
 
     /**
+     * The operator moves the binding's state (to a tmpfs: --binding-state-dir) and the daemon restarts under running
+     * VMs: what was attached before is served again and freed from where it was made; what is attached after is kept
+     * in the new place.
+     */
+    @Test
+    void aDaemonWhoseBindingStateMovedServesAndFreesWhatWasMadeBeforeWhereItWas() throws Exception {
+        assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
+        Path before = tmp.resolve("kubevirt");
+        Path moved = tmp.resolve("run").resolve("kubevirt");
+        server.close();
+        dhcpServers.close();
+        assertThat(dhcpServed("pdnbr-vmi1")).isFalse();
+
+        service = daemon();
+        dhcpServers = new DhcpServers();
+        binding = binding(service, dhcpServers, new BindingStateDirs(moved, before));
+        assertThat(new Housekeeping(service, binding.attachments()).startUp().resumed()).as("served again from before").isEqualTo(1);
+        server = new NodeServer(UnixServer.bind(socket, 0600), service, binding, 4).start();
+        assertThat(dhcpServed("pdnbr-vmi1")).isTrue();
+
+        String second = CONFIG.replace("\"default\"", "\"second\"");
+        Run add = shim("ADD", "net2", second);
+        assertThat(add.exit()).as(add.out().toString()).isZero();
+        assertThat(moved.resolve(sandbox + "-net2")).isDirectory();
+        assertThat(before.resolve(sandbox + "-net2")).doesNotExist();
+
+        assertThat(shim("DEL", "net1", CONFIG).exit()).isZero();
+        assertThat(before.resolve(sandbox + "-net1")).doesNotExist();
+        assertThat(dhcpServed("pdnbr-vmi1")).isFalse();
+        assertThat(shim("DEL", "net2", second).exit()).isZero();
+        assertThat(moved.resolve(sandbox + "-net2")).doesNotExist();
+        assertThat(dhcpServers.size()).isZero();
+        assertThat(service.attachments()).isEmpty();
+    }
+
+    /**
      * The pod vanishes without a DEL while the daemon runs: its periodic GC closes the DHCP and router
      * advertisement sockets — all that kept the pod's namespace alive — so the namespace goes, and with it the
      * veths whose node ends are on the node's bridge; the VMI interface's addresses are freed.
@@ -224,7 +260,7 @@ class HostBindingIT extends WithBindingDaemon {
     void aDaemonKilledAfterADelAnsweredRemovesItsBridgeAndTapAsItStarts() throws Exception {
         assertThat(shim("ADD", "net1", CONFIG).exit()).isZero();
         String tap = VmNames.tap("default");
-        HostBinding killed = new HostBinding(service, new HostAttachments(service, tmp.resolve("kubevirt"),
+        HostBinding killed = new HostBinding(service, new HostAttachments(service, BindingStateDirs.at(tmp.resolve("kubevirt")),
                 java.nio.file.Path.of("/usr/sbin/dnsmasq"), dhcpServers, 107, log::add, removal -> { }),
                 dev.podnic.node.peer.NetnsIdentity.ofProcess(ProcessHandle.current().pid()),
                 id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"), log::add);

@@ -75,7 +75,11 @@ abstract class WithBindingDaemon extends WithRealPod {
     }
 
     protected HostBinding binding(NodeService s, DhcpServers servers) throws Exception {
-        return new HostBinding(s, tmp.resolve("kubevirt"), Path.of("/usr/sbin/dnsmasq"), servers, 107,
+        return binding(s, servers, BindingStateDirs.at(tmp.resolve("kubevirt")));
+    }
+
+    protected HostBinding binding(NodeService s, DhcpServers servers, BindingStateDirs state) throws Exception {
+        return new HostBinding(s, state, Path.of("/usr/sbin/dnsmasq"), servers, 107,
                 NetnsIdentity.ofProcess(ProcessHandle.current().pid()), id -> tmp.resolve("sandboxes").resolve(id).resolve("resolv.conf"),
                 log::add);
     }
