@@ -226,7 +226,6 @@ public final class GuestNamespace implements AutoCloseable {
         return path;
     }
 
-    /** Ends the clients that stayed running (dhclient keeps its lease), by their pid files. */
     /**
      * Ends, when this guest closes, the daemon a client became once it held a lease. ISC dhclient -1 forks when bound and
      * its child writes the pid file after the parent has exited, so the file may still be missing or empty here.
@@ -235,6 +234,7 @@ public final class GuestNamespace implements AutoCloseable {
         daemonPidFiles.add(pidFile);
     }
 
+    /** Ends the clients that stayed running (dhclient keeps its lease), by their pid files. */
     @Override
     public void close() {
         try {
