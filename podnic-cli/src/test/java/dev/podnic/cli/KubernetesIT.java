@@ -178,7 +178,9 @@ class KubernetesIT {
         if (Files.isDirectory(dhcp)) {
             try (var pids = Files.list(dhcp)) {
                 for (Path f : pids.filter(f -> f.toString().endsWith(".pid")).toList()) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).ifPresent(ProcessHandle::destroyForcibly);
+                    // (a daemon writes its pid file as it starts: seen before it is written, it is empty)
+                    String pid = await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(f), p -> p.matches("[0-9]+\\s*"));
+                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
         }
