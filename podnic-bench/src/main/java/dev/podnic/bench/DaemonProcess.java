@@ -37,8 +37,8 @@ final class DaemonProcess {
         }
 
         /**
-         * The node daemon as the KubeVirt benchmarks run it: state under {@code work}, the binding's on a tmpfs as the
-         * DaemonSet keeps it (its {@link #bindingState}), the node's plugins, no metrics, no periodic GC in the way, and the
+         * The node daemon as the KubeVirt benchmarks run it: state under {@code work}, the binding's and the CNI cache on a
+         * tmpfs as the DaemonSet keeps them (the binding's: {@link #bindingState}), the node's plugins, no metrics, no periodic GC in the way, and the
          * binding socket podnic-shim calls.
          */
         Process startBindingNode(WorkDirectory work, Path confDir, Path nodeNetns, Path bindingSocket, Path log) throws Exception {
@@ -50,6 +50,7 @@ final class DaemonProcess {
                 throws Exception {
             return startNode(List.of("--socket", work.path().resolve("node.sock").toString(), "--state-dir",
                     work.path().resolve("state").toString(), "--binding-state-dir", bindingState(work).toString(),
+                    "--cache-dir", work.onTmpfs().resolve("cni-cache").toString(),
                     "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni", "--node-netns", nodeNetns.toString(),
                     "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()), log,
                     timeline.map(AttachTimeline::recordingTo).orElse(""));

@@ -51,11 +51,12 @@ final class NodeBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (WorkDirectory scratch = WorkDirectory.create("podnic-bench-node")) {
-            return run(scratch.path());
+            return run(scratch.path(), scratch.onTmpfs());
         }
     }
 
-    private int run(Path work) throws Exception {
+    /** @param run where the DaemonSet has the daemon keep its CNI cache: a node's /run (the in-process runtime's goes there too) */
+    private int run(Path work, Path run) throws Exception {
         Path conf = Files.createDirectories(work.resolve("net.d")).resolve("10-benchnet.conflist");
         Files.writeString(conf, "{\"cniVersion\":\"1.0.0\",\"name\":\"benchnet\",\"plugins\":[{\"type\":\"bridge\","
                 + "\"bridge\":\"cni-podnic\",\"isGateway\":true,\"ipMasq\":false,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
@@ -67,14 +68,14 @@ final class NodeBench implements Callable<Integer> {
             Path node = ns.create("nnode");
             Path pod = ns.create("npod");
             Path steps = work.resolve("timeline.jfr");
-            Process daemon = image.startNode(daemonArgs(socket, work, node), log, timeline ? AttachTimeline.recordingTo(steps) : "");
+            Process daemon = image.startNode(daemonArgs(socket, work, run, node), log, timeline ? AttachTimeline.recordingTo(steps) : "");
             try {
                 waitFor(log, "msg=\"serving\"", daemon);
                 // 1. proxy vs in-process, from a process whose main thread lives in the pod
                 List<String> child = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                         "-XX:+UseSerialGC", "-Dpodnic.bench.warmup=" + warmup, "-cp", System.getProperty("java.class.path"),
                         NodeBenchInPod.class.getName(),
-                        socket.toString(), node.toString(), pod.toString(), conf.toString(), work.resolve("ipcache").toString(),
+                        socket.toString(), node.toString(), pod.toString(), conf.toString(), run.resolve("ipcache").toString(),
                         Integer.toString(iterations), Integer.toString(Math.max(0, ops / 2 - iterations - warmup))));
                 String out;
                 try (NetnsThread t = NetnsThread.enter(pod)) {
@@ -140,7 +141,7 @@ final class NodeBench implements Callable<Integer> {
                     ns.delete(pp);
                 }
                 long logBefore = Files.size(log);
-                daemon = startDaemon(socket, work, node, log);
+                daemon = startDaemon(socket, work, run, node, log);
                 String gcLine = waitForAfter(log, logBefore, "msg=\"start-up GC\"", daemon);
                 waitForAfter(log, logBefore, "msg=\"serving\"", daemon);
                 int leaked = new HostLocalStore(work.resolve("ipam"), "benchnet").allocations().size();
@@ -186,13 +187,13 @@ final class NodeBench implements Callable<Integer> {
         }
     }
 
-    private Process startDaemon(Path socket, Path work, Path node, Path log) throws Exception {
-        return image.startNode(daemonArgs(socket, work, node), log);
+    private Process startDaemon(Path socket, Path work, Path run, Path node, Path log) throws Exception {
+        return image.startNode(daemonArgs(socket, work, run, node), log);
     }
 
-    private static List<String> daemonArgs(Path socket, Path work, Path node) {
+    private static List<String> daemonArgs(Path socket, Path work, Path run, Path node) {
         return List.of("--socket", socket.toString(), "--state-dir",
-                work.resolve("state").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
+                work.resolve("state").toString(), "--cache-dir", run.resolve("cni-cache").toString(), "--conf-dir", work.resolve("net.d").toString(), "--bin-dir", "/usr/lib/cni",
                 "--node-netns", node.toString(), "--metrics-address", "127.0.0.1:19465", "--gc-interval", "3600", "--workers", "64",
                 "--binding-socket", "off");
     }

@@ -89,6 +89,17 @@ class CliKubevirtIT extends WithNodeAndPod {
         return TestNamespaces.run(java.util.List.of("ip", "netns", "exec", pod, "ss", "-H", "-u", "-a", "-n")).contains("%pdnbr-vmi1:67");
     }
 
+    private static void forget(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private void killDaemon() throws Exception {
         daemon.destroyForcibly(); // kill -9
         daemon.waitFor(20, TimeUnit.SECONDS);
@@ -121,12 +132,18 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(Files.readString(tmp.resolve("daemon.log"))).doesNotContain("stopping before every DEL");
     }
 
-    /** With the binding's state where the DaemonSet keeps it (--binding-state-dir: a node's /run), made root's alone. */
+    /**
+     * With the binding's state where the DaemonSet keeps it (--binding-state-dir: a node's /run), made root's alone; the
+     * daemon's CNI cache moved there too on a restart (--cache-dir, as after an upgrade), and then lost (as /run is when
+     * the node restarts): the attachment is freed all the same, DEL given the ADD's result from the ledger.
+     */
     @Test
     void afterSigkillAndAVanishedPodTheRestartedDaemonFreesEverything() throws Exception {
         installShim();
         Path state = tmp.resolve("run/kubevirt");
+        Path cache = tmp.resolve("run/cni-cache");
         String[] stateHere = {"--binding-state-dir", state.toString()};
+        String[] cacheThereToo = {"--binding-state-dir", state.toString(), "--cache-dir", cache.toString()};
         startDaemon(tmp.resolve("daemon.log"), stateHere);
 
         ChildProcess.Result add = shim("ADD");
@@ -146,8 +163,11 @@ class CliKubevirtIT extends WithNodeAndPod {
 
         killDaemon();
         assertThat(dhcpServed()).as("the servers went with the daemon").isFalse();
-        startDaemon(tmp.resolve("resumed.log"), stateHere); // the pod lives: its lease is served again from the lease file
-        assertThat(Files.readString(tmp.resolve("resumed.log"))).contains("dhcp-resumed=1");
+        assertThat(tmp.resolve("node/cni-cache")).isDirectory();
+        startDaemon(tmp.resolve("resumed.log"), cacheThereToo); // the pod lives: its lease is served again from the lease file
+        assertThat(Files.readString(tmp.resolve("resumed.log"))).contains("dhcp-resumed=1")
+                .contains("msg=\"removed the CNI cache kept in the state dir before\"");
+        assertThat(tmp.resolve("node/cni-cache")).doesNotExist();
         assertThat(dhcpServed()).isTrue();
 
         killDaemon();
@@ -155,7 +175,8 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(JSON.readTree(meanwhile.output()).path("code").asInt()).as("the daemon is down: try again").isEqualTo(11);
 
         namespaces.delete(pod); // the pod vanishes without a DEL; only podnic-ra's process or sockets could keep it alive
-        startDaemon(tmp.resolve("restarted.log"), stateHere); // its start-up GC ran before it served
+        forget(cache); // (as a node's restart empties /run: no cache anywhere now, only the ledger's entry)
+        startDaemon(tmp.resolve("restarted.log"), cacheThereToo); // its start-up GC ran before it served
         String log = Files.readString(tmp.resolve("restarted.log"));
         assertThat(log).contains("freed KubeVirt binding attachment sandbox-" + pod + "-net1: its pod's network namespace is gone")
                 .contains("dhcp-resumed=0");

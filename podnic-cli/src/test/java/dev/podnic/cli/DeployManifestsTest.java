@@ -155,11 +155,14 @@ class DeployManifestsTest {
                 && v.getHostPath().getPath().startsWith("/var/lib/podnic"));
     }
 
-    /** The binding's state is on the node's /run (a tmpfs: it ends with the node's pods), in no pod and under no socket pods mount. */
+    /**
+     * The binding's state and the daemon's CNI cache are on the node's /run (a tmpfs: they end with the node's pods), in no
+     * pod and under no socket pods mount.
+     */
     @Test
     void theBindingsStateIsOnTheNodesRunAndOutOfEveryPodsReach() throws IOException {
         Container node = containers().stream().filter(c -> c.getName().equals("node")).findFirst().orElseThrow();
-        assertThat(node.getArgs()).contains("--binding-state-dir=/run/podnic-node/kubevirt");
+        assertThat(node.getArgs()).contains("--binding-state-dir=/run/podnic-node/kubevirt", "--cache-dir=/run/podnic-node/cni-cache");
         assertThat(node.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/run/podnic-node"));
         assertThat(containers()).filteredOn(c -> !c.getName().equals("node")).allSatisfy(c -> assertThat(c.getVolumeMounts())
                 .noneMatch(m -> m.getMountPath().startsWith("/run/podnic-node")));

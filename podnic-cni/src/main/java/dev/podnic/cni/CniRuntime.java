@@ -215,19 +215,36 @@ public final class CniRuntime {
      * (the rest suppressed) and the cache entry stays so that DEL can be retried.
      */
     public void del(NetworkConfigList list, RuntimeConf rt) {
+        del(list, rt, null);
+    }
+
+    /**
+     * DEL, given the ADD's result as the caller recorded it ({@code recorded}, in the network's version; null: none):
+     * prevResult when the cache holds none — a cache kept on a tmpfs is empty after the node restarted, while the
+     * caller's own durable record (the node daemon's ledger) still names the attachment.
+     */
+    public void del(NetworkConfigList list, RuntimeConf rt, JsonNode recorded) {
         rt.validate();
         RuntimeConf effective = rt;
-        CniResult prev = null;
+        JsonNode prevJson = recorded;
         try {
             var cached = cache.get(list.name(), rt.containerId(), rt.ifName());
             if (cached.isPresent()) {
                 effective = withCachedArgs(rt, cached.get());
-                if (list.cniVersion().supportsCheck() && cached.get().result() != null) {
-                    prev = ResultJson.parse(cached.get().result(), list.cniVersion());
+                if (cached.get().result() != null) {
+                    prevJson = cached.get().result();
                 }
             }
         } catch (CniException | IllegalArgumentException unreadable) {
             cache.remove(list.name(), rt.containerId(), rt.ifName()); // as libcni: DEL goes on without it
+        }
+        CniResult prev = null;
+        if (prevJson != null && list.cniVersion().supportsCheck()) {
+            try {
+                prev = ResultJson.parse(prevJson, list.cniVersion());
+            } catch (CniException | IllegalArgumentException unreadable) {
+                // (as an unreadable cache entry: DEL goes on without it)
+            }
         }
         List<RuntimeException> errors = deleteChain(list, effective, prev);
         if (!errors.isEmpty()) {

@@ -93,6 +93,11 @@ public final class CniOptions {
         return nodeNetns;
     }
 
+    /** The result cache directory (--cache-dir, or its default). */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
     /** A runtime with these options' directories and timeout, running plugins through {@code exec}. */
     public CniRuntime runtime(ProcessPluginExec exec) {
         return runtime(exec, cacheDir);

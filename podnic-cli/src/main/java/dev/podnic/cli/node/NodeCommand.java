@@ -117,6 +117,14 @@ public final class NodeCommand implements Callable<Integer> {
     /** How long a SIGTERM waits for the daemon's clean-up (above it: the removals, the servers closing). */
     private static final Duration STOP_GRACE = UNWIRING_GRACE.plusSeconds(10);
 
+    private static void forget(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     private static AutoCloseable publish(AtomicReference<NodeServer> ref, NodeServer server) {
         ref.set(server);
         return () -> ref.set(null);
@@ -131,15 +139,22 @@ public final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        // The daemon keeps its own CNI cache so that GC never sees (or deletes) the kubelet's attachments.
-        Path cache = spec.commandLine().getParseResult().hasMatchedOption("--cache-dir") ? null : stateDir.resolve("cni-cache");
+        // The daemon keeps its own CNI cache so that GC never sees (or deletes) the kubelet's attachments: in its state
+        // dir, or where --cache-dir says (deploy/node-daemon.yaml: the node's tmpfs; the ledger holds every ADD's result).
+        Path ownCache = stateDir.resolve("cni-cache");
+        Path cache = spec.commandLine().getParseResult().hasMatchedOption("--cache-dir") ? cni.cacheDir() : ownCache;
         String defaultNet = cni.network(network).name();
         NetnsThread node = cni.nodeNetns() == null ? null : NetnsThread.enter(cni.nodeNetns());
         CountDownLatch stopped = new CountDownLatch(1); // what a SIGTERM waits for before the JVM halts
         try (ProcessPluginExec exec = node == null ? new ProcessPluginExec() : new ProcessPluginExec(node);
              DhcpServers dhcpServers = new DhcpServers(failure -> log(err, "error", "DHCP server failed",
                      "detail=\"" + failure.replace('"', '\'') + "\""))) {
-            CniRuntime runtime = cache == null ? cni.runtime(exec) : cni.runtime(exec, cache);
+            CniRuntime runtime = cni.runtime(exec, cache);
+            if (!cache.toAbsolutePath().normalize().equals(ownCache.toAbsolutePath().normalize()) && Files.isDirectory(ownCache)) {
+                // Kept in the state dir by an earlier start: never read again (a DEL takes its prevResult from the ledger).
+                forget(ownCache);
+                log(err, "info", "removed the CNI cache kept in the state dir before", "dir=" + ownCache + " now=" + cache);
+            }
             Ledger ledger = new Ledger(stateDir.resolve("ledger"), (file, why) -> log(err, "warn", "ledger entry quarantined",
                     "file=" + file + " why=\"" + why.replace('"', '\'') + "\""));
             if (maxInterfacesPerPod < 1) {

@@ -55,7 +55,8 @@ final class LedgerCollector {
         }
         String netns = alive(e) ? e.netns() : "";
         long t0 = System.nanoTime();
-        cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()));
+        // (the entry's result is DEL's prevResult where the CNI cache has none: one on a tmpfs, after the node restarted)
+        cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()), e.result());
         metrics.plugins("DEL", System.nanoTime() - t0);
         ledger.remove(e);
     }

@@ -191,6 +191,24 @@ class NodeServiceTest {
         assertThat(handle(req("DEL", "vmi0")).path("ok").asBoolean()).isTrue();
     }
 
+
+    @Test
+    void aCacheLostWithTheNodesTmpfsLeavesDelTheLedgersResultAsPrevResult() throws Exception {
+        assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
+        try (var cached = Files.walk(tmp.resolve("cache"))) { // the node restarted: its /run is empty, its disk is not
+            for (Path p : cached.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(netns); // (and the pod is gone)
+
+        GcPass pass = service.collectGarbage(true);
+        assertThat(pass.failures()).isEmpty();
+        assertThat(pass.freed()).hasSize(1);
+        JsonNode del = exec.last("modern", "DEL").stdin();
+        assertThat(del.path("prevResult").path("ips").get(0).path("address").asText()).isEqualTo("10.9.0.5/24");
+        assertThat(service.attachments()).isEmpty();
+    }
     @Test
     void aPodGetsAtMostItsQuotaAndOnlyAllowedNetworks() throws Exception {
         Path conf = tmp.resolve("net.d");
