@@ -61,6 +61,45 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Creates {@code target}, which must not exist, durably: written in place and fsync'ed with its directory — one
+     * journal commit on ext4 where {@link #write} durable takes two (the file's, then the rename's), and no rename.
+     * Not atomic: a kill right after the create leaves the file empty, a power cut before the fsync may leave it empty
+     * or torn. For a record whose absence and whose damage mean the same (nothing was done under it yet). A failed
+     * write removes what it created.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when it exists (nothing is changed)
+     */
+    public static void createDurably(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        FileChannel created = createNew(target, dir); // (outside the try: a file that existed is never removed below)
+        boolean written = false;
+        try (FileChannel ch = created) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+            written = true;
+        } finally {
+            if (!written) {
+                Files.deleteIfExists(target);
+            }
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private static FileChannel createNew(Path target, Path dir) throws IOException {
+        try {
+            return FileChannel.open(target, CREATE_NEW, PRIVATE_FILE);
+        } catch (NoSuchFileException noDirectory) {
+            Files.createDirectories(dir, PRIVATE_DIR);
+            return FileChannel.open(target, CREATE_NEW, PRIVATE_FILE);
+        }
+    }
+
     /** A new private file beside the target, open for writing. */
     private record Temporary(Path path, FileChannel channel) {
         static Temporary beside(Path target, Path dir) throws IOException {

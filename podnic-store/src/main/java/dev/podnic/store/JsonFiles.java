@@ -50,6 +50,18 @@ public final class JsonFiles<T> {
         }
     }
 
+    /**
+     * Creates the document, which must not exist yet, durably and in place (see {@link AtomicFiles#createDurably}: a
+     * crash in the middle may leave it empty or torn).
+     */
+    public void create(String key, T value) {
+        try {
+            AtomicFiles.createDurably(file(key), codec.write(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + what + " " + file(key), e);
+        }
+    }
+
     public Optional<T> read(String key) {
         Path f = file(key);
         if (!Files.exists(f)) {

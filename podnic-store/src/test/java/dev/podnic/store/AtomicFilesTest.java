@@ -77,4 +77,16 @@ class AtomicFilesTest {
         assertThat(last).isEqualTo("document " + n + " " + "x".repeat(n));
         assertThat(names(tmp)).containsExactly("many.json");
     }
+
+    @Test
+    void aDurableCreateMakesAPrivateFileInPlaceAndNeverTouchesOneThatExists() throws Exception {
+        Path f = tmp.resolve("e/new.json");
+        AtomicFiles.createDurably(f, bytes("first"));
+        assertThat(Files.readString(f)).isEqualTo("first");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThatThrownBy(() -> AtomicFiles.createDurably(f, bytes("second"))).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(Files.readString(f)).as("unchanged, not removed").isEqualTo("first");
+        assertThat(names(f.getParent())).containsExactly("new.json");
+    }
 }

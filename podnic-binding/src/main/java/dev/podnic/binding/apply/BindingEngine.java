@@ -66,6 +66,8 @@ public final class BindingEngine {
     private final VNicTeardown teardown;
     private final VNicCheck check;
     private final VNicPreparation preparation;
+    /** Where a vNIC's pod-side work that can run beside the caller's runs (the preparation, the DHCP server's start). */
+    private final Executor beside;
 
     /** Runs nothing: what is given to it is the caller's to make, after CNI ADD (see the constructor). */
     public static final Executor AFTER_CNI_ADD = task -> { };
@@ -106,6 +108,7 @@ public final class BindingEngine {
         this.teardown = new VNicTeardown(attacher, pod, dhcp);
         this.check = new VNicCheck(attacher, pod, dhcp, port);
         this.preparation = new VNicPreparation(pod, dhcp, port, preparing);
+        this.beside = preparing;
     }
 
     /**
@@ -284,7 +287,7 @@ public final class BindingEngine {
             }
             // The pod's side that needs nothing from CNI ADD is made while its plugins run where a thread takes it. A crash
             // meanwhile leaves the record PENDING, and every way down looks for what it made.
-            VNicPreparation.Begun prepared = preparation.begin(nic);
+            Offered<Boolean> prepared = preparation.begin(nic);
             CniResult result;
             try {
                 result = attacher.attach(names, nic.vmiInterface());
@@ -316,29 +319,39 @@ public final class BindingEngine {
             // up, or a VM before it in this pod): a fresh bridge has none to replace, and looking costs a scan.
             boolean strayPossible = resuming || bridgeExisted;
             doing = "stripping and bridging";
-            strip(nic.vmiInterface(), installed);
-            if (!dhcp.createsBridge()) {
+            boolean bridgeReady = !dhcp.createsBridge(); // (a libvirt network creates its bridge as its DHCP starts)
+            if (bridgeReady) {
                 ipv6Server(plan); // before the bridge is up: its address is usable at once
                 pod.setUp(plan.bridge(), true);
             }
+            // The DHCP server needs the bridge up and isolated (prepared), nothing of the VMI interface: it starts beside
+            // the strip and the plug where a thread of the profile's takes it, else after them (as the libvirt network's).
             // (No checkpoint here: a rerun from CNI_ADDED strips and bridges again, finding them done, and replaces a
             // DHCP server a crash left unrecorded; a record write costs the ADD ~0.5 ms.)
+            Offered<DhcpServer> serving = Offered.to(bridgeReady ? beside : AFTER_CNI_ADD, () -> startDhcp(plan, strayPossible));
+            try {
+                strip(nic.vmiInterface(), installed);
+                if (bridgeReady) {
+                    plugVmiInterface(plan);
+                }
+            } catch (RuntimeException e) {
+                serving.abandon(e);
+                throw e;
+            }
             long t2 = System.nanoTime();
             AttachStep.reached("stripped");
             doing = "starting DHCP";
-            if (strayPossible) {
-                dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
-            }
-            DhcpServer server = dhcp.start(plan); // a libvirt network creates its bridge here
-            if (dhcp.createsBridge()) {
+            DhcpServer server = serving.finish();
+            if (!bridgeReady) {
                 ipv6Server(plan);
             }
             long t3 = System.nanoTime();
             AttachStep.reached("DHCP started");
             doing = "plugging into the bridge";
-            pod.setMtu(plan.bridge(), plan.guest().mtu());
-            pod.plug(nic.vmiInterface(), plan.bridge(), 0);
-            port.plug(pod, nic, plan.bridge(), plan.guest().mtu());
+            if (!bridgeReady) {
+                plugVmiInterface(plan);
+            }
+            port.plug(pod, nic, plan.bridge(), plan.guest().mtu()); // once the bridge serves (see GuestPort#plug)
             AttachStep.reached("plugged");
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
@@ -347,6 +360,19 @@ public final class BindingEngine {
             // preparation after CNI ADD returned included).
             return new BoundVNic(plan, result, server, port.domainInterface(nic, plan.guest().mtu(), dhcp, server),
                     (attached - t0) / 1e6, (earlierPodnicNanos + (t2 - attached) + (t4 - t3)) / 1e6, (t3 - t2) / 1e6);
+        }
+
+        private DhcpServer startDhcp(VNicPlan plan, boolean strayPossible) {
+            if (strayPossible) {
+                dhcp.stopStray(plan.bridge()); // a rerun replaces the server rather than adding a second one
+            }
+            return dhcp.start(plan);
+        }
+
+        /** The VMI interface a port of the bridge, which takes the guest's MTU (the pod's side carries the guest's frames). */
+        private void plugVmiInterface(VNicPlan plan) {
+            pod.setMtu(plan.bridge(), plan.guest().mtu());
+            pod.plug(plan.vmiInterface(), plan.bridge(), 0);
         }
 
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {

@@ -7,10 +7,7 @@ import dev.podnic.binding.port.GuestPort;
 import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Scope;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What of a vNIC needs nothing from its CNI ADD's result: the bridge, its DHCP isolation, the
@@ -31,47 +28,12 @@ final class VNicPreparation {
         this.preparing = preparing;
     }
 
-    /** Offers {@code nic}'s preparation to the threads of {@code preparing}; call as its CNI ADD begins. */
-    Begun begin(VNic nic) {
-        Begun begun = new Begun(new FutureTask<>(() -> prepare(nic)));
-        preparing.execute(() -> {
-            if (begun.taken.compareAndSet(false, true)) {
-                begun.task.run();
-            }
-        });
-        return begun;
-    }
-
-    /** One vNIC's preparation, taken by a thread of {@code preparing} or still the caller's. */
-    static final class Begun {
-        private final FutureTask<Boolean> task;
-        private final AtomicBoolean taken = new AtomicBoolean();
-
-        private Begun(FutureTask<Boolean> task) {
-            this.task = task;
-        }
-
-        /**
-         * CNI ADD failed: a preparation another thread began is awaited (nothing may still be made while
-         * the caller undoes), its failure added to {@code failure}; one not begun never will be.
-         */
-        void abandon(RuntimeException failure) {
-            if (!taken.compareAndSet(false, true)) {
-                try {
-                    awaited(task);
-                } catch (RuntimeException e) {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-
-        /** CNI ADD succeeded: the preparation, made now if no other thread took it. Whether the bridge was there already. */
-        boolean finish() {
-            if (taken.compareAndSet(false, true)) {
-                task.run();
-            }
-            return awaited(task);
-        }
+    /**
+     * Offers {@code nic}'s preparation to the threads of {@code preparing}; call as its CNI ADD begins. Its result: whether
+     * the bridge was there already. A failed CNI ADD abandons it: one not begun never will be.
+     */
+    Offered<Boolean> begin(VNic nic) {
+        return Offered.to(preparing, () -> prepare(nic));
     }
 
     /**
@@ -96,31 +58,5 @@ final class VNicPreparation {
         }
         port.prepare(pod, nic);
         return existed;
-    }
-
-    /**
-     * {@code task}'s result once it ended, or what it threw. Not cut short by an interrupt (kept for
-     * later): what it makes must be known before the caller goes on, or undoes.
-     */
-    private static <T> T awaited(FutureTask<T> task) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) { // rethrown as thrown: it is the caller's failure now
-                    if (e.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

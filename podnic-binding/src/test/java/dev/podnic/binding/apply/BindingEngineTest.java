@@ -143,6 +143,57 @@ class BindingEngineTest extends BindingEngineFixture {
     }
 
     @Test
+    void theDhcpServerStartsWhileTheVmiInterfaceIsStrippedAndPlugged() {
+        // vmi0's server can only finish starting once vmi0 is a port of its bridge, and vmi0 is plugged only once its
+        // server began to start: one after the other (either way round), they wait for each other until the test fails.
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch plugged = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dhcp.afterStart(() -> {
+            if (first.getAndSet(false)) {
+                starting.countDown();
+                await(plugged, "vmi0 plugged into its bridge");
+            }
+        });
+        NetworkOps ops = around(pod, "plug", args -> {
+            if (args[0].equals("vmi0")) {
+                await(starting, "vmi0's DHCP server starting");
+            }
+        }, args -> {
+            if (args[0].equals("vmi0")) {
+                plugged.countDown();
+            }
+        });
+        preparingOnAnotherThread(ops).up(VMI);
+        assertThat(dhcp.running()).containsOnlyKeys("pdnbr-vmi0", "pdnbr-vmi1");
+        assertThat(store.load("default", "testvm").orElseThrow().nics()).extracting(VNicRecord::step)
+                .containsExactly(Step.SERVING, Step.SERVING);
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
+    void aStripThatFailsAwaitsTheDhcpServerStartingBesideItAndDownUndoesBoth() {
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch failing = new CountDownLatch(1);
+        dhcp.afterStart(() -> {
+            starting.countDown();
+            await(failing, "the strip failing"); // (still starting as the caller fails)
+        });
+        NetworkOps ops = around(pod, "deleteAddress", args -> {
+            await(starting, "vmi0's DHCP server starting");
+            failing.countDown();
+            throw new NetlinkException("delete address from " + args[0], 1, "Operation not permitted", null);
+        }, args -> { });
+        assertThatThrownBy(() -> preparingOnAnotherThread(ops).up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): stripping and bridging failed")
+                .hasMessageContaining("Operation not permitted");
+        assertThat(dhcp.running()).as("the server's start ended before up answered").containsOnlyKeys("pdnbr-vmi0");
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
     void aFailedPreparationNamesTheStepAndDownUndoesItWithTheCniAdd() {
         NetworkOps ops = around(pod, "createBridge", args -> {
             throw new NetlinkException("create bridge " + args[0], 105, "No buffer space available", null);

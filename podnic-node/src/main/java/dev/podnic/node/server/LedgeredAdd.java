@@ -66,7 +66,7 @@ final class LedgeredAdd {
         // Durable before any plugin has its configuration (so before anything is allocated), written while the
         // first plugin's process starts (~1.5 ms each; see CniRuntime.addTimed).
         CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> {
-            ledger.put(adding);
+            ledger.create(adding);
             AttachStep.reached("ledger entry durable");
         }, recording);
         CniRuntime.Added added;

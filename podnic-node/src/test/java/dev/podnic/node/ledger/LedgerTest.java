@@ -29,7 +29,7 @@ class LedgerTest {
     @Test
     void whatAnotherWriterChangesIsSeenAlthoughEntriesAreParsedOnce() throws Exception {
         Ledger daemon = new Ledger(dir);
-        daemon.put(entry("a", LedgerEntry.State.ADDING));
+        daemon.create(entry("a", LedgerEntry.State.ADDING));
         daemon.put(entry("b", LedgerEntry.State.ADDED), false);
         assertThat(daemon.all()).extracting(LedgerEntry::containerId).containsExactly("a", "b");
 
@@ -60,5 +60,31 @@ class LedgerTest {
         for (int i = 0; i < 50; i++) {
             assertThat(second.get(i)).as("the very object parsed (or written) before").isSameAs(first.get(i));
         }
+    }
+
+    @Test
+    void aNewEntryIsCreatedInPlaceNeverOverAnotherAndOneACrashLeftEmptyIsRemovedNotReported() throws Exception {
+        List<String> movedAside = new ArrayList<>();
+        Ledger daemon = new Ledger(dir, (file, why) -> movedAside.add(file.getFileName().toString()));
+        daemon.create(entry("a", LedgerEntry.State.ADDING));
+        assertThat(daemon.all()).extracting(e -> e.containerId() + "=" + e.state()).containsExactly("a=ADDING");
+        assertThat(new Ledger(dir).get("a", "vmi0")).as("as read anew").hasValueSatisfying(e -> assertThat(e.state())
+                .isEqualTo(LedgerEntry.State.ADDING));
+        assertThat(Files.list(dir).toList()).as("no temporary file left").hasSize(1);
+
+        byte[] before = Files.readAllBytes(dir.resolve(LedgerEntry.key("a", "vmi0") + ".json"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daemon.create(entry("a", LedgerEntry.State.ADDED)))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasCauseInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(dir.resolve(LedgerEntry.key("a", "vmi0") + ".json")).as("unchanged").hasBinaryContent(before);
+
+        // A kill between the create and its write: an empty file, which says nothing and was allocated nothing under.
+        Files.createFile(dir.resolve(LedgerEntry.key("b", "vmi0") + ".json"));
+        Files.createFile(dir.resolve(LedgerEntry.key("c", "vmi0") + ".json"));
+        assertThat(daemon.all()).extracting(LedgerEntry::containerId).containsExactly("a");
+        assertThat(daemon.get("c", "vmi0")).isEmpty();
+        assertThat(dir.resolve(LedgerEntry.key("b", "vmi0") + ".json")).doesNotExist();
+        assertThat(dir.resolve(LedgerEntry.key("c", "vmi0") + ".json")).doesNotExist();
+        assertThat(movedAside).isEmpty();
+        assertThat(daemon.quarantined()).isEmpty();
     }
 }
