@@ -51,7 +51,8 @@ public class ManifestsTest {
         assertThat(daemon.getArgs()).first().isEqualTo("node");
         assertThat(daemon.getArgs()).contains("--socket=" + LauncherPods.SOCKET, "--state-dir=/var/lib/podnic/node",
                 "--admin-socket=/run/podnic-admin/admin.sock");
-        assertThat(daemon.getArgs()).as("the daemon's own CNI cache, never the kubelet's").noneMatch(a -> a.startsWith("--cache-dir"));
+        assertThat(daemon.getArgs()).as("the daemon's own CNI cache (on the node's /run), never the kubelet's")
+                .filteredOn(a -> a.startsWith("--cache-dir")).containsExactly("--cache-dir=/run/podnic-node/cni-cache");
 
         Container agent = container(pod, "agent");
         assertThat(agent.getArgs()).startsWith("node", "agent").contains("--admin-socket=/run/podnic-admin/admin.sock");
