@@ -151,13 +151,8 @@ public final class LibvirtPod {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            dev.podnic.store.DirectoryTree.remove(root);
         } catch (IOException e) {
             throw new DhcpException("cannot remove " + root + ": " + e.getMessage());
         }

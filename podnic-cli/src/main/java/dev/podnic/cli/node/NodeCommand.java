@@ -117,14 +117,6 @@ public final class NodeCommand implements Callable<Integer> {
     /** How long a SIGTERM waits for the daemon's clean-up (above it: the removals, the servers closing). */
     private static final Duration STOP_GRACE = UNWIRING_GRACE.plusSeconds(10);
 
-    private static void forget(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     private static AutoCloseable publish(AtomicReference<NodeServer> ref, NodeServer server) {
         ref.set(server);
         return () -> ref.set(null);
@@ -152,7 +144,7 @@ public final class NodeCommand implements Callable<Integer> {
             CniRuntime runtime = cni.runtime(exec, cache);
             if (!cache.toAbsolutePath().normalize().equals(ownCache.toAbsolutePath().normalize()) && Files.isDirectory(ownCache)) {
                 // Kept in the state dir by an earlier start: never read again (a DEL takes its prevResult from the ledger).
-                forget(ownCache);
+                dev.podnic.store.DirectoryTree.remove(ownCache);
                 log(err, "info", "removed the CNI cache kept in the state dir before", "dir=" + ownCache + " now=" + cache);
             }
             Ledger ledger = new Ledger(stateDir.resolve("ledger"), (file, why) -> log(err, "warn", "ledger entry quarantined",

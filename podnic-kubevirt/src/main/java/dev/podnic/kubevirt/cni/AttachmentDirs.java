@@ -2,12 +2,11 @@ package dev.podnic.kubevirt.cni;
 
 import dev.podnic.binding.record.RecordStore;
 import dev.podnic.binding.record.VmiRecord;
+import dev.podnic.store.DirectoryTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -61,12 +60,8 @@ final class AttachmentDirs {
 
     /** Idempotent. */
     static void delete(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (NoSuchFileException gone) {
-            // deleted meanwhile
+        try {
+            DirectoryTree.remove(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
