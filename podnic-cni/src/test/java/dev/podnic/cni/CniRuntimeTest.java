@@ -89,6 +89,40 @@ class CniRuntimeTest {
     }
 
     @Test
+    void theSandboxIsLookedAtWhileWhatComesFirstIsUnderWayAndATakenNameRunsNoPlugin() throws Exception {
+        java.util.concurrent.CountDownLatch looked = new java.util.concurrent.CountDownLatch(1);
+        java.util.Set<String> present = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        SandboxLinks links = (ns, ifName) -> {
+            looked.countDown();
+            return present.contains(ifName);
+        };
+        CniRuntime runtime = new CniRuntime(List.of(RecordingPluginExec.BIN), cacheDir, Duration.ofSeconds(5), exec, links);
+        java.util.concurrent.ExecutorService looking = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // What comes first (the daemon's ledger entry) completes only once the sandbox was looked at: in turn, never.
+            java.util.concurrent.CompletableFuture<Void> first = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    assertThat(looked.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("looked at meanwhile").isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CniRuntime.Added added = runtime.addTimed(bridgeTuning("1.0.0"), attach, first, looking);
+            assertThat(added.result().ips()).hasSize(1);
+            assertThat(exec.sequence()).containsExactly("bridge ADD", "tuning ADD");
+
+            present.add("vmi1");
+            RuntimeConf taken = new RuntimeConf("vmi-2", netns, "vmi1", List.of(), Map.of());
+            assertThatThrownBy(() -> runtime.addTimed(bridgeTuning("1.0.0"), taken,
+                    java.util.concurrent.CompletableFuture.completedFuture(null), looking)).isInstanceOf(CniException.class)
+                    .hasMessageContaining("interface vmi1 exists in " + netns);
+            assertThat(exec.sequence()).as("no plugin more").hasSize(2);
+        } finally {
+            looking.shutdownNow();
+        }
+    }
+
+    @Test
     void negotiatesDownAndConvertsBackToTheNetworkVersion() {
         exec.plugin("old", "0.3.0", "0.3.1", "0.4.0").on("old", "ADD", c -> ok(c.stdin().get("prevResult").toString()));
         CniResult r = runtime().add(network("1.1.0", "{\"type\":\"bridge\"}", "{\"type\":\"old\"}"), attach);

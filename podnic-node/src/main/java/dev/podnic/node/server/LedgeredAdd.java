@@ -71,7 +71,7 @@ final class LedgeredAdd {
         }, recording);
         CniRuntime.Added added;
         try {
-            added = pod.isEmpty() ? cni.addTimed(net, rt, recorded)
+            added = pod.isEmpty() ? cni.addTimed(net, rt, recorded, recording) // (the caller's namespace looked at meanwhile)
                     : cni.addTimed(net, rt, pod.get().links(), pod.get().open(),
                             recorded.thenCombine(pod.get().proceed(), (written, proceeding) -> written));
         } catch (RuntimeException e) {
