@@ -141,6 +141,10 @@ final class KubevirtBench implements Callable<Integer> {
                 System.out.println();
                 System.out.printf("delegate chain ADD %s%nbinding ADD %s%nbinding/chain ADD median %.2f%n", ra, ba, ba.median() / ra.median());
                 System.out.printf("delegate chain DEL %s%nbinding DEL %s%nbinding/chain DEL median %.2f%n", rd, bd, bd.median() / rd.median());
+                // Round by round (both ran in each): what the run's luck alone could move the figures by.
+                System.out.printf("round by round: binding/chain ADD %s, binding - chain ADD %s ms; binding/chain DEL %s%n",
+                        Paired.ratio(rawAdd, bindAdd).format("%.3f"), Paired.difference(rawAdd, bindAdd).format("%.1f"),
+                        Paired.ratio(rawDel, bindDel).format("%.3f"));
                 System.out.printf("binding ADD with podnic-shim exec'd directly (no libcni) %s%n", Stats.of(directAdd));
                 System.out.printf("podnic-shim VERSION (its own answer, no daemon) %s%nexec of /bin/true %s%n"
                         + "podnic-shim's own cost (VERSION - /bin/true) median %.2f%n", ve, tr, ve.median() - tr.median());
