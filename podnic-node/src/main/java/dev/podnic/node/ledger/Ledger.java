@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,6 +44,11 @@ public final class Ledger {
      * quota) and every GC pass, and parsing 200 entries cost ~17 ms a time (1 ms to look at them).
      */
     private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+    /**
+     * Entries {@link #create} is writing now: in place, so another thread's {@link #all} may find one empty or half
+     * written — not an entry yet, never one to move aside.
+     */
+    private final Set<Path> creating = ConcurrentHashMap.newKeySet();
 
     private record Parsed(Object fileKey, long size, FileTime modified, LedgerEntry entry) {
         boolean describes(BasicFileAttributes a) {
@@ -70,8 +76,14 @@ public final class Ledger {
      * entry): either way before any plugin had its configuration, so nothing was allocated under it.
      */
     public void create(LedgerEntry e) {
-        files.create(e.key(), e);
-        remember(e);
+        Path f = files.file(e.key());
+        creating.add(f);
+        try {
+            files.create(e.key(), e);
+            remember(e);
+        } finally {
+            creating.remove(f);
+        }
     }
 
     /**
@@ -106,7 +118,10 @@ public final class Ledger {
         }
     }
 
-    /** An empty entry is a {@link #create} a crash ended before it wrote anything: removed, not reported. */
+    /**
+     * An empty entry is a {@link #create} a crash ended before it wrote anything: removed, not reported. Only where the
+     * caller holds the attachment's lock (as every create of it does): elsewhere it could be one being created.
+     */
     private boolean removedIfEmpty(Path f) {
         try {
             if (Files.size(f) == 0) {
@@ -144,13 +159,9 @@ public final class Ledger {
             }
             Parsed p = parsed.get(f);
             if (p == null || !p.describes(attributes)) {
-                try {
-                    p = new Parsed(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), files.parse(f));
-                } catch (UncheckedIOException unreadable) {
+                p = parse(f, attributes);
+                if (p == null) {
                     parsed.remove(f);
-                    if (!removedIfEmpty(f) && Files.exists(f)) { // (else empty, or deleted meanwhile: nothing to move aside)
-                        quarantine.moved(files.quarantine(f), unreadable.getMessage());
-                    }
                     continue;
                 }
                 parsed.put(f, p);
@@ -158,6 +169,34 @@ public final class Ledger {
             out.add(p.entry());
         }
         return out;
+    }
+
+    /**
+     * The entry in {@code f}; null when there is none now: one being created (here, now), an empty one (a create a crash
+     * cut short; {@link #get} removes it), one gone meanwhile, or a damaged one — moved aside and reported.
+     */
+    private Parsed parse(Path f, BasicFileAttributes attributes) {
+        try {
+            return new Parsed(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), files.parse(f));
+        } catch (UncheckedIOException unreadable) {
+            if (creating.contains(f)) {
+                return null;
+            }
+        }
+        // Read once more, no create of it under way now: one that ended since the first read is whole.
+        try {
+            BasicFileAttributes again = Files.readAttributes(f, BasicFileAttributes.class);
+            return again.size() == 0 ? null : new Parsed(again.fileKey(), again.size(), again.lastModifiedTime(), files.parse(f));
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look at ledger entry " + f, e);
+        } catch (UncheckedIOException damaged) {
+            if (Files.exists(f)) { // (else deleted meanwhile: nothing to move aside)
+                quarantine.moved(files.quarantine(f), damaged.getMessage());
+            }
+            return null;
+        }
     }
 
     /** What a person asks for (`podnic node ls`): changes nothing, not even an unreadable entry's place. */
