@@ -89,17 +89,6 @@ class CliKubevirtIT extends WithNodeAndPod {
         return TestNamespaces.run(java.util.List.of("ip", "netns", "exec", pod, "ss", "-H", "-u", "-a", "-n")).contains("%pdnbr-vmi1:67");
     }
 
-    private static void forget(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     private void killDaemon() throws Exception {
         daemon.destroyForcibly(); // kill -9
         daemon.waitFor(20, TimeUnit.SECONDS);
@@ -175,7 +164,7 @@ class CliKubevirtIT extends WithNodeAndPod {
         assertThat(JSON.readTree(meanwhile.output()).path("code").asInt()).as("the daemon is down: try again").isEqualTo(11);
 
         namespaces.delete(pod); // the pod vanishes without a DEL; only podnic-ra's process or sockets could keep it alive
-        forget(cache); // (as a node's restart empties /run: no cache anywhere now, only the ledger's entry)
+        dev.podnic.store.DirectoryTree.remove(cache); // (as a node's restart empties /run: no cache anywhere now, only the ledger's entry)
         startDaemon(tmp.resolve("restarted.log"), cacheThereToo); // its start-up GC ran before it served
         String log = Files.readString(tmp.resolve("restarted.log"));
         assertThat(log).contains("freed KubeVirt binding attachment sandbox-" + pod + "-net1: its pod's network namespace is gone")
