@@ -84,7 +84,9 @@ public final class NodeCommand implements Callable<Integer> {
                     + "(it only knows /proc/self/ns/net) is found here (default: ${DEFAULT-VALUE}).")
     Path netnsDir;
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/podnic/node",
-            description = "Ledger and the daemon's own CNI cache (default: ${DEFAULT-VALUE}).")
+            description = "The ledger (keep it on disk: it frees addresses after a reboot), and the daemon's own CNI cache "
+                    + "unless --cache-dir puts it elsewhere (deploy/node-daemon.yaml: /run/podnic-node/cni-cache, a tmpfs; "
+                    + "never the kubelet's /var/lib/cni) (default: ${DEFAULT-VALUE}).")
     Path stateDir;
     @Option(names = "--binding-state-dir", paramLabel = "DIR",
             description = "The KubeVirt binding's state per attachment: the engine's records, the DHCP servers' lease files and "
