@@ -2,6 +2,7 @@ package dev.podnic.binding.libvirt;
 
 import dev.podnic.binding.dhcp.DhcpException;
 import dev.podnic.netlink.netns.NetnsThread;
+import dev.podnic.store.DirectoryTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +153,7 @@ public final class LibvirtPod {
 
     private static void deleteTree(Path root) {
         try {
-            dev.podnic.store.DirectoryTree.remove(root);
+            DirectoryTree.remove(root);
         } catch (IOException e) {
             throw new DhcpException("cannot remove " + root + ": " + e.getMessage());
         }

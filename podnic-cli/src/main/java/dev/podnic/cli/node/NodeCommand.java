@@ -18,6 +18,7 @@ import dev.podnic.node.server.GcPass;
 import dev.podnic.node.server.Limits;
 import dev.podnic.node.server.NodeServer;
 import dev.podnic.node.server.NodeService;
+import dev.podnic.store.DirectoryTree;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ public final class NodeCommand implements Callable<Integer> {
             CniRuntime runtime = cni.runtime(exec, cache);
             if (!cache.toAbsolutePath().normalize().equals(ownCache.toAbsolutePath().normalize()) && Files.isDirectory(ownCache)) {
                 // Kept in the state dir by an earlier start: never read again (a DEL takes its prevResult from the ledger).
-                dev.podnic.store.DirectoryTree.remove(ownCache);
+                DirectoryTree.remove(ownCache);
                 log(err, "info", "removed the CNI cache kept in the state dir before", "dir=" + ownCache + " now=" + cache);
             }
             Ledger ledger = new Ledger(stateDir.resolve("ledger"), (file, why) -> log(err, "warn", "ledger entry quarantined",

@@ -72,8 +72,9 @@ public final class Ledger {
     /**
      * A new entry (ADDING: no file for its key), durable before it returns, written in place — half the fsyncs of a
      * replace on ext4 (see {@link dev.podnic.store.AtomicFiles#createDurably}). A crash in the middle can leave it
-     * empty (removed when next looked at: nothing was written) or, after a power cut, torn (moved aside as any damaged
-     * entry): either way before any plugin had its configuration, so nothing was allocated under it.
+     * empty (skipped by {@link #all}, removed by {@link #get} under the attachment's lock) or, after a power cut, torn
+     * (moved aside as any damaged entry): either way before any plugin had its configuration, so nothing was allocated
+     * under it. While it is being written, {@link #all} on another thread takes it for no entry yet.
      */
     public void create(LedgerEntry e) {
         Path f = files.file(e.key());
