@@ -73,6 +73,12 @@ public interface NetworkOps extends AutoCloseable {
         setUp(port, true);
     }
 
+    /**
+     * {@link #plug(String, String, int)} into {@code bridge} as read before (its index: no lookup by
+     * name). A bridge deleted since: InvalidRequestException (EINVAL), the port's MTU possibly set.
+     */
+    void plug(String port, Link bridge, int mtu);
+
     /** Turns MAC learning of a bridge port on or off. */
     void setLearning(String port, boolean on);
 
@@ -94,6 +100,12 @@ public interface NetworkOps extends AutoCloseable {
     /** Addresses of a link, or of every link when {@code linkName} is null. */
     List<Address> addresses(String linkName);
 
+    /**
+     * Addresses of {@code link} as read before: of the link with its index (no lookup by name; none
+     * when it is gone).
+     */
+    List<Address> addressesOf(Link link);
+
     void addAddress(String linkName, IpNet address, Scope scope);
 
     /**
@@ -104,8 +116,14 @@ public interface NetworkOps extends AutoCloseable {
 
     void deleteAddress(String linkName, IpNet address);
 
+    /** {@link #deleteAddress(String, IpNet)} of {@code link} as read before: by its index (ENODEV when it is gone). */
+    void deleteAddress(Link link, IpNet address);
+
     /** Routes of one family in one table (254 = main), one per next hop (a multipath route is one per hop). */
     List<Route> routes(Family family, int table);
+
+    /** {@link #routes(Family, int)} of both families, IPv4 first: one request to the kernel. */
+    List<Route> routes(int table);
 
     void addRoute(Route route);
 

@@ -217,6 +217,52 @@ public abstract class NetworkOpsContract {
     }
 
     @Test
+    void aLinkAsReadBeforeIsTheLinkOfItsIndex() {
+        Link br = ops.createBridge("pdnbr0");
+        Link v = ops.createVeth("pdnv0", "pdnv1", null);
+        ops.createVeth("pdnv2", "pdnv3", null);
+        ops.addAddress("pdnv0", net("10.99.0.5/24"), Scope.UNIVERSE);
+        ops.addAddress("pdnv0", net("fd00:99::5/64"), Scope.UNIVERSE);
+        ops.rename("pdnv0", "pdnv9");
+        assertThat(ops.addressesOf(v)).isEqualTo(ops.addresses("pdnv9"));
+        ops.deleteAddress(v, net("10.99.0.5/24"));
+        assertThat(assigned("pdnv9")).containsExactly("fd00:99::5/64");
+        refused(() -> ops.deleteAddress(v, net("10.99.0.5/24")), NotFoundException.class, Errno.EADDRNOTAVAIL);
+
+        ops.plug("pdnv9", br, 1400);
+        assertThat(ops.link("pdnv9")).satisfies(l -> {
+            assertThat(l.masterIndex()).isEqualTo(br.index());
+            assertThat(l.mtu()).isEqualTo(1400);
+            assertThat(l.up()).isTrue();
+        });
+
+        ops.deleteLink("pdnv9");
+        assertThat(ops.addressesOf(v)).isEmpty();
+        refused(() -> ops.deleteAddress(v, net("fd00:99::5/64")), NotFoundException.class, Errno.ENODEV);
+        ops.deleteLink("pdnbr0");
+        assertThatThrownBy(() -> ops.plug("pdnv2", br, 0))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+        assertThat(ops.link("pdnv2").hasMaster()).isFalse();
+    }
+
+    @Test
+    void routesOfBothFamiliesInOneAnswer() {
+        Link br = ops.createBridge("pdnbr0");
+        ops.setUp("pdnbr0", true);
+        ops.addAddress("pdnbr0", net("10.99.0.5/24"), Scope.UNIVERSE);
+        ops.addAddress("pdnbr0", net("fd00:99::5/64"), Scope.UNIVERSE);
+        ops.addRoute(Route.via(net("0.0.0.0/0"), IpLiteral.parse("10.99.0.1"), br.index()));
+        ops.addRoute(Route.via(net("::/0"), IpLiteral.parse("fd00:99::1"), br.index()));
+        ops.addRoute(Route.via(net("10.96.0.0/16"), IpLiteral.parse("10.99.0.1"), br.index()).withTable(100));
+
+        List<Route> both = new java.util.ArrayList<>(ops.routes(Family.V4, Route.MAIN_TABLE));
+        both.addAll(ops.routes(Family.V6, Route.MAIN_TABLE));
+        assertThat(ops.routes(Route.MAIN_TABLE)).isEqualTo(both)
+                .extracting(r -> r.destination().toString()).contains("0.0.0.0/0", "::/0");
+        assertThat(ops.routes(100)).isEqualTo(ops.routes(Family.V4, 100)).hasSize(1);
+    }
+
+    @Test
     void ipv4PrefixRoutesFollowTheLinkState() {
         Link br = ops.createBridge("pdnbr0");
         ops.addAddress("pdnbr0", net("10.99.0.5/24"), Scope.UNIVERSE);

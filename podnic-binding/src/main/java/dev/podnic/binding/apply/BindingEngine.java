@@ -24,7 +24,6 @@ import dev.podnic.cni.timeline.AttachStep;
 import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;
 import dev.podnic.netlink.Address;
-import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Route;
@@ -287,37 +286,34 @@ public final class BindingEngine {
             }
             // The pod's side that needs nothing from CNI ADD is made while its plugins run where a thread takes it. A crash
             // meanwhile leaves the record PENDING, and every way down looks for what it made.
-            Offered<Boolean> prepared = preparation.begin(nic);
+            Offered<VNicPreparation.Prepared> preparing = preparation.begin(nic);
             CniResult result;
             try {
                 result = attacher.attach(names, nic.vmiInterface());
             } catch (RuntimeException e) {
-                prepared.abandon(e);
+                preparing.abandon(e);
                 throw e;
             }
             long attached = System.nanoTime();
             AttachStep.reached("attached");
             doing = "preparing the bridge, its DHCP isolation and the VM's port";
-            boolean bridgeExisted = prepared.finish();
+            VNicPreparation.Prepared prepared = preparing.finish();
             long t1 = System.nanoTime();
 
             doing = "reading the VMI interface";
             RecordedFacts facts = recorded().facts();
-            List<Route> installed; // the plugins' routes on the VMI interface, as the strip finds them
+            Link link = pod.link(nic.vmiInterface());
+            List<Route> installed = installedRoutes(link); // the plugins' routes on it, as the strip finds them
             if (facts == null) { // first time past CNI ADD: the interface is still as the plugins left it
-                Link link = pod.link(nic.vmiInterface());
-                installed = installedRoutes(link);
                 facts = RecordedFacts.of(readFacts(link, installed, result));
                 checkpoint(recorded().added(facts));
                 AttachStep.reached("CNI_ADDED recorded");
-            } else { // a rerun: an earlier one may have stripped some
-                installed = installedRoutes(pod.link(nic.vmiInterface()));
-            }
+            } // (else a rerun: an earlier one may have stripped some)
             doing = "planning";
             VNicPlan plan = Planner.plan(vmi, nic, result, facts.toFacts());
             // A DHCP server can only be left over on a bridge that existed already (an earlier run of this VM's
             // up, or a VM before it in this pod): a fresh bridge has none to replace, and looking costs a scan.
-            boolean strayPossible = resuming || bridgeExisted;
+            boolean strayPossible = resuming || prepared.bridgeExisted();
             doing = "stripping and bridging";
             boolean bridgeReady = !dhcp.createsBridge(); // (a libvirt network creates its bridge as its DHCP starts)
             if (bridgeReady) {
@@ -330,9 +326,9 @@ public final class BindingEngine {
             // DHCP server a crash left unrecorded; a record write costs the ADD ~0.5 ms.)
             Offered<DhcpServer> serving = Offered.to(bridgeReady ? beside : AFTER_CNI_ADD, () -> startDhcp(plan, strayPossible));
             try {
-                strip(nic.vmiInterface(), installed);
+                strip(link, installed);
                 if (bridgeReady) {
-                    plugVmiInterface(plan);
+                    plugVmiInterface(plan, prepared.bridge());
                 }
             } catch (RuntimeException e) {
                 serving.abandon(e);
@@ -348,10 +344,11 @@ public final class BindingEngine {
             long t3 = System.nanoTime();
             AttachStep.reached("DHCP started");
             doing = "plugging into the bridge";
+            Link bridge = bridgeReady ? prepared.bridge() : pod.link(plan.bridge()); // (made by the libvirt network as it started)
             if (!bridgeReady) {
-                plugVmiInterface(plan);
+                plugVmiInterface(plan, bridge);
             }
-            port.plug(pod, nic, plan.bridge(), plan.guest().mtu()); // once the bridge serves (see GuestPort#plug)
+            port.plug(pod, nic, bridge, plan.guest().mtu()); // once the bridge serves (see GuestPort#plug)
             AttachStep.reached("plugged");
             checkpoint(served(nic, plan, server));
             long t4 = System.nanoTime();
@@ -370,9 +367,9 @@ public final class BindingEngine {
         }
 
         /** The VMI interface a port of the bridge, which takes the guest's MTU (the pod's side carries the guest's frames). */
-        private void plugVmiInterface(VNicPlan plan) {
+        private void plugVmiInterface(VNicPlan plan, Link bridge) {
             pod.setMtu(plan.bridge(), plan.guest().mtu());
-            pod.plug(plan.vmiInterface(), plan.bridge(), 0);
+            pod.plug(plan.vmiInterface(), bridge, 0);
         }
 
         private VNicRecord served(VNic nic, VNicPlan plan, DhcpServer server) {
@@ -409,17 +406,16 @@ public final class BindingEngine {
     }
 
     private List<Route> installedRoutes(Link link) {
-        List<Route> routes = new ArrayList<>(pod.routes(Family.V4, Route.MAIN_TABLE));
-        routes.addAll(pod.routes(Family.V6, Route.MAIN_TABLE));
-        return routes.stream().filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
+        return pod.routes(Route.MAIN_TABLE).stream()
+                .filter(r -> r.linkIndex() == link.index() && r.protocol() != Route.PROTO_KERNEL).toList();
     }
 
     /** Removes the interface's addresses and its {@code installed} routes (the guest gets them); keeps its IPv6 link-local address. */
-    private void strip(String vmiInterface, List<Route> installed) {
+    private void strip(Link vmiInterface, List<Route> installed) {
         for (Route r : installed) {
             pod.deleteRoute(r);
         }
-        for (Address a : pod.addresses(vmiInterface)) {
+        for (Address a : pod.addressesOf(vmiInterface)) {
             if (a.scope() != Scope.LINK || a.address().isIpv4()) {
                 pod.deleteAddress(vmiInterface, a.address());
             }

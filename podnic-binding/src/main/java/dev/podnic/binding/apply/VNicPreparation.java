@@ -5,8 +5,10 @@ import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.plan.Planner;
 import dev.podnic.binding.port.GuestPort;
 import dev.podnic.inet.IpNet;
+import dev.podnic.netlink.Link;
 import dev.podnic.netlink.NetworkOps;
 import dev.podnic.netlink.Scope;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -29,10 +31,20 @@ final class VNicPreparation {
     }
 
     /**
-     * Offers {@code nic}'s preparation to the threads of {@code preparing}; call as its CNI ADD begins. Its result: whether
-     * the bridge was there already. A failed CNI ADD abandons it: one not begun never will be.
+     * What a preparation made ready.
+     *
+     * @param bridgeExisted whether the bridge was there already (a rerun, or a VM before in this pod)
+     * @param bridge        the bridge as read (its index: later calls need no lookup by name); null where
+     *                      the DHCP backend makes it as its server starts
      */
-    Offered<Boolean> begin(VNic nic) {
+    record Prepared(boolean bridgeExisted, Link bridge) {
+    }
+
+    /**
+     * Offers {@code nic}'s preparation to the threads of {@code preparing}; call as its CNI ADD begins. A failed CNI ADD
+     * abandons it: one not begun never will be.
+     */
+    Offered<Prepared> begin(VNic nic) {
         return Offered.to(preparing, () -> prepare(nic));
     }
 
@@ -41,22 +53,20 @@ final class VNicPreparation {
      * DHCP isolation (written once the bridge exists: see {@link dev.podnic.binding.dhcp.DhcpIsolation};
      * nothing can cross before the VMI interface becomes a port, after CNI ADD), the server's
      * link-local address, and the VM's port (plugged into the bridge once it serves: see
-     * {@link GuestPort#plug}). Returns whether the bridge was there already.
+     * {@link GuestPort#plug}).
      */
-    private boolean prepare(VNic nic) {
-        boolean existed = pod.findLink(nic.bridge()).isPresent();
+    private Prepared prepare(VNic nic) {
+        Optional<Link> found = pod.findLink(nic.bridge());
         if (dhcp.createsBridge()) {
-            return existed; // (its network makes the bridge as it starts, and isolates it then)
+            return new Prepared(found.isPresent(), null); // (its network makes the bridge as it starts, and isolates it then)
         }
-        if (!existed) {
-            pod.createBridge(nic.bridge());
-        }
+        Link bridge = found.orElseGet(() -> pod.createBridge(nic.bridge()));
         dhcp.prepare(nic);
         IpNet address = Planner.bridgeAddress(nic.index());
-        if (!existed || pod.addresses(nic.bridge()).stream().noneMatch(a -> a.address().equals(address))) {
+        if (found.isEmpty() || pod.addressesOf(bridge).stream().noneMatch(a -> a.address().equals(address))) {
             pod.addAddress(nic.bridge(), address, Scope.LINK);
         }
         port.prepare(pod, nic);
-        return existed;
+        return new Prepared(found.isPresent(), bridge);
     }
 }

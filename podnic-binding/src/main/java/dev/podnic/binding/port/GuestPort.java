@@ -3,6 +3,7 @@ package dev.podnic.binding.port;
 import dev.podnic.api.VNic;
 import dev.podnic.binding.dhcp.DhcpBackend;
 import dev.podnic.binding.dhcp.DhcpServer;
+import dev.podnic.netlink.Link;
 import dev.podnic.netlink.NetworkOps;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public interface GuestPort {
         }
 
         @Override
-        public void plug(NetworkOps pod, VNic nic, String bridge, int mtu) {
+        public void plug(NetworkOps pod, VNic nic, Link bridge, int mtu) {
         }
 
         @Override
@@ -46,12 +47,12 @@ public interface GuestPort {
     void prepare(NetworkOps pod, VNic nic);
 
     /**
-     * Makes the prepared port a port of {@code bridge} with the guest's MTU, up; idempotent. Only once
+     * Makes the prepared port a port of {@code bridge} (as read before) with the guest's MTU, up; idempotent. Only once
      * the bridge serves: a port without carrier (a tap before QEMU attaches) takes the bridge's carrier
      * away, and with it the bridge's IPv6 link-local address and multicast route, which DHCPv6 and the
      * router advertisements need from their start.
      */
-    void plug(NetworkOps pod, VNic nic, String bridge, int mtu);
+    void plug(NetworkOps pod, VNic nic, Link bridge, int mtu);
 
     /** The links {@link #prepare} makes for the vNIC named {@code nicName}: the engine removes them with its bridge, at once. */
     List<String> links(String nicName);

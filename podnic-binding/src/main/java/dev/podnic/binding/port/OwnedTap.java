@@ -35,7 +35,7 @@ public final class OwnedTap implements GuestPort {
     }
 
     @Override
-    public void plug(NetworkOps pod, VNic nic, String bridge, int mtu) {
+    public void plug(NetworkOps pod, VNic nic, Link bridge, int mtu) {
         String tap = VmNames.tap(nic.name());
         pod.plug(tap, bridge, mtu);
     }

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code n} (1-based; 0: never) took effect — the write is on disk, the change in the kernel.
  */
 public final class CrashAfter {
-    private static final Set<String> READS = Set.of("links", "findLink", "link", "addresses", "routes", "sysctl", "close",
+    private static final Set<String> READS = Set.of("links", "findLink", "link", "addresses", "addressesOf", "routes", "sysctl", "close",
             "toString", "hashCode", "equals");
 
     private final int n;

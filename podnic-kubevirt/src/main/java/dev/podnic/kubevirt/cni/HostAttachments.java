@@ -59,12 +59,6 @@ public final class HostAttachments {
         t.setDaemon(true);
         return t;
     });
-    /** Where an ADD's bridge, isolation and tap are made while its plugins run: a thread per ADD under way, kept a while. */
-    private final Executor preparing = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "podnic-prepare");
-        t.setDaemon(true);
-        return t;
-    });
 
     HostAttachments(NodeService service, BindingStateDirs state, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
         this(service, state, dnsmasq, dhcpServers, qemuUid, log, Executors.newSingleThreadExecutor(r -> {
@@ -310,8 +304,8 @@ public final class HostAttachments {
                 Attacher attacher = adopted.isPresent() ? new AdoptedInterface(opened.links(), multusInterface, saved, netns) : fromService;
                 // The record's DHCP backend: the daemon's own, or dnsmasq for an attachment an earlier podnic made with it.
                 boolean byDnsmasq = recorded.stream().anyMatch(r -> r.backend().equals(DNSMASQ));
-                BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq,
-                        preparing), attacher, AttachmentDirs.records(dir), resolvConf);
+                BindingEngine engine = opened.engine(new PodEngine.HostSide(dir.resolve("dhcp"), dhcpServers, qemuUid, byDnsmasq, dnsmasq),
+                        attacher, AttachmentDirs.records(dir), resolvConf);
                 return work.apply(engine, adopted, fromService);
             } finally {
                 early.ifPresent(AddAhead::close); // (a no-op once the engine took it)

@@ -205,6 +205,13 @@ public final class KernelNetworkOps implements NetworkOps {
     }
 
     @Override
+    public void plug(String port, Link bridge, int mtu) {
+        checkName("plug into " + bridge.name(), port);
+        socket.execute("plug " + port + " into " + bridge.name() + (mtu > 0 ? " at mtu " + mtu : ""),
+                LinkCodec.plug(port, mtu, bridge.index()));
+    }
+
+    @Override
     public void setLearning(String port, boolean on) {
         socket.execute("turn learning " + (on ? "on" : "off") + " on port " + port,
                 LinkCodec.setLearning(link(port).index(), on));
@@ -247,7 +254,15 @@ public final class KernelNetworkOps implements NetworkOps {
 
     @Override
     public List<Address> addresses(String linkName) {
-        int index = linkName == null ? 0 : link(linkName).index();
+        return addressesOfIndex(linkName == null ? 0 : link(linkName).index());
+    }
+
+    @Override
+    public List<Address> addressesOf(Link link) {
+        return addressesOfIndex(link.index());
+    }
+
+    private List<Address> addressesOfIndex(int index) {
         return socket.dump("list addresses", AddressCodec.dump()).stream()
                 .filter(m -> m.type() == Rtnl.RTM_NEWADDR).map(AddressCodec::decode)
                 .filter(a -> index == 0 || a.linkIndex() == index).toList();
@@ -281,10 +296,27 @@ public final class KernelNetworkOps implements NetworkOps {
     }
 
     @Override
+    public void deleteAddress(Link link, IpNet address) {
+        socket.execute("delete address " + address + " from " + link.name(), AddressCodec.delete(link.index(), address));
+    }
+
+    @Override
     public List<Route> routes(Family family, int table) {
-        return socket.dump("list routes", RouteCodec.dump(family)).stream()
-                .filter(m -> m.type() == Rtnl.RTM_NEWROUTE && RouteCodec.type(m) == Rtnl.RTN_UNICAST)
-                .flatMap(m -> RouteCodec.decodeNexthops(m).stream()).filter(r -> r.table() == table && r.family() == family).toList();
+        return unicastRoutes(RouteCodec.dump(family), table).stream().filter(r -> r.family() == family).toList();
+    }
+
+    @Override
+    public List<Route> routes(int table) {
+        List<Route> all = unicastRoutes(RouteCodec.dumpAll(), table);
+        return java.util.stream.Stream.concat(all.stream().filter(r -> r.family() == Family.V4),
+                all.stream().filter(r -> r.family() == Family.V6)).toList();
+    }
+
+    /** Unicast routes of {@code table} of IPv4 and IPv6 among the answers to {@code dump} (other families are skipped). */
+    private List<Route> unicastRoutes(byte[] dump, int table) {
+        return socket.dump("list routes", dump).stream()
+                .filter(m -> m.type() == Rtnl.RTM_NEWROUTE && RouteCodec.isInet(m) && RouteCodec.type(m) == Rtnl.RTN_UNICAST)
+                .flatMap(m -> RouteCodec.decodeNexthops(m).stream()).filter(r -> r.table() == table).toList();
     }
 
     @Override

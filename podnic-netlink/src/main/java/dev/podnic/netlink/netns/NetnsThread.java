@@ -105,8 +105,14 @@ public final class NetnsThread implements Executor, AutoCloseable {
         queue.add(command);
     }
 
-    /** Runs {@code work} inside the namespace and waits for it; its exception is rethrown as is. */
+    /**
+     * Runs {@code work} inside the namespace and waits for it; its exception is rethrown as is. Called
+     * from this thread's own work, it runs at once (queued, it would wait for the work that waits for it).
+     */
     public <T> T call(Callable<T> work) throws Exception {
+        if (Thread.currentThread() == thread) {
+            return work.call();
+        }
         FutureTask<T> task = new FutureTask<>(work);
         execute(task);
         try {

@@ -26,6 +26,18 @@ public final class RouteCodec {
                 .u8(family.af()).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0).build();
     }
 
+    /** Every family's routes in one dump (AF_UNSPEC): IPv4, IPv6, and others the kernel has (multicast, MPLS). */
+    public static byte[] dumpAll() {
+        return new NlMessageBuilder(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)
+                .u8(AF_UNSPEC).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0).build();
+    }
+
+    /** Whether a route message is of IPv4 or IPv6 (an AF_UNSPEC dump also answers with multicast and MPLS routes). */
+    public static boolean isInet(NlMessage m) {
+        int family = m.payload().get(0) & 0xff;
+        return family == AF_INET || family == AF_INET6;
+    }
+
     public static byte[] add(Route r) {
         return message(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, r);
     }

@@ -55,6 +55,10 @@ final class FakeNamespace {
         return links.values().stream().filter(l -> l.name.equals(name)).findFirst();
     }
 
+    Optional<FakeLink> find(int index) {
+        return Optional.ofNullable(links.get(index));
+    }
+
     FakeLink require(String op, String name) {
         return find(name).orElseThrow(() -> error(op, Errno.ENODEV, "no such device"));
     }

@@ -138,6 +138,22 @@ public final class FakeNetworkOps implements NetworkOps {
         }
     }
 
+    /** As the kernel's one request: the MTU, then the bridge (EINVAL when no link has its index any more), then up. */
+    @Override
+    public void plug(String port, Link bridge, int mtu) {
+        String op = "plug " + port + " into " + bridge.name();
+        checkName(op, port);
+        synchronized (kernel) {
+            FakeLink p = ns.require(op, port);
+            if (mtu > 0) {
+                ns.setMtu(op, p, mtu);
+            }
+            FakeLink master = ns.find(bridge.index()).orElseThrow(() -> FakeNamespace.error(op, Errno.EINVAL, null));
+            ns.setMaster(op, p, master);
+            ns.setUp(p, true);
+        }
+    }
+
     @Override
     public void setLearning(String port, boolean on) {
         String op = "turn learning " + (on ? "on" : "off") + " on port " + port;
@@ -171,6 +187,13 @@ public final class FakeNetworkOps implements NetworkOps {
     }
 
     @Override
+    public List<Address> addressesOf(Link link) {
+        synchronized (kernel) {
+            return ns.addresses().stream().filter(a -> a.linkIndex() == link.index()).toList();
+        }
+    }
+
+    @Override
     public void addAddress(String linkName, IpNet address, Scope scope) {
         String op = "add address " + address + " to " + linkName;
         synchronized (kernel) {
@@ -200,6 +223,23 @@ public final class FakeNetworkOps implements NetworkOps {
         String op = "delete address " + address + " from " + linkName;
         synchronized (kernel) {
             ns.deleteAddress(op, ns.require(op, linkName), address);
+        }
+    }
+
+    @Override
+    public void deleteAddress(Link link, IpNet address) {
+        String op = "delete address " + address + " from " + link.name();
+        synchronized (kernel) {
+            ns.deleteAddress(op, ns.find(link.index()).orElseThrow(() -> FakeNamespace.error(op, Errno.ENODEV, "no such device")), address);
+        }
+    }
+
+    @Override
+    public List<Route> routes(int table) {
+        synchronized (kernel) {
+            List<Route> all = new java.util.ArrayList<>(ns.routes(Family.V4, table));
+            all.addAll(ns.routes(Family.V6, table));
+            return all;
         }
     }
 

@@ -60,6 +60,21 @@ class NetnsThreadIT {
     }
 
     @Test
+    void workOnTheThreadMayCallItWithoutWaitingForItself() throws Exception {
+        try (NetnsThread t = NetnsThread.enter(path)) {
+            java.util.concurrent.CompletableFuture<Object> nested = new java.util.concurrent.CompletableFuture<>();
+            t.execute(() -> {
+                try {
+                    nested.complete(t.call(() -> inode(Path.of("/proc/thread-self/ns/net"))));
+                } catch (Exception e) {
+                    nested.completeExceptionally(e);
+                }
+            });
+            assertThat(nested.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(inode(path));
+        }
+    }
+
+    @Test
     void missingNamespaceIsATypedError() {
         assertThatThrownBy(() -> NetnsThread.enter(Path.of("/run/netns/pdnt-absent")))
                 .isInstanceOfSatisfying(NetnsException.class, e -> {

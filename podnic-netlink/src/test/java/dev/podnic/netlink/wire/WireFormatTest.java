@@ -6,6 +6,7 @@ import dev.podnic.inet.IpLiteral;
 import dev.podnic.inet.IpNet;
 import dev.podnic.inet.MacAddress;
 import dev.podnic.netlink.Address;
+import dev.podnic.netlink.Family;
 import dev.podnic.netlink.Link;
 import dev.podnic.netlink.Route;
 import dev.podnic.netlink.Scope;
@@ -73,6 +74,16 @@ class WireFormatTest {
                 + "00000000" + "00000000" + "01000000" + "01000000"
                 + "0a000300" + "70646e7630000000"
                 + "08000a00" + "07000000");
+    }
+
+    @Test
+    void routeDumpOfOneFamilyAndOfAll() {
+        assertThat(hex(RouteCodec.dump(Family.V6))).isEqualTo(
+                "1c000000" + "1a00" + "0103" + "00000000" + "00000000"      // GETROUTE, REQUEST|DUMP
+                + "0a000000" + "00000000" + "00000000");                      // rtmsg: AF_INET6, all else 0
+        assertThat(hex(RouteCodec.dumpAll())).isEqualTo(
+                "1c000000" + "1a00" + "0103" + "00000000" + "00000000"
+                + "00000000" + "00000000" + "00000000");                      // AF_UNSPEC: every family
     }
 
     @Test
