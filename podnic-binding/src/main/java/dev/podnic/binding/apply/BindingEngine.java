@@ -317,8 +317,7 @@ public final class BindingEngine {
             doing = "stripping and bridging";
             boolean bridgeReady = !dhcp.createsBridge(); // (a libvirt network creates its bridge as its DHCP starts)
             if (bridgeReady) {
-                ipv6Server(plan); // before the bridge is up: its address is usable at once
-                pod.setUp(plan.bridge(), true);
+                ipv6Server(plan, prepared.bridge()); // before the VMI interface joins the bridge (see ipv6Server)
             }
             // The DHCP server needs the bridge up and isolated (prepared), nothing of the VMI interface: it starts beside
             // the strip and the plug where a thread of the profile's takes it, else after them (as the libvirt network's).
@@ -338,13 +337,13 @@ public final class BindingEngine {
             AttachStep.reached("stripped");
             doing = "starting DHCP";
             DhcpServer server = serving.finish();
+            Link bridge = bridgeReady ? prepared.bridge() : pod.link(plan.bridge()); // (made by the libvirt network as it started)
             if (!bridgeReady) {
-                ipv6Server(plan);
+                ipv6Server(plan, bridge);
             }
             long t3 = System.nanoTime();
             AttachStep.reached("DHCP started");
             doing = "plugging into the bridge";
-            Link bridge = bridgeReady ? prepared.bridge() : pod.link(plan.bridge()); // (made by the libvirt network as it started)
             if (!bridgeReady) {
                 plugVmiInterface(plan, bridge);
             }
@@ -423,18 +422,20 @@ public final class BindingEngine {
     }
 
     /**
-     * The bridge's side of DHCPv6: the server's address without a prefix route, for backends that do
-     * not make the bridge (a libvirt network's bridge gets it once the network made it). The bridge's
-     * own link-local address is usable as it comes up (no duplicate address detection: the bridge is
-     * podnic's, and the DHCPv6 server answers from it). The rest of the bridge's IPv6 (no
-     * advertisements taken, IPv6 on at all) is podnic-ra's precondition, set as it starts.
+     * The bridge's side of DHCPv6: the server's address without a prefix route (and without duplicate
+     * address detection: usable at once), for backends that do not make the bridge (a libvirt
+     * network's bridge gets it once the network made it). Set before the VMI interface joins the
+     * bridge: until a port brings it carrier the bridge has no link-local address, and the one it
+     * makes then is usable at once too (no detection: the bridge is podnic's, and the DHCPv6 server
+     * answers from it). The rest of the bridge's IPv6 (no advertisements taken, IPv6 on at all) is
+     * podnic-ra's precondition, set as it starts.
      */
-    private void ipv6Server(VNicPlan plan) {
+    private void ipv6Server(VNicPlan plan, Link bridge) {
         if (plan.dhcpv6Address() == null) {
             return;
         }
         pod.setSysctl("net/ipv6/conf/" + plan.bridge() + "/accept_dad", "0");
-        if (pod.addresses(plan.bridge()).stream().noneMatch(a -> a.address().equals(plan.dhcpv6Address()))) {
+        if (pod.addressesOf(bridge).stream().noneMatch(a -> a.address().equals(plan.dhcpv6Address()))) {
             pod.addAddressWithoutPrefixRoute(plan.bridge(), plan.dhcpv6Address(), Scope.UNIVERSE);
         }
     }

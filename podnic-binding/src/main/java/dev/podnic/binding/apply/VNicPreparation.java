@@ -49,11 +49,11 @@ final class VNicPreparation {
     }
 
     /**
-     * Where podnic makes the bridge: the bridge (down until the plan's IPv6 address is on it), its
-     * DHCP isolation (written once the bridge exists: see {@link dev.podnic.binding.dhcp.DhcpIsolation};
-     * nothing can cross before the VMI interface becomes a port, after CNI ADD), the server's
-     * link-local address, and the VM's port (plugged into the bridge once it serves: see
-     * {@link GuestPort#plug}).
+     * Where podnic makes the bridge: the bridge, up (without a port it has no carrier, and no IPv6
+     * link-local address, until the VMI interface joins it after CNI ADD), its DHCP isolation (written
+     * once the bridge exists: see {@link dev.podnic.binding.dhcp.DhcpIsolation}; nothing can cross
+     * before the VMI interface becomes a port), the server's link-local address, and the VM's port
+     * (plugged into the bridge once it serves: see {@link GuestPort#plug}).
      */
     private Prepared prepare(VNic nic) {
         Optional<Link> found = pod.findLink(nic.bridge());
@@ -67,6 +67,7 @@ final class VNicPreparation {
             pod.addAddress(nic.bridge(), address, Scope.LINK);
         }
         port.prepare(pod, nic);
+        pod.setUp(nic.bridge(), true);
         return new Prepared(found.isPresent(), bridge);
     }
 }

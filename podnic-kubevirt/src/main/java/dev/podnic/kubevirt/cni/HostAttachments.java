@@ -60,6 +60,16 @@ public final class HostAttachments {
         return t;
     });
 
+    /**
+     * Where a call's pod is closed once the call is done: closing its sockets and ending its thread cost the
+     * answer ~0.15 ms, and nothing waits for them.
+     */
+    private final Executor closing = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "podnic-close");
+        t.setDaemon(true);
+        return t;
+    });
+
     HostAttachments(NodeService service, BindingStateDirs state, Path dnsmasq, DhcpServers dhcpServers, int qemuUid, Consumer<String> log) {
         this(service, state, dnsmasq, dhcpServers, qemuUid, log, Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "podnic-unwire");
@@ -290,7 +300,8 @@ public final class HostAttachments {
             List<VmiRecord> recorded = AttachmentDirs.records(dir).list();
             Optional<AddAhead> early = ahead.filter(r -> adding && !adoptedBefore && recorded.isEmpty())
                     .map(r -> new AddAhead(service, pod, r, asking));
-            try (PodEngine opened = PodEngine.open(netns, pod.namespace())) {
+            PodEngine opened = PodEngine.open(netns, pod.namespace());
+            try {
                 AttachStep.reached("pod opened");
                 early.ifPresent(e -> e.podOpened(opened.links()));
                 String multusInterface = VmNames.kubevirtPodInterface(logicNetwork);
@@ -309,6 +320,7 @@ public final class HostAttachments {
                 return work.apply(engine, adopted, fromService);
             } finally {
                 early.ifPresent(AddAhead::close); // (a no-op once the engine took it)
+                closing.execute(opened::close);
             }
         } catch (IOException e) {
             throw new CniException(CniError.UNKNOWN_CONTAINER, "the pod's network namespace " + netns + ": " + e.getMessage());

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 public record NetnsIdentity(long dev, long ino) {
 
     public static NetnsIdentity of(Path path) throws IOException {
-        return new NetnsIdentity(((Number) Files.getAttribute(path, "unix:dev")).longValue(),
-                ((Number) Files.getAttribute(path, "unix:ino")).longValue());
+        java.util.Map<String, Object> stat = Files.readAttributes(path, "unix:dev,ino"); // (one stat, not one per attribute)
+        return new NetnsIdentity(((Number) stat.get("dev")).longValue(), ((Number) stat.get("ino")).longValue());
     }
 
     /** The namespace a process lives in (its main thread's). */

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RequestReader implements AutoCloseable {
     private static final int EINTR = 4;
 
-    /** Told, on the reader's thread (so: quickly), how one connection's request ended. */
+    /** Told, on the reader's thread or the caller of {@link #read} (so: quickly), how one connection's request ended. */
     public interface Outcome {
         void read(byte[] request);
 
@@ -50,17 +50,24 @@ public final class RequestReader implements AutoCloseable {
 
     /**
      * Reads one request from {@code c} within {@code within} and at most {@code maxBytes}, then tells
-     * {@code outcome}. A request ends at the first newline ({@code lineFramed}) or at end of stream. False when the reader holds {@code capacity} connections already (the caller
-     * answers or closes {@code c} itself).
+     * {@code outcome}. A request ends at the first newline ({@code lineFramed}) or at end of stream.
+     * What has arrived already is taken at once, on the caller's thread: a request that is complete
+     * by then (a client writes it as it connects) is told from here, without waking the reader's
+     * thread (~0.1–0.2 ms an ADD waited for that); the rest of one, or one not sent yet, is the
+     * reader's. False when the reader holds {@code capacity} connections already (the caller answers
+     * or closes {@code c} itself).
      */
     public boolean read(UnixConnection c, Duration within, int maxBytes, boolean lineFramed, Outcome outcome) {
         if (closed || held.incrementAndGet() > capacity) {
             held.decrementAndGet();
             return false;
         }
-        arriving.add(new Pending(c, System.nanoTime() + within.toNanos(), within, maxBytes, lineFramed, outcome,
-                new ByteArrayOutputStream()));
-        signal();
+        Pending p = new Pending(c, System.nanoTime() + within.toNanos(), within, maxBytes, lineFramed, outcome,
+                new ByteArrayOutputStream());
+        if (!receive(p, new byte[4096])) { // (bounded: at most maxBytes are taken here)
+            arriving.add(p);
+            signal();
+        }
         return true;
     }
 

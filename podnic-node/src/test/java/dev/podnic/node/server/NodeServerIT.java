@@ -15,6 +15,7 @@ import dev.podnic.node.api.NodeClient;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.api.NodeRequest;
 import dev.podnic.node.api.NodeResponse;
+import dev.podnic.node.api.NodeWire;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.NetnsIdentity;
@@ -238,6 +239,17 @@ class NodeServerIT extends WithNodeDaemon {
         assertThat(code(client.raw("x".repeat(NodeServer.MAX_REQUEST + 10)))).isEqualTo(NodeError.TOO_LARGE);
         assertThat(code(client.raw("x".repeat(10 * 1024 * 1024)))).as("10 MB: refused after 64 KiB, not read to the end")
                 .isEqualTo(NodeError.TOO_LARGE);
+
+        // What arrived with the connection is taken as it is accepted; the rest of the request, sent after it, by the reader.
+        try (SocketChannel halting = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            halting.connect(UnixDomainSocketAddress.of(socket));
+            byte[] list = NodeWire.request(NodeRequest.of(NodeRequest.LIST));
+            halting.write(java.nio.ByteBuffer.wrap(list, 0, list.length / 2));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.reading() == 1);
+            halting.write(java.nio.ByteBuffer.wrap(list, list.length / 2, list.length - list.length / 2));
+            JsonNode answer = JSON.readTree(java.nio.channels.Channels.newInputStream(halting).readAllBytes());
+            assertThat(answer.path("ok").asBoolean()).as(answer.toString()).isTrue();
+        }
 
         try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             slow.connect(UnixDomainSocketAddress.of(socket)); // says nothing
