@@ -37,7 +37,8 @@ public final class CniOptions {
     List<Path> binDirs = new ArrayList<>();
 
     @Option(names = CACHE_DIR, paramLabel = "DIR", defaultValue = CACHE_DIR_DEFAULT,
-            description = "Result cache directory, libcni's format (default: ${DEFAULT-VALUE}).")
+            description = "Result cache directory, libcni's format (default: ${DEFAULT-VALUE}; `podnic node` keeps its own "
+                    + "in STATE-DIR/cni-cache).")
     Path cacheDir;
 
     @Option(names = TIMEOUT, paramLabel = "SECONDS", defaultValue = TIMEOUT_DEFAULT,
