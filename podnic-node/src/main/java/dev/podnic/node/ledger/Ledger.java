@@ -210,8 +210,18 @@ public final class Ledger {
         for (Path f : files.files()) {
             try {
                 entries.add(files.parse(f));
-            } catch (UncheckedIOException e) {
-                unreadable.add(e.getMessage());
+            } catch (UncheckedIOException first) {
+                // The daemon may be creating it right now (another process: its `creating` is not known here) —
+                // empty, or not yet whole. An empty one says nothing; one that is whole when read again is listed.
+                try {
+                    if (Files.size(f) > 0) {
+                        entries.add(files.parse(f));
+                    }
+                } catch (NoSuchFileException gone) {
+                    // deleted meanwhile
+                } catch (IOException | UncheckedIOException e) {
+                    unreadable.add(first.getMessage());
+                }
             }
         }
         return new Listing(entries, unreadable, files.quarantined());

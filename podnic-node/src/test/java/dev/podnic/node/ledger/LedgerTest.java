@@ -63,6 +63,16 @@ class LedgerTest {
     }
 
     @Test
+    void aListingReportsADamagedEntryAndMovesNothing() throws Exception {
+        new Ledger(dir).create(entry("a", LedgerEntry.State.ADDED));
+        Path damaged = Files.writeString(dir.resolve(LedgerEntry.key("b", "vmi0") + ".json"), "{\"containerId\": \"b\", ");
+        Ledger.Listing listing = new Ledger(dir).list();
+        assertThat(listing.entries()).extracting(LedgerEntry::containerId).containsExactly("a");
+        assertThat(listing.unreadable()).singleElement().asString().contains(damaged.getFileName().toString());
+        assertThat(damaged).exists();
+    }
+
+    @Test
     void aNewEntryIsCreatedInPlaceNeverOverAnotherAndOneACrashLeftEmptyIsRemovedNotReported() throws Exception {
         List<String> movedAside = new ArrayList<>();
         Ledger daemon = new Ledger(dir, (file, why) -> movedAside.add(file.getFileName().toString()));
@@ -82,6 +92,9 @@ class LedgerTest {
         // under its lock as every create of it is, removes it.
         Path b = Files.createFile(dir.resolve(LedgerEntry.key("b", "vmi0") + ".json"));
         assertThat(daemon.all()).extracting(LedgerEntry::containerId).containsExactly("a");
+        Ledger.Listing seenByAPerson = new Ledger(dir).list(); // (`podnic node ls`, another process: as a create under way)
+        assertThat(seenByAPerson.entries()).extracting(LedgerEntry::containerId).containsExactly("a");
+        assertThat(seenByAPerson.unreadable()).isEmpty();
         assertThat(b).exists();
         assertThat(daemon.get("b", "vmi0")).isEmpty();
         assertThat(b).doesNotExist();
