@@ -47,7 +47,8 @@ import java.util.concurrent.Executor;
  * {@link NetworkOps} (the pod's links), {@link DhcpBackend}, {@link Domains}, {@link Records}.
  *
  * <p>Crash-safe by checkpoints: the record is written before each step's effects begin (PENDING
- * before CNI ADD; CNI_ADDED with the pod facts before stripping, bridging and DHCP; SERVING), so
+ * before CNI ADD; CNI_ADDED with the pod facts before stripping and bridging — a DHCP server may start
+ * beside it, and every way down stops one it finds on the bridge; SERVING), so
  * {@link #up} run again after a crash at any point finishes the job with the same plan, and
  * {@link #down} undoes whatever a partial {@code up} did.
  */
@@ -301,14 +302,12 @@ public final class BindingEngine {
             long t1 = System.nanoTime();
 
             doing = "reading the VMI interface";
-            RecordedFacts facts = recorded().facts();
+            RecordedFacts recordedFacts = recorded().facts();
+            // First time past CNI ADD: the interface is as the plugins left it (else a rerun: an earlier one may have stripped some).
+            boolean firstPastCniAdd = recordedFacts == null;
             Link link = pod.link(nic.vmiInterface());
             List<Route> installed = installedRoutes(link); // the plugins' routes on it, as the strip finds them
-            if (facts == null) { // first time past CNI ADD: the interface is still as the plugins left it
-                facts = RecordedFacts.of(readFacts(link, installed, result));
-                checkpoint(recorded().added(facts));
-                AttachStep.reached("CNI_ADDED recorded");
-            } // (else a rerun: an earlier one may have stripped some)
+            RecordedFacts facts = firstPastCniAdd ? RecordedFacts.of(readFacts(link, installed, result)) : recordedFacts;
             doing = "planning";
             VNicPlan plan = Planner.plan(vmi, nic, result, facts.toFacts());
             // A DHCP server can only be left over on a bridge that existed already (an earlier run of this VM's
@@ -319,12 +318,19 @@ public final class BindingEngine {
             if (bridgeReady) {
                 ipv6Server(plan, prepared.bridge()); // before the VMI interface joins the bridge (see ipv6Server)
             }
-            // The DHCP server needs the bridge up and isolated (prepared), nothing of the VMI interface: it starts beside
-            // the strip and the plug where a thread of the profile's takes it, else after them (as the libvirt network's).
-            // (No checkpoint here: a rerun from CNI_ADDED strips and bridges again, finding them done, and replaces a
-            // DHCP server a crash left unrecorded; a record write costs the ADD ~0.5 ms.)
+            // The DHCP server needs the bridge up and isolated (prepared) and the plan, nothing of the VMI interface: it
+            // starts beside the facts' record, the strip and the plug where a thread of the profile's takes it, else after
+            // them (as the libvirt network's). A crash meanwhile leaves it unrecorded: every way down stops a server it
+            // finds on the bridge, and a rerun replaces it (strayPossible). (No checkpoint of its own: a record write costs
+            // the ADD ~0.2–0.5 ms.)
             Offered<DhcpServer> serving = Offered.to(bridgeReady ? beside : AFTER_CNI_ADD, () -> startDhcp(plan, strayPossible));
             try {
+                if (firstPastCniAdd) { // before the strip takes the facts away
+                    doing = "recording the VMI interface's facts";
+                    checkpoint(recorded().added(facts));
+                    AttachStep.reached("CNI_ADDED recorded");
+                }
+                doing = "stripping and bridging";
                 strip(link, installed);
                 if (bridgeReady) {
                     plugVmiInterface(plan, prepared.bridge());

@@ -194,6 +194,49 @@ class BindingEngineTest extends BindingEngineFixture {
     }
 
     @Test
+    void aFactsRecordThatFailsAwaitsTheDhcpServerStartingBesideItAndDownUndoesBoth() {
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch failing = new CountDownLatch(1);
+        dhcp.afterStart(() -> {
+            starting.countDown();
+            await(failing, "the facts' record failing"); // (still starting as the caller fails)
+        });
+        dev.podnic.binding.record.Records full = new dev.podnic.binding.record.Records() {
+            @Override
+            public void save(VmiRecord r) {
+                if (r.nics().stream().anyMatch(n -> n.step() == Step.CNI_ADDED)) {
+                    await(starting, "vmi0's DHCP server starting");
+                    failing.countDown();
+                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+                }
+                store.save(r);
+            }
+
+            @Override
+            public Optional<VmiRecord> load(String namespace, String name) {
+                return store.load(namespace, name);
+            }
+
+            @Override
+            public void delete(String namespace, String name) {
+                store.delete(namespace, name);
+            }
+
+            @Override
+            public List<VmiRecord> list() {
+                return store.list();
+            }
+        };
+        assertThatThrownBy(() -> new BindingEngine(cni, pod, dhcp, domains, full, resolv, POD, GuestPort.LIBVIRT, preparing).up(VMI))
+                .isInstanceOf(BindingException.class)
+                .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): recording the VMI interface's facts failed")
+                .hasMessageContaining("No space left on device");
+        assertThat(dhcp.running()).as("the server's start ended before up answered").containsOnlyKeys("pdnbr-vmi0");
+        engine().down("default", "testvm", Optional.empty());
+        assertThat(state()).isEqualTo(nothing());
+    }
+
+    @Test
     void aFailedPreparationNamesTheStepAndDownUndoesItWithTheCniAdd() {
         NetworkOps ops = around(pod, "createBridge", args -> {
             throw new NetlinkException("create bridge " + args[0], 105, "No buffer space available", null);
