@@ -1,5 +1,6 @@
 package dev.podnic.bench;
 
+import dev.podnic.netlink.netns.NetnsThread;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +38,10 @@ final class DaemonProcess {
         }
 
         /**
-         * The node daemon as the KubeVirt benchmarks run it: state under {@code work}, the binding's and the CNI cache on a
-         * tmpfs as the DaemonSet keeps them (the binding's: {@link #bindingState}), the node's plugins, no metrics, no periodic GC in the way, and the
-         * binding socket podnic-shim calls.
+         * The node daemon as the KubeVirt benchmarks run it: in the node's network namespace, as the DaemonSet's pod is (on
+         * the host's network: its plugins start from any of its threads, no --node-netns), state under {@code work}, the
+         * binding's and the CNI cache on a tmpfs as the DaemonSet keeps them (the binding's: {@link #bindingState}), the
+         * node's plugins, no metrics, no periodic GC in the way, and the binding socket podnic-shim calls.
          */
         Process startBindingNode(WorkDirectory work, Path confDir, Path nodeNetns, Path bindingSocket, Path log) throws Exception {
             return startBindingNode(work, confDir, nodeNetns, bindingSocket, log, Optional.empty());
@@ -48,12 +50,15 @@ final class DaemonProcess {
         /** As above; with {@code timeline}, the daemon records its attach steps there (JFR), written as it exits. */
         Process startBindingNode(WorkDirectory work, Path confDir, Path nodeNetns, Path bindingSocket, Path log, Optional<Path> timeline)
                 throws Exception {
-            return startNode(List.of("--socket", work.path().resolve("node.sock").toString(), "--state-dir",
-                    work.path().resolve("state").toString(), "--binding-state-dir", bindingState(work).toString(),
+            List<String> cmd = new ArrayList<>(List.of(entryPoint.toString(), "node", "--socket", work.path().resolve("node.sock").toString(),
+                    "--state-dir", work.path().resolve("state").toString(), "--binding-state-dir", bindingState(work).toString(),
                     "--cache-dir", work.onTmpfs().resolve("cni-cache").toString(),
-                    "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni", "--node-netns", nodeNetns.toString(),
-                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()), log,
-                    timeline.map(AttachTimeline::recordingTo).orElse(""));
+                    "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni",
+                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()));
+            // (a child process lives in the network namespace of the thread that started it)
+            try (NetnsThread inside = NetnsThread.enter(nodeNetns)) {
+                return inside.call(() -> start(cmd, log, timeline.map(AttachTimeline::recordingTo).orElse("")));
+            }
         }
 
         /** Where {@link #startBindingNode} has the daemon keep the binding's state per attachment. */
