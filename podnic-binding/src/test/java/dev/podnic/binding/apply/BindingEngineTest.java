@@ -11,6 +11,7 @@ import dev.podnic.binding.record.Step;
 import dev.podnic.binding.record.VNicRecord;
 import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.binding.testing.FakeDhcpBackend;
+import dev.podnic.binding.testing.SavesWatched;
 import dev.podnic.cni.CniError;
 import dev.podnic.cni.CniException;
 import dev.podnic.inet.IpLiteral;
@@ -201,32 +202,13 @@ class BindingEngineTest extends BindingEngineFixture {
             starting.countDown();
             await(failing, "the facts' record failing"); // (still starting as the caller fails)
         });
-        dev.podnic.binding.record.Records full = new dev.podnic.binding.record.Records() {
-            @Override
-            public void save(VmiRecord r) {
-                if (r.nics().stream().anyMatch(n -> n.step() == Step.CNI_ADDED)) {
-                    await(starting, "vmi0's DHCP server starting");
-                    failing.countDown();
-                    throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
-                }
-                store.save(r);
+        dev.podnic.binding.record.Records full = SavesWatched.around(store, r -> {
+            if (r.nics().stream().anyMatch(n -> n.step() == Step.CNI_ADDED)) {
+                await(starting, "vmi0's DHCP server starting");
+                failing.countDown();
+                throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
             }
-
-            @Override
-            public Optional<VmiRecord> load(String namespace, String name) {
-                return store.load(namespace, name);
-            }
-
-            @Override
-            public void delete(String namespace, String name) {
-                store.delete(namespace, name);
-            }
-
-            @Override
-            public List<VmiRecord> list() {
-                return store.list();
-            }
-        };
+        }, r -> { });
         assertThatThrownBy(() -> new BindingEngine(cni, pod, dhcp, domains, full, resolv, POD, GuestPort.LIBVIRT, preparing).up(VMI))
                 .isInstanceOf(BindingException.class)
                 .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): recording the VMI interface's facts failed")

@@ -1,13 +1,10 @@
 package dev.podnic.binding.testing;
 
 import dev.podnic.binding.record.Records;
-import dev.podnic.binding.record.VmiRecord;
 import dev.podnic.netlink.NetworkOps;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,28 +36,8 @@ public final class CrashAfter {
 
     /** {@code durable}, counting each save as an event. */
     public Records records(Records durable) {
-        return new Records() {
-            @Override
-            public void save(VmiRecord r) {
-                durable.save(r);
-                event("record " + r.nics().stream().map(x -> x.vmiInterface() + " " + x.step()).toList());
-            }
-
-            @Override
-            public Optional<VmiRecord> load(String namespace, String name) {
-                return durable.load(namespace, name);
-            }
-
-            @Override
-            public void delete(String namespace, String name) {
-                durable.delete(namespace, name);
-            }
-
-            @Override
-            public List<VmiRecord> list() {
-                return durable.list();
-            }
-        };
+        return SavesWatched.around(durable, r -> { },
+                r -> event("record " + r.nics().stream().map(x -> x.vmiInterface() + " " + x.step()).toList()));
     }
 
     /** {@code real}, counting each change as an event. */

@@ -199,9 +199,7 @@ public final class KernelNetworkOps implements NetworkOps {
 
     @Override
     public void plug(String port, String bridge, int mtu) {
-        checkName("plug into " + bridge, port);
-        socket.execute("plug " + port + " into " + bridge + (mtu > 0 ? " at mtu " + mtu : ""),
-                LinkCodec.plug(port, mtu, link(bridge).index()));
+        plug(port, link(bridge), mtu);
     }
 
     @Override
