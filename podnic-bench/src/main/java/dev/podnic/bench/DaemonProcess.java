@@ -50,14 +50,14 @@ final class DaemonProcess {
         /** As above; with {@code timeline}, the daemon records its attach steps there (JFR), written as it exits. */
         Process startBindingNode(WorkDirectory work, Path confDir, Path nodeNetns, Path bindingSocket, Path log, Optional<Path> timeline)
                 throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(entryPoint.toString(), "node", "--socket", work.path().resolve("node.sock").toString(),
+            List<String> args = List.of("--socket", work.path().resolve("node.sock").toString(),
                     "--state-dir", work.path().resolve("state").toString(), "--binding-state-dir", bindingState(work).toString(),
                     "--cache-dir", work.onTmpfs().resolve("cni-cache").toString(),
                     "--conf-dir", confDir.toString(), "--bin-dir", "/usr/lib/cni",
-                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString()));
+                    "--metrics-address", "off", "--gc-interval", "3600", "--binding-socket", bindingSocket.toString());
             // (a child process lives in the network namespace of the thread that started it)
             try (NetnsThread inside = NetnsThread.enter(nodeNetns)) {
-                return inside.call(() -> start(cmd, log, timeline.map(AttachTimeline::recordingTo).orElse("")));
+                return inside.call(() -> startNode(args, log, timeline.map(AttachTimeline::recordingTo).orElse("")));
             }
         }
 
