@@ -173,39 +173,49 @@ class BindingEngineTest extends BindingEngineFixture {
         assertThat(state()).isEqualTo(nothing());
     }
 
-    @Test
-    void aStripThatFailsAwaitsTheDhcpServerStartingBesideItAndDownUndoesBoth() {
+    /**
+     * Holds the DHCP server's start until {@code step} fails beside it: what that step calls first as it fails (it
+     * waits for the start to have begun, then lets the start end after the caller has failed).
+     */
+    private Runnable dhcpStartingWhile(String step) {
         CountDownLatch starting = new CountDownLatch(1);
         CountDownLatch failing = new CountDownLatch(1);
         dhcp.afterStart(() -> {
             starting.countDown();
-            await(failing, "the strip failing"); // (still starting as the caller fails)
+            await(failing, step + " failing"); // (still starting as the caller fails)
         });
-        NetworkOps ops = around(pod, "deleteAddress", args -> {
+        return () -> {
             await(starting, "vmi0's DHCP server starting");
             failing.countDown();
-            throw new NetlinkException("delete address from " + args[0], 1, "Operation not permitted", null);
-        }, args -> { });
-        assertThatThrownBy(() -> preparingOnAnotherThread(ops).up(VMI)).isInstanceOf(BindingException.class)
-                .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): stripping and bridging failed")
-                .hasMessageContaining("Operation not permitted");
+        };
+    }
+
+    /** A failed up whose DHCP server started beside the failing step: its start ended before up did; down undoes both. */
+    private void theServerStartedAndDownUndoesBoth() {
         assertThat(dhcp.running()).as("the server's start ended before up answered").containsOnlyKeys("pdnbr-vmi0");
         engine().down("default", "testvm", Optional.empty());
         assertThat(state()).isEqualTo(nothing());
     }
 
     @Test
+    void aStripThatFailsAwaitsTheDhcpServerStartingBesideItAndDownUndoesBoth() {
+        Runnable failing = dhcpStartingWhile("the strip");
+        NetworkOps ops = around(pod, "deleteAddress", args -> {
+            failing.run();
+            throw new NetlinkException("delete address from " + args[0], 1, "Operation not permitted", null);
+        }, args -> { });
+        assertThatThrownBy(() -> preparingOnAnotherThread(ops).up(VMI)).isInstanceOf(BindingException.class)
+                .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): stripping and bridging failed")
+                .hasMessageContaining("Operation not permitted");
+        theServerStartedAndDownUndoesBoth();
+    }
+
+    @Test
     void aFactsRecordThatFailsAwaitsTheDhcpServerStartingBesideItAndDownUndoesBoth() {
-        CountDownLatch starting = new CountDownLatch(1);
-        CountDownLatch failing = new CountDownLatch(1);
-        dhcp.afterStart(() -> {
-            starting.countDown();
-            await(failing, "the facts' record failing"); // (still starting as the caller fails)
-        });
+        Runnable failing = dhcpStartingWhile("the facts' record");
         dev.podnic.binding.record.Records full = SavesWatched.around(store, r -> {
             if (r.nics().stream().anyMatch(n -> n.step() == Step.CNI_ADDED)) {
-                await(starting, "vmi0's DHCP server starting");
-                failing.countDown();
+                failing.run();
                 throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
             }
         }, r -> { });
@@ -213,9 +223,7 @@ class BindingEngineTest extends BindingEngineFixture {
                 .isInstanceOf(BindingException.class)
                 .hasMessageStartingWith("default/testvm vNIC nic0 (vmi0): recording the VMI interface's facts failed")
                 .hasMessageContaining("No space left on device");
-        assertThat(dhcp.running()).as("the server's start ended before up answered").containsOnlyKeys("pdnbr-vmi0");
-        engine().down("default", "testvm", Optional.empty());
-        assertThat(state()).isEqualTo(nothing());
+        theServerStartedAndDownUndoesBoth();
     }
 
     @Test
