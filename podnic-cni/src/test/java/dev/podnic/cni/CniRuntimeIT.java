@@ -374,7 +374,10 @@ class CniRuntimeIT {
     }
 
     private GatedAdd gatedAddStarted(CompletableFuture<Void> before) throws Exception {
-        NetworkConfigList net = gated();
+        return gatedAddStarted(gated(), before);
+    }
+
+    private GatedAdd gatedAddStarted(NetworkConfigList net, CompletableFuture<Void> before) throws Exception {
         RuntimeConf rt = attach(namespaces.create(), "vmi0");
         Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, rt, before));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
@@ -393,6 +396,27 @@ class CniRuntimeIT {
         assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
         assertThat(added.plugins()).as("the plugin's own time: from when it could have its configuration")
                 .isPositive().isLessThanOrEqualTo(Duration.ofNanos(ended - released));
+        runtime.del(add.net(), add.rt());
+    }
+
+    /**
+     * A configuration larger than a pipe takes at once (PIPE_BUF) is written on a thread of its own: the thread that
+     * lets the plugin have it goes on while the plugin has not read it yet (a small one that thread writes itself).
+     */
+    @Test
+    void aConfigurationLargerThanAPipeTakesAtOnceDoesNotHoldTheThreadThatReleasesIt() throws Exception {
+        RealPlugins.script(fakeBin, "gated", "\"1.0.0\"", "dir=\"$(dirname \"$0\")\"\n"
+                + "if [ \"$CNI_COMMAND\" = ADD ]; then echo $$ > \"$dir/gated.started\"; while [ ! -e \"$dir/gated.go\" ]; do sleep 0.05; done; "
+                + "cat > \"$dir/gated.input\"; echo '{\"cniVersion\":\"1.0.0\"}'; exit 0; fi\ncat >/dev/null\nexit 0");
+        String pad = "p".repeat(200_000);
+        NetworkConfigList large = net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\","
+                + "\"pad\":\"" + pad + "\"}]}");
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        GatedAdd add = gatedAddStarted(large, durable);
+        CompletableFuture.runAsync(() -> durable.complete(null)).get(10, TimeUnit.SECONDS); // (the plugin is not reading yet)
+        Files.createFile(fakeBin.resolve("gated.go"));
+        add.adding().get(10, TimeUnit.SECONDS);
+        assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"").contains(pad);
         runtime.del(add.net(), add.rt());
     }
 

@@ -28,11 +28,21 @@ public class NetlinkException extends RuntimeException {
 
     /** The right subtype for an errno returned by the kernel. */
     public static NetlinkException of(String operation, int code, String detail) {
+        if (meansNotFound(code)) {
+            return new NotFoundException(operation, code, detail);
+        }
         return switch (Errno.of(code)) {
-            case ENODEV, ENOENT, ESRCH, EADDRNOTAVAIL -> new NotFoundException(operation, code, detail);
             case EEXIST -> new AlreadyExistsException(operation, code, detail);
             case EINVAL, ERANGE, EOPNOTSUPP, E2BIG, EAFNOSUPPORT -> new InvalidRequestException(operation, code, detail);
             default -> new NetlinkException(operation, code, detail, null);
+        };
+    }
+
+    /** Whether the kernel's {@code code} says the link, address or route asked for does not exist. */
+    public static boolean meansNotFound(int code) {
+        return switch (Errno.of(code)) {
+            case ENODEV, ENOENT, ESRCH, EADDRNOTAVAIL -> true;
+            default -> false;
         };
     }
 

@@ -61,7 +61,9 @@ final class AddAhead implements AutoCloseable {
     /** Gives the ADD up unless {@link #attach} let it proceed; returns once the service is done with it. */
     @Override
     public void close() {
-        if (proceed.completeExceptionally(new CancellationException("the binding did not ask for " + request.ifName()))) {
+        // (asked first: the engine took it in every ADD that goes well, and an exception's stack trace is not free)
+        if (!proceed.isDone() && proceed.completeExceptionally(new CancellationException("the binding did not ask for "
+                + request.ifName()))) {
             podLinks.completeExceptionally(new CancellationException("the pod was not opened"));
             try {
                 added.join();

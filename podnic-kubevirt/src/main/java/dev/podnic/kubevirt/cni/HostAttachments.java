@@ -300,7 +300,15 @@ public final class HostAttachments {
             List<VmiRecord> recorded = AttachmentDirs.records(dir).list();
             Optional<AddAhead> early = ahead.filter(r -> adding && !adoptedBefore && recorded.isEmpty())
                     .map(r -> new AddAhead(service, pod, r, asking));
-            PodEngine opened = PodEngine.open(netns, pod.namespace());
+            PodEngine opened;
+            try {
+                opened = PodEngine.open(netns, pod.namespace());
+            } catch (RuntimeException e) {
+                // Given up before the error is answered: its first plugin would otherwise wait for a pod that never
+                // opens (until the plugin's timeout), its ledger entry and the service's thread with it.
+                early.ifPresent(AddAhead::close);
+                throw e;
+            }
             try {
                 AttachStep.reached("pod opened");
                 early.ifPresent(e -> e.podOpened(opened.links()));

@@ -97,11 +97,7 @@ public final class KernelNetworkOps implements NetworkOps {
     @Override
     public Optional<Link> findLink(String name) {
         checkName("get link", name);
-        try {
-            return Optional.of(LinkCodec.decode(socket.get("get link " + name, LinkCodec.get(name))));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return socket.find("get link " + name, LinkCodec.get(name)).map(LinkCodec::decode);
     }
 
     @Override

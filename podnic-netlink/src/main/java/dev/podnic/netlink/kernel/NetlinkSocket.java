@@ -8,6 +8,7 @@ import dev.podnic.netlink.wire.NlMessageBuilder;
 import dev.podnic.netlink.wire.Rtnl;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -53,24 +54,34 @@ final class NetlinkSocket implements AutoCloseable {
 
     /** Sends a request that expects an ACK; throws the kernel's error as a typed exception. */
     synchronized void execute(String operation, byte[] request) {
-        exchange(operation, request, false);
+        exchange(operation, request, false, false);
     }
 
     /** Sends a request that answers with one message (e.g. GETLINK by name). */
     synchronized NlMessage get(String operation, byte[] request) {
-        List<NlMessage> out = exchange(operation, request, false);
+        List<NlMessage> out = exchange(operation, request, false, false);
         if (out.isEmpty()) {
             throw new NetlinkException(operation, 0, "no answer", null);
         }
         return out.get(0);
     }
 
-    /** Sends a dump request and returns every message up to NLMSG_DONE. */
-    synchronized List<NlMessage> dump(String operation, byte[] request) {
-        return exchange(operation, request, true);
+    /**
+     * As {@link #get}, for a request that asks whether something exists: the kernel's "no such object" answers empty,
+     * without an exception made for it (a stack trace per lookup of a name that is free, five per binding ADD).
+     */
+    synchronized Optional<NlMessage> find(String operation, byte[] request) {
+        List<NlMessage> out = exchange(operation, request, false, true);
+        return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
     }
 
-    private List<NlMessage> exchange(String operation, byte[] request, boolean dump) {
+    /** Sends a dump request and returns every message up to NLMSG_DONE. */
+    synchronized List<NlMessage> dump(String operation, byte[] request) {
+        return exchange(operation, request, true, false);
+    }
+
+    /** @param absentIsEmpty the kernel's "no such object" answers no message instead of throwing */
+    private List<NlMessage> exchange(String operation, byte[] request, boolean dump, boolean absentIsEmpty) {
         int mySeq = ++seq;
         NlMessageBuilder.setSeq(request, mySeq);
         send(operation, request);
@@ -83,6 +94,9 @@ final class NetlinkSocket implements AutoCloseable {
                 }
                 if (m.type() == Rtnl.NLMSG_ERROR) {
                     int errno = m.errorCode();
+                    if (errno != 0 && absentIsEmpty && NetlinkException.meansNotFound(errno)) {
+                        return List.of();
+                    }
                     if (errno != 0) {
                         throw NetlinkException.of(operation, errno, m.extendedAckMessage());
                     }

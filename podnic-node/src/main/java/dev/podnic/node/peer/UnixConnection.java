@@ -82,6 +82,9 @@ public final class UnixConnection implements AutoCloseable {
      * stream, -1 when nothing is there yet.
      */
     long receiveNow(byte[] buf) throws IOException {
+        if (!readable()) {
+            return -1;
+        }
         try {
             return LibC.INSTANCE.recv(fd, buf, buf.length, LibC.MSG_DONTWAIT);
         } catch (LastErrorException e) {
@@ -89,6 +92,19 @@ public final class UnixConnection implements AutoCloseable {
                 return -1;
             }
             throw new UnixSocketException("read", e.getErrorCode());
+        }
+    }
+
+    /**
+     * Whether a read would not wait (data, or end of stream), asked with poll: a recv that finds nothing fails with
+     * EAGAIN, which JNA raises as two exceptions with stack traces — what most first reads of a connection found.
+     */
+    private boolean readable() {
+        byte[] polled = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(fd).putShort(LibC.POLLIN).putShort((short) 0).array();
+        try {
+            return LibC.INSTANCE.poll(polled, 1, 0) > 0;
+        } catch (LastErrorException e) {
+            return false; // (interrupted: the reader's own poll looks again, and reports what is wrong)
         }
     }
 
