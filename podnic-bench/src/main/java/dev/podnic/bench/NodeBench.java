@@ -86,6 +86,8 @@ final class NodeBench implements Callable<Integer> {
                     }
                 }
                 String[] lat = out.lines().filter(l -> l.startsWith("RESULT proxy")).findFirst().orElseThrow().split(" ");
+                String roundByRound = out.lines().filter(l -> l.startsWith("RESULT round-by-round ")).findFirst().orElseThrow()
+                        .substring("RESULT round-by-round ".length());
                 String daemonOps = out.lines().filter(l -> l.startsWith("RESULT daemon-ops")).findFirst().orElseThrow().split(" ")[2];
                 long rssKb = rss(daemon.pid());
                 if (System.getenv("PODNIC_BENCH_SCRAPE") != null) {
@@ -153,6 +155,7 @@ final class NodeBench implements Callable<Integer> {
                         + "in-process %s (%s, %s); raw plugin chain %s (%s, %s); daemon/in-process %.3f, daemon/raw %.3f%n",
                         lat[10], lat[2], lat[3], lat[4], lat[6], lat[7], lat[8], lat[12], lat[13], lat[14],
                         Double.parseDouble(lat[2]) / Double.parseDouble(lat[6]), Double.parseDouble(lat[2]) / Double.parseDouble(lat[12]));
+                System.out.printf("round by round: daemon/in-process ADD+DEL %s%n", roundByRound);
                 System.out.printf("%d pods x 2 ADDs at once: %d ADDs in %.2f s = %.1f ADD/s; per ADD p50 %.1f ms, p99 %.1f ms "
                         + "(each includes starting a perl client: %.1f ms median for a LIST); errors %d; distinct allocations %d%n",
                         pods, addLatencies.size(), wall, addLatencies.size() / wall, add.median(), percentile(addLatencies, 0.99),

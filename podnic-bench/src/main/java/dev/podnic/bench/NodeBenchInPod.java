@@ -85,6 +85,9 @@ public final class NodeBenchInPod {
         Stats sr = Stats.of(raw);
         System.out.printf("RESULT proxy %.1f %.1f %.1f in-process %.1f %.1f %.1f n %d raw %.1f %.1f %.1f%n", sp.median(), sp.p10(),
                 sp.p90(), si.median(), si.p10(), si.p90(), sp.n(), sr.median(), sr.p10(), sr.p90());
+        // Round by round (both ran in each, one after the other): what the run's luck alone could move the ratio by.
+        System.out.println("RESULT round-by-round " + Paired.ratio(inProcess, proxy).format("%.3f") + ", daemon - in-process "
+                + Paired.difference(inProcess, proxy).format("%.1f") + " ms");
         for (int i = 0; i < extra; i++) {
             call(client, "ADD", pod, "vmi2", "mem-" + i);
             call(client, "DEL", pod, "vmi2", "mem-" + i);
