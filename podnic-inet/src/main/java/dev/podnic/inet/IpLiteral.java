@@ -3,6 +3,7 @@ package dev.podnic.inet;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * IP address literals: strict parsing (no name lookups, which {@link InetAddress#getByName} would
@@ -10,12 +11,16 @@ import java.net.UnknownHostException;
  * IPv6 addresses ("fd00::1", never "fd00:0:0:0:0:0:0:1").
  */
 public final class IpLiteral {
+    // (compiled once: String.matches compiled both at every call, ~2.5% of the node daemon's own CPU)
+    private static final Pattern LITERAL_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private IpLiteral() {
     }
 
     public static InetAddress parse(String text) {
-        if (text == null || text.isEmpty() || !text.matches("[0-9A-Fa-f:.]+")
-                || (!text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+        if (text == null || text.isEmpty() || !LITERAL_CHARACTERS.matcher(text).matches()
+                || (!text.contains(":") && !DOTTED_QUAD.matcher(text).matches())) {
             throw new IllegalArgumentException("\"" + text + "\" is not an IP address");
         }
         try {

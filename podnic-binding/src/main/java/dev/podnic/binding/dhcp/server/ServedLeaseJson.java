@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A served lease as a file beside its server: what a restarted node daemon serves again, and what
@@ -23,6 +24,7 @@ import java.util.List;
  * them ("10.0.0.0/24 via 10.0.0.1", "169.254.75.1/32 on-link").
  */
 final class ServedLeaseJson {
+    private static final Pattern HEX_DUID = Pattern.compile("([0-9a-f]{2}){2,130}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String VIA = " via ";
     private static final String ON_LINK = " on-link";
@@ -88,7 +90,7 @@ final class ServedLeaseJson {
     }
 
     private static String requireHex(String duid) {
-        if (duid == null || !duid.matches("([0-9a-f]{2}){2,130}")) {
+        if (duid == null || !HEX_DUID.matcher(duid).matches()) {
             throw new IllegalArgumentException("duid \"" + duid + "\" is not 2 to 130 bytes in lower-case hex");
         }
         return duid;
