@@ -4,7 +4,6 @@ import static dev.podnic.cni.testing.TestNamespaces.ip;
 import static dev.podnic.cni.testing.TestNamespaces.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,27 +11,23 @@ import dev.podnic.cni.config.ConfigDirectory;
 import dev.podnic.cni.config.ConfigException;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.config.NetworkConfigList;
-import dev.podnic.cni.invoke.ProcessPluginExec;
 import dev.podnic.cni.ipam.HostLocalStore;
 import dev.podnic.cni.result.CniResult;
 import dev.podnic.cni.result.IpConfig;
+import dev.podnic.cni.testing.NodeRuntime;
+import dev.podnic.cni.testing.ProcessEnd;
 import dev.podnic.cni.testing.RealPlugins;
 import dev.podnic.cni.testing.TestNamespaces;
 import dev.podnic.cni.version.SpecVersion;
-import dev.podnic.netlink.netns.NetnsThread;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,19 +35,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runtime against Debian's real plugins. The "node" is a namespace the test creates (the
- * plugins run inside it, so bridges and host veths never touch the machine's root namespace);
- * pods are namespaces too. After every test the host-local store must hold no allocation.
+ * The runtime against Debian's real plugins, run on a node namespace the test made ({@link NodeRuntime}). After every
+ * test the host-local store must hold no allocation. (How the first plugin's input waits: {@link CniRuntimeGateIT}.)
  */
 class CniRuntimeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
+    private NodeRuntime onNode;
     private TestNamespaces namespaces;
     private String node;
-    private NetnsThread nodeThread;
-    private ProcessPluginExec exec;
     private CniRuntime runtime;
     private Path ipamDir;
     private Path fakeBin;
@@ -63,18 +56,14 @@ class CniRuntimeIT {
         TestNamespaces.sweepLeftovers();
     }
 
-    /** The thread a gated ADD runs on while the test holds what must come first. */
-    private final ExecutorService caller = Executors.newSingleThreadExecutor();
-
     @BeforeEach
     void node() throws Exception {
-        namespaces = new TestNamespaces();
-        node = namespaces.create();
-        nodeThread = NetnsThread.enter(path(node));
-        exec = new ProcessPluginExec(nodeThread);
+        onNode = new NodeRuntime(tmp);
+        namespaces = onNode.namespaces();
+        node = onNode.node();
+        runtime = onNode.runtime();
+        fakeBin = onNode.fakeBin();
         ipamDir = tmp.resolve("ipam");
-        fakeBin = Files.createDirectories(tmp.resolve("bin"));
-        runtime = new CniRuntime(List.of(fakeBin, Path.of(RealPlugins.DIR)), tmp.resolve("cache"), Duration.ofSeconds(3), exec);
     }
 
     @AfterEach
@@ -84,15 +73,12 @@ class CniRuntimeIT {
                 assertThat(new HostLocalStore(ipamDir, net).allocations()).as("host-local allocations of " + net).isEmpty();
             }
         } finally {
-            caller.shutdownNow();
-            exec.close();
-            nodeThread.close();
-            namespaces.close();
+            onNode.close();
         }
     }
 
-    private NetworkConfigList net(String json) {
-        return new ConfigParser().parseAny(json.getBytes(StandardCharsets.UTF_8), "test");
+    private static NetworkConfigList net(String json) {
+        return NodeRuntime.net(json);
     }
 
     private NetworkConfigList bridgeTuning(String version, String... extraPlugins) {
@@ -104,8 +90,8 @@ class CniRuntimeIT {
                 + "{\"type\":\"tuning\",\"sysctl\":{\"net.core.somaxconn\":\"512\"}}" + extra + "]}");
     }
 
-    private RuntimeConf attach(String pod, String ifName) {
-        return RuntimeConf.of("vmi-" + pod, path(pod).toString(), ifName);
+    private static RuntimeConf attach(String pod, String ifName) {
+        return NodeRuntime.attach(pod, ifName);
     }
 
     /** The IPv4 addresses on an interface inside a namespace, as "a.b.c.d/len". */
@@ -118,30 +104,6 @@ class CniRuntimeIT {
             }
         }
         return out;
-    }
-
-    private static boolean linkExists(String ns, String ifName) {
-        return ip("-n", ns, "-o", "link", "show").contains(" " + ifName + "@") || ip("-n", ns, "-o", "link", "show").contains(" " + ifName + ":");
-    }
-
-    /** True once {@code pid} is gone or a zombie (killed, waiting to be reaped by its new parent). */
-    private static boolean endsSoon(long pid) {
-        try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> ended(pid));
-            return true;
-        } catch (ConditionTimeoutException e) {
-            return false;
-        }
-    }
-
-    /** Gone, or a zombie awaiting its reaper. */
-    private static boolean ended(long pid) {
-        try {
-            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.io.IOException gone) {
-            return true;
-        }
     }
 
     private static String address(CniResult r) {
@@ -167,11 +129,11 @@ class CniRuntimeIT {
         assertThat(runtime.check(net, attach(pod, "vmi1"))).containsExactly("bridge", "tuning");
 
         runtime.del(net, attach(pod, "vmi0"));
-        assertThat(linkExists(pod, "vmi0")).isFalse();
-        assertThat(linkExists(pod, "vmi1")).isTrue();
+        assertThat(TestNamespaces.linkExists(pod, "vmi0")).isFalse();
+        assertThat(TestNamespaces.linkExists(pod, "vmi1")).isTrue();
         runtime.del(net, attach(pod, "vmi1"));
         runtime.del(net, attach(pod, "vmi1")); // twice: still fine
-        assertThat(linkExists(pod, "vmi1")).isFalse();
+        assertThat(TestNamespaces.linkExists(pod, "vmi1")).isFalse();
         assertThat(runtime.cachedAttachments(null)).isEmpty();
     }
 
@@ -270,7 +232,7 @@ class CniRuntimeIT {
         assertThat(ip("-n", pod, "route", "show")).contains("default via 10.251.0.1 dev vmi0");
         runtime.check(net, attach(pod, "vmi0"));
         runtime.del(net, attach(pod, "vmi0"));
-        assertThat(linkExists(pod, "vmi0")).isFalse();
+        assertThat(TestNamespaces.linkExists(pod, "vmi0")).isFalse();
     }
 
     @Test
@@ -315,7 +277,7 @@ class CniRuntimeIT {
         String pod = namespaces.create();
         assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0", "{\"type\":\"nosuch\"}"), attach(pod, "vmi0")))
                 .isInstanceOf(PluginExecException.class).hasMessageContaining("plugin \"nosuch\" not found");
-        assertThat(linkExists(pod, "vmi0")).isFalse();
+        assertThat(TestNamespaces.linkExists(pod, "vmi0")).isFalse();
     }
 
     @Test
@@ -332,7 +294,7 @@ class CniRuntimeIT {
         RealPlugins.futureOnly(fakeBin);
         assertThatThrownBy(() -> runtime.add(bridgeTuning("1.0.0", "{\"type\":\"future\"}"), attach(pod, "vmi0")))
                 .isInstanceOfSatisfying(PluginExecException.class, e -> assertThat(e.error().code()).isEqualTo(1));
-        assertThat(linkExists(pod, "vmi0")).isFalse();
+        assertThat(TestNamespaces.linkExists(pod, "vmi0")).isFalse();
     }
 
     @Test
@@ -343,7 +305,7 @@ class CniRuntimeIT {
                 .isInstanceOfSatisfying(PluginExecException.class,
                         e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.UNPARSEABLE_OUTPUT))
                 .hasMessageContaining("this is not JSON");
-        assertThat(linkExists(pod, "vmi0")).isFalse();
+        assertThat(TestNamespaces.linkExists(pod, "vmi0")).isFalse();
         assertThat(ip("-n", node, "-o", "link", "show")).doesNotContain("veth");
     }
 
@@ -357,100 +319,7 @@ class CniRuntimeIT {
                         e -> assertThat(e.reason()).isEqualTo(PluginExecException.Reason.TIMED_OUT));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30)); // not 600 s
         long child = Long.parseLong(Files.readString(fakeBin.resolve("hang.child")).strip());
-        assertThat(endsSoon(child)).as("the plugin's child process " + child + " was killed").isTrue();
-        assertThat(linkExists(pod, "vmi0")).isFalse();
-    }
-    /** A one-plugin network whose plugin notes when it started and what configuration it read (only once it has all of it). */
-    private NetworkConfigList gated() throws Exception {
-        RealPlugins.script(fakeBin, "gated", "\"1.0.0\"", "dir=\"$(dirname \"$0\")\"\n"
-                + "if [ \"$CNI_COMMAND\" = ADD ]; then echo $$ > \"$dir/gated.started\"; conf=\"$(cat)\"; "
-                + "echo \"$conf\" > \"$dir/gated.input\"; echo '{\"cniVersion\":\"1.0.0\"}'; exit 0; fi\n"
-                + "if [ \"$CNI_COMMAND\" = DEL ]; then echo $$ > \"$dir/gated.deleted\"; fi\ncat >/dev/null\nexit 0");
-        return net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\"}]}");
-    }
-
-    /** An ADD of the gated network under way on {@link #caller}'s thread, its plugin started and waiting for its configuration. */
-    private record GatedAdd(NetworkConfigList net, RuntimeConf rt, Future<CniRuntime.Added> adding) {
-    }
-
-    private GatedAdd gatedAddStarted(CompletableFuture<Void> before) throws Exception {
-        return gatedAddStarted(gated(), before);
-    }
-
-    private GatedAdd gatedAddStarted(NetworkConfigList net, CompletableFuture<Void> before) throws Exception {
-        RuntimeConf rt = attach(namespaces.create(), "vmi0");
-        Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, rt, before));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
-        return new GatedAdd(net, rt, adding);
-    }
-
-    @Test
-    void theFirstPluginStartsAtOnceButGetsItsConfigurationOnlyOnceWhatMustComeFirstIsDone() throws Exception {
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        GatedAdd add = gatedAddStarted(durable);
-        assertThat(fakeBin.resolve("gated.input")).as("started, and waiting for its configuration").doesNotExist();
-        long released = System.nanoTime();
-        durable.complete(null);
-        CniRuntime.Added added = add.adding().get(10, TimeUnit.SECONDS);
-        long ended = System.nanoTime();
-        assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
-        assertThat(added.plugins()).as("the plugin's own time: from when it could have its configuration")
-                .isPositive().isLessThanOrEqualTo(Duration.ofNanos(ended - released));
-        runtime.del(add.net(), add.rt());
-    }
-
-    /**
-     * A configuration larger than a pipe takes at once (PIPE_BUF) is written on a thread of its own: the thread that
-     * lets the plugin have it goes on while the plugin has not read it yet (a small one that thread writes itself).
-     */
-    @Test
-    void aConfigurationLargerThanAPipeTakesAtOnceDoesNotHoldTheThreadThatReleasesIt() throws Exception {
-        RealPlugins.script(fakeBin, "gated", "\"1.0.0\"", "dir=\"$(dirname \"$0\")\"\n"
-                + "if [ \"$CNI_COMMAND\" = ADD ]; then echo $$ > \"$dir/gated.started\"; while [ ! -e \"$dir/gated.go\" ]; do sleep 0.05; done; "
-                + "cat > \"$dir/gated.input\"; echo '{\"cniVersion\":\"1.0.0\"}'; exit 0; fi\ncat >/dev/null\nexit 0");
-        String pad = "p".repeat(200_000);
-        NetworkConfigList large = net("{\"cniVersion\":\"1.0.0\",\"name\":\"gatednet\",\"plugins\":[{\"type\":\"gated\","
-                + "\"pad\":\"" + pad + "\"}]}");
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        GatedAdd add = gatedAddStarted(large, durable);
-        CompletableFuture.runAsync(() -> durable.complete(null)).get(10, TimeUnit.SECONDS); // (the plugin is not reading yet)
-        Files.createFile(fakeBin.resolve("gated.go"));
-        add.adding().get(10, TimeUnit.SECONDS);
-        assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"").contains(pad);
-        runtime.del(add.net(), add.rt());
-    }
-
-    @Test
-    void whenWhatMustComeFirstFailsNoPluginHasItsConfigurationAndTheAddFails() throws Exception {
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        GatedAdd add = gatedAddStarted(durable);
-        durable.completeExceptionally(new java.io.UncheckedIOException("cannot write ledger entry",
-                new java.io.IOException("No space left on device")));
-        assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).as("failed as what had to come first failed")
-                .hasCauseInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write ledger entry");
-        long plugin = Long.parseLong(Files.readString(fakeBin.resolve("gated.started")).strip());
-        assertThat(endsSoon(plugin)).as("the plugin was ended").isTrue();
-        assertThat(fakeBin.resolve("gated.input")).as("it never had its configuration").doesNotExist();
-        assertThat(fakeBin.resolve("gated.deleted")).as("nothing to undo: no DEL").doesNotExist();
-    }
-
-    /**
-     * The interface name is asked once what must come first is done (a caller may open the sandbox
-     * meanwhile): taken by then, no plugin has its configuration, and no DEL runs — it would delete the
-     * interface by its name, which is not this attachment's.
-     */
-    @Test
-    void anInterfaceOfTheNameThatAppearsBeforeThePluginHasItsConfigurationFailsTheAddAndStays() throws Exception {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        GatedAdd add = gatedAddStarted(ready);
-        String pod = Path.of(add.rt().netns()).getFileName().toString();
-        ip("-n", pod, "link", "add", "vmi0", "type", "bridge");
-        ready.complete(null);
-        assertThatThrownBy(() -> add.adding().get(10, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(CniException.class, e -> assertThat(e.error().code()).isEqualTo(CniError.INVALID_ENVIRONMENT))
-                .hasMessageContaining("interface vmi0 exists");
-        assertThat(fakeBin.resolve("gated.input")).as("no plugin had its configuration").doesNotExist();
-        assertThat(fakeBin.resolve("gated.deleted")).as("no DEL").doesNotExist();
-        assertThat(linkExists(pod, "vmi0")).as("the other interface stays").isTrue();
+        assertThat(ProcessEnd.soon(child)).as("the plugin's child process " + child + " was killed").isTrue();
+        assertThat(TestNamespaces.linkExists(pod, "vmi0")).isFalse();
     }
 }

@@ -96,6 +96,12 @@ public final class TestNamespaces implements AutoCloseable {
         return Files.exists(Path.of(file).getParent()) ? java.util.Optional.empty() : java.util.Optional.of(Path.of(file));
     }
 
+    /** Whether namespace {@code ns} holds a link named {@code ifName}. */
+    public static boolean linkExists(String ns, String ifName) {
+        String links = ip("-n", ns, "-o", "link", "show");
+        return links.contains(" " + ifName + "@") || links.contains(" " + ifName + ":");
+    }
+
     /** Runs {@code ip ARGS...} and returns stdout; fails with ip's stderr. */
     public static String ip(String... args) {
         List<String> cmd = new ArrayList<>();
