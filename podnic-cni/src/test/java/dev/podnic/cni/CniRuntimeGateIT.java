@@ -35,8 +35,6 @@ class CniRuntimeGateIT {
     @TempDir
     Path tmp;
     private NodeRuntime onNode;
-    private TestNamespaces namespaces;
-    private CniRuntime runtime;
     private Path fakeBin;
     /** The thread a gated ADD runs on while the test holds what must come first. */
     private final ExecutorService caller = Executors.newSingleThreadExecutor();
@@ -50,8 +48,6 @@ class CniRuntimeGateIT {
     @BeforeEach
     void node() throws Exception {
         onNode = new NodeRuntime(tmp);
-        namespaces = onNode.namespaces();
-        runtime = onNode.runtime();
         fakeBin = onNode.fakeBin();
     }
 
@@ -82,8 +78,8 @@ class CniRuntimeGateIT {
     }
 
     private GatedAdd gatedAddStarted(NetworkConfigList net, CompletableFuture<Void> before) throws Exception {
-        RuntimeConf rt = attach(namespaces.create(), "vmi0");
-        Future<CniRuntime.Added> adding = caller.submit(() -> runtime.addTimed(net, rt, before));
+        RuntimeConf rt = attach(onNode.namespaces().create(), "vmi0");
+        Future<CniRuntime.Added> adding = caller.submit(() -> onNode.runtime().addTimed(net, rt, before));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fakeBin.resolve("gated.started")));
         return new GatedAdd(net, rt, adding);
     }
@@ -100,7 +96,7 @@ class CniRuntimeGateIT {
         assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"");
         assertThat(added.plugins()).as("the plugin's own time: from when it could have its configuration")
                 .isPositive().isLessThanOrEqualTo(Duration.ofNanos(ended - released));
-        runtime.del(add.net(), add.rt());
+        onNode.runtime().del(add.net(), add.rt());
     }
 
     /**
@@ -121,7 +117,7 @@ class CniRuntimeGateIT {
         Files.createFile(fakeBin.resolve("gated.go"));
         add.adding().get(10, TimeUnit.SECONDS);
         assertThat(Files.readString(fakeBin.resolve("gated.input"))).contains("\"name\":\"gatednet\"").contains(pad);
-        runtime.del(add.net(), add.rt());
+        onNode.runtime().del(add.net(), add.rt());
     }
 
     @Test
