@@ -40,7 +40,8 @@ class CliKubevirtIT extends WithNodeAndPod {
     @AfterEach
     void stopDaemon() throws Exception {
         try {
-            assertThat(new Ledger(tmp.resolve("node/ledger")).all()).isEmpty();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new Ledger(tmp.resolve("node/ledger")).all())
+                    .as("the daemon removes an entry's file just after its DEL answered").isEmpty());
         } finally {
             if (daemon != null && daemon.isAlive()) {
                 daemon.destroy();

@@ -43,7 +43,8 @@ class CliNodeIT extends WithNodeAndPod {
     @AfterEach
     void stopDaemonAndCheckLedger() throws Exception {
         try {
-            assertThat(new Ledger(tmp.resolve("node/ledger")).all()).isEmpty();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new Ledger(tmp.resolve("node/ledger")).all())
+                    .as("the daemon removes an entry's file just after its DEL answered").isEmpty());
         } finally {
             stopDaemon(false);
         }
@@ -89,9 +90,10 @@ class CliNodeIT extends WithNodeAndPod {
         String up = inPod("vmi", "up", "../examples/kubevirt-form-vmi.yaml", "--pod-netns", path(pod).toString(),
                 "--proxy", socket.toString(), "--dhcp", "dnsmasq", "--state-dir", state);
         assertThat(up).contains("vmi0 on bridge pdnbr-vmi0").contains("vmi1 on bridge pdnbr-vmi1").contains("10.250.11.");
-        assertThat(new Ledger(tmp.resolve("node/ledger")).all()).hasSize(2)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new Ledger(tmp.resolve("node/ledger")).all()).hasSize(2)
+                .as("ADDED: written just after the ADD answered")
                 .allMatch(e -> e.state() == LedgerEntry.State.ADDED && e.netns().startsWith("/var/run/netns/")
-                        && e.netns().endsWith("/" + pod)); // the runtime's pin the daemon found, not a path the launcher gave
+                        && e.netns().endsWith("/" + pod))); // the runtime's pin the daemon found, not a path the launcher gave
         String ls = ChildProcess.run(new ProcessBuilder(java("node", "ls", "--state-dir", tmp.resolve("node").toString())),
                 Duration.ofSeconds(60)).output();
         assertThat(ls).contains("vmi0").contains("ADDED").contains("10.250.11.");

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Every attachment the node daemon made, one file each under {@code dir}, written durably (fsync of
@@ -49,6 +51,13 @@ public final class Ledger {
      * written — not an entry yet, never one to move aside.
      */
     private final Set<Path> creating = ConcurrentHashMap.newKeySet();
+    /**
+     * Changes written behind ({@link #putBehind}, {@link #removeBehind}), by file: what this ledger's readers see of the
+     * entry until its file says so too (empty: removed). A file is written behind inside this map's compute for it, so
+     * a write behind and a change of the same entry made meanwhile ({@link #put}, {@link #remove}, {@link #create})
+     * never interleave: the later one wins, on disk as here.
+     */
+    private final Map<Path, Optional<LedgerEntry>> behind = new ConcurrentHashMap<>();
 
     private record Parsed(Object fileKey, long size, FileTime modified, LedgerEntry entry) {
         boolean describes(BasicFileAttributes a) {
@@ -78,6 +87,7 @@ public final class Ledger {
      */
     public void create(LedgerEntry e) {
         Path f = files.file(e.key());
+        writeBehindNow(f, e.key()); // (an entry of the key removed behind: its file goes first)
         creating.add(f);
         try {
             files.create(e.key(), e);
@@ -92,8 +102,56 @@ public final class Ledger {
      * (GC frees it once its pod is gone; the launcher's DEL is repeated), and saves two fsyncs per DEL.
      */
     public void put(LedgerEntry e, boolean durable) {
+        behind.remove(files.file(e.key())); // (waits for a write behind of it under way: this one comes after)
         files.write(e.key(), e, durable);
         remember(e);
+    }
+
+    /**
+     * Replaces the entry for this ledger's readers at once, and in its file (not durably, as {@link #put put(e, false)})
+     * soon after on {@code on}: for a record the caller need not wait for — an answer is not held for its write — and
+     * whose loss in a kill the next start repairs (ADDED from ADDING and the CNI cache; DELETING is informative). A later
+     * change of the entry supersedes it, written or not. The returned stage completes once the file is written,
+     * superseded, or failed (with the {@link UncheckedIOException}; readers then see what the file says).
+     */
+    public CompletableFuture<Void> putBehind(LedgerEntry e, Executor on) {
+        return behind(e, Optional.of(e), on);
+    }
+
+    /**
+     * Removes the entry for this ledger's readers at once, and its file soon after on {@code on}; a create of the same
+     * key meanwhile removes the file first. A kill before the file goes leaves the entry as its file says.
+     */
+    public CompletableFuture<Void> removeBehind(LedgerEntry e, Executor on) {
+        return behind(e, Optional.empty(), on);
+    }
+
+    private CompletableFuture<Void> behind(LedgerEntry e, Optional<LedgerEntry> change, Executor on) {
+        Path f = files.file(e.key());
+        behind.put(f, change);
+        return CompletableFuture.runAsync(() -> writeBehindNow(f, e.key()), on);
+    }
+
+    /** Writes what is still behind for {@code f} (nothing when it was written or superseded); throws when that fails. */
+    private void writeBehindNow(Path f, String key) {
+        UncheckedIOException[] failed = {null};
+        behind.computeIfPresent(f, (file, change) -> {
+            try {
+                if (change.isPresent()) {
+                    files.write(key, change.get(), false);
+                    remember(change.get());
+                } else {
+                    files.delete(key);
+                    parsed.remove(f);
+                }
+            } catch (UncheckedIOException e) {
+                failed[0] = e; // (no longer behind either way: readers see what the file says)
+            }
+            return null;
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
     }
 
     /** What was written needs no parsing when it is next looked at. */
@@ -108,6 +166,10 @@ public final class Ledger {
     }
 
     public Optional<LedgerEntry> get(String containerId, String ifName) {
+        Optional<LedgerEntry> written = behind.get(files.file(LedgerEntry.key(containerId, ifName)));
+        if (written != null) {
+            return written;
+        }
         try {
             return files.read(LedgerEntry.key(containerId, ifName));
         } catch (UncheckedIOException unreadable) {
@@ -139,6 +201,7 @@ public final class Ledger {
     }
 
     public void remove(LedgerEntry e) {
+        behind.remove(files.file(e.key()));
         files.delete(e.key());
         parsed.remove(files.file(e.key()));
     }
@@ -149,6 +212,11 @@ public final class Ledger {
         parsed.keySet().retainAll(new HashSet<>(listed));
         List<LedgerEntry> out = new ArrayList<>(listed.size());
         for (Path f : listed) {
+            Optional<LedgerEntry> written = behind.get(f);
+            if (written != null) {
+                written.ifPresent(out::add);
+                continue;
+            }
             BasicFileAttributes attributes;
             try {
                 attributes = Files.readAttributes(f, BasicFileAttributes.class);

@@ -1,8 +1,11 @@
 package dev.podnic.node.server;
 
+import dev.podnic.cni.CniException;
 import dev.podnic.cni.CniRuntime;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.NetworkConfigList;
+import dev.podnic.cni.result.CniResult;
+import dev.podnic.cni.result.ResultJson;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.NetnsIdentity;
@@ -11,7 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Frees what the ledger holds and nobody else will: attachments whose pod is gone, those a crash
@@ -27,38 +34,51 @@ final class LedgerCollector {
     private final KeyedLocks locks;
     private final NodeMetrics metrics;
     private volatile long lastGcNanos = System.nanoTime();
-    private final java.util.function.Consumer<LedgerEntry> undoing;
+    /** Where an entry is marked DELETING while its plugins' DEL runs, and removed after it answered. */
+    private final Executor recording;
 
-    /** @param undoing told of each entry about to be undone (the service drops an ADDED record still to be written for it) */
     LedgerCollector(CniRuntime cni, NetworkConfigs configs, String defaultNetwork, Ledger ledger, KeyedLocks locks, NodeMetrics metrics,
-                    java.util.function.Consumer<LedgerEntry> undoing) {
-        this.undoing = undoing;
+                    Executor recording) {
         this.cni = cni;
         this.configs = configs;
         this.defaultNetwork = defaultNetwork;
         this.ledger = ledger;
         this.locks = locks;
         this.metrics = metrics;
+        this.recording = recording;
     }
 
     /**
-     * Runs DEL for an entry (marked DELETING first) and forgets it. The namespace path is passed
-     * only while it still is the same namespace; else DEL runs without one, as the spec allows.
+     * Runs DEL for an entry (the key's lock held) and forgets it. The namespace path is passed only while it still is
+     * the same namespace; else DEL runs without one, as the spec allows. The entry is marked DELETING while the plugins
+     * run (written behind: DELETING only tells a crash what was under way; lost, the entry stays ADDED, which is safe —
+     * GC frees it once its pod is gone, the launcher's DEL is repeated) and removed behind once it is marked: a kill
+     * before its file went leaves DELETING, which the next start frees again (a DEL of nothing), never ADDED.
      */
     void undo(LedgerEntry e) {
-        undoing.accept(e);
-        try {
-            ledger.put(e.with(LedgerEntry.State.DELETING, e.result()), false);
-        } catch (UncheckedIOException full) {
-            // DELETING only tells a crash what was under way; without it the entry stays ADDED, which is
-            // safe (see Ledger.put). A full state directory must not keep anyone from freeing.
-        }
+        CompletableFuture<Void> marked = ledger.putBehind(e.with(LedgerEntry.State.DELETING, e.result()), recording);
         String netns = alive(e) ? e.netns() : "";
         long t0 = System.nanoTime();
-        // (the entry's result is DEL's prevResult where the CNI cache has none: one on a tmpfs, after the node restarted)
-        cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()), e.result());
-        metrics.plugins("DEL", System.nanoTime() - t0);
-        ledger.remove(e);
+        try {
+            // (the entry's result is DEL's prevResult where the CNI cache has none: one on a tmpfs, after the node restarted)
+            cni.del(configs.recorded(e), RuntimeConf.of(e.containerId(), netns, e.ifName()), e.result());
+        } finally {
+            metrics.plugins("DEL", System.nanoTime() - t0);
+            awaitMarked(marked); // (the entry is DELETING on disk from here, or ADDED if it could not be marked)
+        }
+        if (marked.isCompletedExceptionally()) {
+            ledger.remove(e); // a full state directory must not keep anyone from freeing — nor leave ADDED behind
+        } else {
+            ledger.removeBehind(e, recording);
+        }
+    }
+
+    private static void awaitMarked(CompletableFuture<Void> marked) {
+        try {
+            marked.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException notMarked) {
+            // (see undo: safe without it)
+        }
     }
 
     /** Whether the entry's namespace still exists at its path. */
@@ -82,6 +102,15 @@ final class LedgerCollector {
         List<String> failures = new java.util.ArrayList<>();
         for (LedgerEntry e : ledger.all()) {
             synchronized (locks.of(e.key())) {
+                try {
+                    if (startup && e.state() == LedgerEntry.State.ADDING && alive(e) && madeAsCached(e)) {
+                        continue; // (an ADD answered before its record was written: made)
+                    }
+                } catch (UncheckedIOException unwritable) {
+                    failures.add(e.ifName() + " of " + e.vmi() + " (" + e.containerId() + "): made, but cannot be recorded so: "
+                            + unwritable.getMessage());
+                    continue; // (kept ADDING: the next start tries again)
+                }
                 boolean interrupted = startup && e.state() != LedgerEntry.State.ADDED;
                 if (interrupted || !alive(e)) {
                     try {
@@ -97,6 +126,25 @@ final class LedgerCollector {
         metrics.gc(freed.size() + deleted, failures.size());
         lastGcNanos = System.nanoTime();
         return new GcPass(freed, failures);
+    }
+
+    /**
+     * An ADDING entry whose plugins all ran and whose attachment was cached ({@link CniRuntime#cachedResult(NetworkConfigList, RuntimeConf)}: the
+     * runtime caches an ADD only once its whole chain succeeded, and the DEL of a failed one removes it) was made, and
+     * maybe answered: the daemon was killed before its ADDED record was written (a launcher's ADD does not wait for
+     * it). Recorded as made now, with the cached result. A cache entry of another attachment of the key cannot be
+     * there: an ADD fails on one, and every DEL removes it.
+     */
+    private boolean madeAsCached(LedgerEntry e) {
+        NetworkConfigList net = configs.recorded(e);
+        Optional<CniResult> cached;
+        try {
+            cached = cni.cachedResult(net, RuntimeConf.of(e.containerId(), e.netns(), e.ifName()));
+        } catch (CniException | IllegalArgumentException unreadable) {
+            return false; // (freed as an interrupted ADD; its DEL goes on without the cache entry)
+        }
+        cached.ifPresent(result -> ledger.put(e.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion())), true));
+        return cached.isPresent();
     }
 
     /**

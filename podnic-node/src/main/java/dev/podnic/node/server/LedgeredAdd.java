@@ -14,19 +14,19 @@ import dev.podnic.node.ledger.LedgerEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
  * An ADD as the ledger holds it: its entry ADDING, durable before any plugin has its configuration, the
- * plugins run, then ADDED with the result — and an attachment that cannot be recorded either way is not
- * left behind (deleted again, the caller told to retry: code 11). The checks before (who asks, for what,
- * within which limits) are {@link NodeService}'s; the caller holds the attachment's lock.
+ * plugins run, then ADDED with the result, written behind ({@link Ledger#putBehind}): the answer does not wait
+ * for the file. An attachment whose ADDING entry cannot be written is not made (the caller told to retry: code
+ * 11); one whose ADDED record cannot be written stays ADDING with its CNI cache entry, which start-up takes for
+ * made ({@link LedgerCollector}). The checks before (who asks, for what, within which limits) are
+ * {@link NodeService}'s; the caller holds the attachment's lock.
  */
 final class LedgeredAdd {
     /**
@@ -44,12 +44,6 @@ final class LedgeredAdd {
     private final NodeMetrics metrics;
     /** Where ADDING entries are written while the plugins start, and the binding's ADDED records beside its work. */
     private final Executor recording;
-    /**
-     * ADDED records still to be written beside the binding's work, by attachment: dropped when the attachment
-     * is undone first (DEL, GC, RELEASE: {@link #undoing}), else the record would bring back an entry for nothing.
-     */
-    private final Map<String, LedgerEntry> unrecordedMade = new ConcurrentHashMap<>();
-
     LedgeredAdd(CniRuntime cni, Ledger ledger, KeyedLocks locks, NodeMetrics metrics, Executor recording) {
         this.cni = cni;
         this.ledger = ledger;
@@ -59,8 +53,9 @@ final class LedgeredAdd {
     }
 
     /**
-     * Runs the chain for {@code adding} (ADDING), the attachment's lock held. Without a {@code pod}, the ADDED record
-     * is written on the way, under the lock (a launcher's ADD is answered after it).
+     * Runs the chain for {@code adding} (ADDING), the attachment's lock held; its ADDED record is written behind. With a
+     * {@code pod} (the binding), the caller answers only once it is written ({@link Attached#settle()}), and one that
+     * cannot be is deleted again; without (a launcher), it is answered at once.
      */
     Attached run(LedgerEntry adding, NetworkConfigList net, RuntimeConf rt, Optional<CallersPod> pod) {
         // Durable before any plugin has its configuration (so before anything is allocated), written while the
@@ -96,31 +91,19 @@ final class LedgeredAdd {
         CniResult result = added.result();
         AttachStep.reached("chain done");
         LedgerEntry made = adding.with(LedgerEntry.State.ADDED, ResultJson.write(result, net.cniVersion()));
-        return new Attached(result, net.cniVersion(), plugins, recordMade(made, net, rt, pod.isPresent() ? recording : Runnable::run));
-    }
-
-    /** The attachment is being undone (DEL, GC, RELEASE): an ADDED record not yet written for it must never be. */
-    void undoing(LedgerEntry e) {
-        unrecordedMade.remove(e.key());
+        return new Attached(result, net.cniVersion(), plugins, pod.isPresent() ? recordMade(made, net, rt)
+                : ledger.putBehind(made, recording));
     }
 
     /**
-     * Records {@code made} (ADDED, the key's lock held) on {@code on}: for the binding beside its work in the pod (it
-     * answers only once this is done: Attached.settle). Not fsync'ed: a kill keeps it (page cache); a power cut loses
-     * every pod namespace, and then ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable.
-     * Until it is written the entry says ADDING, which only start-up GC takes for a crash's; the caller holds the
-     * attachment meanwhile. Undone meanwhile (DEL, GC, RELEASE), there is nothing to record. One that cannot be
-     * written is deleted again, and the refusal is what the returned stage fails with.
+     * Records {@code made} (ADDED, the key's lock held) behind, for the binding: it answers only once this is done
+     * (Attached.settle). Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
+     * ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable. Undone meanwhile (DEL, GC,
+     * RELEASE), there is nothing to record. One that cannot be written is deleted again, and the refusal is what the
+     * returned stage fails with.
      */
-    private CompletableFuture<Void> recordMade(LedgerEntry made, NetworkConfigList net, RuntimeConf rt, Executor on) {
-        unrecordedMade.put(made.key(), made);
-        return CompletableFuture.runAsync(() -> {
-            synchronized (locks.of(made.key())) {
-                if (unrecordedMade.remove(made.key(), made)) {
-                    ledger.put(made, false);
-                }
-            }
-        }, on).exceptionally(failed -> {
+    private CompletableFuture<Void> recordMade(LedgerEntry made, NetworkConfigList net, RuntimeConf rt) {
+        return ledger.putBehind(made, recording).exceptionally(failed -> {
             UncheckedIOException e = failed.getCause() instanceof UncheckedIOException io ? io
                     : new UncheckedIOException("cannot write ledger entry", new IOException(failed.getCause()));
             // An attachment the daemon cannot record as made is one it must not leave behind.

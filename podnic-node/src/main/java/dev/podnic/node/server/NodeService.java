@@ -102,7 +102,7 @@ public final class NodeService {
         this.metrics = new NodeMetrics(() -> ledger.all().size());
         this.metrics.quarantined(() -> ledger.quarantined().size());
         this.adds = new LedgeredAdd(cni, ledger, locks, metrics, recording);
-        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics, adds::undoing);
+        this.collector = new LedgerCollector(cni, this.configs, defaultNetwork, ledger, locks, metrics, recording);
     }
 
     public NodeMetrics metrics() {
@@ -121,7 +121,14 @@ public final class NodeService {
     public Attached add(Caller caller, AttachmentRequest r) {
         return served("ADD", caller, () -> {
             Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null));
-            a.settle(); // (recorded already)
+            // Answered before its ADDED record is written (~0.8 ms under load): made is made once the CNI cache holds it.
+            a.recorded().whenComplete((written, failed) -> {
+                if (failed != null) {
+                    refused("ADD", caller, CniError.TRY_AGAIN_LATER, "answered, but its ledger entry could not be marked "
+                            + "ADDED (" + (failed.getCause() != null ? failed.getCause() : failed).getMessage() + "): it stays "
+                            + "ADDING, which the next start of the daemon completes from the CNI cache");
+                }
+            });
             return a;
         });
     }

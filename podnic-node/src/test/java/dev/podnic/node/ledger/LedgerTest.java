@@ -130,4 +130,102 @@ class LedgerTest {
         assertThat(movedAside).isEmpty();
         assertThat(daemon.all()).hasSize(300);
     }
+
+    /** Tasks kept until run by hand: a write behind made to wait, as a busy or killed daemon's would. */
+    private static final class Held implements java.util.concurrent.Executor {
+        private final java.util.Deque<Runnable> tasks = new java.util.ArrayDeque<>();
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        synchronized void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+            }
+        }
+    }
+
+    @Test
+    void aWriteBehindIsWhatTheLedgerSaysAtOnceAndWhatItsFileSaysOnceWritten() {
+        Ledger daemon = new Ledger(dir);
+        Held held = new Held();
+        daemon.create(entry("a", LedgerEntry.State.ADDING));
+        var written = daemon.putBehind(entry("a", LedgerEntry.State.ADDED), held);
+        assertThat(daemon.get("a", "vmi0")).get().extracting(LedgerEntry::state).isEqualTo(LedgerEntry.State.ADDED);
+        assertThat(daemon.all()).extracting(LedgerEntry::state).containsExactly(LedgerEntry.State.ADDED);
+        assertThat(new Ledger(dir).all()).as("its file, as a kill now would leave it").extracting(LedgerEntry::state)
+                .containsExactly(LedgerEntry.State.ADDING);
+
+        held.runAll();
+        assertThat(written).isCompleted();
+        assertThat(new Ledger(dir).all()).extracting(LedgerEntry::state).containsExactly(LedgerEntry.State.ADDED);
+    }
+
+    @Test
+    void aLaterChangeSupersedesAWriteBehindThatIsThenNeverWritten() {
+        Ledger daemon = new Ledger(dir);
+        Held held = new Held();
+        daemon.create(entry("a", LedgerEntry.State.ADDING));
+        daemon.putBehind(entry("a", LedgerEntry.State.ADDED), held);
+        daemon.put(entry("a", LedgerEntry.State.DELETING), false);
+        daemon.create(entry("b", LedgerEntry.State.ADDING));
+        daemon.putBehind(entry("b", LedgerEntry.State.ADDED), held);
+        daemon.remove(entry("b", LedgerEntry.State.ADDED));
+        held.runAll();
+        assertThat(new Ledger(dir).all()).extracting(e -> e.containerId() + "=" + e.state()).containsExactly("a=DELETING");
+        assertThat(daemon.all()).extracting(e -> e.containerId() + "=" + e.state()).containsExactly("a=DELETING");
+    }
+
+    @Test
+    void anEntryRemovedBehindIsGoneAtOnceAndACreateOfItsKeyRemovesItsFileFirst() {
+        Ledger daemon = new Ledger(dir);
+        Held held = new Held();
+        daemon.create(entry("a", LedgerEntry.State.ADDING));
+        var removed = daemon.removeBehind(entry("a", LedgerEntry.State.DELETING), held);
+        assertThat(daemon.get("a", "vmi0")).isEmpty();
+        assertThat(daemon.all()).isEmpty();
+        assertThat(new Ledger(dir).all()).as("its file, as a kill now would leave it").hasSize(1);
+
+        daemon.create(entry("a", LedgerEntry.State.ADDING)); // (would fail on the file still there)
+        held.runAll();
+        assertThat(removed).isCompleted();
+        assertThat(new Ledger(dir).all()).as("the new entry, not removed by the old removal").extracting(LedgerEntry::state)
+                .containsExactly(LedgerEntry.State.ADDING);
+    }
+
+    /** A write behind under way while the caller changes the entry: the change waits for it, and is what stays. */
+    @Test
+    void aChangeMadeWhileAWriteBehindIsUnderWayComesAfterIt() throws Exception {
+        Ledger daemon = new Ledger(dir);
+        daemon.create(entry("a", LedgerEntry.State.ADDING));
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        // The entry's result holds the write behind while it is encoded (inside the ledger's compute for the file).
+        com.fasterxml.jackson.databind.node.ObjectNode slow = new com.fasterxml.jackson.databind.node.ObjectNode(JSON.getNodeFactory()) {
+            @Override
+            public java.util.Set<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> properties() {
+                writing.countDown();
+                try {
+                    goOn.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.properties();
+            }
+        };
+        LedgerEntry added = entry("a", LedgerEntry.State.ADDED).with(LedgerEntry.State.ADDED, slow);
+        var written = daemon.putBehind(added, java.util.concurrent.Executors.newSingleThreadExecutor());
+        assertThat(writing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread changing = new Thread(() -> daemon.put(entry("a", LedgerEntry.State.DELETING), false));
+        changing.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> changing.getState() == Thread.State.BLOCKED || changing.getState() == Thread.State.WAITING);
+        assertThat(new Ledger(dir).all()).as("nothing changed while the write is under way").extracting(LedgerEntry::state)
+                .containsExactly(LedgerEntry.State.ADDING);
+        goOn.countDown();
+        written.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        changing.join(10_000);
+        assertThat(new Ledger(dir).all()).extracting(LedgerEntry::state).containsExactly(LedgerEntry.State.DELETING);
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.podnic.cni.CniRuntime;
+import dev.podnic.cni.cache.ResultCache;
 import dev.podnic.cni.RuntimeConf;
 import dev.podnic.cni.config.ConfigParser;
 import dev.podnic.cni.invoke.ProcessPluginExec;
@@ -189,14 +190,16 @@ class NodeServerIT extends WithNodeDaemon {
     }
 
     /**
-     * kill -9 of the daemon in each ledger state, then a restart: what a crash interrupted (ADDING:
-     * the plugins may have run; DELETING: some of them did) is undone at start-up, an attachment
-     * whose pod still lives is kept, one whose pod is gone is freed.
+     * kill -9 of the daemon in each ledger state, then a restart: what a crash interrupted (ADDING before its chain
+     * was cached: the plugins may have run; DELETING: some of them did) is undone at start-up; an ADDING entry whose
+     * chain was cached was made (a launcher's ADD is answered before its ADDED record is written) and is recorded so;
+     * an attachment whose pod still lives is kept, one whose pod is gone is freed.
      */
-    @ParameterizedTest(name = "{0}, pod gone: {1} -> {2}")
-    @CsvSource({"ADDING, false, freed", "DELETING, false, freed", "ADDED, false, kept", "ADDED, true, freed"})
-    void afterACrashInEachLedgerStateStartUpFreesWhatNobodyWillFree(LedgerEntry.State state, boolean podGone, String outcome)
-            throws Exception {
+    @ParameterizedTest(name = "{0}, chain cached: {1}, pod gone: {2} -> {3}")
+    @CsvSource({"ADDING, false, false, freed", "ADDING, true, false, kept", "ADDING, true, true, freed", "DELETING, true, false, freed",
+            "ADDED, true, false, kept", "ADDED, true, true, freed"})
+    void afterACrashInEachLedgerStateStartUpFreesWhatNobodyWillFree(LedgerEntry.State state, boolean cached, boolean podGone,
+                                                                    String outcome) throws Exception {
         String pod = namespaces.create();
         NetnsIdentity id = NetnsIdentity.of(path(pod));
         String cid = NodeService.containerId(id, "uid-1");
@@ -208,6 +211,9 @@ class NodeServerIT extends WithNodeDaemon {
                     .add(new ConfigParser().parseList(Files.readAllBytes(tmp.resolve("net.d/10-podnet.conflist")), "t"),
                             RuntimeConf.of(cid, path(pod).toString(), "vmi0"));
         }
+        if (!cached) { // killed after the plugins, before the runtime cached the chain's result
+            new ResultCache(tmp.resolve("cache")).remove("podnet", cid, "vmi0");
+        }
         assertThat(allocations()).hasSize(1);
         if (podGone) {
             namespaces.delete(pod);
@@ -217,6 +223,12 @@ class NodeServerIT extends WithNodeDaemon {
         assertThat(startUp.failures()).isEmpty();
         if (outcome.equals("kept")) {
             assertThat(startUp.freed()).isEmpty();
+            assertThat(service.attachments()).singleElement().satisfies(e -> {
+                assertThat(e.state()).isEqualTo(LedgerEntry.State.ADDED);
+                if (state == LedgerEntry.State.ADDING) {
+                    assertThat(e.result().path("ips")).as("the chain's result, from the cache").hasSize(1);
+                }
+            });
             assertThat(allocations()).hasSize(1);
             assertThat(fromPod(pod, "DEL", "", "vmi0", "uid-1").path("ok").asBoolean()).as("the launcher's DEL still works").isTrue();
         } else {
