@@ -20,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * Every attachment the node daemon made, one file each under {@code dir}, written durably (fsync of
- * file and directory) so that after a crash — even a power cut — the daemon knows every IP it may
- * have allocated. An entry that cannot be read (a disk error, a hand edit) is moved to
+ * Every attachment the node daemon made, one file each under {@code dir}, its first state written durably
+ * ({@link #create}: fsync of file and directory) so that after a crash — even a power cut — the daemon knows
+ * every IP it may have allocated; later states are written without fsync, some behind ({@link #putBehind}):
+ * this ledger's readers see them at once, the file soon after. An entry that cannot be read (a disk error, a hand edit) is moved to
  * {@code dir/quarantine/} and reported, never fatal: the daemon keeps serving and collecting.
  */
 public final class Ledger {
@@ -98,8 +99,9 @@ public final class Ledger {
     }
 
     /**
-     * {@code durable = false} is for DELETING only: losing it leaves the entry ADDED, which is safe
-     * (GC frees it once its pod is gone; the launcher's DEL is repeated), and saves two fsyncs per DEL.
+     * Replaces the entry now. {@code durable = false} is for a state whose loss in a power cut is safe (ADDED: every
+     * pod namespace went with it, and start-up frees ADDING and ADDED alike; DELETING: the entry stays ADDED, which
+     * GC frees once its pod is gone); it saves two fsyncs.
      */
     public void put(LedgerEntry e, boolean durable) {
         behind.remove(files.file(e.key())); // (waits for a write behind of it under way: this one comes after)

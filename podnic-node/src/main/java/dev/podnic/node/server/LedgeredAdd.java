@@ -96,7 +96,7 @@ final class LedgeredAdd {
     }
 
     /**
-     * Records {@code made} (ADDED, the key's lock held) behind, for the binding: it answers only once this is done
+     * Records {@code made} (ADDED) behind, for the binding: it answers only once this is done
      * (Attached.settle). Not fsync'ed: a kill keeps it (page cache); a power cut loses every pod namespace, and then
      * ADDING and ADDED are both freed by start-up GC — only ADDING had to be durable. Undone meanwhile (DEL, GC,
      * RELEASE), there is nothing to record. One that cannot be written is deleted again, and the refusal is what the

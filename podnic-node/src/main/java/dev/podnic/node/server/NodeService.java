@@ -121,7 +121,8 @@ public final class NodeService {
     public Attached add(Caller caller, AttachmentRequest r) {
         return served("ADD", caller, () -> {
             Attached a = attach(caller, valid(r), null, CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(null));
-            // Answered before its ADDED record is written (~0.8 ms under load): made is made once the CNI cache holds it.
+            // Answered before its ADDED record is written (~0.8 ms under load): a kill before it is leaves ADDING with the
+            // chain in the CNI cache, which start-up records as made (LedgerCollector).
             a.recorded().whenComplete((written, failed) -> {
                 if (failed != null) {
                     refused("ADD", caller, CniError.TRY_AGAIN_LATER, "answered, but its ledger entry could not be marked "
