@@ -167,7 +167,7 @@ class KubernetesIT {
         eventually(() -> client.resources(VirtualMachineInstance.class).inNamespace("team-a").withName("vm2").get() == null ? true : null);
         assertThat(new HostLocalStore(tmp.resolve("ipam"), "podnet").allocations()).isEmpty();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new Ledger(tmp.resolve("node/ledger")).all())
-                    .as("the daemon removes an entry's file just after its DEL answered").isEmpty());
+                .as("the daemon removes an entry's file just after its DEL answered").isEmpty());
     }
 
     private record Launch(String pod, Process process, Path log, Path dir) {
