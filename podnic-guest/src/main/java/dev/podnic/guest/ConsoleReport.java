@@ -13,6 +13,10 @@ public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<St
                             Map<String, Boolean> pings, boolean done, Map<String, Map<String, String>> ipv6ByMac,
                             Map<String, Double> ipv6SecondsByIf) {
 
+    /**
+     * The report in {@code console} as far as it is written: a last line the guest is still writing (no newline yet)
+     * is not read, and a line the kernel's own messages broke is skipped, not taken for a value.
+     */
     public static ConsoleReport parse(String console) {
         Map<String, Map<String, String>> leases = new LinkedHashMap<>();
         Map<String, Double> times = new LinkedHashMap<>();
@@ -20,20 +24,21 @@ public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<St
         Map<String, Double> times6 = new LinkedHashMap<>();
         Map<String, Boolean> pings = new LinkedHashMap<>();
         boolean done = false;
-        for (String raw : console.split("\\r?\\n")) {
+        String complete = console.substring(0, console.lastIndexOf('\n') + 1);
+        for (String raw : complete.split("\\r?\\n")) {
             String line = raw.strip();
             if (line.startsWith("PODNIC-LEASE ")) {
                 Map<String, String> kv = fields(line);
                 leases.put(kv.get("mac"), kv);
             } else if (line.startsWith("PODNIC-LEASE-TIME ")) {
                 Map<String, String> kv = fields(line);
-                times.put(kv.get("if"), Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
+                seconds(kv).ifPresent(t -> times.put(kv.get("if"), t));
             } else if (line.startsWith("PODNIC-LEASE6 ")) {
                 Map<String, String> kv = fields(line);
                 leases6.put(kv.get("mac"), kv);
             } else if (line.startsWith("PODNIC-LEASE6-TIME ")) {
                 Map<String, String> kv = fields(line);
-                times6.put(kv.get("if"), Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
+                seconds(kv).ifPresent(t -> times6.put(kv.get("if"), t));
             } else if (line.startsWith("PODNIC-PING ")) {
                 String[] f = line.split(" ");
                 pings.put(f[1], f.length > 2 && f[2].equals("ok"));
@@ -42,6 +47,15 @@ public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<St
             }
         }
         return new ConsoleReport(leases, times, pings, done, leases6, times6);
+    }
+
+    /** end − start of a timing line; empty when either is missing or not a number (a broken line). */
+    private static java.util.Optional<Double> seconds(Map<String, String> kv) {
+        try {
+            return java.util.Optional.of(Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
+        } catch (NullPointerException | NumberFormatException broken) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Map<String, String> fields(String line) {

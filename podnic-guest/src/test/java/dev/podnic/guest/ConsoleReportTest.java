@@ -30,4 +30,16 @@ class ConsoleReportTest {
         assertThat(r.leasesByMac()).isEmpty();
         assertThat(r.pings()).containsEntry("fd00:26::1", true);
     }
+
+    /** Read while the guest writes (under load, slowly): a line not yet ended is not read; a broken one is skipped. */
+    @Test
+    void aLineTheGuestIsStillWritingIsNotReadAndABrokenOneIsSkipped() {
+        ConsoleReport r = ConsoleReport.parse("PODNIC-LEASE-TIME if=eth0 start=1.81 end=1.94\n"
+                + "PODNIC-LEASE-TIME if=eth1 start=2.[    3.1] virtio_net: link up\n"
+                + "PODNIC-LEASE6-TIME if=eth0 start=1.8");
+        assertThat(r.leaseSecondsByIf()).containsOnlyKeys("eth0");
+        assertThat(r.ipv6SecondsByIf()).isEmpty();
+        assertThat(r.done()).isFalse();
+        assertThat(ConsoleReport.parse("PODNIC-DONE").done()).as("not ended yet").isFalse();
+    }
 }
