@@ -51,9 +51,14 @@ public record ConsoleReport(Map<String, Map<String, String>> leasesByMac, Map<St
 
     /** end − start of a timing line; empty when either is missing or not a number (a broken line). */
     private static java.util.Optional<Double> seconds(Map<String, String> kv) {
+        String start = kv.get("start");
+        String end = kv.get("end");
+        if (start == null || end == null) {
+            return java.util.Optional.empty();
+        }
         try {
-            return java.util.Optional.of(Double.parseDouble(kv.get("end")) - Double.parseDouble(kv.get("start")));
-        } catch (NullPointerException | NumberFormatException broken) {
+            return java.util.Optional.of(Double.parseDouble(end) - Double.parseDouble(start));
+        } catch (NumberFormatException broken) {
             return java.util.Optional.empty();
         }
     }
