@@ -143,8 +143,7 @@ public final class Ledger {
                     files.write(key, change.get(), false);
                     remember(change.get());
                 } else {
-                    files.delete(key);
-                    parsed.remove(f);
+                    delete(key);
                 }
             } catch (UncheckedIOException e) {
                 failed[0] = e; // (no longer behind either way: readers see what the file says)
@@ -168,9 +167,9 @@ public final class Ledger {
     }
 
     public Optional<LedgerEntry> get(String containerId, String ifName) {
-        Optional<LedgerEntry> written = behind.get(files.file(LedgerEntry.key(containerId, ifName)));
-        if (written != null) {
-            return written;
+        Optional<LedgerEntry> pending = behind.get(files.file(LedgerEntry.key(containerId, ifName)));
+        if (pending != null) {
+            return pending;
         }
         try {
             return files.read(LedgerEntry.key(containerId, ifName));
@@ -204,8 +203,12 @@ public final class Ledger {
 
     public void remove(LedgerEntry e) {
         behind.remove(files.file(e.key()));
-        files.delete(e.key());
-        parsed.remove(files.file(e.key()));
+        delete(e.key());
+    }
+
+    private void delete(String key) {
+        files.delete(key);
+        parsed.remove(files.file(key));
     }
 
     /** Every readable entry, in the order of their keys; one that cannot be read is moved aside and reported. */
@@ -214,9 +217,9 @@ public final class Ledger {
         parsed.keySet().retainAll(new HashSet<>(listed));
         List<LedgerEntry> out = new ArrayList<>(listed.size());
         for (Path f : listed) {
-            Optional<LedgerEntry> written = behind.get(f);
-            if (written != null) {
-                written.ifPresent(out::add);
+            Optional<LedgerEntry> pending = behind.get(f);
+            if (pending != null) {
+                pending.ifPresent(out::add);
                 continue;
             }
             BasicFileAttributes attributes;
