@@ -4,10 +4,6 @@ import static dev.podnic.cni.testing.RecordingPluginExec.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.podnic.cni.CniRuntime;
-import dev.podnic.cni.config.ConfigDirectory;
-import dev.podnic.cni.config.ConfigParser;
-import dev.podnic.cni.testing.RecordingPluginExec;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
 import dev.podnic.node.peer.Caller;
@@ -119,14 +115,6 @@ class NodeServiceRecordsTest extends WithRecordingService {
         assertThat(service.attachments()).singleElement().extracting(LedgerEntry::state).isEqualTo(LedgerEntry.State.ADDED);
     }
 
-    private CniRuntime cni() {
-        return new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec);
-    }
-
-    private ConfigDirectory configs() {
-        return new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser());
-    }
-
     /**
      * A service whose ledger writes (and a launcher ADD's look for its interface) run each on a thread of its own, the
      * {@code held}-th one (counted from 1) only once
@@ -206,8 +194,7 @@ class NodeServiceRecordsTest extends WithRecordingService {
             t.setDaemon(true);
             t.start();
         };
-        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp,
+        service = new NodeService(cni(), configs(), "net", new Ledger(tmp.resolve("ledger")), tmp,
                 Limits.defaults("net"), refusal -> { }, PodInterfaces.KERNEL, holdingTheSecondWrite);
         addProceedingLater(java.util.concurrent.CompletableFuture.completedFuture(null)).join(); // answered; its record held
         Caller caller = Caller.assumed(new PeerCredentials(1, 0, 0), me, netns);

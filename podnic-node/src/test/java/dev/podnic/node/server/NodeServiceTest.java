@@ -4,10 +4,6 @@ import static dev.podnic.cni.testing.RecordingPluginExec.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.podnic.cni.CniRuntime;
-import dev.podnic.cni.config.ConfigDirectory;
-import dev.podnic.cni.config.ConfigParser;
-import dev.podnic.cni.testing.RecordingPluginExec;
 import dev.podnic.node.api.NodeError;
 import dev.podnic.node.ledger.Ledger;
 import dev.podnic.node.ledger.LedgerEntry;
@@ -43,8 +39,7 @@ class NodeServiceTest extends WithRecordingService {
     @Test
     void anAddItsCallerGivesUpAddsNothingAndIsNeitherCountedNorLoggedAsRefused() {
         List<String> refusals = new ArrayList<>();
-        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp,
+        service = new NodeService(cni(), configs(), "net", new Ledger(tmp.resolve("ledger")), tmp,
                 Limits.defaults("net"), refusals::add, PodInterfaces.KERNEL);
         java.util.concurrent.CompletableFuture<Void> proceed = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<Attached> adding = addProceedingLater(proceed);
@@ -169,13 +164,13 @@ class NodeServiceTest extends WithRecordingService {
         assertThat(del.path("prevResult").path("ips").get(0).path("address").asText()).isEqualTo("10.9.0.5/24");
         assertThat(service.attachments()).isEmpty();
     }
+
     @Test
     void aPodGetsAtMostItsQuotaAndOnlyAllowedNetworks() throws Exception {
         Path conf = tmp.resolve("net.d");
         Files.writeString(conf.resolve("20-other.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"other\",\"plugins\":[{\"type\":\"modern\"}]}");
         List<String> refusals = new ArrayList<>();
-        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(conf, new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp,
+        service = new NodeService(cni(), configs(), "net", new Ledger(tmp.resolve("ledger")), tmp,
                 new Limits(2, Set.of("net")), refusals::add, (netns, ifName) -> true); // the interfaces are "there"
         assertThat(handle(req("ADD", "vmi0")).path("ok").asBoolean()).isTrue();
         assertThat(handle(req("ADD", "vmi1")).path("ok").asBoolean()).isTrue();

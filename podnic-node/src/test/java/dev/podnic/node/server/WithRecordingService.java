@@ -35,10 +35,18 @@ abstract class WithRecordingService {
     void setUp() throws Exception {
         Path conf = Files.createDirectories(tmp.resolve("net.d"));
         Files.writeString(conf.resolve("10-net.conflist"), "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"plugins\":[{\"type\":\"modern\"}]}");
-        service = new NodeService(new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec),
-                new ConfigDirectory(conf, new ConfigParser()), "net", new Ledger(tmp.resolve("ledger")), tmp);
+        service = new NodeService(cni(), configs(), "net", new Ledger(tmp.resolve("ledger")), tmp);
         netns = Files.createFile(tmp.resolve("pod-netns"));
         me = NetnsIdentity.of(netns);
+    }
+
+    /** The runtime over the recording plugins, its cache in {@code tmp}: a service's, or a restarted one's on the same state. */
+    CniRuntime cni() {
+        return new CniRuntime(List.of(RecordingPluginExec.BIN), tmp.resolve("cache"), Duration.ofSeconds(5), exec);
+    }
+
+    ConfigDirectory configs() {
+        return new ConfigDirectory(tmp.resolve("net.d"), new ConfigParser());
     }
 
     JsonNode handle(String json) {
